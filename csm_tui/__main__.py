@@ -1,0 +1,3 @@
+from csm_tui.cli.main import main
+
+main()

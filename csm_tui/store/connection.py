@@ -1,0 +1,185 @@
+"""Opening the SQLite file safely: 0600, WAL, foreign keys, busy timeout, schema version check."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from csm_tui.clock import Clock, SystemClock
+from csm_tui.errors import StoreError
+from csm_tui.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from csm_tui.store.journal import Transaction
+
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+def describe_sqlite_error(exc: sqlite3.Error, path: Path | str) -> str:
+    """Turn an sqlite3 exception into one sentence a user can act on."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return f"The database {path} is locked by another program; close it and try again."
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return f"The file {path} is not a csm-tui database or it is damaged ({exc})."
+    if "readonly" in text or "read-only" in text:
+        return f"The database {path} is read-only; check its permissions."
+    if "unable to open" in text:
+        return f"The database {path} cannot be opened; check that its folder exists and is writable."
+    if "disk" in text and "full" in text:
+        return f"The disk holding {path} is full; nothing was saved."
+    return f"Database error in {path}: {exc}"
+
+
+@contextlib.contextmanager
+def translate_errors(path: Path | str) -> Iterator[None]:
+    """Re-raise sqlite3 errors as StoreError with a clear sentence."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(describe_sqlite_error(exc, path)) from exc
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file with mode 0600 before SQLite touches it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)  # in case the umask took bits away; never adds any to an existing file
+
+
+class Store:
+    """One open database. Not shared between threads: open one per thread if needed."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
+        self.conn = conn
+        self.path = path
+        self.clock = clock
+
+    @cached_property
+    def db(self) -> Database:
+        """The sqlite-utils view of the same connection (imported on first write)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
+
+    def transaction(self) -> Transaction:
+        """A journaled write transaction: use as `with store.transaction() as tx:`."""
+        from csm_tui.store.journal import Transaction
+
+        return Transaction(self)
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with translate_errors(self.path):
+            return self.conn.execute(sql, params).fetchall()
+
+    def query_one(
+        self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+    ) -> sqlite3.Row | None:
+        with translate_errors(self.path):
+            row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+            return row
+
+    def get_setting(self, key: str) -> str | None:
+        row = self.query_one("SELECT value FROM settings WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Local, per-machine settings (who "me" is). They are not user data and not journaled."""
+        with translate_errors(self.path), self.conn:
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(
+    path: Path | str,
+    *,
+    clock: Clock | None = None,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    check_same_thread: bool = True,
+) -> Store:
+    """Open (creating if needed) and migrate the database at `path`."""
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file.")
+    try:
+        _create_private_file(path)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}.") from exc
+    try:
+        conn = sqlite3.connect(
+            path, timeout=busy_timeout_ms / 1000, check_same_thread=check_same_thread
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(describe_sqlite_error(exc, path)) from exc
+    conn.row_factory = sqlite3.Row
+    try:
+        with translate_errors(path):
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"The database {path} was written by a newer csm-tui (schema {version}, "
+                    f"this version knows {SCHEMA_VERSION}); upgrade csm-tui to open it. "
+                    "The file was not changed."
+                )
+            if version == 0 and _has_foreign_tables(conn):
+                raise StoreError(
+                    f"The file {path} is an SQLite database of another program; "
+                    "csm-tui will not change it."
+                )
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")  # a saved activity survives power loss
+            if version < SCHEMA_VERSION:
+                _migrate(conn, version)
+    except BaseException:
+        conn.close()
+        raise
+    return Store(conn, path, clock or SystemClock())
+
+
+def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    return bool(row[0])
+
+
+def _migrate(conn: sqlite3.Connection, current: int) -> None:
+    """Apply the missing migrations, each in its own transaction with its version bump."""
+    for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        # executescript commits first, so wrap the script in an explicit transaction
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

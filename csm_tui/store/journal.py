@@ -1,0 +1,174 @@
+"""The only write path for user data: every change is written with its journal entry, atomically.
+
+The sync feature pushes the journal; a row changed without an entry would never reach the team,
+so services write through `Transaction` and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from csm_tui.clock import iso_now
+from csm_tui.errors import NotFoundError, StoreError
+from csm_tui.store.connection import describe_sqlite_error
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from csm_tui.store.connection import Store
+
+JOURNALED_TABLES = frozenset(
+    {
+        "users",
+        "accounts",
+        "owners",
+        "contacts",
+        "health_snapshots",
+        "checklist_items",
+        "activities",
+        "handoff_notes",
+    }
+)
+
+
+def to_column(value: Any) -> Any:
+    """Python values → SQLite column values (JSON for lists/dicts, ISO for dates)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=_json_default, sort_keys=True)
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    converted = to_column(value)
+    if converted is value:
+        raise TypeError(f"cannot store {type(value).__name__}")
+    return converted
+
+
+class Transaction:
+    """`with store.transaction() as tx:` — all writes inside commit together, or none do."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.now = iso_now(store.clock)
+        self.entries = 0
+        self._atomic: AbstractContextManager[Any] | None = None
+
+    def __enter__(self) -> Transaction:
+        try:
+            self._atomic = self.store.db.atomic()
+            self._atomic.__enter__()
+        except sqlite3.Error as exc:
+            raise StoreError(describe_sqlite_error(exc, self.store.path)) from exc
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        assert self._atomic is not None
+        try:
+            self._atomic.__exit__(exc_type, exc, tb)
+        except sqlite3.Error as error:
+            raise StoreError(describe_sqlite_error(error, self.store.path)) from error
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(describe_sqlite_error(exc, self.store.path)) from exc
+        return False
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def insert(self, table: str, row: dict[str, Any]) -> None:
+        self._check(table)
+        values = {key: to_column(value) for key, value in row.items()}
+        self.store.db[table].insert(values)
+        self._journal(table, str(values["id"] if "id" in values else values["email"]), "insert", values)
+
+    def update(self, table: str, row_id: str, changes: dict[str, Any]) -> None:
+        self._check(table)
+        if not changes:
+            return
+        values = {key: to_column(value) for key, value in changes.items()}
+        key = "email" if table == "users" else "id"
+        assignments = ", ".join(f'"{column}" = ?' for column in values)
+        cursor = self.store.conn.execute(
+            f'UPDATE "{table}" SET {assignments} WHERE "{key}" = ?',  # noqa: S608 - names are ours
+            [*values.values(), row_id],
+        )
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"No {table[:-1]} with id {row_id}.")
+        self._journal(table, row_id, "update", values)
+
+    def delete(self, table: str, row_id: str) -> None:
+        self._check(table)
+        key = "email" if table == "users" else "id"
+        cursor = self.store.conn.execute(
+            f'DELETE FROM "{table}" WHERE "{key}" = ?',  # noqa: S608 - names are ours
+            (row_id,),
+        )
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"No {table[:-1]} with id {row_id}.")
+        self._journal(table, row_id, "delete", {})
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _check(self, table: str) -> None:
+        if table not in JOURNALED_TABLES:
+            raise ValueError(f"{table} is not a journaled table")
+        if self._atomic is None:
+            raise RuntimeError("use the transaction as a context manager")
+
+    def _journal(self, table: str, row_id: str, operation: str, payload: dict[str, Any]) -> None:
+        self.store.conn.execute(
+            "INSERT INTO journal (uuid, table_name, row_id, operation, payload, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                uuid.uuid4().hex,
+                table,
+                row_id,
+                operation,
+                json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                self.now,
+            ),
+        )
+        self.entries += 1
+
+
+def insert_many(tx: Transaction, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows with their journal entries in one go (imports, the demo book)."""
+    tx._check(table)
+    if not rows:
+        return
+    converted = [{key: to_column(value) for key, value in row.items()} for row in rows]
+    tx.store.db[table].insert_all(converted, batch_size=500)
+    tx.store.conn.executemany(
+        "INSERT INTO journal (uuid, table_name, row_id, operation, payload, created_at) "
+        "VALUES (?, ?, ?, 'insert', ?, ?)",
+        (
+            (
+                uuid.uuid4().hex,
+                table,
+                str(row["id"] if "id" in row else row["email"]),
+                json.dumps(row, ensure_ascii=False, sort_keys=True),
+                tx.now,
+            )
+            for row in converted
+        ),
+    )
+    tx.entries += len(converted)

@@ -1,0 +1,138 @@
+"""Ordered schema migrations. `PRAGMA user_version` is the number of migrations applied.
+
+Never edit a migration that has shipped: add a new one at the end.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the whole first design, including the records later features fill.
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        email TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+    );
+    CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        external_id TEXT UNIQUE,
+        name TEXT NOT NULL,
+        segment TEXT NOT NULL DEFAULT '',
+        contract_value REAL CHECK (contract_value IS NULL OR contract_value >= 0),
+        currency TEXT NOT NULL DEFAULT 'USD',
+        renewal_date TEXT,
+        health_score INTEGER CHECK (health_score IS NULL OR health_score BETWEEN 0 AND 100),
+        stage TEXT NOT NULL DEFAULT 'onboarding'
+            CHECK (stage IN ('onboarding', 'adoption', 'renewal')),
+        tags TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX accounts_name ON accounts (name);
+    CREATE TABLE owners (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        user_email TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('primary', 'secondary')),
+        coverage_from TEXT,
+        coverage_to TEXT,
+        coverage_reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        UNIQUE (account_id, user_email)
+    );
+    CREATE UNIQUE INDEX owners_one_primary ON owners (account_id) WHERE role = 'primary';
+    CREATE INDEX owners_user ON owners (user_email, account_id);
+    CREATE TABLE contacts (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL DEFAULT '',
+        email TEXT,
+        is_champion INTEGER NOT NULL DEFAULT 0,
+        is_decision_maker INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX contacts_account ON contacts (account_id);
+    CREATE TABLE health_snapshots (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
+        components TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (account_id, date)
+    );
+    CREATE TABLE checklist_items (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        stage TEXT NOT NULL CHECK (stage IN ('onboarding', 'adoption', 'renewal')),
+        item_key TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        moment_of_truth INTEGER NOT NULL DEFAULT 0,
+        due_date TEXT,
+        due_rule TEXT NOT NULL DEFAULT '',
+        position INTEGER NOT NULL DEFAULT 0,
+        custom INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0,
+        done_by TEXT,
+        done_at TEXT,
+        done_note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX checklist_account ON checklist_items (account_id, stage, position);
+    CREATE INDEX checklist_open_due ON checklist_items (due_date) WHERE done = 0;
+    CREATE TABLE activities (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        author_email TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('call', 'meeting', 'email', 'chat', 'inquiry',
+                                           'training', 'internal', 'other')),
+        minutes INTEGER NOT NULL CHECK (minutes > 0 AND minutes <= 1440),
+        occurred_at TEXT NOT NULL,
+        proactive INTEGER NOT NULL DEFAULT 0,
+        recurring INTEGER NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL DEFAULT 'none'
+            CHECK (outcome IN ('resolved', 'follow_up', 'risk_found', 'expansion', 'none')),
+        note TEXT NOT NULL DEFAULT '',
+        checklist_item_id TEXT REFERENCES checklist_items (id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX activities_account_time ON activities (account_id, occurred_at);
+    CREATE INDEX activities_time ON activities (occurred_at);
+    CREATE TABLE handoff_notes (
+        id TEXT PRIMARY KEY,
+        note_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        parent_id TEXT,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        author_email TEXT NOT NULL,
+        situation TEXT NOT NULL DEFAULT '',
+        goals TEXT NOT NULL DEFAULT '',
+        risks TEXT NOT NULL DEFAULT '',
+        commitments TEXT NOT NULL DEFAULT '[]',
+        key_contact_ids TEXT NOT NULL DEFAULT '[]',
+        coverage_from TEXT,
+        coverage_to TEXT,
+        body TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX handoff_account ON handoff_notes (account_id, created_at);
+    CREATE INDEX handoff_note ON handoff_notes (note_id, version);
+    CREATE TABLE journal (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid TEXT NOT NULL UNIQUE,
+        table_name TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        operation TEXT NOT NULL CHECK (operation IN ('insert', 'update', 'delete')),
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
