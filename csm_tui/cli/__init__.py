@@ -1,0 +1,1 @@
+"""The `csm-tui` command line. Subcommands are imported only when they are used."""

@@ -1,0 +1,84 @@
+"""Entry point: `csm-tui` opens the app; subcommands work on the same database from the shell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from csm_tui import __version__
+from csm_tui.cli.lazy import LazyGroup
+from csm_tui.cli.options import DB_HELP
+from csm_tui.errors import CsmError
+
+SUBCOMMANDS = {
+    "demo": "csm_tui.cli.demo_cmd:demo",
+    "import": "csm_tui.cli.import_cmd:import_group",
+    "export": "csm_tui.cli.export_cmd:export_group",
+}
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=SUBCOMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None, help=DB_HELP
+)
+@click.version_option(__version__, prog_name="csm-tui")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """A keyboard-first terminal app for a Customer Success Manager.
+
+    Without a subcommand, opens the app on your book of business.
+    """
+    if ctx.invoked_subcommand is None:
+        from csm_tui.cli.run_app import run_app
+        from csm_tui.paths import resolve_db_path
+
+        run_app(resolve_db_path(db))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI: errors are one sentence on stderr, exit 1 (2 for usage), never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="csm-tui", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except CsmError as exc:
+        click.echo(f"csm-tui: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except OSError as exc:
+        click.echo(f"csm-tui: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, show one sentence
+        log = _log_crash()
+        click.echo(f"csm-tui: unexpected error: {exc} (details in {log})", err=True)
+        sys.exit(1)
+
+
+def _log_crash() -> str:
+    import traceback
+
+    from csm_tui.paths import data_dir
+
+    try:
+        path = data_dir() / "crash.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            traceback.print_exc(file=handle)
+        return str(path)
+    except OSError:
+        return "the traceback could not be written"

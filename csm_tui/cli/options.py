@@ -1,0 +1,40 @@
+"""Options shared by every command, and opening the store the way every command does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from csm_tui.paths import resolve_db_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DB_HELP = "The database file (default: $CSM_TUI_DB, else the user data folder)."
+
+
+def db_option(func: F) -> F:
+    """`--db PATH` on a subcommand; it wins over the one given before the subcommand."""
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=DB_HELP,
+    )(func)
+
+
+def chosen_db(ctx: click.Context, db: Path | None) -> Path:
+    if db is None:
+        root = ctx.find_root()
+        db = root.params.get("db")
+    return resolve_db_path(db)
+
+
+def open_for_command(ctx: click.Context, db: Path | None) -> Any:
+    """Open the store for a command; errors become one sentence on stderr (see main)."""
+    from csm_tui.store.connection import open_store
+
+    return open_store(chosen_db(ctx, db))

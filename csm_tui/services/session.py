@@ -1,0 +1,37 @@
+"""What the UI holds on to: one open store, the clock, and the services over them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from csm_tui.clock import Clock
+from csm_tui.services.book import BookService
+from csm_tui.services.identity import me_identity, set_me
+from csm_tui.store.connection import Store
+
+
+class Session:
+    """The UI's handle on the data. The UI never touches the store directly."""
+
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        self.store = store
+        self.clock = clock or store.clock
+        self.book = BookService(store, self.clock)
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def me(self) -> tuple[str, str] | None:
+        return me_identity(self.store)
+
+    def set_me(self, name: str, email: str) -> tuple[str, str]:
+        result = set_me(self.store, name, email)
+        self.book.load()
+        return result
+
+    def overview(self, account_id: str):  # type: ignore[no-untyped-def]  # noqa: ANN201
+        from csm_tui.services.accounts import account_overview
+
+        return account_overview(self.store, account_id, self.clock)
