@@ -63,7 +63,9 @@ def load_config(path: Path | None = None) -> Config:
     if language in LANGUAGES:
         config.language = language
     elif language is not None:
-        config.problem = f"{path}: unknown language {language!r} (use one of {', '.join(LANGUAGES)})"
+        config.problem = (
+            f"{path}: unknown language {language!r} (use one of {', '.join(LANGUAGES)})"
+        )
     return config
 
 
@@ -79,7 +81,7 @@ def save_config(config: Config) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

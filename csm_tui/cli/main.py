@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         click.echo(f"csm-tui: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, show one sentence
+    except Exception as exc:
         log = _log_crash()
         click.echo(f"csm-tui: unexpected error: {exc} (details in {log})", err=True)
         sys.exit(1)

@@ -47,7 +47,8 @@ def create_account(store: Store, account: Account, primary_owner: str | None = N
         add_account(tx, account)
         if primary_owner:
             add_owner(
-                tx, OwnerAssignment(account_id=account.id, user_email=primary_owner, role=Role.PRIMARY)
+                tx,
+                OwnerAssignment(account_id=account.id, user_email=primary_owner, role=Role.PRIMARY),
             )
     return account
 
@@ -101,7 +102,9 @@ def record_health(store: Store, snapshot: HealthSnapshot) -> None:
         )
         if latest and latest[0] == snapshot.date.isoformat():
             tx.update(
-                "accounts", snapshot.account_id, {"health_score": snapshot.score, "updated_at": tx.now}
+                "accounts",
+                snapshot.account_id,
+                {"health_score": snapshot.score, "updated_at": tx.now},
             )
 
 
@@ -154,9 +157,7 @@ def account_overview(store: Store, account_id: str, clock: Clock) -> AccountOver
     history = queries.health_history(store, account_id, today - timedelta(days=365))
     past = [snap for snap in history if snap.date <= today - timedelta(days=30)]
     change = (
-        account.health_score - past[-1].score
-        if past and account.health_score is not None
-        else None
+        account.health_score - past[-1].score if past and account.health_score is not None else None
     )
     mine = next((owner.role for owner in owners if owner.is_me), None)
     return AccountOverview(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from csm_tui.errors import ValidationError
+from csm_tui.i18n import N_
 from csm_tui.store.connection import Store
 
 if TYPE_CHECKING:
@@ -32,11 +33,14 @@ def set_me(store: Store, name: str, email: str) -> tuple[str, str]:
     try:
         user = User(name=name, email=email)
     except PydanticError as exc:
-        fields = sorted({str(err["loc"][0]) for err in exc.errors()})
-        labels = {"name": "a name", "email": "a valid e-mail address"}
-        raise ValidationError(
-            "Please give " + " and ".join(labels.get(f, f) for f in fields) + "."
-        ) from exc
+        fields = {str(err["loc"][0]) for err in exc.errors()}
+        if fields >= {"name", "email"}:
+            message = N_("Please give your name and a valid e-mail address.")
+        elif "name" in fields:
+            message = N_("Please give your name.")
+        else:
+            message = N_("Please give a valid e-mail address.")
+        raise ValidationError(message) from exc
     with store.transaction() as tx:
         upsert_user(tx, user.email, user.name)
     store.set_setting(ME_EMAIL, user.email)

@@ -31,7 +31,7 @@ class Session:
         self.book.load()
         return result
 
-    def overview(self, account_id: str):  # type: ignore[no-untyped-def]  # noqa: ANN201
+    def overview(self, account_id: str):  # type: ignore[no-untyped-def]
         from csm_tui.services.accounts import account_overview
 
         return account_overview(self.store, account_id, self.clock)

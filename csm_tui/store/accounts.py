@@ -74,7 +74,7 @@ def primary_owner_ids(store: Store, account_ids: list[str]) -> dict[str, str]:
         return {}
     marks = ",".join("?" * len(account_ids))
     rows = store.query(
-        f"SELECT account_id, id FROM owners WHERE role = 'primary' AND account_id IN ({marks})",  # noqa: S608
+        f"SELECT account_id, id FROM owners WHERE role = 'primary' AND account_id IN ({marks})",
         tuple(account_ids),
     )
     return {row[0]: row[1] for row in rows}

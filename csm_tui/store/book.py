@@ -107,7 +107,7 @@ def query_book(store: Store, query: BookQuery) -> list[BookRow]:
     direction = "DESC" if query.descending else "ASC"
     order = _SORT_SQL[query.sort]
     sql = (
-        f"SELECT {_COLUMNS} FROM temp.book"  # noqa: S608 - fragments are constants
+        f"SELECT {_COLUMNS} FROM temp.book"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + f" ORDER BY ({order}) IS NULL, {order} {direction}, name COLLATE NOCASE, id"
     )

@@ -32,7 +32,9 @@ def describe_sqlite_error(exc: sqlite3.Error, path: Path | str) -> str:
     if "readonly" in text or "read-only" in text:
         return f"The database {path} is read-only; check its permissions."
     if "unable to open" in text:
-        return f"The database {path} cannot be opened; check that its folder exists and is writable."
+        return (
+            f"The database {path} cannot be opened; check that its folder exists and is writable."
+        )
     if "disk" in text and "full" in text:
         return f"The disk holding {path} is full; nothing was saved."
     return f"Database error in {path}: {exc}"
@@ -55,7 +57,7 @@ def _create_private_file(path: Path) -> None:
     except FileExistsError:
         return
     os.close(fd)
-    os.chmod(path, 0o600)  # in case the umask took bits away; never adds any to an existing file
+    path.chmod(0o600)  # in case the umask took bits away; never adds any to an existing file
 
 
 class Store:

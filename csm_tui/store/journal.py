@@ -82,7 +82,7 @@ class Transaction:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> bool:
+    ) -> None:
         assert self._atomic is not None
         try:
             self._atomic.__exit__(exc_type, exc, tb)
@@ -90,15 +90,16 @@ class Transaction:
             raise StoreError(describe_sqlite_error(error, self.store.path)) from error
         if isinstance(exc, sqlite3.Error):
             raise StoreError(describe_sqlite_error(exc, self.store.path)) from exc
-        return False
 
     # -- writes ------------------------------------------------------------------------------
 
     def insert(self, table: str, row: dict[str, Any]) -> None:
         self._check(table)
         values = {key: to_column(value) for key, value in row.items()}
-        self.store.db[table].insert(values)
-        self._journal(table, str(values["id"] if "id" in values else values["email"]), "insert", values)
+        self.store.db.table(table).insert(values)
+        self._journal(
+            table, str(values["id"] if "id" in values else values["email"]), "insert", values
+        )
 
     def update(self, table: str, row_id: str, changes: dict[str, Any]) -> None:
         self._check(table)
@@ -108,7 +109,7 @@ class Transaction:
         key = "email" if table == "users" else "id"
         assignments = ", ".join(f'"{column}" = ?' for column in values)
         cursor = self.store.conn.execute(
-            f'UPDATE "{table}" SET {assignments} WHERE "{key}" = ?',  # noqa: S608 - names are ours
+            f'UPDATE "{table}" SET {assignments} WHERE "{key}" = ?',
             [*values.values(), row_id],
         )
         if cursor.rowcount == 0:
@@ -119,7 +120,7 @@ class Transaction:
         self._check(table)
         key = "email" if table == "users" else "id"
         cursor = self.store.conn.execute(
-            f'DELETE FROM "{table}" WHERE "{key}" = ?',  # noqa: S608 - names are ours
+            f'DELETE FROM "{table}" WHERE "{key}" = ?',
             (row_id,),
         )
         if cursor.rowcount == 0:
@@ -156,7 +157,7 @@ def insert_many(tx: Transaction, table: str, rows: list[dict[str, Any]]) -> None
     if not rows:
         return
     converted = [{key: to_column(value) for key, value in row.items()} for row in rows]
-    tx.store.db[table].insert_all(converted, batch_size=500)
+    tx.store.db.table(table).insert_all(converted, batch_size=500)
     tx.store.conn.executemany(
         "INSERT INTO journal (uuid, table_name, row_id, operation, payload, created_at) "
         "VALUES (?, ?, ?, 'insert', ?, ?)",

@@ -40,7 +40,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(SortKey.STAGE, N_("Stage"), 10),
     Column(SortKey.HEALTH, N_("Health"), 9, right=True),
     Column(SortKey.VALUE, N_("Contract"), 13, right=True),
-    Column(SortKey.RENEWAL, N_("Renewal"), 8, right=True),
+    Column(SortKey.RENEWAL, N_("Renewal"), 10, right=True),
     Column(SortKey.ROLE, N_("My role"), 9),
     Column(SortKey.LAST_ACTIVITY, N_("Last activity"), 13),
 )
@@ -87,7 +87,9 @@ class AccountTable(ScrollView, can_focus=True):
         height: 1fr;
         scrollbar-gutter: stable;
         & > .account-table--header { text-style: bold; background: $panel; color: $foreground; }
-        & > .account-table--sorted { text-style: bold underline; background: $panel; color: $accent; }
+        & > .account-table--sorted {
+            text-style: bold underline; background: $panel; color: $accent;
+        }
         & > .account-table--cursor { background: $block-cursor-blurred-background; }
         &:focus > .account-table--cursor {
             background: $block-cursor-background; color: $block-cursor-foreground;
@@ -116,7 +118,7 @@ class AccountTable(ScrollView, can_focus=True):
             super().__init__()
             self.key = key
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[BookRow] = []
         self.sort_key = SortKey.RENEWAL

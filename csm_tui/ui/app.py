@@ -1,0 +1,153 @@
+"""The Textual app: themes, language, the first-run question, and navigation between screens."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from csm_tui.config import DEFAULT_THEME, Config, save_config
+from csm_tui.errors import CsmError
+from csm_tui.i18n import N_, _, current_language, set_language
+from csm_tui.services.session import Session
+from csm_tui.ui.commands import CsmCommands
+from csm_tui.ui.screens.book import BookScreen
+from csm_tui.ui.widgets.account_table import AccountTable
+
+STARTED = time.perf_counter()
+
+
+class CsmApp(App[None]):
+    """csm-tui. Give it an open session and the loaded config."""
+
+    TITLE = "csm-tui"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {CsmCommands}
+    BINDINGS = [
+        Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
+        Binding("f2", "toggle_language", N_("日本語/English"), id="app.language"),
+        Binding("q", "quit", N_("Quit"), id="app.quit"),
+    ]
+
+    def __init__(self, session: Session, config: Config, *, save_settings: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.config = config
+        self.save_settings = save_settings
+        self.startup_ms: float | None = None
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from csm_tui.ui.themes import load_themes
+
+        loaded = load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        for problem in loaded.problems:
+            self.notify(_("Theme skipped: {problem}").format(problem=problem), severity="warning")
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        else:
+            self.notify(
+                _("Unknown theme {name}; using {default}.").format(
+                    name=self.config.theme, default=DEFAULT_THEME
+                ),
+                severity="warning",
+            )
+            self.theme = DEFAULT_THEME
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.config.problem:
+            self.notify(
+                _("Settings not read: {problem}").format(problem=self.config.problem),
+                severity="warning",
+            )
+        self._show_identity()
+        self.push_screen(BookScreen(self.session))
+        if self.session.me is None:
+            from csm_tui.ui.screens.me import MeScreen  # rare: only a new database asks
+
+            self.push_screen(MeScreen(self.session), self._identity_set)
+
+    def on_ready(self) -> None:
+        self.startup_ms = (time.perf_counter() - STARTED) * 1000
+        self.log.info(f"first frame after {self.startup_ms:.0f} ms")
+        self._warm_up()
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import what the account screen needs while the user reads the book."""
+        import csm_tui.services.accounts
+        import csm_tui.ui.screens.account  # noqa: F401
+
+    def _show_identity(self) -> None:
+        me = self.session.me
+        who = f"{me[0]} <{me[1]}>" if me else _("no user yet")
+        self.sub_title = f"{who} · {self.session.path.name}"
+
+    def _identity_set(self, result: tuple[str, str] | None) -> None:
+        self._show_identity()
+        if isinstance(self.screen, BookScreen):
+            self.screen.reload()
+
+    # -- navigation --------------------------------------------------------------------------
+
+    @on(AccountTable.Opened)
+    def _account_opened(self, event: AccountTable.Opened) -> None:
+        self.open_account(event.account_id)
+
+    def open_account(self, account_id: str) -> None:
+        from csm_tui.ui.screens.account import AccountScreen
+
+        try:
+            screen = AccountScreen(self.session, account_id)
+        except CsmError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.push_screen(screen)
+
+    def action_help(self) -> None:
+        from csm_tui.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def _theme_changed(self, theme: object) -> None:
+        self.config.theme = self.theme
+        self._save()
+        if isinstance(self.screen, BookScreen):
+            self.screen.query_one(AccountTable).invalidate()
+
+    def action_set_language(self, language: str) -> None:
+        set_language(language)
+        self.config.language = language
+        self._save()
+        for screen in self.screen_stack:
+            retranslate = getattr(screen, "retranslate", None)
+            if callable(retranslate):
+                retranslate()
+        self._show_identity()
+        self.refresh_bindings()
+
+    def action_toggle_language(self) -> None:
+        self.action_set_language("en" if current_language() == "ja" else "ja")
+
+    def _save(self) -> None:
+        if not self.save_settings:
+            return
+        try:
+            save_config(self.config)
+        except OSError as exc:
+            self.notify(_("Settings not saved: {error}").format(error=exc), severity="error")
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """One place for background errors: tell the user, keep the app running."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(str(event.worker.error), severity="error", timeout=10)

@@ -1,0 +1,105 @@
+"""The command palette lists every action of the app, and finds accounts by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from csm_tui.i18n import N_, _
+from csm_tui.models.book import BookQuery
+from csm_tui.ui.widgets.account_table import COLUMNS
+
+if TYPE_CHECKING:
+    from csm_tui.ui.app import CsmApp
+
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    # (title msgid, action, help msgid)
+    (N_("Filter accounts"), "screen.focus_filter", N_("Type to filter the book")),
+    (N_("Toggle: I own"), "screen.quick('own')", N_("Accounts where I am the primary owner")),
+    (N_("Toggle: I cover"), "screen.quick('cover')", N_("Accounts where I am a secondary owner")),
+    (
+        N_("Toggle: renewal within 120 days"),
+        "screen.quick('renewal')",
+        N_("Renewals that need contact now"),
+    ),
+    (
+        N_("Toggle: health dropping"),
+        "screen.quick('dropping')",
+        N_("Health down 5 or more in 30 days"),
+    ),
+    (N_("Clear filters"), "screen.clear", N_("Show every account")),
+    (N_("Reverse sort order"), "screen.sort_reverse", N_("Flip ascending and descending")),
+    (N_("Language: English"), "app.set_language('en')", N_("Show the app in English")),
+    (N_("Language: Japanese (日本語)"), "app.set_language('ja')", N_("Show the app in Japanese")),
+    (N_("Help"), "app.help", N_("Keys and tips for this screen")),
+    (N_("Quit"), "app.quit", N_("Leave csm-tui")),
+)
+
+
+class CsmCommands(Provider):
+    """The app's own actions, then accounts matching what was typed."""
+
+    @property
+    def _app(self) -> CsmApp:
+        from csm_tui.ui.app import CsmApp
+
+        assert isinstance(self.app, CsmApp)
+        return self.app
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from csm_tui.ui.screens.book import BookScreen
+
+        on_book = isinstance(self.screen, BookScreen)
+        commands: list[tuple[str, Callable[[], object], str]] = []
+        for title, action, help_text in ACTIONS:
+            if action.startswith("screen.") and not on_book:
+                continue
+            commands.append((_(title), partial(self._run, action), _(help_text)))
+        if on_book:
+            for column in COLUMNS:
+                commands.append(
+                    (
+                        _("Sort by: {column}").format(column=_(column.title)),
+                        partial(self._sort, column.key),
+                        _("Sort the book by this column"),
+                    )
+                )
+        return commands
+
+    def _run(self, action: str) -> None:
+        target = action.removeprefix("screen.")
+        if action.startswith("screen."):
+            self.app.call_later(self.screen.run_action, target)
+        else:
+            self.app.call_later(self.app.run_action, action.removeprefix("app."))
+
+    def _sort(self, key: str) -> None:
+        from csm_tui.models.book import SortKey
+        from csm_tui.ui.screens.book import BookScreen
+
+        if isinstance(self.screen, BookScreen):
+            self.screen.sort_by(SortKey(key))
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+        if len(query.strip()) >= 2:
+            rows = self._app.session.book.query(BookQuery(text=query))[:20]
+            for row in rows:
+                label = _("Open account: {name}").format(name=row.name)
+                yield Hit(
+                    0.5,
+                    label,
+                    partial(self._app.open_account, row.id),
+                    help=row.segment,
+                )

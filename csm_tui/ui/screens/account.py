@@ -1,0 +1,58 @@
+"""One account, in tabs. Overview comes first; later features add their tabs here."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from csm_tui.i18n import N_, _
+from csm_tui.services.session import Session
+from csm_tui.ui import format as fmt
+from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.overview import Overview
+
+
+class AccountScreen(TranslatedScreen):
+    """Opened with Enter from the book; Escape goes back."""
+
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="account.back"),
+    ]
+
+    DEFAULT_CSS = """
+    AccountScreen #account-title { padding: 0 1; background: $panel; text-style: bold; }
+    AccountScreen TabbedContent { height: 1fr; }
+    """
+
+    def __init__(self, session: Session, account_id: str) -> None:
+        super().__init__()
+        self.session = session
+        self.account_id = account_id
+        self.overview = session.overview(account_id)
+
+    def compose(self) -> ComposeResult:
+        account = self.overview.account
+        yield Header()
+        title = f"{account.name}  ·  {fmt.stage(account.stage)}"
+        if account.segment:
+            title += f"  ·  {account.segment}"
+        yield Static(title, id="account-title")
+        with (
+            TabbedContent(id="tabs"),
+            TabPane(_("Overview"), id="overview"),
+            VerticalScroll(),
+        ):
+            yield Overview(self.overview, self.session.clock.today())
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.overview.account.name
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.refresh(recompose=True)

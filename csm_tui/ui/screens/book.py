@@ -1,0 +1,139 @@
+"""The book of business: every account, filtered as you type, sorted by any column."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Input
+
+from csm_tui.i18n import N_, _
+from csm_tui.models.book import BookQuery, QuickFilter, SortKey
+from csm_tui.services.session import Session
+from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.account_table import COLUMNS, AccountTable
+from csm_tui.ui.widgets.quick_bar import QuickBar
+
+SORT_ORDER = [column.key for column in COLUMNS]
+# Sorting by these starts with the largest value first, which is what a CSM looks for.
+DESCENDING_FIRST = {SortKey.VALUE, SortKey.LAST_ACTIVITY}
+
+
+class FilterInput(Input):
+    """The filter box: Enter, Escape and Down hand the keys back to the table."""
+
+    BINDINGS = [
+        Binding("down,enter", "done", N_("To table"), show=False),
+        Binding("escape", "done", N_("To table"), show=False),
+    ]
+
+    def action_done(self) -> None:
+        self.screen.query_one(AccountTable).focus()
+
+
+class BookScreen(TranslatedScreen):
+    """The landing screen: the CSM's accounts in one table."""
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", N_("Filter"), id="book.filter"),
+        Binding("o", "quick('own')", N_("I own"), show=False, id="book.own"),
+        Binding("c", "quick('cover')", N_("I cover"), show=False, id="book.cover"),
+        Binding("r", "quick('renewal')", N_("Renewal soon"), show=False, id="book.renewal"),
+        Binding("h", "quick('dropping')", N_("Health dropping"), show=False, id="book.dropping"),
+        Binding("s", "sort_next", N_("Sort"), id="book.sort"),
+        Binding("S", "sort_reverse", N_("Reverse"), id="book.reverse"),
+        Binding("escape", "clear", N_("Clear filters"), show=False, id="book.clear"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.book_query = BookQuery()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterInput(placeholder=_("Filter by name, segment or tag…  (/)"), id="filter")
+        yield QuickBar(id="quick-bar")
+        yield AccountTable(id="accounts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.session.book.load()
+        table = self.query_one(AccountTable)
+        table.set_sort(self.book_query.sort, self.book_query.descending)
+        self.run_query()
+        table.focus()
+
+    # -- querying ----------------------------------------------------------------------------
+
+    def run_query(self) -> None:
+        table = self.query_one(AccountTable)
+        current = table.current
+        rows = self.session.book.query(self.book_query)
+        table.set_rows(rows, keep_id=current.id if current else None)
+        self.query_one(QuickBar).show(self.book_query.quick, len(rows), self.session.book.size)
+
+    def reload(self) -> None:
+        """Recompute the book after data changed elsewhere (an import, an edit)."""
+        self.session.book.load()
+        self.run_query()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.book_query.text = event.value
+        self.run_query()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one(FilterInput).focus()
+
+    def action_quick(self, name: str) -> None:
+        quick = QuickFilter(name)
+        active = set(self.book_query.quick)
+        active.symmetric_difference_update({quick})
+        # "I own" and "I cover" exclude each other; choosing one replaces the other.
+        if quick is QuickFilter.I_OWN:
+            active.discard(QuickFilter.I_COVER)
+        elif quick is QuickFilter.I_COVER:
+            active.discard(QuickFilter.I_OWN)
+        self.book_query.quick = frozenset(active)
+        self.run_query()
+
+    def sort_by(self, key: SortKey, descending: bool | None = None) -> None:
+        if descending is None:
+            if key == self.book_query.sort:
+                descending = not self.book_query.descending
+            else:
+                descending = key in DESCENDING_FIRST
+        self.book_query.sort = key
+        self.book_query.descending = descending
+        self.query_one(AccountTable).set_sort(key, descending)
+        self.run_query()
+
+    def action_sort_next(self) -> None:
+        index = SORT_ORDER.index(self.book_query.sort)
+        key = SORT_ORDER[(index + 1) % len(SORT_ORDER)]
+        self.sort_by(key, key in DESCENDING_FIRST)
+
+    def action_sort_reverse(self) -> None:
+        self.sort_by(self.book_query.sort, not self.book_query.descending)
+
+    def action_clear(self) -> None:
+        if self.book_query.text or self.book_query.quick:
+            self.book_query.quick = frozenset()
+            filter_input = self.query_one(FilterInput)
+            if filter_input.value:
+                filter_input.value = ""  # Input.Changed re-runs the query
+            self.book_query.text = ""
+            self.run_query()
+
+    @on(AccountTable.SortRequested)
+    def _sort_requested(self, event: AccountTable.SortRequested) -> None:
+        self.sort_by(event.key)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.query_one(FilterInput).placeholder = _("Filter by name, segment or tag…  (/)")
+        self.query_one(AccountTable).invalidate()
+        self.run_query()

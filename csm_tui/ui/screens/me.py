@@ -1,0 +1,59 @@
+"""First start on an empty database: who is using it? Asked once, kept in the database."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from csm_tui.errors import CsmError
+from csm_tui.i18n import N_, _
+from csm_tui.services.session import Session
+
+
+class MeScreen(ModalScreen[tuple[str, str]]):
+    """Asks for the user's name and e-mail; the e-mail is how owners and sync know them."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"))]
+
+    DEFAULT_CSS = """
+    MeScreen { align: center middle; }
+    MeScreen > Vertical {
+        width: 64; height: auto; border: thick $primary; background: $surface; padding: 1 2;
+    }
+    MeScreen Input { margin: 0 0 1 0; }
+    MeScreen #me-error { color: $error; height: auto; }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_("Welcome to csm-tui. Who is using this book of business?"))
+            yield Label(_("Your name"))
+            yield Input(id="me-name", placeholder=_("e.g. Aoi Tanaka"))
+            yield Label(_("Your work e-mail"))
+            yield Input(id="me-email", placeholder="aoi.tanaka@example.com")
+            yield Static("", id="me-error")
+            yield Button(_("Save"), id="me-save", variant="primary")
+
+    @on(Input.Submitted, "#me-name")
+    def _next(self) -> None:
+        self.query_one("#me-email", Input).focus()
+
+    @on(Input.Submitted, "#me-email")
+    @on(Button.Pressed, "#me-save")
+    def _save(self) -> None:
+        name = self.query_one("#me-name", Input).value
+        email = self.query_one("#me-email", Input).value
+        try:
+            result = self.session.set_me(name, email)
+        except CsmError as exc:
+            self.query_one("#me-error", Static).update(_(str(exc)))
+            return
+        self.dismiss(result)

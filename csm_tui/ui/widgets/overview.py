@@ -1,0 +1,175 @@
+"""The Overview tab: contract and renewal, health with its 12-month trend, owners, contacts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.widgets import Sparkline, Static
+
+from csm_tui.i18n import _
+from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
+from csm_tui.ui import format as fmt
+
+if TYPE_CHECKING:
+    from csm_tui.services.accounts import AccountOverview
+
+
+def monthly_scores(overview: AccountOverview, today: date) -> list[float]:
+    """One value per month for the last 12 months (the month's last snapshot), oldest first."""
+    by_month: dict[tuple[int, int], int] = {}
+    for snapshot in overview.health:
+        by_month[(snapshot.date.year, snapshot.date.month)] = snapshot.score
+    values: list[float] = []
+    year, month = today.year, today.month
+    months = []
+    for _i in range(12):
+        months.append((year, month))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    last: float | None = None
+    for key in reversed(months):
+        if key in by_month:
+            last = float(by_month[key])
+        if last is not None:
+            values.append(last)
+    return values
+
+
+class Panel(Vertical):
+    """A bordered box with a title."""
+
+    DEFAULT_CSS = """
+    Panel {
+        border: round $primary 40%;
+        border-title-color: $primary;
+        border-title-style: bold;
+        padding: 0 1;
+        height: auto;
+    }
+    """
+
+    def __init__(self, title: str, *children: Static | Sparkline, id: str | None = None) -> None:
+        super().__init__(*children, id=id)
+        self.border_title = title
+
+
+class Overview(Vertical):
+    """Everything a CSM wants on one screen before a call."""
+
+    DEFAULT_CSS = """
+    Overview { height: auto; }
+    Overview Grid { grid-size: 2; grid-gutter: 0 1; height: auto; grid-rows: auto; }
+    Overview Sparkline { height: 3; margin: 1 0 0 0; }
+    Overview .muted { color: $foreground-muted; }
+    """
+
+    def __init__(self, overview: AccountOverview, today: date) -> None:
+        super().__init__()
+        self.data = overview
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Grid():
+            yield Panel(_("Contract"), Static(self._contract()), id="contract")
+            yield Panel(
+                _("Health"),
+                Static(self._health()),
+                Sparkline(monthly_scores(self.data, self.today), summary_function=max),
+                Static(self._components(), classes="muted"),
+                id="health",
+            )
+            yield Panel(_("Owners"), Static(self._owners()), id="owners")
+            yield Panel(_("Contacts"), Static(self._contacts()), id="contacts")
+
+    def _grid(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
+        return table
+
+    def _contract(self) -> Table:
+        account = self.data.account
+        table = self._grid()
+        table.add_row(_("Value"), fmt.money(account.contract_value, account.currency))
+        renewal = Text(account.renewal_date.isoformat() if account.renewal_date else "—")
+        days = self.data.days_to_renewal
+        if days is not None:
+            if days < 0:
+                label, style = _("{n} days ago").format(n=-days), "bold red"
+            else:
+                label = _("in {n} days").format(n=days)
+                style = "bold yellow" if days <= RENEWAL_SOON_DAYS else ""
+            renewal.append(f"  ({label})", style=style)
+        table.add_row(_("Renewal"), renewal)
+        table.add_row(_("Segment"), account.segment or "—")
+        table.add_row(_("Stage"), fmt.stage(account.stage))
+        table.add_row(_("Tags"), ", ".join(account.tags) or "—")
+        table.add_row(_("External id"), account.external_id or "—")
+        table.add_row(_("Last activity"), (self.data.last_activity or "—")[:10])
+        return table
+
+    def _health(self) -> Text:
+        score = self.data.account.health_score
+        if score is None:
+            return Text(_("No health score yet."), style="italic")
+        text = Text(f"{score}", style="bold")
+        text.append(" / 100")
+        change = self.data.health_change_30d
+        if change is not None:
+            style = ""
+            if change <= -HEALTH_DROP_POINTS:
+                style = "bold red"
+            elif change >= HEALTH_DROP_POINTS:
+                style = "bold green"
+            text.append(f"   {fmt.change(change)} ", style=style)
+            text.append(_("in 30 days"))
+        text.append("\n" + _("Last 12 months:"), style="italic")
+        return text
+
+    def _components(self) -> Text:
+        if not self.data.health or not self.data.health[-1].components:
+            return Text("")
+        parts = [f"{name} {value}" for name, value in self.data.health[-1].components.items()]
+        return Text(" · ".join(parts))
+
+    def _owners(self) -> Table:
+        table = self._grid()
+        if not self.data.owners:
+            table.add_row(_("No owner yet."), "")
+        for owner in self.data.owners:
+            who = Text(owner.name)
+            if owner.is_me:
+                who.append(" " + _("(you)"), style="bold")
+            who.append(f"  <{owner.email}>", style="dim")
+            if owner.coverage_from or owner.coverage_to:
+                start = owner.coverage_from.isoformat() if owner.coverage_from else "…"
+                end = owner.coverage_to.isoformat() if owner.coverage_to else "…"
+                who.append("\n" + _("Covers {start} → {end}").format(start=start, end=end))
+                if owner.coverage_reason:
+                    who.append(f" ({owner.coverage_reason})")
+            table.add_row(fmt.role(owner.role), who)
+        return table
+
+    def _contacts(self) -> Table:
+        table = self._grid()
+        if not self.data.contacts:
+            table.add_row(_("No contacts yet."), "")
+        for contact in self.data.contacts:
+            marks = []
+            if contact.is_champion:
+                marks.append("★ " + _("champion"))
+            if contact.is_decision_maker:
+                marks.append("◆ " + _("decision maker"))
+            detail = Text(contact.role or "")
+            if contact.email:
+                detail.append(f"  <{contact.email}>", style="dim")
+            if marks:
+                detail.append("\n" + "  ".join(marks), style="bold")
+            table.add_row(contact.name, detail)
+        return table
