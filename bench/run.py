@@ -1,0 +1,191 @@
+"""Benchmarks on a 5,000-account / 200,000-activity book. Prints the figures the issues ask for.
+
+    .venv/bin/python bench/run.py [--accounts 5000] [--activities 200000] [--runs 7]
+
+Start-up is measured as a person sees it: each program runs in a pseudo-terminal and the clock
+stops when the first frame containing its data reaches the terminal. csm-tui is compared with a
+bare Textual app measured the same way in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+def build_book(path: Path, accounts: int, activities: int) -> float:
+    if path.exists():
+        return 0.0
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "csm-tui"), "demo", "--accounts", str(accounts), "--activities",
+         str(activities), "--no-open", "--db", str(path)],
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def first_frame(argv: list[str], marker: bytes, env: dict[str, str]) -> tuple[float, int]:
+    """Seconds from spawn until `marker` is on the terminal, and the peak RSS (kB) by then."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        os.execve(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
+    started = time.perf_counter()
+    seen = b""
+    elapsed = float("nan")
+    deadline = started + 30
+    try:
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            seen += chunk
+            if marker in seen:
+                elapsed = time.perf_counter() - started
+                break
+        rss = peak_rss(pid)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return elapsed, rss
+
+
+def peak_rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def bench_startup(db: Path, runs: int, accounts: int) -> dict[str, float]:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "140", "LINES": "40"}
+    config_dir = Path(tempfile.mkdtemp())
+    config = config_dir / "config.toml"
+    config.write_text('[ui]\ntheme = "csm-dark"\nlanguage = "en"\n')
+    env["CSM_TUI_CONFIG"] = str(config)
+    env.pop("TEXTUAL", None)
+    bare = [sys.executable, str(HERE / "bare_app.py")]
+    ours = [str(BIN / "csm-tui"), "--db", str(db)]
+    marker = f"{accounts} of {accounts} accounts".encode()
+    # one warm-up each so both read their files from the page cache
+    first_frame(bare, b"BARE-READY", env)
+    first_frame(ours, marker, env)
+    bare_times, our_times, rss = [], [], []
+    for _ in range(runs):
+        bare_times.append(first_frame(bare, b"BARE-READY", env)[0])
+        elapsed, kb = first_frame(ours, marker, env)
+        our_times.append(elapsed)
+        rss.append(kb)
+    shutil.rmtree(config_dir, ignore_errors=True)
+    bare_median = statistics.median(bare_times)
+    our_median = statistics.median(our_times)
+    return {
+        "bare_ms": bare_median * 1000,
+        "csm_ms": our_median * 1000,
+        "ratio": our_median / bare_median,
+        "rss_mb": max(rss) / 1024,
+    }
+
+
+async def bench_filter(db: Path) -> dict[str, float]:
+    """Per keystroke: the query in SQLite, the new rows into the table, the visible lines drawn."""
+    from csm_tui.config import Config
+    from csm_tui.i18n import set_language
+    from csm_tui.services.session import Session
+    from csm_tui.store.connection import open_store
+    from csm_tui.ui.app import CsmApp
+    from csm_tui.ui.screens.book import BookScreen
+    from csm_tui.ui.widgets.account_table import AccountTable
+
+    set_language("en")
+    store = open_store(db)
+    config = Config(path=Path(tempfile.mkdtemp()) / "config.toml")
+    app = CsmApp(Session(store), config, save_settings=False)
+    handler: list[float] = []
+    end_to_end: list[float] = []
+    typed = ["g", "l", "o", "b", "backspace", "backspace", "backspace", "backspace",
+             "a", "c", "m", "e", "backspace", "backspace", "backspace", "backspace"]
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BookScreen)
+        table = screen.query_one(AccountTable)
+        original = screen.run_query
+
+        def timed_run_query() -> None:
+            started = time.perf_counter()
+            original()
+            for y in range(table.size.height):
+                table.render_line(y)
+            handler.append(time.perf_counter() - started)
+
+        screen.run_query = timed_run_query  # type: ignore[method-assign]
+        await pilot.press("slash")
+        for _ in range(3):
+            for key in typed:
+                started = time.perf_counter()
+                await pilot.press(key)
+                end_to_end.append(time.perf_counter() - started)
+    store.close()
+    return {
+        "filter_median_ms": statistics.median(handler) * 1000,
+        "filter_p95_ms": sorted(handler)[int(len(handler) * 0.95) - 1] * 1000,
+        "filter_max_ms": max(handler) * 1000,
+        "pilot_key_median_ms": statistics.median(end_to_end) * 1000,
+        "keystrokes": len(handler),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--accounts", type=int, default=5000)
+    parser.add_argument("--activities", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--db", type=Path, default=HERE / "bench-book.db")
+    args = parser.parse_args()
+
+    print(f"Book: {args.accounts} accounts, {args.activities} activities ({args.db})")
+    seconds = build_book(args.db, args.accounts, args.activities)
+    if seconds:
+        print(f"  demo build: {seconds:.1f} s (target < 30 s)")
+    else:
+        print("  demo build: reused the existing file (delete it to time the build)")
+
+    startup = bench_startup(args.db, args.runs, args.accounts)
+    print(f"Cold start to first frame (median of {args.runs}):")
+    print(f"  bare Textual app: {startup['bare_ms']:.0f} ms")
+    print(f"  csm-tui:          {startup['csm_ms']:.0f} ms")
+    print(f"  ratio:            {startup['ratio']:.2f} (target <= 1.5)")
+    print(f"  peak RSS:         {startup['rss_mb']:.0f} MB (target <= 200 MB)")
+
+    filtering = asyncio.run(bench_filter(args.db))
+    print(f"Filter per keystroke over {filtering['keystrokes']:.0f} keystrokes (target <= 16 ms):")
+    print(f"  query + table + visible lines: median {filtering['filter_median_ms']:.1f} ms, "
+          f"p95 {filtering['filter_p95_ms']:.1f} ms, max {filtering['filter_max_ms']:.1f} ms")
+    print(f"  whole keystroke through Pilot: median {filtering['pilot_key_median_ms']:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
