@@ -1,0 +1,63 @@
+"""`csm-tui import accounts FILE.csv`: bring a CRM export into the book."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from csm_tui.cli.options import db_option, open_for_command
+
+MAX_PROBLEMS_SHOWN = 100
+"""Enough to fix a file row by row; a wrongly mapped column would otherwise flood the terminal."""
+
+
+@click.group("import")
+def import_group() -> None:
+    """Bring records in from other tools."""
+
+
+@import_group.command("accounts")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--skip-invalid", is_flag=True, help="Import the valid rows even if some rows are invalid."
+)
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@db_option
+@click.pass_context
+def accounts(
+    ctx: click.Context, file: Path, skip_invalid: bool, dry_run: bool, db: Path | None
+) -> None:
+    """Import accounts from a CSV file (UTF-8), such as a HubSpot or Salesforce export.
+
+    Columns: name (required), external_id, segment, contract_value, currency, renewal_date
+    (yyyy-mm-dd), health_score (0-100), stage (onboarding, adoption, renewal) and tags
+    (separated by ";"). Rows update the account with the same external_id, else the only
+    account with the same name. Nothing is written if any row is invalid, unless
+    --skip-invalid is given.
+    """
+    from csm_tui.services.csv_import import import_parsed, parse_accounts_csv
+
+    parsed = parse_accounts_csv(file)  # before opening the store: a bad file changes nothing
+    if parsed.unknown_columns:
+        click.echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
+    for warning in parsed.warnings:
+        click.echo(warning, err=True)
+    store = open_for_command(ctx, db)
+    try:
+        summary = import_parsed(store, parsed, skip_invalid=skip_invalid, dry_run=dry_run)
+    finally:
+        store.close()
+    for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(str(problem), err=True)
+    if len(summary.problems) > MAX_PROBLEMS_SHOWN:
+        hidden = len(summary.problems) - MAX_PROBLEMS_SHOWN
+        click.echo(f"... and {hidden} more problems.", err=True)
+    message = summary.describe()
+    if summary.blocked and summary.imported and not skip_invalid:
+        message += f" Fix them, or use --skip-invalid to import the {summary.imported} valid rows."
+    click.echo(message, err=True)
+    if summary.blocked:
+        # not ctx.exit(1): main() runs click with standalone_mode=False, which turns that into
+        # a return value it ignores; SystemExit reaches the shell from main() and CliRunner alike
+        raise SystemExit(1)

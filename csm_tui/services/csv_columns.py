@@ -1,0 +1,291 @@
+"""The account CSV columns: which headers mean which field, and how each cell is read.
+
+Aliases cover the usual HubSpot and Salesforce account exports, but only where the CRM column
+truly means the same thing: a wrong mapping silently corrupts a book, a skipped column only costs
+a warning. So "Annual Revenue" (the customer's own revenue), "Industry", "Type" and
+"Lifecycle Stage" (a sales funnel stage, not a roadmap stage) are deliberately left unmapped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from csm_tui.models.account import Stage
+
+FIELDS = (
+    "name",
+    "external_id",
+    "segment",
+    "contract_value",
+    "currency",
+    "renewal_date",
+    "health_score",
+    "stage",
+    "tags",
+)
+OWNER_COLUMNS = ("primary_owner", "secondary_owners")
+"""Written by the export for the sync server; the account import ignores them without a warning."""
+
+# In priority order: when a file has two headers for one field, the earlier alias wins.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("name", "company name", "account name", "company", "会社名", "取引先名"),
+    "external_id": (
+        "external id",
+        "record id",  # HubSpot
+        "account id",  # Salesforce
+        "account number",  # Salesforce
+        "id",
+        "外部ID",
+        "レコードID",
+        "取引先ID",
+        "取引先番号",
+    ),
+    "segment": ("segment", "customer segment", "account segment", "セグメント"),
+    "contract_value": (
+        "contract value",
+        "arr",
+        "annual recurring revenue",
+        "acv",
+        "annual contract value",
+        "amount",
+        "契約金額",
+    ),
+    "currency": ("currency", "account currency", "currency iso code", "currency code", "通貨"),
+    "renewal_date": (
+        "renewal date",
+        "next renewal date",
+        "contract renewal date",
+        "contract end date",
+        "契約更新日",
+        "更新日",
+        "契約終了日",
+    ),
+    "health_score": ("health score", "customer health score", "ヘルススコア"),
+    "stage": ("stage", "roadmap stage"),
+    "tags": ("tags", "tag", "labels", "タグ"),
+}
+
+HINTS = {
+    "annual revenue": "the customer's own revenue, not its contract value",
+    "lifecycle stage": "a CRM lifecycle stage, not a roadmap stage",
+}
+"""Unmapped columns people expect to be read: the warning says why they are not."""
+
+
+def normalize_header(text: str) -> str:
+    """Compare headers ignoring case, width, spaces, `_` and `-` ("Record_ID" == "record id")."""
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+_ALIAS_FIELD = {
+    normalize_header(alias): field for field, names in ALIASES.items() for alias in names
+}
+_ALIAS_RANK = {
+    normalize_header(alias): rank for names in ALIASES.values() for rank, alias in enumerate(names)
+}
+_IGNORED = frozenset(normalize_header(name) for name in OWNER_COLUMNS)
+_HINTS = {normalize_header(name): hint for name, hint in HINTS.items()}
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """Which CSV column feeds which field, and what was left out and why."""
+
+    columns: dict[str, int]  # field → column index
+    unknown: list[str]  # header texts, with a reason for the ones people expect to be read
+    shadowed: list[str]  # one sentence per column dropped for a better alias of the same field
+
+
+def map_header(header: list[str]) -> HeaderMap:
+    """Match header cells to fields; blank header cells (Excel's trailing columns) are skipped."""
+    chosen: dict[str, tuple[int, int]] = {}  # field → (rank, index)
+    unknown: list[str] = []
+    losers: list[tuple[int, str]] = []
+    for index, raw in enumerate(header):
+        key = normalize_header(raw)
+        if not key or key in _IGNORED:
+            continue
+        field = _ALIAS_FIELD.get(key)
+        if field is None:
+            hint = _HINTS.get(key)
+            unknown.append(f"{raw.strip()} ({hint})" if hint else raw.strip())
+            continue
+        rank = _ALIAS_RANK[key]
+        if field in chosen and chosen[field][0] <= rank:
+            losers.append((index, field))
+            continue
+        if field in chosen:
+            losers.append((chosen[field][1], field))
+        chosen[field] = (rank, index)
+    columns = {field: index for field, (_, index) in chosen.items()}
+    shadowed = [
+        f'Column "{header[index].strip()}" is ignored: '
+        f'"{header[columns[field]].strip()}" already gives the {field}.'
+        for index, field in sorted(losers)
+    ]
+    return HeaderMap(columns, unknown, shadowed)
+
+
+# -- cell values ---------------------------------------------------------------------------------
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read; the message names the field and the value."""
+
+
+_FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@])")
+_SYMBOL_CURRENCY: dict[str, str | None] = {
+    "$": None,  # dollars of which country? the currency column (or the default) decides
+    "¥": "JPY",
+    "€": "EUR",
+    "£": "GBP",
+    "₩": "KRW",
+    "₹": "INR",
+}
+_AMOUNT = re.compile(
+    r"^(?P<code1>[A-Z]{3}\s*)?(?P<sign1>-)?\s*(?P<symbol>[$¥€£₩₹])?\s*(?P<sign2>-)?"
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<suffix>\s*[A-Z]{3}|円)?$"
+)
+_MAX_VALUE = Decimal(10) ** 13  # the model allows 15 digits, two of them decimals
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_STAGES = {
+    **{stage.value: stage for stage in Stage},
+    "導入期": Stage.ONBOARDING,
+    "活用期": Stage.ADOPTION,
+    "契約更新期": Stage.RENEWAL,
+}
+
+
+def _text(raw: str, field: str, max_length: int) -> str:
+    """Plain text; undoes the `'=` escape the Excel export adds against formula injection."""
+    value = _FORMULA_ESCAPE.sub("", raw.strip())
+    if len(value) > max_length:
+        raise BadValue(f"{field} is longer than {max_length} characters")
+    return value
+
+
+def read_name(raw: str) -> str:
+    value = _text(raw, "name", 500)
+    if not value:
+        raise BadValue("name is missing")
+    return value
+
+
+def read_external_id(raw: str) -> str | None:
+    return _text(raw, "external_id", 200) or None
+
+
+def read_segment(raw: str) -> str:
+    return _text(raw, "segment", 200)
+
+
+def read_contract_value(raw: str) -> tuple[Decimal | None, str | None]:
+    """ "¥1,200,000" → (1200000, "JPY"): the amount, and the currency its symbol or code implies."""
+    text = unicodedata.normalize("NFKC", raw).strip()  # full-width digits, ￥ → ¥
+    if not text:
+        return None, None
+    match = _AMOUNT.match(text)
+    if match is None:
+        raise BadValue(f'contract_value "{raw.strip()}" is not an amount like 12,000.50')
+    if match["sign1"] or match["sign2"]:
+        raise BadValue(f'contract_value "{raw.strip()}" is negative')
+    try:
+        amount = Decimal(match["number"].replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern only lets numbers through
+        raise BadValue(f'contract_value "{raw.strip()}" is not a number') from exc
+    if amount != amount.quantize(Decimal("0.01")):
+        raise BadValue(f'contract_value "{raw.strip()}" has more than 2 decimal places')
+    if amount >= _MAX_VALUE:
+        raise BadValue(f'contract_value "{raw.strip()}" is too large')
+    codes = {
+        code
+        for code in (
+            (match["code1"] or "").strip() or None,
+            _SYMBOL_CURRENCY.get(match["symbol"] or ""),
+            "JPY" if match["suffix"] == "円" else (match["suffix"] or "").strip() or None,
+        )
+        if code
+    }
+    if len(codes) > 1:
+        raise BadValue(f'contract_value "{raw.strip()}" names two currencies')
+    return amount.quantize(Decimal("0.01")), codes.pop() if codes else None
+
+
+def read_currency(raw: str) -> str | None:
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return None
+    code = _SYMBOL_CURRENCY.get(text) or ("JPY" if text == "円" else text.upper())
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise BadValue(f'currency "{raw.strip()}" is not a 3-letter code like USD or JPY')
+    return code
+
+
+def read_renewal_date(raw: str) -> date | None:
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return None
+    match = _DATE.match(text)
+    if match is None:
+        raise BadValue(f'renewal_date "{raw.strip()}" is not a date like 2025-03-31')
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError as exc:
+        raise BadValue(f'renewal_date "{raw.strip()}" is not a real date') from exc
+
+
+def read_health_score(raw: str) -> int | None:
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"-?\d+(\.0*)?", text):
+        raise BadValue(f'health_score "{raw.strip()}" is not a whole number')
+    score = int(Decimal(text))
+    if not 0 <= score <= 100:
+        raise BadValue(f"health_score {score} is not between 0 and 100")
+    return score
+
+
+def read_stage(raw: str) -> Stage | None:
+    text = unicodedata.normalize("NFKC", raw).strip().casefold()
+    if not text:
+        return None
+    stage = _STAGES.get(text)
+    if stage is None:
+        raise BadValue(
+            f'stage "{raw.strip()}" is not one of onboarding, adoption, renewal '
+            "(導入期, 活用期, 契約更新期)"
+        )
+    return stage
+
+
+def read_tags(raw: str) -> list[str]:
+    tags: list[str] = []
+    for part in raw.split(";"):
+        tag = _text(part, "a tag", 10_000)
+        if len(tag) > 50:
+            raise BadValue(f'tag "{tag[:20]}…" is longer than 50 characters')
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+READERS: dict[str, Callable[[str], Any]] = {
+    "name": read_name,
+    "external_id": read_external_id,
+    "segment": read_segment,
+    "contract_value": read_contract_value,
+    "currency": read_currency,
+    "renewal_date": read_renewal_date,
+    "health_score": read_health_score,
+    "stage": read_stage,
+    "tags": read_tags,
+}
+"""field → reader of one cell; contract_value returns (amount, implied currency)."""
