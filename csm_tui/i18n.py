@@ -30,6 +30,16 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def NC_(context: str, message: str) -> str:
+    """Mark a string with a context for extraction; translate it later with `pgettext`."""
+    return message
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate a word that means different things in different places ("Renewal")."""
+    return _translation.pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
@@ -42,9 +52,14 @@ def detect_language() -> str:
     """The language of the user's locale, if we have it, else English."""
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var)
-        if value:
-            code = value.split(":")[0].split("_")[0].split(".")[0].lower()
-            return code if code in SUPPORTED else "en"
+        if not value:
+            continue
+        # LANGUAGE may list several ("fr:ja"): the first one we have wins
+        for entry in value.split(":"):
+            code = entry.split("_")[0].split(".")[0].split("@")[0].lower()
+            if code in SUPPORTED:
+                return code
+        return "en"
     try:
         code = (locale.getlocale()[0] or "en").split("_")[0].lower()
     except ValueError:

@@ -22,7 +22,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from csm_tui import i18n
-from csm_tui.i18n import _, detect_language, ngettext, set_language
+from csm_tui.i18n import _, detect_language, ngettext, pgettext, set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "csm_tui" / "locale"
@@ -148,6 +148,8 @@ def test_stdlib_gettext_reads_the_committed_mo(po: Catalog) -> None:
         if isinstance(message.id, list | tuple):
             singular, plural = message.id[0], message.id[1]
             assert translations.ngettext(singular, plural, 2) == _strings(message.string)[0]
+        elif message.context:
+            assert translations.pgettext(message.context, message.id) == message.string
         else:
             assert translations.gettext(message.id) == message.string
     assert translations.info()["plural-forms"] == "nplurals=1; plural=0;"
@@ -160,7 +162,9 @@ def test_set_language_switches_both_ways(po: Catalog) -> None:
     assert set_language("ja") == "ja"
     assert i18n.current_language() == "ja"
     assert _("Filter") == po["Filter"].string != "Filter"
-    assert _("Account") == "顧客"
+    assert pgettext("column", "Account") == "顧客"
+    assert pgettext("stage", "Renewal") == "契約更新期"
+    assert pgettext("column", "Renewal") != pgettext("stage", "Renewal")
     count = ngettext("{shown} of {total} account", "{shown} of {total} accounts", 1)
     assert count.format(shown=1, total=1) == "1 件中 1 件"
 

@@ -45,7 +45,10 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: errors are one sentence on stderr, exit 1 (2 for usage), never a traceback."""
     try:
-        cli.main(args=argv, prog_name="csm-tui", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="csm-tui", standalone_mode=False)
+        # without standalone mode, ctx.exit(n) comes back as a return value
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from csm_tui.i18n import N_, _
-from csm_tui.models.book import BookQuery
+from csm_tui.i18n import N_, _, pgettext
+from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS, BookQuery
 from csm_tui.ui.widgets.account_table import COLUMNS
 
 if TYPE_CHECKING:
     from csm_tui.ui.app import CsmApp
+
+LIMITS = {"days": RENEWAL_SOON_DAYS, "points": HEALTH_DROP_POINTS}
 
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     # (title msgid, action, help msgid)
@@ -21,14 +23,14 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     (N_("Toggle: I own"), "screen.quick('own')", N_("Accounts where I am the primary owner")),
     (N_("Toggle: I cover"), "screen.quick('cover')", N_("Accounts where I am a secondary owner")),
     (
-        N_("Toggle: renewal within 120 days"),
+        N_("Toggle: renewal within {days} days"),
         "screen.quick('renewal')",
         N_("Renewals that need contact now"),
     ),
     (
         N_("Toggle: health dropping"),
         "screen.quick('dropping')",
-        N_("Health down 5 or more in 30 days"),
+        N_("Health down {points} or more in 30 days"),
     ),
     (N_("Clear filters"), "screen.clear", N_("Show every account")),
     (N_("Reverse sort order"), "screen.sort_reverse", N_("Flip ascending and descending")),
@@ -57,12 +59,18 @@ class CsmCommands(Provider):
         for title, action, help_text in ACTIONS:
             if action.startswith("screen.") and not on_book:
                 continue
-            commands.append((_(title), partial(self._run, action), _(help_text)))
+            commands.append(
+                (
+                    _(title).format(**LIMITS),
+                    partial(self._run, action),
+                    _(help_text).format(**LIMITS),
+                )
+            )
         if on_book:
             for column in COLUMNS:
                 commands.append(
                     (
-                        _("Sort by: {column}").format(column=_(column.title)),
+                        _("Sort by: {column}").format(column=pgettext("column", column.title)),
                         partial(self._sort, column.key),
                         _("Sort the book by this column"),
                     )

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from csm_tui.i18n import N_, _
+from csm_tui.i18n import N_, NC_, _, pgettext
 
 CURRENCY_SYMBOLS = {"USD": "$", "JPY": "¥", "EUR": "€", "GBP": "£", "CNY": "CN¥", "KRW": "₩"}
 ZERO_DECIMAL = {"JPY", "KRW"}
 
 STAGE_LABELS = {
-    "onboarding": N_("Onboarding"),
-    "adoption": N_("Adoption"),
-    "renewal": N_("Renewal"),
+    "onboarding": NC_("stage", "Onboarding"),
+    "adoption": NC_("stage", "Adoption"),
+    "renewal": NC_("stage", "Renewal"),
 }
 ROLE_LABELS = {"primary": N_("Primary"), "secondary": N_("Secondary")}
 
@@ -27,7 +27,7 @@ def money(value: float | Decimal | None, currency: str) -> str:
 
 
 def stage(value: str | None) -> str:
-    return _(STAGE_LABELS[value]) if value in STAGE_LABELS else (value or "—")
+    return pgettext("stage", STAGE_LABELS[value]) if value in STAGE_LABELS else (value or "—")
 
 
 def role(value: str | None) -> str:

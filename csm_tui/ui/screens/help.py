@@ -11,11 +11,15 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from csm_tui.i18n import N_, _
+from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
 from csm_tui.ui.translated import translate_active
 
 NOTES = (
     N_("Type / and a few letters to filter by name, segment or tag; Japanese works too."),
-    N_("Quick filters: o I own, c I cover, r renewal within 120 days, h health dropping."),
+    N_(
+        "Quick filters: o I own, c I cover, r renewal within {days} days, "
+        "h health down {points} or more in 30 days."
+    ),
     N_("s sorts by the next column, S reverses; click a column title to sort by it."),
     N_("Enter opens the account; Escape goes back."),
     N_("Ctrl+P opens the command palette, which lists every action."),
@@ -48,7 +52,8 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add(binding.action)
             keys.add_row(self.app.get_key_display(binding), binding.description)
-        notes = Text("\n".join("• " + _(note) for note in NOTES))
+        limits = {"days": RENEWAL_SOON_DAYS, "points": HEALTH_DROP_POINTS}
+        notes = Text("\n".join("• " + _(note).format(**limits) for note in NOTES))
         with VerticalScroll():
             yield Static(Text(_("Keys"), style="bold underline"))
             yield Static(keys)

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from csm_tui.i18n import N_, _
+from csm_tui.i18n import N_, NC_, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS, BookRow, SortKey
 from csm_tui.ui import format as fmt
 
@@ -29,20 +29,20 @@ from csm_tui.ui import format as fmt
 @dataclass(frozen=True)
 class Column:
     key: SortKey
-    title: str  # a msgid, translated when drawn
+    title: str  # a msgid in the "column" context, translated when drawn
     width: int  # 0: takes the remaining width
     right: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column(SortKey.NAME, N_("Account"), 0),
-    Column(SortKey.SEGMENT, N_("Segment"), 12),
-    Column(SortKey.STAGE, N_("Stage"), 10),
-    Column(SortKey.HEALTH, N_("Health"), 9, right=True),
-    Column(SortKey.VALUE, N_("Contract"), 13, right=True),
-    Column(SortKey.RENEWAL, N_("Renewal"), 10, right=True),
-    Column(SortKey.ROLE, N_("My role"), 9),
-    Column(SortKey.LAST_ACTIVITY, N_("Last activity"), 13),
+    Column(SortKey.NAME, NC_("column", "Account"), 0),
+    Column(SortKey.SEGMENT, NC_("column", "Segment"), 12),
+    Column(SortKey.STAGE, NC_("column", "Stage"), 10),
+    Column(SortKey.HEALTH, NC_("column", "Health"), 9, right=True),
+    Column(SortKey.VALUE, NC_("column", "Contract"), 13, right=True),
+    Column(SortKey.RENEWAL, NC_("column", "Renewal"), 10, right=True),
+    Column(SortKey.ROLE, NC_("column", "My role"), 9),
+    Column(SortKey.LAST_ACTIVITY, NC_("column", "Last activity"), 13),
 )
 MIN_NAME_WIDTH = 16
 GAP = 1
@@ -258,7 +258,7 @@ class AccountTable(ScrollView, can_focus=True):
         sorted_style = self.get_component_rich_style("account-table--sorted")
         segments: list[Segment] = []
         for column, cell_width in zip(COLUMNS, self._widths, strict=True):
-            title = _(column.title)
+            title = pgettext("column", column.title)
             if column.key == self.sort_key:
                 title += " ▼" if self.descending else " ▲"
                 style = sorted_style

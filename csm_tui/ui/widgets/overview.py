@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Sparkline, Static
 
-from csm_tui.i18n import _
+from csm_tui.i18n import _, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
 from csm_tui.ui import format as fmt
 
@@ -76,14 +76,13 @@ class Overview(Vertical):
 
     def compose(self) -> ComposeResult:
         with Grid():
-            yield Panel(_("Contract"), Static(self._contract()), id="contract")
-            yield Panel(
-                _("Health"),
-                Static(self._health()),
-                Sparkline(monthly_scores(self.data, self.today), summary_function=max),
-                Static(self._components(), classes="muted"),
-                id="health",
-            )
+            yield Panel(pgettext("panel", "Contract"), Static(self._contract()), id="contract")
+            scores = monthly_scores(self.data, self.today)
+            health: list[Static | Sparkline] = [Static(self._health(scores))]
+            if len(scores) >= 2:
+                health.append(Sparkline(scores, summary_function=max))
+            health.append(Static(self._components(), classes="muted"))
+            yield Panel(_("Health"), *health, id="health")
             yield Panel(_("Owners"), Static(self._owners()), id="owners")
             yield Panel(_("Contacts"), Static(self._contacts()), id="contacts")
 
@@ -106,20 +105,20 @@ class Overview(Vertical):
                 label = _("in {n} days").format(n=days)
                 style = "bold yellow" if days <= RENEWAL_SOON_DAYS else ""
             renewal.append(f"  ({label})", style=style)
-        table.add_row(_("Renewal"), renewal)
+        table.add_row(pgettext("date", "Renewal"), renewal)
         table.add_row(_("Segment"), account.segment or "—")
         table.add_row(_("Stage"), fmt.stage(account.stage))
         table.add_row(_("Tags"), ", ".join(account.tags) or "—")
-        table.add_row(_("External id"), account.external_id or "—")
+        table.add_row(_("External ID"), account.external_id or "—")
         table.add_row(_("Last activity"), (self.data.last_activity or "—")[:10])
         return table
 
-    def _health(self) -> Text:
+    def _health(self, scores: list[float]) -> Text:
         score = self.data.account.health_score
         if score is None:
             return Text(_("No health score yet."), style="italic")
         text = Text(f"{score}", style="bold")
-        text.append(" / 100")
+        text.append(" / 100   ")
         change = self.data.health_change_30d
         if change is not None:
             style = ""
@@ -127,9 +126,14 @@ class Overview(Vertical):
                 style = "bold red"
             elif change >= HEALTH_DROP_POINTS:
                 style = "bold green"
-            text.append(f"   {fmt.change(change)} ", style=style)
-            text.append(_("in 30 days"))
-        text.append("\n" + _("Last 12 months:"), style="italic")
+            text.append(_("{change} in 30 days").format(change=fmt.change(change)), style=style)
+        if len(scores) >= 2:
+            low, high = int(min(scores)), int(max(scores))
+            text.append(
+                "\n" + _("Last 12 months: low {low}, high {high}").format(low=low, high=high)
+            )
+        else:
+            text.append("\n" + _("Not enough history for a trend yet."), style="italic")
         return text
 
     def _components(self) -> Text:
