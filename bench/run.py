@@ -35,8 +35,17 @@ def build_book(path: Path, accounts: int, activities: int) -> float:
         return 0.0
     started = time.perf_counter()
     subprocess.run(
-        [str(BIN / "csm-tui"), "demo", "--accounts", str(accounts), "--activities",
-         str(activities), "--no-open", "--db", str(path)],
+        [
+            str(BIN / "csm-tui"),
+            "demo",
+            "--accounts",
+            str(accounts),
+            "--activities",
+            str(activities),
+            "--no-open",
+            "--db",
+            str(path),
+        ],
         check=True,
     )
     return time.perf_counter() - started
@@ -126,8 +135,24 @@ async def bench_filter(db: Path) -> dict[str, float]:
     app = CsmApp(Session(store), config, save_settings=False)
     handler: list[float] = []
     end_to_end: list[float] = []
-    typed = ["g", "l", "o", "b", "backspace", "backspace", "backspace", "backspace",
-             "a", "c", "m", "e", "backspace", "backspace", "backspace", "backspace"]
+    typed = [
+        "g",
+        "l",
+        "o",
+        "b",
+        "backspace",
+        "backspace",
+        "backspace",
+        "backspace",
+        "a",
+        "c",
+        "m",
+        "e",
+        "backspace",
+        "backspace",
+        "backspace",
+        "backspace",
+    ]
     async with app.run_test(size=(140, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, BookScreen)
@@ -159,7 +184,9 @@ async def bench_filter(db: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--accounts", type=int, default=5000)
     parser.add_argument("--activities", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=7)
@@ -182,8 +209,10 @@ def main() -> None:
 
     filtering = asyncio.run(bench_filter(args.db))
     print(f"Filter per keystroke over {filtering['keystrokes']:.0f} keystrokes (target <= 16 ms):")
-    print(f"  query + table + visible lines: median {filtering['filter_median_ms']:.1f} ms, "
-          f"p95 {filtering['filter_p95_ms']:.1f} ms, max {filtering['filter_max_ms']:.1f} ms")
+    print(
+        f"  query + table + visible lines: median {filtering['filter_median_ms']:.1f} ms, "
+        f"p95 {filtering['filter_p95_ms']:.1f} ms, max {filtering['filter_max_ms']:.1f} ms"
+    )
     print(f"  whole keystroke through Pilot: median {filtering['pilot_key_median_ms']:.1f} ms")
 
 

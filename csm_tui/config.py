@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csm_tui.errors import CsmError
 from csm_tui.paths import config_path
 
 CONFIG_VERSION = 1
@@ -28,6 +29,7 @@ class Config:
     language: str | None = None  # None: follow the locale
     path: Path | None = None
     problem: str | None = None  # why the file could not be read, if it could not
+    unreadable: bool = False  # a broken file is never overwritten: the user may want it back
     raw: dict[str, Any] = field(default_factory=dict)
 
     def to_toml(self) -> dict[str, Any]:
@@ -50,7 +52,7 @@ def load_config(path: Path | None = None) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return Config(path=path, problem=f"{path}: {exc}")
+        return Config(path=path, problem=f"{path}: {exc}", unreadable=True)
     ui = raw.get("ui", {})
     config = Config(path=path, raw=raw)
     if not isinstance(ui, dict):
@@ -70,9 +72,15 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def save_config(config: Config) -> None:
+    """Write the settings; refuses to replace a file that could not be read."""
     import tomli_w
 
     path = config.path or config_path()
+    if config.unreadable:
+        raise CsmError(
+            f"Settings not saved: {path} has errors, and overwriting it would lose what is in it. "
+            "Fix or remove the file."
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = tomli_w.dumps(config.to_toml())
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")

@@ -436,15 +436,6 @@ class TestOverview:
         with pytest.raises(NotFoundError):
             account_overview(store, "nope", clock)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "BUG: the overview's health_change_30d (services/accounts.py account_overview) only "
-            "looks for the comparison snapshot inside the last 365 days, while the book table's "
-            "health_change (store/book.py past_health) takes the latest snapshot on or before "
-            "30 days ago however old; the two screens disagree for such an account"
-        ),
-    )
     def test_overview_and_book_agree_on_the_30_day_change(
         self, store: Store, clock: FixedClock
     ) -> None:
@@ -574,15 +565,6 @@ class TestConfig:
         assert (config.theme, config.language) == ("csm-dark", None)
         assert path.read_bytes() == before
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "BUG: config.py save_config writes over a config file that load_config could not "
-            "parse (Config.problem set, raw == {}), so e.g. switching the theme in the app "
-            "(ui/app.py _save) silently replaces the user's broken file with defaults and all "
-            "their other settings are lost, although the module promises to leave it alone"
-        ),
-    )
     def test_save_does_not_overwrite_a_file_it_could_not_read(self, tmp_path: Path) -> None:
         path = tmp_path / "config.toml"
         path.write_text('[ui\ntheme = "csm-light"\n\n[sync]\nurl = "https://x"\n')

@@ -168,15 +168,6 @@ class TestOpen:
         finally:
             conn.close()
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "BUG: store/connection.py open_store only recognises a foreign SQLite file when its "
-            "user_version is 0; one with user_version 1..SCHEMA_VERSION (many programs set it) "
-            "is taken for a csm-tui database, switched to WAL (file changed) and fails later "
-            "with 'no such table: accounts'"
-        ),
-    )
     def test_foreign_sqlite_file_with_a_user_version_is_refused_and_unchanged(
         self, tmp_path: Path
     ) -> None:
@@ -765,9 +756,10 @@ class TestBookFilters:
         [
             ({QuickFilter.I_OWN}, ["A", "E"]),
             ({QuickFilter.I_COVER}, ["B"]),
-            ({QuickFilter.RENEWAL_SOON}, ["A", "D"]),  # 120 and 0 days; not 121, -7, none
+            # 120, 0 and -7 days (overdue is the most urgent); not 121, none
+            ({QuickFilter.RENEWAL_SOON}, ["A", "D", "E"]),
             ({QuickFilter.HEALTH_DROPPING}, ["A", "D"]),  # -10 and -5; not -4, +5, none
-            ({QuickFilter.I_OWN, QuickFilter.RENEWAL_SOON}, ["A"]),
+            ({QuickFilter.I_OWN, QuickFilter.RENEWAL_SOON}, ["A", "E"]),
             ({QuickFilter.I_OWN, QuickFilter.HEALTH_DROPPING}, ["A"]),
             ({QuickFilter.I_OWN, QuickFilter.I_COVER}, []),
             ({QuickFilter.RENEWAL_SOON, QuickFilter.HEALTH_DROPPING}, ["A", "D"]),
@@ -784,13 +776,6 @@ class TestBookFilters:
         assert q(book, "enterprise", QuickFilter.HEALTH_DROPPING) == ["A"]
         assert q(book, "さくら", QuickFilter.I_OWN) == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "BUG: store/book.py builds the search column from the raw JSON text of `tags`, so "
-            "the JSON punctuation [ ] \" , is searchable: '[' or '\"' matches every account"
-        ),
-    )
     @pytest.mark.parametrize("text", ["[", "]", '"', "[]"])
     def test_tag_json_punctuation_is_not_searchable(self, book: Store, text: str) -> None:
         # no name, segment, tag or external id in the book contains these characters
@@ -815,15 +800,6 @@ SORTED: dict[SortKey, tuple[list[str], list[str]]] = {
     SortKey.SEGMENT: (["A", "E", "B", "D", "C"], ["D", "B", "A", "E", "C"]),
 }
 
-_ROLE_DESC_BUG = (
-    "BUG: store/book.py _ROLE_ORDER ends in `ELSE 2`, so `(order) IS NULL` is never true and "
-    "accounts where I have no role sort FIRST when sorting by role descending"
-)
-_SEGMENT_ASC_BUG = (
-    "BUG: store/book.py sorts segment '' (the column's default, never NULL) before every "
-    "segment ascending, though the comment says empty values sort last in both directions"
-)
-
 
 @pytest.mark.parametrize(
     ("key", "descending"),
@@ -832,13 +808,6 @@ _SEGMENT_ASC_BUG = (
             key,
             desc,
             id=f"{key.value}-{'desc' if desc else 'asc'}",
-            marks=(
-                [pytest.mark.xfail(strict=True, reason=_ROLE_DESC_BUG)]
-                if (key, desc) == (SortKey.ROLE, True)
-                else [pytest.mark.xfail(strict=True, reason=_SEGMENT_ASC_BUG)]
-                if (key, desc) == (SortKey.SEGMENT, False)
-                else []
-            ),
         )
         for key in SortKey
         for desc in (False, True)

@@ -155,9 +155,12 @@ def account_overview(store: Store, account_id: str, clock: Clock) -> AccountOver
         for owner in queries.owners_of(store, account_id)
     ]
     history = queries.health_history(store, account_id, today - timedelta(days=365))
-    past = [snap for snap in history if snap.date <= today - timedelta(days=30)]
+    # the same rule as the book table: the latest score at least 30 days old, however old
+    past = queries.health_on_or_before(store, account_id, today - timedelta(days=30))
     change = (
-        account.health_score - past[-1].score if past and account.health_score is not None else None
+        account.health_score - past
+        if past is not None and account.health_score is not None
+        else None
     )
     mine = next((owner.role for owner in owners if owner.is_me), None)
     return AccountOverview(

@@ -102,6 +102,16 @@ def health_history(store: Store, account_id: str, since: date) -> list[HealthSna
     ]
 
 
+def health_on_or_before(store: Store, account_id: str, day: date) -> int | None:
+    """The latest score recorded on or before `day` (however old), as the book table uses it."""
+    row = store.query_one(
+        "SELECT score FROM health_snapshots WHERE account_id = ? AND date <= ? "
+        "ORDER BY date DESC LIMIT 1",
+        (account_id, day.isoformat()),
+    )
+    return None if row is None else int(row[0])
+
+
 def user_names(store: Store) -> dict[str, str]:
     return {row[0]: row[1] for row in store.query("SELECT email, name FROM users")}
 

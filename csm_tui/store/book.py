@@ -43,8 +43,10 @@ SELECT
     CAST(julianday(a.renewal_date) - julianday(:today) AS INTEGER) AS days_to_renewal,
     m.role AS my_role,
     substr(l.at, 1, 10) AS last_activity,
-    fold(a.name || ' ' || a.segment || ' ' || a.tags || ' ' || coalesce(a.external_id, ''))
-        AS search
+    fold(
+        a.name || ' ' || a.segment || ' ' || coalesce(a.external_id, '') || ' '
+        || coalesce((SELECT group_concat(value, ' ') FROM json_each(a.tags)), '')
+    ) AS search
 FROM accounts AS a
 LEFT JOIN last_activity AS l ON l.account_id = a.id
 LEFT JOIN past_health AS p ON p.account_id = a.id
@@ -52,12 +54,12 @@ LEFT JOIN mine AS m ON m.account_id = a.id
 """
 
 _STAGE_ORDER = "CASE stage WHEN 'onboarding' THEN 0 WHEN 'adoption' THEN 1 ELSE 2 END"
-_ROLE_ORDER = "CASE my_role WHEN 'primary' THEN 0 WHEN 'secondary' THEN 1 ELSE 2 END"
+_ROLE_ORDER = "CASE my_role WHEN 'primary' THEN 0 WHEN 'secondary' THEN 1 END"
 
 # Empty values sort last in both directions; the name breaks ties so the order is stable.
 _SORT_SQL: dict[SortKey, str] = {
     SortKey.NAME: "name COLLATE NOCASE",
-    SortKey.SEGMENT: "segment COLLATE NOCASE",
+    SortKey.SEGMENT: "NULLIF(segment, '') COLLATE NOCASE",
     SortKey.STAGE: _STAGE_ORDER,
     SortKey.HEALTH: "health",
     SortKey.VALUE: "contract_value",
@@ -69,7 +71,8 @@ _SORT_SQL: dict[SortKey, str] = {
 _QUICK_SQL: dict[QuickFilter, str] = {
     QuickFilter.I_OWN: "my_role = 'primary'",
     QuickFilter.I_COVER: "my_role = 'secondary'",
-    QuickFilter.RENEWAL_SOON: f"days_to_renewal BETWEEN 0 AND {RENEWAL_SOON_DAYS}",
+    # an overdue renewal (date passed, not renewed) is the most urgent of all
+    QuickFilter.RENEWAL_SOON: f"days_to_renewal <= {RENEWAL_SOON_DAYS}",
     QuickFilter.HEALTH_DROPPING: f"health_change <= -{HEALTH_DROP_POINTS}",
 }
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from csm_tui.clock import Clock, SystemClock
 from csm_tui.errors import StoreError
-from csm_tui.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from csm_tui.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -145,16 +145,18 @@ def open_store(
         with translate_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            application_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            foreign = application_id != APPLICATION_ID if version else _has_foreign_tables(conn)
+            if foreign:
+                raise StoreError(
+                    f"The file {path} is an SQLite database of another program; "
+                    "csm-tui will not change it."
+                )
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"The database {path} was written by a newer csm-tui (schema {version}, "
                     f"this version knows {SCHEMA_VERSION}); upgrade csm-tui to open it. "
                     "The file was not changed."
-                )
-            if version == 0 and _has_foreign_tables(conn):
-                raise StoreError(
-                    f"The file {path} is an SQLite database of another program; "
-                    "csm-tui will not change it."
                 )
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")

@@ -5,8 +5,12 @@ Never edit a migration that has shipped: add a new one at the end.
 
 from __future__ import annotations
 
+# "CSMT": marks the file as csm-tui's, so another program's SQLite file is never mistaken for ours.
+APPLICATION_ID = 0x43534D54
+
 MIGRATIONS: list[str] = [
     # 1: the whole first design, including the records later features fill.
+    f"PRAGMA application_id = {APPLICATION_ID};"
     """
     CREATE TABLE settings (
         key TEXT PRIMARY KEY,

@@ -143,6 +143,8 @@ class CsmApp(App[None]):
             return
         try:
             save_config(self.config)
+        except CsmError as exc:
+            self.notify(str(exc), severity="warning")
         except OSError as exc:
             self.notify(_("Settings not saved: {error}").format(error=exc), severity="error")
 

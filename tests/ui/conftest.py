@@ -34,11 +34,31 @@ ACCOUNTS: list[tuple[str, str, Stage, int, int, int, str, int, Role | None]] = [
     ("Acme Analytics", "Enterprise", Stage.ADOPTION, 82, 80, 240000, "USD", 200, Role.PRIMARY),
     ("株式会社サクラ精機", "Enterprise", Stage.RENEWAL, 58, 74, 18000000, "JPY", 95, Role.PRIMARY),
     ("Globex Logistics", "Mid-Market", Stage.ONBOARDING, 70, 70, 56000, "USD", 330, Role.PRIMARY),
-    ("ヤマト食品ホールディングス", "Mid-Market", Stage.ADOPTION, 45, 61, 7200000, "JPY", 40, Role.SECONDARY),
+    (
+        "ヤマト食品ホールディングス",
+        "Mid-Market",
+        Stage.ADOPTION,
+        45,
+        61,
+        7200000,
+        "JPY",
+        40,
+        Role.SECONDARY,
+    ),
     ("Initech", "SMB", Stage.RENEWAL, 91, 85, 12000, "EUR", 15, Role.PRIMARY),
     ("東京ロボティクス", "SMB", Stage.ONBOARDING, 66, 60, 2400000, "JPY", 150, None),
     ("Umbrella Health", "Tech Touch", Stage.ADOPTION, 38, 52, 4800, "USD", 110, Role.SECONDARY),
-    ("カブシキガイシャ・ミライ", "Tech Touch", Stage.RENEWAL, 75, 77, 600000, "JPY", -5, Role.PRIMARY),
+    (
+        "カブシキガイシャ・ミライ",
+        "Tech Touch",
+        Stage.RENEWAL,
+        75,
+        77,
+        600000,
+        "JPY",
+        -5,
+        Role.PRIMARY,
+    ),
 ]
 
 
@@ -65,7 +85,9 @@ def build_small_book(store: Store) -> dict[str, str]:
             add_account(tx, account)
             ids[name] = account.id
             primary = ME if role is Role.PRIMARY else COLLEAGUE
-            add_owner(tx, OwnerAssignment(account_id=account.id, user_email=primary, role=Role.PRIMARY))
+            add_owner(
+                tx, OwnerAssignment(account_id=account.id, user_email=primary, role=Role.PRIMARY)
+            )
             if role is Role.SECONDARY:
                 add_owner(
                     tx,

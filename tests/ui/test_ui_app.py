@@ -49,7 +49,9 @@ async def test_identity_is_asked_only_once(book_store: Store, make_app: AppFacto
         assert ME in app.sub_title
 
 
-async def test_theme_switch_persists(book_store: Store, make_app: AppFactory, tmp_path: Path) -> None:
+async def test_theme_switch_persists(
+    book_store: Store, make_app: AppFactory, tmp_path: Path
+) -> None:
     app = make_app(book_store)
     async with app.run_test(size=SIZE) as pilot:
         assert app.theme == "csm-dark"
