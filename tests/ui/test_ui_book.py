@@ -168,3 +168,29 @@ async def test_help_lists_keys(book_store: Store, make_app: AppFactory) -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, BookScreen)
+
+
+async def test_fast_typing_after_slash_is_not_lost(book_store: Store, make_app: AppFactory) -> None:
+    """Keys arrive faster than bindings run: "/init" Enter Enter must open Initech."""
+    from textual import events
+
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys = [("slash", "/"), *[(c, c) for c in "init"], ("enter", "\r"), ("enter", "\r")]
+        for key, character in keys:  # posted back to back, as a terminal delivers them
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.overview.account.name == "Initech"
+
+
+async def test_paste_on_table_filters(book_store: Store, make_app: AppFactory) -> None:
+    from textual import events
+
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(AccountTable).post_message(events.Paste("  Globex \n"))
+        await pilot.pause(0.2)
+        assert names(app) == ["Globex Logistics"]
+        assert app.screen.query_one("#filter").has_focus

@@ -28,7 +28,12 @@ class FilterInput(Input):
     ]
 
     def action_done(self) -> None:
-        self.screen.query_one(AccountTable).focus()
+        # A fast "text, Enter, Enter" must open the row the text selects: apply the filter now
+        # (Input.Changed may still be queued) and move focus at once (focus() waits a turn).
+        screen = self.screen
+        if isinstance(screen, BookScreen):
+            screen.set_filter_text(self.value)
+        screen.set_focus(screen.query_one(AccountTable))
 
 
 class BookScreen(TranslatedScreen):
@@ -60,6 +65,7 @@ class BookScreen(TranslatedScreen):
     def on_mount(self) -> None:
         self.session.book.load()
         table = self.query_one(AccountTable)
+        table.type_target = self.query_one(FilterInput)
         table.set_sort(self.book_query.sort, self.book_query.descending)
         self.run_query()
         table.focus()
@@ -80,13 +86,17 @@ class BookScreen(TranslatedScreen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.book_query.text = event.value
-        self.run_query()
+        self.set_filter_text(event.value)
+
+    def set_filter_text(self, text: str) -> None:
+        if text != self.book_query.text:
+            self.book_query.text = text
+            self.run_query()
 
     # -- actions -----------------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        self.query_one(FilterInput).focus()
+        self.set_focus(self.query_one(FilterInput))  # at once: the next key is already coming
 
     def action_quick(self, name: str) -> None:
         quick = QuickFilter(name)

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from csm_tui.i18n import N_, NC_, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS, BookRow, SortKey
@@ -125,6 +126,7 @@ class AccountTable(ScrollView, can_focus=True):
         self.descending = False
         self._cache: dict[tuple[int, bool], Strip] = {}
         self._widths: list[int] = []
+        self.type_target: Widget | None = None  # where `/` sends the typing (the filter box)
 
     # -- data --------------------------------------------------------------------------------
 
@@ -193,6 +195,33 @@ class AccountTable(ScrollView, can_focus=True):
         row = self.current
         if row is not None:
             self.post_message(self.Opened(row.id))
+
+    async def _on_key(self, event: events.Key) -> None:
+        """`/` moves to the filter at once, and what was typed after it follows it there.
+
+        Keys reach this widget's queue as fast as they are typed, but a binding runs only once
+        its key has bubbled up to the app; by then the keys typed after `/` would be lost. So
+        `/` is handled here, and keys queued behind it are handed to the widget now focused.
+        """
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key == "slash" and self.type_target is not None:
+            event.stop()
+            event.prevent_default()
+            self.screen.set_focus(self.type_target)
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A name pasted onto the table (from a CRM, a mail) becomes the filter."""
+        if self.type_target is not None and event.text.strip():
+            event.stop()
+            self.screen.set_focus(self.type_target)
+            self.type_target.post_message(events.Paste(event.text.strip()))
 
     # -- mouse -------------------------------------------------------------------------------
 
