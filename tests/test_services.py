@@ -90,6 +90,7 @@ class TestCreateAccount:
             "tags": '["b", "a"]',
             "created_at": NOW_ISO,
             "updated_at": NOW_ISO,
+            "search": "acme corp enterprise  b a",  # derived for the filter, not journaled
         }
         owners = queries.owners_of(store, "acme")
         assert [(o.user_email, o.role) for o in owners] == [(ME, Role.PRIMARY)]

@@ -888,3 +888,19 @@ def test_every_name_finds_itself(store: Store) -> None:
         assert account_id in q(store, name)
 
     check()
+
+
+def test_mutation_ids_are_uuid7_in_time_order() -> None:
+    import time
+    import uuid
+
+    from csm_tui.store.journal import new_mutation_id
+
+    first = new_mutation_id()
+    time.sleep(0.002)
+    ids = [new_mutation_id() for _ in range(1000)]
+    assert len(set(ids)) == 1000
+    parsed = uuid.UUID(hex=first)
+    assert parsed.version == 7
+    assert parsed.variant == uuid.RFC_4122
+    assert all(first < later for later in ids)  # a later millisecond sorts after

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from csm_tui.cli.options import db_option
+from csm_tui.cli.options import db_option_saying
 from csm_tui.errors import StoreError
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ BUILD_CACHE_KIB = 256 * 1024  # keeps the index pages of a large build in memory
 )
 @click.option("--no-open", is_flag=True, help="Build the book but do not open the app.")
 @click.option("--reset", is_flag=True, help="Rebuild the demo book even if it exists.")
-@db_option
+@db_option_saying("Where to build the demo (default: demo.db in the user data folder).")
 @click.pass_context
 def demo(
     ctx: click.Context,

@@ -17,13 +17,22 @@ DB_HELP = "The database file (default: $CSM_TUI_DB, else the user data folder)."
 
 def db_option(func: F) -> F:
     """`--db PATH` on a subcommand; it wins over the one given before the subcommand."""
-    return click.option(
-        "--db",
-        "db",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=DB_HELP,
-    )(func)
+    return db_option_saying(DB_HELP)(func)
+
+
+def db_option_saying(help_text: str) -> Callable[[F], F]:
+    """`--db PATH` with a help text of its own (the demo has another default)."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--db",
+            "db",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help=help_text,
+        )(func)
+
+    return decorate
 
 
 def chosen_db(ctx: click.Context, db: Path | None) -> Path:

@@ -9,7 +9,6 @@ activities: validating 200,000 activities would cost more than writing them.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from bisect import bisect
 from collections.abc import Iterator
@@ -33,7 +32,7 @@ from csm_tui.services import demo_names as words
 from csm_tui.services.demo_names import Segment
 from csm_tui.services.identity import set_me, upsert_user
 from csm_tui.store.accounts import count_accounts
-from csm_tui.store.connection import Store
+from csm_tui.store.connection import Store, peek_setting
 from csm_tui.store.journal import insert_many
 
 DEMO_SETTING = "demo.params"  # marks a database as a demo, so the CLI may rebuild it
@@ -138,22 +137,8 @@ def build_demo(
 
 
 def is_demo_book(path: Path) -> bool:
-    """Whether `build_demo` made the book at `path`.
-
-    Opened read-only and immutable, so not even -wal/-shm files appear beside a real book. The mark
-    is written when the demo is built and checkpointed into the file, so skipping the WAL is fine.
-    """
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        row = conn.execute("SELECT 1 FROM settings WHERE key = ?", (DEMO_SETTING,)).fetchone()
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
-    return row is not None
+    """Whether `build_demo` made the book at `path` (read without changing the file)."""
+    return peek_setting(path, DEMO_SETTING) is not None
 
 
 def _check(table: str, rows: Rows) -> None:

@@ -18,39 +18,25 @@ from csm_tui.models.book import (
     SortKey,
 )
 from csm_tui.store.connection import Store, translate_errors
-from csm_tui.store.search import fold, terms
+from csm_tui.store.search import terms
 
+# One index seek per account for each derived column (the indexes exist for exactly this),
+# instead of scanning all activities and snapshots.
 _BUILD = """
 CREATE TEMP TABLE book AS
-WITH last_activity AS (
-    SELECT account_id, max(occurred_at) AS at FROM activities GROUP BY account_id
-),
-past_health AS (
-    SELECT h.account_id, h.score
-    FROM health_snapshots AS h
-    JOIN (
-        SELECT account_id, max(date) AS date FROM health_snapshots
-        WHERE date <= :past GROUP BY account_id
-    ) AS latest ON latest.account_id = h.account_id AND latest.date = h.date
-),
-mine AS (
-    SELECT account_id, role FROM owners WHERE user_email = :me
-)
 SELECT
     a.id, a.name, a.segment, a.stage, a.health_score AS health,
-    a.health_score - p.score AS health_change,
+    a.health_score - (
+        SELECT h.score FROM health_snapshots AS h
+        WHERE h.account_id = a.id AND h.date <= :past ORDER BY h.date DESC LIMIT 1
+    ) AS health_change,
     a.contract_value, a.currency, a.renewal_date,
     CAST(julianday(a.renewal_date) - julianday(:today) AS INTEGER) AS days_to_renewal,
-    m.role AS my_role,
-    substr(l.at, 1, 10) AS last_activity,
-    fold(
-        a.name || ' ' || a.segment || ' ' || coalesce(a.external_id, '') || ' '
-        || coalesce((SELECT group_concat(value, ' ') FROM json_each(a.tags)), '')
-    ) AS search
+    (SELECT o.role FROM owners AS o WHERE o.account_id = a.id AND o.user_email = :me) AS my_role,
+    substr((SELECT max(x.occurred_at) FROM activities AS x WHERE x.account_id = a.id), 1, 10)
+        AS last_activity,
+    a.search
 FROM accounts AS a
-LEFT JOIN last_activity AS l ON l.account_id = a.id
-LEFT JOIN past_health AS p ON p.account_id = a.id
-LEFT JOIN mine AS m ON m.account_id = a.id
 """
 
 _STAGE_ORDER = "CASE stage WHEN 'onboarding' THEN 0 WHEN 'adoption' THEN 1 ELSE 2 END"
@@ -85,8 +71,7 @@ _COLUMNS = (
 def build_book(store: Store, me: str | None, today: date) -> int:
     """(Re)compute the TEMP book table; returns the number of accounts."""
     conn = store.conn
-    with translate_errors(store.path):
-        conn.create_function("fold", 1, fold, deterministic=True)
+    with store.lock, translate_errors(store.path):
         conn.execute("DROP TABLE IF EXISTS temp.book")
         conn.execute(
             _BUILD,
@@ -99,8 +84,63 @@ def build_book(store: Store, me: str | None, today: date) -> int:
         return int(conn.execute("SELECT count(*) FROM temp.book").fetchone()[0])
 
 
-def query_book(store: Store, query: BookQuery) -> list[BookRow]:
-    """The rows matching the query, sorted; `build_book` must have run on this connection."""
+_FIRST_PAGE = """
+SELECT
+    a.id, a.name, a.segment, a.stage, a.health_score,
+    a.health_score - (
+        SELECT h.score FROM health_snapshots AS h
+        WHERE h.account_id = a.id AND h.date <= :past ORDER BY h.date DESC LIMIT 1
+    ),
+    a.contract_value, a.currency, a.renewal_date,
+    CAST(julianday(a.renewal_date) - julianday(:today) AS INTEGER),
+    (SELECT o.role FROM owners AS o WHERE o.account_id = a.id AND o.user_email = :me),
+    substr((SELECT max(x.occurred_at) FROM activities AS x WHERE x.account_id = a.id), 1, 10)
+FROM (
+    SELECT id FROM accounts
+    ORDER BY renewal_date IS NULL, renewal_date, name COLLATE NOCASE, id LIMIT :limit
+) AS page
+JOIN accounts AS a ON a.id = page.id
+ORDER BY a.renewal_date IS NULL, a.renewal_date, a.name COLLATE NOCASE, a.id
+"""
+
+
+def first_page(store: Store, me: str | None, today: date, limit: int) -> list[BookRow]:
+    """The first rows in the default order (renewal soonest), without building the book.
+
+    What the first frame shows while the whole book is computed in the background.
+    """
+    params = {
+        "me": me or "",
+        "today": today.isoformat(),
+        "past": (today - timedelta(days=30)).isoformat(),
+        "limit": limit,
+    }
+    with translate_errors(store.path):
+        cursor = store.conn.execute(_FIRST_PAGE, params)
+        cursor.row_factory = None
+        return [BookRow._make(row) for row in cursor]
+
+
+def count_book_accounts(store: Store) -> int:
+    """How many accounts the book has (this module stays free of pydantic: start-up path)."""
+    row = store.query_one("SELECT count(*) FROM accounts")
+    return 0 if row is None else int(row[0])
+
+
+def load_book_rows(store: Store) -> dict[int, BookRow]:
+    """Every row of the TEMP book table by rowid: read once per (re)load."""
+    with translate_errors(store.path):
+        cursor = store.conn.execute(f"SELECT rowid, {_COLUMNS} FROM temp.book")
+        cursor.row_factory = None  # plain tuples are the cheapest
+        return {row[0]: BookRow._make(row[1:]) for row in cursor}
+
+
+def query_book_ids(store: Store, query: BookQuery) -> list[int]:
+    """The rowids of the rows matching the query, in order: filtered and sorted in SQLite.
+
+    Only integers cross into Python on each keystroke; the rows themselves come from
+    `load_book_rows`.
+    """
     where: list[str] = []
     params: list[Any] = []
     for term in terms(query.text):
@@ -110,14 +150,20 @@ def query_book(store: Store, query: BookQuery) -> list[BookRow]:
     direction = "DESC" if query.descending else "ASC"
     order = _SORT_SQL[query.sort]
     sql = (
-        f"SELECT {_COLUMNS} FROM temp.book"
+        "SELECT rowid FROM temp.book"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + f" ORDER BY ({order}) IS NULL, {order} {direction}, name COLLATE NOCASE, id"
     )
     with translate_errors(store.path):
         cursor = store.conn.execute(sql, params)
-        cursor.row_factory = None  # plain tuples are the cheapest
-        return [BookRow._make(row) for row in cursor]
+        cursor.row_factory = None
+        return [row[0] for row in cursor]
+
+
+def query_book(store: Store, query: BookQuery) -> list[BookRow]:
+    """The rows matching the query, sorted (for callers that do not keep the rows loaded)."""
+    rows = load_book_rows(store)
+    return [rows[rowid] for rowid in query_book_ids(store, query)]
 
 
 def book_row(store: Store, account_id: str) -> BookRow | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from csm_tui.clock import Clock, SystemClock
 from csm_tui.errors import StoreError
 from csm_tui.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from csm_tui.store.search import fold
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -61,12 +63,17 @@ def _create_private_file(path: Path) -> None:
 
 
 class Store:
-    """One open database. Not shared between threads: open one per thread if needed."""
+    """One open database, shared by the UI thread and its workers.
+
+    SQLite serialises calls on a connection (threadsafety 3); `lock` keeps a multi-statement
+    unit (a write transaction, rebuilding the book) from interleaving with another thread's.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
         self.conn = conn
         self.path = path
         self.clock = clock
+        self.lock = threading.RLock()
 
     @cached_property
     def db(self) -> Database:
@@ -124,7 +131,7 @@ def open_store(
     *,
     clock: Clock | None = None,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
-    check_same_thread: bool = True,
+    check_same_thread: bool = False,
 ) -> Store:
     """Open (creating if needed) and migrate the database at `path`."""
     path = Path(path)
@@ -141,6 +148,7 @@ def open_store(
     except sqlite3.Error as exc:
         raise StoreError(describe_sqlite_error(exc, path)) from exc
     conn.row_factory = sqlite3.Row
+    conn.create_function("fold", 1, fold, deterministic=True)
     try:
         with translate_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -168,6 +176,25 @@ def open_store(
         conn.close()
         raise
     return Store(conn, path, clock or SystemClock())
+
+
+def peek_setting(path: Path, key: str) -> str | None:
+    """Read one local setting from a file without opening it as a store.
+
+    Read-only and immutable, so not even -wal/-shm files appear beside it; anything that is not a
+    readable csm-tui database answers None.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except (sqlite3.Error, OSError):
+        return None
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return None if row is None else str(row[0])
 
 
 def _has_foreign_tables(conn: sqlite3.Connection) -> bool:

@@ -33,7 +33,9 @@ MIGRATIONS: list[str] = [
             CHECK (stage IN ('onboarding', 'adoption', 'renewal')),
         tags TEXT NOT NULL DEFAULT '[]',
         created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
+        updated_at TEXT NOT NULL,
+        -- derived, local: the folded text the filter searches (see store/search.py)
+        search TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX accounts_name ON accounts (name);
     CREATE TABLE owners (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 
 # Katakana → hiragana, so "かぶしき" finds "カブシキ".
@@ -17,3 +18,24 @@ def fold(text: str | None) -> str:
 def terms(text: str) -> list[str]:
     """The words of a filter; every one must match."""
     return [fold(word) for word in text.split() if word.strip()]
+
+
+# What the book filter searches: name, segment, external id and the tags (values, not JSON).
+_SEARCH_SOURCE = (
+    "name || ' ' || segment || ' ' || coalesce(external_id, '') || ' ' || "
+    "coalesce((SELECT group_concat(value, ' ') FROM json_each(accounts.tags)), '')"
+)
+
+
+def refresh_account_search(conn: sqlite3.Connection, account_id: str | None = None) -> None:
+    """Recompute the derived `search` column: of one account, or of all not yet computed.
+
+    Folding needs Python (NFKC, kana), so it is done when an account is written, once, instead
+    of for every account each time the book is opened.
+    """
+    if account_id is None:
+        conn.execute(f"UPDATE accounts SET search = fold({_SEARCH_SOURCE}) WHERE search = ''")
+    else:
+        conn.execute(
+            f"UPDATE accounts SET search = fold({_SEARCH_SOURCE}) WHERE id = ?", (account_id,)
+        )

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import time
 
-from textual import on, work
+from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.command import Provider
 from textual.worker import Worker, WorkerState
 
 from csm_tui.config import DEFAULT_THEME, Config, save_config
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, current_language, set_language
+from csm_tui.paths import config_path
 from csm_tui.services.session import Session
-from csm_tui.ui.commands import CsmCommands
 from csm_tui.ui.screens.book import BookScreen
 from csm_tui.ui.widgets.account_table import AccountTable
 
@@ -25,7 +26,7 @@ class CsmApp(App[None]):
 
     TITLE = "csm-tui"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {CsmCommands}
+    COMMANDS = App.COMMANDS | {lambda: _commands_provider()}
     BINDINGS = [
         Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
         Binding("f2", "toggle_language", N_("日本語/English"), id="app.language"),
@@ -38,35 +39,45 @@ class CsmApp(App[None]):
         self.config = config
         self.save_settings = save_settings
         self.startup_ms: float | None = None
+        self._startup_warnings: list[str] = []
+        self._apply_themes()
 
     # -- start-up ----------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def _apply_themes(self) -> None:
+        """Register our themes and pick the configured one before the first style pass."""
         from csm_tui.ui.themes import load_themes
 
-        loaded = load_themes()
+        user_themes = (self.config.path or config_path()).parent / "themes"
+        loaded = load_themes(user_themes)
         for theme in loaded.themes:
             self.register_theme(theme)
-        for problem in loaded.problems:
-            self.notify(_("Theme skipped: {problem}").format(problem=problem), severity="warning")
+        self._startup_warnings.extend(
+            _("Theme skipped: {problem}").format(problem=problem) for problem in loaded.problems
+        )
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
-            self.notify(
+            self._startup_warnings.append(
                 _("Unknown theme {name}; using {default}.").format(
                     name=self.config.theme, default=DEFAULT_THEME
-                ),
-                severity="warning",
+                )
             )
             self.theme = DEFAULT_THEME
+
+    def get_default_screen(self) -> BookScreen:
+        """The book is the base screen: Escape elsewhere always comes back to it."""
+        return BookScreen(self.session)
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.config.problem:
-            self.notify(
-                _("Settings not read: {problem}").format(problem=self.config.problem),
-                severity="warning",
+            self._startup_warnings.append(
+                _("Settings not read: {problem}").format(problem=self.config.problem)
             )
+        for warning in self._startup_warnings:
+            self.notify(warning, severity="warning", timeout=10)
         self._show_identity()
-        self.push_screen(BookScreen(self.session))
         if self.session.me is None:
             from csm_tui.ui.screens.me import MeScreen  # rare: only a new database asks
 
@@ -75,13 +86,6 @@ class CsmApp(App[None]):
     def on_ready(self) -> None:
         self.startup_ms = (time.perf_counter() - STARTED) * 1000
         self.log.info(f"first frame after {self.startup_ms:.0f} ms")
-        self._warm_up()
-
-    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
-    def _warm_up(self) -> None:
-        """Import what the account screen needs while the user reads the book."""
-        import csm_tui.services.accounts
-        import csm_tui.ui.screens.account  # noqa: F401
 
     def _show_identity(self) -> None:
         me = self.session.me
@@ -153,3 +157,10 @@ class CsmApp(App[None]):
         """One place for background errors: tell the user, keep the app running."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.notify(str(event.worker.error), severity="error", timeout=10)
+
+
+def _commands_provider() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens, not at start-up."""
+    from csm_tui.ui.commands import CsmCommands
+
+    return CsmCommands

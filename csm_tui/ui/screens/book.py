@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+import importlib
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input
@@ -14,6 +16,7 @@ from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.account_table import COLUMNS, AccountTable
 from csm_tui.ui.widgets.quick_bar import QuickBar
 
+FIRST_PAGE_ROWS = 200  # more than a screen, so scrolling works before the book has loaded
 SORT_ORDER = [column.key for column in COLUMNS]
 # Sorting by these starts with the largest value first, which is what a CSM looks for.
 DESCENDING_FIRST = {SortKey.VALUE, SortKey.LAST_ACTIVITY}
@@ -63,16 +66,37 @@ class BookScreen(TranslatedScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.session.book.load()
         table = self.query_one(AccountTable)
         table.type_target = self.query_one(FilterInput)
         table.set_sort(self.book_query.sort, self.book_query.descending)
-        self.run_query()
         table.focus()
+        book = self.session.book
+        if book.loaded:
+            self.run_query()
+            return
+        # First frame: the top of the default order, straight from the accounts table; the
+        # whole book (derived columns for every account) is computed in a worker meanwhile.
+        table.set_rows(book.first_page(FIRST_PAGE_ROWS))
+        self.query_one(QuickBar).show_loading(book.count())
+        self._load_book()
+
+    @work(thread=True, exclusive=True, group="book-load", exit_on_error=False)
+    def _load_book(self) -> None:
+        self.session.book.load()
+        self.app.call_from_thread(self._book_loaded)
+        # then, while the user reads the book, import what opening an account needs
+        for module in ("csm_tui.services.accounts", "csm_tui.ui.screens.account"):
+            importlib.import_module(module)
+
+    def _book_loaded(self) -> None:
+        self.query_one(AccountTable).invalidate()  # rows may have changed under the same ids
+        self.run_query()
 
     # -- querying ----------------------------------------------------------------------------
 
     def run_query(self) -> None:
+        if not self.session.book.loaded:
+            return  # the load worker runs the query with whatever was typed meanwhile
         table = self.query_one(AccountTable)
         current = table.current
         rows = self.session.book.query(self.book_query)
@@ -81,8 +105,7 @@ class BookScreen(TranslatedScreen):
 
     def reload(self) -> None:
         """Recompute the book after data changed elsewhere (an import, an edit)."""
-        self.session.book.load()
-        self.run_query()
+        self._load_book()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

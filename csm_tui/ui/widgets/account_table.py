@@ -124,7 +124,7 @@ class AccountTable(ScrollView, can_focus=True):
         self.rows: list[BookRow] = []
         self.sort_key = SortKey.RENEWAL
         self.descending = False
-        self._cache: dict[tuple[int, bool], Strip] = {}
+        self._cache: dict[tuple[str, bool], Strip] = {}  # by account id: kept across filters
         self._widths: list[int] = []
         self.type_target: Widget | None = None  # where `/` sends the typing (the filter box)
 
@@ -133,7 +133,6 @@ class AccountTable(ScrollView, can_focus=True):
     def set_rows(self, rows: list[BookRow], keep_id: str | None = None) -> None:
         """Show new rows; the cursor stays on `keep_id` if it is still there."""
         self.rows = rows
-        self._cache.clear()
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         index = 0
         if keep_id is not None:
@@ -159,10 +158,6 @@ class AccountTable(ScrollView, can_focus=True):
     # -- cursor and scrolling ----------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.pop((old, True), None)
-        self._cache.pop((old, False), None)
-        self._cache.pop((new, True), None)
-        self._cache.pop((new, False), None)
         self.refresh()
 
     @property
@@ -273,11 +268,12 @@ class AccountTable(ScrollView, can_focus=True):
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
-        key = (index, selected)
+        row = self.rows[index]
+        key = (row.id, selected)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._row(self.rows[index], selected, width)
-            if len(self._cache) > 1000:
+            strip = self._row(row, selected, width)
+            if len(self._cache) > 2000:
                 self._cache.clear()
             self._cache[key] = strip
         return strip.crop(int(self.scroll_x), int(self.scroll_x) + width)

@@ -23,13 +23,22 @@ class QuickBar(Static):
     QuickBar { height: 1; padding: 0 1; background: $surface; color: $foreground-muted; }
     """
 
-    def show(self, active: frozenset[QuickFilter], shown: int, total: int) -> None:
+    def _toggles(self, active: frozenset[QuickFilter]) -> Text:
         text = Text()
         for quick, key, label in QUICK_FILTERS:
             title = _(label).format(days=RENEWAL_SOON_DAYS)
             on = quick in active
             text.append(f" {key} ", style="bold reverse" if on else "bold")
             text.append(f" {title}  ", style="bold" if on else "")
+        return text
+
+    def show(self, active: frozenset[QuickFilter], shown: int, total: int) -> None:
+        text = self._toggles(active)
         count = ngettext("{shown} of {total} account", "{shown} of {total} accounts", total)
         text.append("  " + count.format(shown=shown, total=total), style="italic")
+        self.update(text)
+
+    def show_loading(self, total: int) -> None:
+        text = self._toggles(frozenset())
+        text.append("  " + _("loading {total} accounts…").format(total=total), style="italic")
         self.update(text)

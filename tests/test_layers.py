@@ -1,0 +1,46 @@
+"""Import rules that keep start-up fast and the core headless (import-linter checks the rest)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+START_UP = (
+    "csm_tui.cli.main",
+    "csm_tui.cli.run_app",
+    "csm_tui.config",
+    "csm_tui.i18n",
+    "csm_tui.store.connection",
+    "csm_tui.services.session",
+    "csm_tui.ui.app",
+    "csm_tui.ui.screens.book",
+)
+
+
+def imported_after(modules: tuple[str, ...]) -> set[str]:
+    code = f"import sys; import {', '.join(modules)}; print('\\n'.join(sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+def test_first_screen_does_not_import_heavy_libraries() -> None:
+    """pydantic and sqlite-utils cost as much as Textual itself here: not before the first frame."""
+    loaded = imported_after(START_UP)
+    for heavy in ("pydantic", "sqlite_utils", "httpx", "keyring", "tomli_w"):
+        assert heavy not in loaded, f"{heavy} is imported on the start-up path"
+
+
+def test_core_does_not_import_textual() -> None:
+    loaded = imported_after(
+        (
+            "csm_tui.models.account",
+            "csm_tui.store.journal",
+            "csm_tui.services.accounts",
+            "csm_tui.services.csv_import",
+            "csm_tui.services.demo",
+            "csm_tui.services.export",
+        )
+    )
+    assert not any(name == "textual" or name.startswith("textual.") for name in loaded)
