@@ -194,3 +194,21 @@ async def test_paste_on_table_filters(book_store: Store, make_app: AppFactory) -
         await pilot.pause(0.2)
         assert names(app) == ["Globex Logistics"]
         assert app.screen.query_one("#filter").has_focus
+
+
+async def test_empty_states_say_what_to_do(
+    book_store: Store, empty_store: Store, make_app: AppFactory
+) -> None:
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"zzzz")
+        line = app.screen.query_one(AccountTable).render_line(2).text
+        assert "No account matches" in line
+    from csm_tui.services.identity import set_me
+
+    set_me(empty_store, "Aoi", "aoi@example.com")
+    app = make_app(empty_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one(AccountTable).render_line(2).text
+        assert "csm-tui import accounts" in line

@@ -100,6 +100,13 @@ class BookScreen(TranslatedScreen):
         table = self.query_one(AccountTable)
         current = table.current
         rows = self.session.book.query(self.book_query)
+        if self.session.book.size == 0:
+            table.empty_message = _(
+                "No accounts yet. Import your book with: csm-tui import accounts FILE.csv "
+                "(or try csm-tui demo)"
+            )
+        else:
+            table.empty_message = _("No account matches. Escape clears the filters.")
         table.set_rows(rows, keep_id=current.id if current else None)
         self.query_one(QuickBar).show(self.book_query.quick, len(rows), self.session.book.size)
 

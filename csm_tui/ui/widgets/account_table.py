@@ -127,6 +127,7 @@ class AccountTable(ScrollView, can_focus=True):
         self._cache: dict[tuple[str, bool], Strip] = {}  # by account id: kept across filters
         self._widths: list[int] = []
         self.type_target: Widget | None = None  # where `/` sends the typing (the filter box)
+        self.empty_message = ""  # shown when there are no rows: why, and what to do
 
     # -- data --------------------------------------------------------------------------------
 
@@ -266,6 +267,11 @@ class AccountTable(ScrollView, can_focus=True):
             return self._header(width).crop(int(self.scroll_x), int(self.scroll_x) + width)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.rows):
+            if not self.rows and y == 2 and self.empty_message:
+                style = self.rich_style + self.get_component_rich_style(
+                    "account-table--dim", partial=True
+                )
+                return Strip([Segment(fit("  " + self.empty_message, width), style)])
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
         row = self.rows[index]
