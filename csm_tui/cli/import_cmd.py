@@ -55,9 +55,8 @@ def accounts(
         click.echo(f"... and {hidden} more problems.", err=True)
     message = summary.describe()
     if summary.blocked and summary.imported and not skip_invalid:
-        message += f" Fix them, or use --skip-invalid to import the {summary.imported} valid rows."
+        valid = "the valid row" if summary.imported == 1 else f"the {summary.imported} valid rows"
+        message += f" Fix them, or use --skip-invalid to import {valid}."
     click.echo(message, err=True)
     if summary.blocked:
-        # not ctx.exit(1): main() runs click with standalone_mode=False, which turns that into
-        # a return value it ignores; SystemExit reaches the shell from main() and CliRunner alike
-        raise SystemExit(1)
+        raise SystemExit(1)  # reaches the shell the same way from main() and from CliRunner

@@ -26,6 +26,17 @@ NOTES = (
 )
 
 
+def own_actions(node: object) -> set[str]:
+    """Actions bound by csm-tui's own classes in the node's class hierarchy."""
+    actions: set[str] = set()
+    for cls in type(node).__mro__:
+        if cls.__module__.startswith("csm_tui."):
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding):
+                    actions.add(binding.action)
+    return actions
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", N_("Close"))]
 
@@ -45,13 +56,18 @@ class HelpScreen(ModalScreen[None]):
         keys = Table.grid(padding=(0, 2))
         keys.add_column(style="bold", no_wrap=True)
         keys.add_column()
-        seen: set[str] = set()
+        # one line per action, with every key that does it ("q, ^q  Quit")
+        by_action: dict[str, tuple[list[str], str]] = {}
         for active in translate_active(self.under.active_bindings).values():
             binding = active.binding
-            if not binding.description or binding.action in seen:
+            if not binding.description:
                 continue
-            seen.add(binding.action)
-            keys.add_row(self.app.get_key_display(binding), binding.description)
+            if binding.action not in own_actions(active.node):
+                continue  # Textual's generic scrolling and focus keys: not what a CSM looks for
+            shown, _description = by_action.setdefault(binding.action, ([], binding.description))
+            shown.append(self.app.get_key_display(binding))
+        for shown, description in by_action.values():
+            keys.add_row(", ".join(sorted(shown, key=len)), description)
         limits = {"days": RENEWAL_SOON_DAYS, "points": HEALTH_DROP_POINTS}
         notes = Text("\n".join("• " + _(note).format(**limits) for note in NOTES))
         with VerticalScroll():

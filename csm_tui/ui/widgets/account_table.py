@@ -291,11 +291,12 @@ class AccountTable(ScrollView, can_focus=True):
         for column, cell_width in zip(COLUMNS, self._widths, strict=True):
             title = pgettext("column", column.title)
             if column.key == self.sort_key:
-                title += " ▼" if self.descending else " ▲"
-                style = sorted_style
+                # the arrow always shows: the title gives way to it when the column is narrow
+                arrow = " ▼" if self.descending else " ▲"
+                text = fit(title, cell_width - 2).rstrip() + arrow
+                segments.append(Segment(fit(text, cell_width, column.right), sorted_style))
             else:
-                style = header
-            segments.append(Segment(fit(title, cell_width, column.right), style))
+                segments.append(Segment(fit(title, cell_width, column.right), header))
             segments.append(Segment(" " * GAP, header))
         used = sum(self._widths) + GAP * len(COLUMNS)
         if used < width:
