@@ -110,3 +110,22 @@ async def test_palette_lists_actions_and_accounts(book_store: Store, make_app: A
         await pilot.pause()
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.overview.account.name == "Initech"
+
+
+async def test_first_start_form_typed_fast(empty_store: Store, make_app: AppFactory) -> None:
+    """Name, Enter, e-mail, Enter arriving at once: each part lands in its own field."""
+    from textual import events
+
+    from csm_tui.ui.screens.me import MeScreen
+
+    app = make_app(empty_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MeScreen)
+        keys = [*"Aoi", "enter", *"aoi@example.com", "enter"]
+        for key in keys:
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, BookScreen)
+    assert empty_store.get_setting("me.name") == "Aoi"
+    assert empty_store.get_setting("me.email") == "aoi@example.com"

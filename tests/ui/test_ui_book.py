@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import AppFactory
 
-from csm_tui.models.book import SortKey
+from csm_tui.models.book import QuickFilter, SortKey
 from csm_tui.store.connection import Store
 from csm_tui.ui.screens.account import AccountScreen
 from csm_tui.ui.screens.book import BookScreen
@@ -212,3 +212,23 @@ async def test_empty_states_say_what_to_do(
         await pilot.pause()
         line = app.screen.query_one(AccountTable).render_line(2).text
         assert "csm-tui import accounts" in line
+
+
+async def test_keys_after_leaving_the_filter_reach_the_table(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    """ "/ヤマト" Enter then "c" at once: the filter holds ヤマト and "I cover" is on."""
+    from textual import events
+
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys = [("slash", "/"), *[(c, c) for c in "ヤマト"], ("enter", "\r"), ("c", "c")]
+        for key, character in keys:
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, BookScreen)
+        assert screen.book_query.text == "ヤマト"
+        assert QuickFilter.I_COVER in screen.book_query.quick
+        assert names(app) == ["ヤマト食品ホールディングス"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input
@@ -14,6 +14,7 @@ from csm_tui.models.book import BookQuery, QuickFilter, SortKey
 from csm_tui.services.session import Session
 from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.account_table import COLUMNS, AccountTable
+from csm_tui.ui.widgets.keys import pass_on_if_unfocused
 from csm_tui.ui.widgets.quick_bar import QuickBar
 
 FIRST_PAGE_ROWS = 200  # more than a screen, so scrolling works before the book has loaded
@@ -25,10 +26,16 @@ DESCENDING_FIRST = {SortKey.VALUE, SortKey.LAST_ACTIVITY}
 class FilterInput(Input):
     """The filter box: Enter, Escape and Down hand the keys back to the table."""
 
-    BINDINGS = [
-        Binding("down,enter", "done", N_("To table"), show=False),
-        Binding("escape", "done", N_("To table"), show=False),
-    ]
+    LEAVE_KEYS = frozenset({"enter", "down", "escape"})
+
+    async def _on_key(self, event: events.Key) -> None:
+        if pass_on_if_unfocused(self, event):
+            return
+        if event.key in self.LEAVE_KEYS:
+            # handled here, not by a binding: the keys queued behind must reach the table
+            event.prevent_default()
+            event.stop()
+            self.action_done()
 
     def action_done(self) -> None:
         # A fast "text, Enter, Enter" must open the row the text selects: apply the filter now

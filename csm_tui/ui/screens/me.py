@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from typing import Any
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +14,23 @@ from textual.widgets import Button, Input, Label, Static
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.services.session import Session
+from csm_tui.ui.widgets.keys import pass_on_if_unfocused
+
+
+class MeInput(Input):
+    """A field of the form: Enter moves on at once (the next keys belong to the next field)."""
+
+    def __init__(self, *, next_id: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.next_id = next_id
+
+    async def _on_key(self, event: events.Key) -> None:
+        if pass_on_if_unfocused(self, event):
+            return
+        if event.key == "enter" and self.next_id:
+            event.prevent_default()
+            event.stop()
+            self.screen.set_focus(self.screen.query_one(f"#{self.next_id}"))
 
 
 class MeScreen(ModalScreen[tuple[str, str]]):
@@ -36,15 +55,11 @@ class MeScreen(ModalScreen[tuple[str, str]]):
         with Vertical():
             yield Static(_("Welcome to csm-tui. Who is using this book of business?"))
             yield Label(_("Your name"))
-            yield Input(id="me-name", placeholder=_("e.g. Aoi Tanaka"))
+            yield MeInput(id="me-name", next_id="me-email", placeholder=_("e.g. Aoi Tanaka"))
             yield Label(_("Your work e-mail"))
-            yield Input(id="me-email", placeholder="aoi.tanaka@example.com")
+            yield MeInput(id="me-email", placeholder="aoi.tanaka@example.com")
             yield Static("", id="me-error")
             yield Button(_("Save"), id="me-save", variant="primary")
-
-    @on(Input.Submitted, "#me-name")
-    def _next(self) -> None:
-        self.query_one("#me-email", Input).focus()
 
     @on(Input.Submitted, "#me-email")
     @on(Button.Pressed, "#me-save")

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from csm_tui.i18n import N_, NC_, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS, BookRow, SortKey
 from csm_tui.ui import format as fmt
+from csm_tui.ui.widgets.keys import pass_on_if_unfocused
 
 
 @dataclass(frozen=True)
@@ -193,24 +194,17 @@ class AccountTable(ScrollView, can_focus=True):
             self.post_message(self.Opened(row.id))
 
     async def _on_key(self, event: events.Key) -> None:
-        """`/` moves to the filter at once, and what was typed after it follows it there.
+        """`/` moves to the filter at once, so what is typed after it lands there.
 
-        Keys reach this widget's queue as fast as they are typed, but a binding runs only once
-        its key has bubbled up to the app; by then the keys typed after `/` would be lost. So
-        `/` is handled here, and keys queued behind it are handed to the widget now focused.
+        (A binding would run only after `/` has bubbled up to the app, too late for the keys
+        already queued behind it, which `pass_on_if_unfocused` hands on.)
         """
-        focused = self.screen.focused
-        if focused is not None and focused is not self:
-            event.stop()
-            event.prevent_default()
-            focused.post_message(events.Key(event.key, event.character))
+        if pass_on_if_unfocused(self, event):
             return
         if event.key == "slash" and self.type_target is not None:
-            event.stop()
             event.prevent_default()
+            event.stop()
             self.screen.set_focus(self.type_target)
-            return
-        await super()._on_key(event)
 
     def _on_paste(self, event: events.Paste) -> None:
         """A name pasted onto the table (from a CRM, a mail) becomes the filter."""
