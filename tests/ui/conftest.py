@@ -173,11 +173,6 @@ def _months_before(day: date, months: int) -> date:
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
-
-
-@pytest.fixture
 def book_store(tmp_path: Path, clock: FixedClock) -> Iterator[Store]:
     store = open_store(tmp_path / "ui.db", clock=clock)
     build_small_book(store)
