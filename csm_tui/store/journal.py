@@ -93,9 +93,11 @@ class Transaction:
         try:
             self._atomic = self.store.db.atomic()
             self._atomic.__enter__()
-        except sqlite3.Error as exc:
+        except BaseException as exc:
             self.store.lock.release()
-            raise StoreError(describe_sqlite_error(exc, self.store.path)) from exc
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(describe_sqlite_error(exc, self.store.path)) from exc
+            raise
         return self
 
     def __exit__(
