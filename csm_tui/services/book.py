@@ -58,8 +58,17 @@ class BookService:
             self._recent.clear()
         return size
 
+    def ensure_loaded(self) -> None:
+        """Return once the book is loaded: wait for a load in progress, or load now."""
+        if self._built:
+            return
+        with self.store.lock:  # a worker's load holds it until it is done
+            if not self._built:
+                self.load()
+
     def query(self, query: BookQuery) -> list[BookRow]:
         """Matching rows in order; SQLite filters and sorts, the rows come from memory."""
+        self.ensure_loaded()
         key = (query.text, query.quick, query.sort, query.descending)
         cached = self._recent.get(key)
         if cached is not None:  # backspacing revisits the filters just typed

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from csm_tui.clock import FixedClock
 from csm_tui.config import Config
@@ -188,6 +189,14 @@ def empty_store(tmp_path: Path, clock: FixedClock) -> Iterator[Store]:
 
 
 AppFactory = Callable[..., CsmApp]
+
+
+async def settle(pilot: Pilot[None], done: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app work until `done()` (keys posted at once may take a while on a busy CI)."""
+    waited = 0.0
+    while not done() and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from conftest import ME, AppFactory
+from conftest import ME, AppFactory, settle
 
 from csm_tui.i18n import current_language
 from csm_tui.store.connection import Store
@@ -125,7 +125,7 @@ async def test_first_start_form_typed_fast(empty_store: Store, make_app: AppFact
         keys = [*"Aoi", "enter", *"aoi@example.com", "enter"]
         for key in keys:
             app.post_message(events.Key(key, "\r" if key == "enter" else key))
-        await pilot.pause(0.3)
+        await settle(pilot, lambda: isinstance(app.screen, BookScreen))
         assert isinstance(app.screen, BookScreen)
     assert empty_store.get_setting("me.name") == "Aoi"
     assert empty_store.get_setting("me.email") == "aoi@example.com"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import AppFactory
+from conftest import AppFactory, settle
 
 from csm_tui.models.book import QuickFilter, SortKey
 from csm_tui.store.connection import Store
@@ -180,7 +180,7 @@ async def test_fast_typing_after_slash_is_not_lost(book_store: Store, make_app: 
         keys = [("slash", "/"), *[(c, c) for c in "init"], ("enter", "\r"), ("enter", "\r")]
         for key, character in keys:  # posted back to back, as a terminal delivers them
             app.post_message(events.Key(key, character))
-        await pilot.pause(0.3)
+        await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.overview.account.name == "Initech"
 
@@ -226,7 +226,7 @@ async def test_keys_after_leaving_the_filter_reach_the_table(
         keys = [("slash", "/"), *[(c, c) for c in "ヤマト"], ("enter", "\r"), ("c", "c")]
         for key, character in keys:
             app.post_message(events.Key(key, character))
-        await pilot.pause(0.3)
+        await settle(pilot, lambda: bool(app.screen.book_query.quick))
         screen = app.screen
         assert isinstance(screen, BookScreen)
         assert screen.book_query.text == "ヤマト"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from csm_tui.i18n import N_, _
 from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
 from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.overview import Overview
+from csm_tui.ui.widgets.title_bar import TitleBar
 
 
 class AccountScreen(TranslatedScreen):
@@ -31,10 +32,12 @@ class AccountScreen(TranslatedScreen):
         self.session = session
         self.account_id = account_id
         self.overview = session.overview(account_id)
+        # the title bar shows the account instead of who is using the app
+        self.sub_title = self.overview.account.name
 
     def compose(self) -> ComposeResult:
         account = self.overview.account
-        yield Header()
+        yield TitleBar()
         title = f"{account.name}  ·  {fmt.stage(account.stage)}"
         if account.segment:
             title += f"  ·  {account.segment}"
@@ -46,9 +49,6 @@ class AccountScreen(TranslatedScreen):
         ):
             yield Overview(self.overview, self.session.clock.today())
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.sub_title = self.overview.account.name
 
     def action_back(self) -> None:
         self.dismiss()

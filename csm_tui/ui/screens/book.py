@@ -7,7 +7,7 @@ import importlib
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Input
 
 from csm_tui.i18n import N_, _
 from csm_tui.models.book import BookQuery, QuickFilter, SortKey
@@ -16,6 +16,7 @@ from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.account_table import COLUMNS, AccountTable
 from csm_tui.ui.widgets.keys import pass_on_if_unfocused
 from csm_tui.ui.widgets.quick_bar import QuickBar
+from csm_tui.ui.widgets.title_bar import TitleBar
 
 FIRST_PAGE_ROWS = 200  # more than a screen, so scrolling works before the book has loaded
 SORT_ORDER = [column.key for column in COLUMNS]
@@ -66,7 +67,7 @@ class BookScreen(TranslatedScreen):
         self.book_query = BookQuery()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield FilterInput(placeholder=_("Filter by name, segment or tag…  (/)"), id="filter")
         yield QuickBar(id="quick-bar")
         yield AccountTable(id="accounts")
@@ -88,22 +89,26 @@ class BookScreen(TranslatedScreen):
         self._load_book()
 
     @work(thread=True, exclusive=True, group="book-load", exit_on_error=False)
-    def _load_book(self) -> None:
-        self.session.book.load()
+    def _load_book(self, reload: bool = False) -> None:
+        if reload:
+            self.session.book.load()
+        else:
+            self.session.book.ensure_loaded()  # the user may have needed it sooner
         self.app.call_from_thread(self._book_loaded)
         # then, while the user reads the book, import what opening an account needs
         for module in ("csm_tui.services.accounts", "csm_tui.ui.screens.account"):
             importlib.import_module(module)
 
     def _book_loaded(self) -> None:
+        if not self.is_attached:  # the app closed while the book was loading
+            return
         self.query_one(AccountTable).invalidate()  # rows may have changed under the same ids
         self.run_query()
 
     # -- querying ----------------------------------------------------------------------------
 
     def run_query(self) -> None:
-        if not self.session.book.loaded:
-            return  # the load worker runs the query with whatever was typed meanwhile
+        """Show the rows for the current query (waits for the book if it is still loading)."""
         table = self.query_one(AccountTable)
         current = table.current
         rows = self.session.book.query(self.book_query)
@@ -119,7 +124,7 @@ class BookScreen(TranslatedScreen):
 
     def reload(self) -> None:
         """Recompute the book after data changed elsewhere (an import, an edit)."""
-        self._load_book()
+        self._load_book(reload=True)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
