@@ -127,6 +127,7 @@ class AccountTable(ScrollView, can_focus=True):
         self.descending = False
         self._cache: dict[tuple[str, bool], Strip] = {}  # by account id: kept across filters
         self._widths: list[int] = []
+        self._widths_for = -1  # the content width `_widths` was computed for
         self.type_target: Widget | None = None  # where `/` sends the typing (the filter box)
         self.empty_message = ""  # shown when there are no rows: why, and what to do
 
@@ -135,7 +136,9 @@ class AccountTable(ScrollView, can_focus=True):
     def set_rows(self, rows: list[BookRow], keep_id: str | None = None) -> None:
         """Show new rows; the cursor stays on `keep_id` if it is still there."""
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        virtual = Size(self.size.width, len(rows) + 1)
+        if virtual != self.virtual_size:  # a new size means new scrollbars: only when needed
+            self.virtual_size = virtual
         index = 0
         if keep_id is not None:
             index = next((i for i, row in enumerate(rows) if row.id == keep_id), 0)
@@ -246,16 +249,24 @@ class AccountTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self._cache.clear()
 
+    def _content_width(self) -> int:
+        """The width rows are drawn to; cheap, since render_line asks for every line.
+
+        The scrollbar gutter is stable (reserved even without a scrollbar), so this is the
+        widget's width less the scrollbar's.
+        """
+        return max(self.size.width - self.styles.scrollbar_size_vertical, 0)
+
     def _column_widths(self, total: int) -> list[int]:
         fixed = sum(column.width + GAP for column in COLUMNS if column.width)
         name = max(MIN_NAME_WIDTH, total - fixed - GAP)
         return [column.width or name for column in COLUMNS]
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        widths = self._column_widths(width)
-        if widths != self._widths:
-            self._widths = widths
+        width = self._content_width()
+        if width != self._widths_for:
+            self._widths_for = width
+            self._widths = self._column_widths(width)
             self._cache.clear()
         if y == 0:
             return self._header(width).crop(int(self.scroll_x), int(self.scroll_x) + width)

@@ -20,7 +20,9 @@ class QuickBar(Static):
     """Shows which quick filters are on and how many accounts match."""
 
     DEFAULT_CSS = """
-    QuickBar { height: 1; padding: 0 1; background: $surface; color: $foreground-muted; }
+    QuickBar {
+        width: 100%; height: 1; padding: 0 1; background: $surface; color: $foreground-muted;
+    }
     """
 
     def _toggles(self, active: frozenset[QuickFilter]) -> Text:
@@ -36,9 +38,9 @@ class QuickBar(Static):
         text = self._toggles(active)
         count = ngettext("{shown} of {total} account", "{shown} of {total} accounts", total)
         text.append("  " + count.format(shown=shown, total=total), style="italic")
-        self.update(text)
+        self.update(text, layout=False)  # fixed size: no layout pass per keystroke
 
     def show_loading(self, total: int) -> None:
         text = self._toggles(frozenset())
         text.append("  " + _("loading {total} accounts…").format(total=total), style="italic")
-        self.update(text)
+        self.update(text, layout=False)  # fixed size: no layout pass per keystroke
