@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csm_tui.clock import Clock
 from csm_tui.services.book import BookService
 from csm_tui.services.identity import me_identity, set_me
 from csm_tui.store.connection import Store
+
+if TYPE_CHECKING:
+    from csm_tui.services.accounts import AccountOverview
 
 
 class Session:
@@ -27,11 +31,12 @@ class Session:
         return me_identity(self.store)
 
     def set_me(self, name: str, email: str) -> tuple[str, str]:
+        """Record who uses the book; "my role" in the book changes with it."""
         result = set_me(self.store, name, email)
         self.book.load()
         return result
 
-    def overview(self, account_id: str):  # type: ignore[no-untyped-def]
-        from csm_tui.services.accounts import account_overview
+    def overview(self, account_id: str) -> AccountOverview:
+        from csm_tui.services.accounts import account_overview  # not needed for the first frame
 
         return account_overview(self.store, account_id, self.clock)

@@ -95,7 +95,7 @@ class CsmApp(App[None]):
     def _identity_set(self, result: tuple[str, str] | None) -> None:
         self._show_identity()
         if isinstance(self.screen, BookScreen):
-            self.screen.reload()
+            self.screen.show_fresh_rows()  # set_me reloaded the book: "my role" changed
 
     # -- navigation --------------------------------------------------------------------------
 

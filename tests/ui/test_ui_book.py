@@ -232,3 +232,18 @@ async def test_keys_after_leaving_the_filter_reach_the_table(
         assert screen.book_query.text == "ヤマト"
         assert QuickFilter.I_COVER in screen.book_query.quick
         assert names(app) == ["ヤマト食品ホールディングス"]
+
+
+async def test_reload_shows_an_import_made_meanwhile(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    from csm_tui.models.account import Account
+    from csm_tui.services.accounts import create_account
+
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: len(names(app)) == 8)
+        create_account(book_store, Account(name="Zeta Imported KK"))
+        await pilot.press("ctrl+r")
+        await settle(pilot, lambda: len(names(app)) == 9)
+        assert "Zeta Imported KK" in names(app)

@@ -59,6 +59,7 @@ class BookScreen(TranslatedScreen):
         Binding("s", "sort_next", N_("Sort"), id="book.sort"),
         Binding("S", "sort_reverse", N_("Reverse"), id="book.reverse"),
         Binding("escape", "clear", N_("Clear filters"), show=False, id="book.clear"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="book.reload"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -94,12 +95,13 @@ class BookScreen(TranslatedScreen):
             self.session.book.load()
         else:
             self.session.book.ensure_loaded()  # the user may have needed it sooner
-        self.app.call_from_thread(self._book_loaded)
+        self.app.call_from_thread(self.show_fresh_rows)
         # then, while the user reads the book, import what opening an account needs
         for module in ("csm_tui.services.accounts", "csm_tui.ui.screens.account"):
             importlib.import_module(module)
 
-    def _book_loaded(self) -> None:
+    def show_fresh_rows(self) -> None:
+        """Redraw every row from the (re)loaded book."""
         if not self.is_attached:  # the app closed while the book was loading
             return
         self.query_one(AccountTable).invalidate()  # rows may have changed under the same ids
@@ -122,8 +124,11 @@ class BookScreen(TranslatedScreen):
         table.set_rows(rows, keep_id=current.id if current else None)
         self.query_one(QuickBar).show(self.book_query.quick, len(rows), self.session.book.size)
 
+    def action_reload(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
-        """Recompute the book after data changed elsewhere (an import, an edit)."""
+        """Recompute the book after data changed elsewhere (an import from the shell, an edit)."""
         self._load_book(reload=True)
 
     @on(Input.Changed, "#filter")
