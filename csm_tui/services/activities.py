@@ -1,0 +1,147 @@
+"""Logging, changing and removing activities: every change journaled, a removal undoable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError as PydanticError
+
+from csm_tui.errors import NotFoundError, ValidationError
+from csm_tui.models.activity import Activity, ActivityType, Outcome
+from csm_tui.services.identity import me_identity
+from csm_tui.store import accounts as account_queries
+from csm_tui.store import activities as queries
+from csm_tui.store.connection import Store
+
+
+def utc_iso(moment: datetime) -> str:
+    """Times are stored in UTC, so that comparing them as text orders them correctly."""
+    if moment.tzinfo is None:
+        raise ValidationError("The time of an activity needs a time zone.")
+    return moment.astimezone(UTC).isoformat()
+
+
+EDITABLE = ("type", "minutes", "occurred_at", "proactive", "recurring", "outcome", "note")
+
+
+def _row(activity: Activity, now: str) -> dict[str, Any]:
+    row = activity.model_dump(mode="python")
+    row["occurred_at"] = utc_iso(activity.occurred_at)
+    row["created_at"] = now
+    row["updated_at"] = now
+    return row
+
+
+def _me(store: Store) -> str:
+    me = me_identity(store)
+    if me is None:
+        raise ValidationError("Tell csm-tui who you are first (the app asks on its first start).")
+    return me[1]
+
+
+def log_activity(
+    store: Store,
+    account_id: str,
+    minutes: int,
+    occurred_at: datetime,
+    *,
+    type: ActivityType = ActivityType.CALL,
+    proactive: bool = False,
+    recurring: bool = False,
+    outcome: Outcome = Outcome.NONE,
+    note: str = "",
+    checklist_item_id: str | None = None,
+) -> Activity:
+    """Record a piece of work for an account, by me, in one durable transaction."""
+    if account_queries.get_account(store, account_id) is None:
+        raise NotFoundError(f"No account with id {account_id}.")
+    try:
+        activity = Activity(
+            account_id=account_id,
+            author_email=_me(store),
+            type=type,
+            minutes=minutes,
+            occurred_at=occurred_at,
+            proactive=proactive,
+            recurring=recurring,
+            outcome=outcome,
+            note=note,
+            checklist_item_id=checklist_item_id,
+        )
+    except PydanticError as exc:
+        raise ValidationError(_first_problem(exc)) from exc
+    with store.transaction() as tx:
+        tx.insert("activities", _row(activity, tx.now))
+    return activity
+
+
+def edit_activity(store: Store, activity_id: str, **changes: Any) -> Activity:
+    """Change fields of an activity; only the fields that differ are written and journaled."""
+    current = queries.get_activity(store, activity_id)
+    if current is None:
+        raise NotFoundError(f"No activity with id {activity_id}.")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"Activities have no editable field {', '.join(sorted(unknown))}.")
+    try:
+        updated = Activity.model_validate({**current.model_dump(), **changes})
+    except PydanticError as exc:
+        raise ValidationError(_first_problem(exc)) from exc
+    before, after = current.model_dump(mode="python"), updated.model_dump(mode="python")
+    diff = {key: after[key] for key in EDITABLE if before[key] != after[key]}
+    if diff:
+        if "occurred_at" in diff:
+            diff["occurred_at"] = utc_iso(updated.occurred_at)
+        with store.transaction() as tx:
+            tx.update("activities", activity_id, {**diff, "updated_at": tx.now})
+    return updated
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What `delete_activity` took away, enough to put it back exactly."""
+
+    row: dict[str, Any]
+
+
+def delete_activity(store: Store, activity_id: str) -> Removed:
+    row = store.query_one("SELECT * FROM activities WHERE id = ?", (activity_id,))
+    if row is None:
+        raise NotFoundError(f"No activity with id {activity_id}.")
+    with store.transaction() as tx:
+        tx.delete("activities", activity_id)
+    return Removed(dict(row))
+
+
+def restore_activity(store: Store, removed: Removed) -> None:
+    """Undo a deletion: the same row comes back (journaled as an insert)."""
+    with store.transaction() as tx:
+        tx.insert("activities", dict(removed.row))
+
+
+@dataclass(frozen=True)
+class EffortTotals:
+    week: tuple[int, int]  # (activities, minutes) since Monday
+    month: tuple[int, int]  # since the first of the month
+    all: tuple[int, int]
+
+
+def effort_totals(store: Store, account_id: str, now: datetime) -> EffortTotals:
+    """Totals for the Activities tab; weeks start on Monday, in the time zone of `now`."""
+    today = now.date()
+    week_start = datetime.combine(today - timedelta(days=today.weekday()), now.timetz())
+    week_start = week_start.replace(hour=0, minute=0, second=0, microsecond=0)
+    month_start = week_start.replace(year=today.year, month=today.month, day=1)
+    return EffortTotals(
+        week=queries.minutes_between(store, account_id, week_start, None),
+        month=queries.minutes_between(store, account_id, month_start, None),
+        all=queries.minutes_between(store, account_id, None, None),
+    )
+
+
+def _first_problem(exc: PydanticError) -> str:
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or "value"
+    return f"{field}: {error['msg']}"
