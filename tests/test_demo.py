@@ -299,3 +299,39 @@ def test_demo_dates_follow_today(tmp_path: Path) -> None:
         build_demo(store, accounts=4, activities=10, today=date(2026, 12, 1))
         dates = [row[0] for row in store.query("SELECT DISTINCT date FROM health_snapshots")]
     assert max(dates) == "2026-12-01" and "2025-12-31" not in dates
+
+
+# -- roadmap checklists -------------------------------------------------------------------------
+
+
+def test_checklists_in_varied_states(book: Store) -> None:
+    from csm_tui.store.checklist import current_stage_progress, items_of, overdue_counts
+
+    accounts = all_accounts(book)
+    progress = current_stage_progress(book)
+    assert set(progress) == {a.id for a in accounts}  # every account has its roadmap
+    complete = [aid for aid, (done, total) in progress.items() if done == total]
+    overdue = overdue_counts(book, TODAY)
+    assert complete and overdue  # some stages finished, some accounts behind
+    assert len(overdue) < len(accounts)
+    for account in accounts:
+        items = items_of(book, account.id)
+        keys = {item.item_key for item in items}
+        assert ("usage-report" in keys) == (account.segment == "Tech Touch"), account.segment
+        for item in items:
+            if item.done:
+                assert item.done_by and item.done_at and item.done_at <= NOW
+            else:
+                assert item.done_by is None and item.done_at is None
+    started = book.query("SELECT count(*) FROM accounts WHERE stage_started_on <= ?", (TODAY,))
+    assert started[0][0] == len(accounts)
+    assert _count(book, "journal WHERE table_name = 'checklist_items'") == _count(
+        book, "checklist_items"
+    )
+
+
+def test_checklists_are_deterministic(tmp_path: Path) -> None:
+    _build(tmp_path / "a.db", accounts=20, activities=50, seed=3)
+    _build(tmp_path / "b.db", accounts=20, activities=50, seed=3)
+    strip = [row[:-2] for row in _rows(tmp_path / "a.db", "checklist_items")]
+    assert strip == [row[:-2] for row in _rows(tmp_path / "b.db", "checklist_items")]

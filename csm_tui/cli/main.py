@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "demo": "csm_tui.cli.demo_cmd:demo",
     "import": "csm_tui.cli.import_cmd:import_group",
     "export": "csm_tui.cli.export_cmd:export_group",
+    "checklist": "csm_tui.cli.checklist_cmd:checklist",
 }
 
 

@@ -25,11 +25,13 @@ from pydantic import BaseModel
 from csm_tui.errors import ValidationError
 from csm_tui.models.account import Account
 from csm_tui.models.activity import Activity
+from csm_tui.models.checklist import ChecklistItem
 from csm_tui.models.contact import Contact
 from csm_tui.models.health import HealthSnapshot
 from csm_tui.models.owner import OwnerAssignment
 from csm_tui.services import demo_names as words
 from csm_tui.services.demo_names import Segment
+from csm_tui.services.demo_roadmaps import Roadmaps
 from csm_tui.services.identity import set_me, upsert_user
 from csm_tui.store.accounts import count_accounts
 from csm_tui.store.connection import Store, peek_setting
@@ -40,12 +42,13 @@ ACTIVITIES_PER_ACCOUNT = 8
 ACTIVITY_DAYS = 120
 HISTORY_MONTHS = 12
 VALIDATE_SAMPLE = 400  # rows of each large batch checked with pydantic
-_SAMPLED = ("health_snapshots", "activities")
+_SAMPLED = ("health_snapshots", "activities", "checklist_items")
 ACTIVITY_CHUNK = 50_000  # bounds memory: 2,000,000 activities are never all in memory at once
 COMPONENTS = ("usage", "adoption", "relationship", "outcomes", "support")
 RATES = {"JPY": 150.0, "EUR": 0.92, "USD": 1.0}  # per USD
 Rows = list[dict[str, Any]]
-_STAMPS = ("created_at", "updated_at")  # set by the store, not part of the models
+# set by the store, or kept outside the models
+_STAMPS = ("created_at", "updated_at", "stage_started_on")
 _Period = tuple[date | None, date | None, str]  # a secondary owner's coverage: from, to, why
 
 
@@ -55,6 +58,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "contacts": Contact,
     "health_snapshots": HealthSnapshot,
     "activities": Activity,
+    "checklist_items": ChecklistItem,
 }
 
 
@@ -113,6 +117,8 @@ def build_demo(
         for name, email in colleagues:
             upsert_user(tx, email, name)
         maker = _Maker(rng, today, tx.now, [email for _, email in colleagues])
+        # checklists draw from their own generator, so the rest of the book stays as it was
+        maker.roadmaps = Roadmaps(Random(f"checklists-{seed}"), today, tx.now)
         tables, plans = maker.accounts(accounts)
         for table, rows in tables.items():
             _check(table, rows)
@@ -185,6 +191,7 @@ class _Maker:
         self.dates = firsts if firsts[-1] == today else [*firsts, today]
         past = today - timedelta(days=30)
         self.pivot = max(i for i, day in enumerate(self.dates) if day <= past)
+        self.roadmaps: Roadmaps | None = None
 
     def ids(self, n: int) -> list[str]:
         """`n` random hex ids in ascending order (uuid4() would differ on each run)."""
@@ -193,15 +200,17 @@ class _Maker:
 
     def accounts(self, accounts: int) -> tuple[dict[str, Rows], list[_Plan]]:
         """The accounts and what hangs off them, in account order; and a plan per account."""
-        tables: dict[str, Rows] = {name: [] for name in ("owners", "contacts", "health_snapshots")}
+        names = ("owners", "contacts", "health_snapshots", "checklist_items")
+        tables: dict[str, Rows] = {name: [] for name in names}
         ids = self.ids(accounts)
         rows, plans = [], []
         for index, account_id in enumerate(ids):
             row, plan = self.account(index, account_id, tables)
             rows.append(row)
             plans.append(plan)
-        for table_rows in tables.values():
-            self.number(table_rows)
+        for name, table_rows in tables.items():
+            if name != "checklist_items":  # numbered by their own generator
+                self.number(table_rows)
         return {"accounts": rows, **tables}, plans
 
     def number(self, rows: Rows) -> Rows:
@@ -240,6 +249,10 @@ class _Maker:
             "updated_at": self.now,
         }
         authors, weights = self.owners(account_id, tables["owners"])
+        if self.roadmaps is not None:
+            row["stage_started_on"] = self.roadmaps.add(
+                row, segment.name, japanese, authors[0], tables["checklist_items"]
+            )
         size = rng.randint(*segment.contacts)
         tables["contacts"].extend(words.contacts(rng, account_id, japanese, size, domain, self.now))
         at_risk = trend == "drop" or score < 45

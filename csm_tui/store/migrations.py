@@ -139,6 +139,12 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 2: roadmap checklists: when the account entered its current stage (due rules count from it),
+    # and open items per account for the overdue counts of the book.
+    """
+    ALTER TABLE accounts ADD COLUMN stage_started_on TEXT;
+    CREATE INDEX checklist_open_account ON checklist_items (account_id, due_date) WHERE done = 0;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

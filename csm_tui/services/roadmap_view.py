@@ -1,0 +1,99 @@
+"""Reading an account's roadmap as the Roadmap tab and `csm-tui checklist ACCOUNT` show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from csm_tui.errors import NotFoundError, ValidationError
+from csm_tui.i18n import current_language
+from csm_tui.models.account import Account, Stage
+from csm_tui.models.checklist import ChecklistItem
+from csm_tui.services.checklist_plan import STAGES
+from csm_tui.services.roadmap_templates import Template
+from csm_tui.store import checklist as queries
+from csm_tui.store.accounts import find_account_by_external_id, get_account
+from csm_tui.store.connection import Store
+
+CANDIDATES = 20  # name matches looked at when an account is named by the start of its name
+
+
+@dataclass(frozen=True)
+class StageView:
+    """One stage of an account's roadmap, as the Roadmap tab and the CLI show it."""
+
+    stage: Stage
+    title: str
+    items: list[ChecklistItem]
+    done: int
+    total: int
+    current: bool
+
+
+@dataclass(frozen=True)
+class RoadmapView:
+    account: Account
+    stage_started_on: date | None
+    stages: list[StageView]
+    overdue: int
+    today: date
+
+
+def account_roadmap(
+    store: Store, account_id: str, today: date, template: Template | None = None
+) -> RoadmapView:
+    """The account's checklist by stage; stage titles from `template` (else the default)."""
+    from csm_tui.services.roadmap_templates import built_in_templates
+
+    account = _account(store, account_id)
+    template = template or built_in_templates()["default"]
+    titles = {stage.key: stage.title(current_language()) for stage in template.stages}
+    items = queries.items_of(store, account_id)
+    stages = []
+    for stage in STAGES:
+        mine = [item for item in items if item.stage == stage]
+        stages.append(
+            StageView(
+                stage=stage,
+                title=titles.get(stage, stage.value.title()),
+                items=mine,
+                done=sum(item.done for item in mine),
+                total=len(mine),
+                current=stage == account.stage,
+            )
+        )
+    overdue = sum(1 for i in items if not i.done and i.due_date is not None and i.due_date < today)
+    return RoadmapView(
+        account=account,
+        stage_started_on=queries.stage_started_on(store, account_id),
+        stages=stages,
+        overdue=overdue,
+        today=today,
+    )
+
+
+def resolve_account(store: Store, text: str) -> Account:
+    """An account named by its id, its external id, or the start of its name (if unique)."""
+    wanted = text.strip()
+    account = get_account(store, wanted) or find_account_by_external_id(store, wanted)
+    if account is not None or not wanted:
+        if account is None:
+            raise ValidationError("Name an account by its id, external id or name.")
+        return account
+    matches = queries.accounts_named_from(store, wanted, limit=CANDIDATES + 1)
+    exact = [match for match in matches if match[1].casefold() == wanted.casefold()]
+    if len(exact) == 1 or len(matches) == 1:
+        return _account(store, (exact or matches)[0][0])
+    if not matches:
+        raise NotFoundError(f"No account has the id, external id or name {wanted!r}.")
+    count = f"more than {CANDIDATES}" if len(matches) > CANDIDATES else str(len(matches))
+    names = ", ".join(name for _, name in matches[:5])
+    more = ", …" if len(matches) > 5 else ""
+    raise ValidationError(f"{wanted!r} matches {count} accounts ({names}{more}); be more precise.")
+
+
+def _account(store: Store, account_id: str) -> Account:
+    account = get_account(store, account_id)
+    if account is None:
+        raise NotFoundError(f"No account with id {account_id}.")
+    return account
