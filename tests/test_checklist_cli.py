@@ -147,3 +147,19 @@ def test_usage_errors_exit_2(
     code, _out, err = run([*argv, "--db", str(book)], capsys)
     assert code == 2, err
     assert "Traceback" not in err
+
+
+def test_imported_accounts_get_their_roadmap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "import.db"
+    csv = tmp_path / "accounts.csv"
+    csv.write_text("name,segment,renewal_date\nNew Co,Tech Touch,2027-06-01\n", encoding="utf-8")
+    code, _out, err = run(["import", "accounts", str(csv), "--db", str(db)], capsys)
+    assert code == 0, err
+    code, out, _err = run(["checklist", "New Co", "--format", "json", "--db", str(db)], capsys)
+    assert code == 0
+    keys = [item["item_key"] for stage in json.loads(out)["stages"] for item in stage["items"]]
+    assert keys == [item.key for item in built_in_templates()["tech-touch"].items]
+    code, _out, _err = run(["import", "accounts", str(csv), "--dry-run", "--db", str(db)], capsys)
+    assert code == 0

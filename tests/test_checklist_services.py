@@ -367,3 +367,22 @@ def test_resolve_account(store: Store, me: tuple[str, str]) -> None:
         resolve_account(store, "Gamma")
     with pytest.raises(NotFoundError):
         resolve_account(store, "Beta_")  # LIKE wildcards are taken literally
+
+
+def test_add_missing_roadmaps(store: Store, me: tuple[str, str], default: Template) -> None:
+    done = create_account(store, Account(name="Has one", renewal_date=RENEWAL))
+    cl.apply_template(store, done.id, default)
+    fresh = create_account(store, Account(name="Fresh", segment="Tech Touch", renewal_date=RENEWAL))
+    other = create_account(store, Account(name="Other", stage=Stage.RENEWAL, renewal_date=RENEWAL))
+    before = len(queries.items_of(store, done.id))
+    assert cl.add_missing_roadmaps(store) == 2
+    assert cl.add_missing_roadmaps(store) == 0  # nothing left to add
+    assert len(queries.items_of(store, done.id)) == before
+    tech = built_in_templates()["tech-touch"]
+    assert {i.item_key for i in queries.items_of(store, fresh.id)} == {i.key for i in tech.items}
+    assert queries.stage_started_on(store, fresh.id) == TODAY
+    assert by_key(store, fresh.id, "handoff").due_date == TODAY + timedelta(days=3)
+    assert by_key(store, other.id, "renewal-contact").due_date == RENEWAL - timedelta(days=120)
+    assert by_key(store, other.id, "handoff").due_date is None  # an earlier stage: no start
+    inserts = [entry for entry in journal(store) if entry[1] == "insert"]
+    assert len(inserts) == before + len(tech.items) + len(default.items)

@@ -46,6 +46,10 @@ def accounts(
     store = open_for_command(ctx, db)
     try:
         summary = import_parsed(store, parsed, skip_invalid=skip_invalid, dry_run=dry_run)
+        if summary.new and not summary.blocked and not dry_run:
+            from csm_tui.services.checklist import add_missing_roadmaps
+
+            add_missing_roadmaps(store)  # new accounts get their segment's roadmap
     finally:
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:

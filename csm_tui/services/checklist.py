@@ -18,7 +18,7 @@ from csm_tui.services.checklist_plan import computed_due_dates, template_item_ro
 from csm_tui.services.due_rules import KICKOFF_KEY, MANUAL, mark_manual, unmark_manual
 from csm_tui.services.roadmap_templates import Template
 from csm_tui.store import checklist as queries
-from csm_tui.store.accounts import get_account
+from csm_tui.store.accounts import all_accounts, get_account
 from csm_tui.store.checklist import DueRow as DueRow
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import Transaction, insert_many
@@ -80,6 +80,35 @@ def apply_template(
         _refresh_due(tx, account)
     added = {row["id"] for row in rows}
     return [item for item in queries.items_of(store, account_id) if item.id in added]
+
+
+def add_missing_roadmaps(
+    store: Store, templates: dict[str, Template] | None = None, *, language: str | None = None
+) -> int:
+    """Give each account without checklist items its segment's roadmap, starting today.
+
+    For accounts created in bulk (an import): one transaction, rows written with `insert_many`.
+    Returns how many accounts got a roadmap.
+    """
+    from csm_tui.services.checklist_plan import new_account_rows
+    from csm_tui.services.roadmap_templates import load_templates
+
+    missing = set(queries.accounts_without_items(store))
+    if not missing:
+        return 0
+    if templates is None:
+        templates, _problems = load_templates()  # a broken user file is reported elsewhere
+    accounts = [account for account in all_accounts(store) if account.id in missing]
+    today = store.clock.today()
+    with store.transaction() as tx:
+        for account in accounts:
+            if queries.stage_started_on(store, account.id) is None:
+                _write_account(tx, account.id, {"stage_started_on": today})
+        rows = new_account_rows(
+            accounts, templates, today=today, now=tx.now, language=language or current_language()
+        )
+        insert_many(tx, "checklist_items", rows)
+    return len(accounts)
 
 
 def _template_positions(template: Template) -> dict[str, int]:

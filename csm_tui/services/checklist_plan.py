@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from csm_tui.models.account import Stage
+from csm_tui.models.account import Account, Stage
 from csm_tui.services.due_rules import KICKOFF_KEY, due_date, is_manual, parse_rule
 from csm_tui.services.roadmap_templates import Template
 
@@ -106,3 +106,32 @@ def _as_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def new_account_rows(
+    accounts: Iterable[Account],
+    templates: dict[str, Template],
+    *,
+    today: date,
+    now: str,
+    language: str,
+) -> list[Row]:
+    """Checklist rows for accounts being created (an import): each gets its segment's template,
+    dated from its stage starting `today`, so they are written with the accounts in one go."""
+    from csm_tui.services.roadmap_templates import template_for_segment
+
+    rows: list[Row] = []
+    for account in accounts:
+        mine = template_item_rows(
+            template_for_segment(templates, account.segment),
+            account.id,
+            now=now,
+            language=language,
+        )
+        dues = computed_due_dates(
+            mine, stage=account.stage.value, stage_start=today, renewal=account.renewal_date
+        )
+        for row in mine:
+            row["due_date"] = dues.get(row["id"])
+        rows.extend(mine)
+    return rows

@@ -181,3 +181,12 @@ def accounts_named_from(store: Store, prefix: str, limit: int = 20) -> list[tupl
         (f"{escaped}%", limit),
     )
     return [(row[0], row[1]) for row in rows]
+
+
+def accounts_without_items(store: Store) -> list[str]:
+    """Ids of the accounts that have no checklist item yet (new from an import)."""
+    rows = store.query(
+        "SELECT id FROM accounts WHERE NOT EXISTS "
+        "(SELECT 1 FROM checklist_items AS c WHERE c.account_id = accounts.id) ORDER BY id"
+    )
+    return [row[0] for row in rows]
