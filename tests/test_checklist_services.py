@@ -14,7 +14,7 @@ from csm_tui.models.account import Account, Stage
 from csm_tui.services import checklist as cl
 from csm_tui.services.accounts import create_account
 from csm_tui.services.roadmap_templates import Template, built_in_templates, parse_template
-from csm_tui.services.roadmap_view import account_roadmap, resolve_account
+from csm_tui.services.roadmap_view import account_roadmap, display_title, resolve_account
 from csm_tui.store import checklist as queries
 from csm_tui.store.connection import Store
 
@@ -386,3 +386,18 @@ def test_add_missing_roadmaps(store: Store, me: tuple[str, str], default: Templa
     assert by_key(store, other.id, "handoff").due_date is None  # an earlier stage: no start
     inserts = [entry for entry in journal(store) if entry[1] == "insert"]
     assert len(inserts) == before + len(tech.items) + len(default.items)
+
+
+def test_display_title_follows_the_language(
+    store: Store, account: Account, default: Template
+) -> None:
+    cl.apply_template(store, account.id, default, language="en")
+    kickoff = by_key(store, account.id, "kickoff")
+    assert display_title(kickoff, default, "ja") == "キックオフを開催し、目標に合意する"
+    assert display_title(kickoff, default, "en") == "Hold the kickoff and agree on goals"
+    reworded = cl.edit_item(store, kickoff.id, title="Kickoff with the new team")
+    assert display_title(reworded, default, "ja") == "Kickoff with the new team"
+    custom = cl.add_custom_item(
+        store, account.id, "adoption", "Hold the kickoff and agree on goals"
+    )
+    assert display_title(custom, default, "ja") == custom.title

@@ -72,6 +72,15 @@ def account_roadmap(
     )
 
 
+def display_title(item: ChecklistItem, template: Template, language: str) -> str:
+    """The item's title in `language`: a template item the user has not reworded follows the
+    language switch; a reworded or custom item shows the words it was given."""
+    source = template.item(item.item_key) if item.item_key and not item.custom else None
+    if source is not None and item.title in (source.title_en, source.title_ja):
+        return source.title(language)
+    return item.title
+
+
 def resolve_account(store: Store, text: str) -> Account:
     """An account named by its id, its external id, or the start of its name (if unique)."""
     wanted = text.strip()
