@@ -86,6 +86,8 @@ def test_minutes_never_crash(text: str) -> None:
     [
         ("", datetime(2026, 11, 27, 15, 0, tzinfo=JST)),
         ("now", datetime(2026, 11, 27, 15, 0, tzinfo=JST)),
+        ("今", datetime(2026, 11, 27, 15, 0, tzinfo=JST)),
+        ("今日", datetime(2026, 11, 27, 15, 0, tzinfo=JST)),
         ("today", datetime(2026, 11, 27, 15, 0, tzinfo=JST)),
         ("today 14:00", datetime(2026, 11, 27, 14, 0, tzinfo=JST)),
         ("14:00", datetime(2026, 11, 27, 14, 0, tzinfo=JST)),

@@ -65,6 +65,7 @@ def _read_minutes(value: str) -> int | None:
 
 _DAY_WORDS = {
     "now": 0,
+    "今": 0,
     "today": 0,
     "今日": 0,
     "きょう": 0,
@@ -82,7 +83,7 @@ def parse_when(text: str, clock: Clock, zone: tzinfo | None = None) -> datetime:
     zone = zone or clock.now().astimezone().tzinfo
     now = clock.now().astimezone(zone)
     value = _normalise(text)
-    if not value or value == "now":
+    if not value or value in ("now", "今"):
         return now.astimezone(clock.now().tzinfo)
     moment = _read_when(value, now)
     if moment is None:
@@ -99,7 +100,7 @@ def _read_when(value: str, now: datetime) -> datetime | None:
     if parts and parts[0] in _DAY_WORDS:
         day = now.date() + timedelta(days=_DAY_WORDS[parts[0]])
         if len(parts) == 1:
-            return now if parts[0] in ("now", "today", "今日", "きょう") else _noon(day)
+            return now if _DAY_WORDS[parts[0]] == 0 else _noon(day)
         if len(parts) == 2:
             at = _read_time(parts[1])
             return None if at is None else datetime.combine(day, at)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.clock import Clock
 from csm_tui.services.book import BookService
@@ -11,6 +12,7 @@ from csm_tui.services.identity import me_identity, set_me
 from csm_tui.store.connection import Store
 
 if TYPE_CHECKING:
+    from csm_tui.models.activity import Activity
     from csm_tui.services.accounts import AccountOverview
 
 
@@ -35,6 +37,30 @@ class Session:
         result = set_me(self.store, name, email)
         self.book.load()
         return result
+
+    # -- activities (imported on first use: not needed for the first frame) --------------------
+
+    def log_activity(
+        self, account_id: str, minutes: int, occurred_at: datetime, **fields: Any
+    ) -> Activity:
+        from csm_tui.services.activities import log_activity
+
+        return log_activity(self.store, account_id, minutes, occurred_at, **fields)
+
+    def save_draft(self, name: str, data: dict[str, Any]) -> None:
+        from csm_tui.services.drafts import save_draft
+
+        save_draft(self.store, name, data)
+
+    def load_draft(self, name: str) -> dict[str, Any] | None:
+        from csm_tui.services.drafts import load_draft
+
+        return load_draft(self.store, name)
+
+    def clear_draft(self, name: str) -> None:
+        from csm_tui.services.drafts import clear_draft
+
+        clear_draft(self.store, name)
 
     def overview(self, account_id: str) -> AccountOverview:
         from csm_tui.services.accounts import account_overview  # not needed for the first frame

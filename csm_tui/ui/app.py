@@ -86,6 +86,8 @@ class CsmApp(App[None]):
     def on_ready(self) -> None:
         self.startup_ms = (time.perf_counter() - STARTED) * 1000
         self.log.info(f"first frame after {self.startup_ms:.0f} ms")
+        if self.session.me is not None:
+            self.call_later(self._offer_draft)
 
     def _show_identity(self) -> None:
         me = self.session.me
@@ -112,6 +114,42 @@ class CsmApp(App[None]):
             self.notify(str(exc), severity="error")
             return
         self.push_screen(screen)
+
+    def action_log_work(self, account_id: str, minutes: int | None = None) -> None:
+        """Open the log form for an account (the book row or the open account)."""
+        from csm_tui.ui.screens.log_activity import LogActivityScreen
+
+        row = self.session.book.row(account_id) if self.session.book.loaded else None
+        name = row.name if row else self.session.overview(account_id).account.name
+        screen = LogActivityScreen(self.session, account_id, name, minutes=minutes)
+        self.push_screen(screen, self._logged)
+
+    def _logged(self, saved: bool | None) -> None:
+        if not saved:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, BookScreen):
+                screen.reload()  # the last-activity column changed
+            refresh_data = getattr(screen, "refresh_data", None)
+            if callable(refresh_data):
+                refresh_data()
+
+    def _offer_draft(self) -> None:
+        """After a crash or a kill, the unsaved activity comes back where it was left."""
+        from csm_tui.ui.screens.log_activity import DRAFT, LogActivityScreen
+
+        draft = self.session.load_draft(DRAFT)
+        if not draft or not isinstance(draft.get("account_id"), str):
+            return
+        try:
+            name = self.session.overview(draft["account_id"]).account.name
+        except CsmError:
+            self.session.clear_draft(DRAFT)  # its account is gone; nothing left to attach it to
+            return
+        self.notify(_("Your unsaved activity is back: save it, or Escape to discard it."))
+        self.push_screen(
+            LogActivityScreen(self.session, draft["account_id"], name, draft=draft), self._logged
+        )
 
     def action_help(self) -> None:
         from csm_tui.ui.screens.help import HelpScreen

@@ -6,7 +6,7 @@ Review `snapshot_report.html` before accepting changes with `pytest --snapshot-u
 from __future__ import annotations
 
 import pytest
-from conftest import AppFactory
+from conftest import AppFactory, settle
 
 from csm_tui.store.connection import Store
 
@@ -52,3 +52,20 @@ def test_help_screen(snap_compare, book_store: Store, make_app: AppFactory) -> N
 def test_first_run_screen(snap_compare, empty_store: Store, make_app: AppFactory) -> None:
     app = make_app(empty_store, language="ja")
     assert snap_compare(app, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_log_form(snap_compare, book_store: Store, make_app: AppFactory, language: str) -> None:
+    """The log form with an error beside the minutes and a Japanese note."""
+    app = make_app(book_store, language=language)
+
+    async def fill(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot, lambda: bool(app.screen.query("AccountTable")))
+        await settle(pilot, lambda: len(app.screen.query_one("AccountTable").rows) == 8)
+        await pilot.press("l")
+        await settle(pilot, lambda: bool(app.screen.query("#note")))
+        app.screen.query_one("#note").text = "SSO設定の問い合わせに回答"
+        await pilot.press("0", "enter")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, run_before=fill, terminal_size=(120, 34))

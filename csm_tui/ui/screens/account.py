@@ -20,6 +20,7 @@ class AccountScreen(TranslatedScreen):
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="account.back"),
+        Binding("l", "log", N_("Log work"), id="account.log"),
     ]
 
     DEFAULT_CSS = """
@@ -49,6 +50,14 @@ class AccountScreen(TranslatedScreen):
         ):
             yield Overview(self.overview, self.session.clock.today())
         yield Footer()
+
+    def action_log(self) -> None:
+        self.app.call_later(self.app.run_action, f"log_work('{self.account_id}')")
+
+    def refresh_data(self) -> None:
+        """Show the account as it is now (after an activity was logged, say)."""
+        self.overview = self.session.overview(self.account_id)
+        self.refresh(recompose=True)
 
     def action_back(self) -> None:
         self.dismiss()

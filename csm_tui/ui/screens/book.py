@@ -51,6 +51,7 @@ class BookScreen(TranslatedScreen):
     """The landing screen: the CSM's accounts in one table."""
 
     BINDINGS = [
+        Binding("l", "log", N_("Log work"), id="book.log"),
         Binding("slash", "focus_filter", N_("Filter"), id="book.filter"),
         Binding("o", "quick('own')", N_("I own"), show=False, id="book.own"),
         Binding("c", "quick('cover')", N_("I cover"), show=False, id="book.cover"),
@@ -141,6 +142,13 @@ class BookScreen(TranslatedScreen):
             self.run_query()
 
     # -- actions -----------------------------------------------------------------------------
+
+    def action_log(self) -> None:
+        row = self.query_one(AccountTable).current
+        if row is None:
+            self.notify(_("Choose an account first."), severity="warning")
+            return
+        self.app.call_later(self.app.run_action, f"log_work('{row.id}')")
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one(FilterInput))  # at once: the next key is already coming

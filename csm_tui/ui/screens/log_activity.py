@@ -1,0 +1,224 @@
+"""The log form: `l`, the minutes, Enter. Everything else has a sensible default.
+
+What is typed is saved as a draft on every change, so a crash or a kill loses nothing: the next
+start offers the draft again. Escape on a form with something in it asks before discarding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static, Switch, TextArea
+
+from csm_tui.errors import CsmError
+from csm_tui.i18n import N_, _
+from csm_tui.models.activity import ActivityType, Outcome
+from csm_tui.services.effort_input import parse_minutes, parse_when
+from csm_tui.services.session import Session
+from csm_tui.ui.screens.confirm import discard_question
+
+DRAFT = "activity"
+
+TYPE_LABELS = {
+    ActivityType.CALL: N_("Call"),
+    ActivityType.MEETING: N_("Meeting"),
+    ActivityType.EMAIL: N_("E-mail"),
+    ActivityType.CHAT: N_("Chat"),
+    ActivityType.INQUIRY: N_("Inquiry"),
+    ActivityType.TRAINING: N_("Training"),
+    ActivityType.INTERNAL: N_("Internal work"),
+    ActivityType.OTHER: N_("Other"),
+}
+OUTCOME_LABELS = {
+    Outcome.NONE: N_("No outcome"),
+    Outcome.RESOLVED: N_("Resolved"),
+    Outcome.FOLLOW_UP: N_("Follow-up needed"),
+    Outcome.RISK_FOUND: N_("Risk found"),
+    Outcome.EXPANSION: N_("Expansion opportunity"),
+}
+
+
+class LogActivityScreen(ModalScreen[bool]):
+    """Dismisses with True when an activity was saved."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
+    ]
+    AUTO_FOCUS = "#minutes"  # the one field a typical entry needs
+
+    DEFAULT_CSS = """
+    LogActivityScreen { align: center middle; }
+    LogActivityScreen > VerticalScroll {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 2;
+    }
+    LogActivityScreen #log-title { text-style: bold; margin-bottom: 1; }
+    LogActivityScreen .row { height: auto; }
+    LogActivityScreen .row > Vertical { width: 1fr; height: auto; }
+    LogActivityScreen .error { color: $error; height: auto; }
+    LogActivityScreen Switch { margin-right: 1; }
+    LogActivityScreen .switch-label { padding-top: 1; width: 1fr; }
+    LogActivityScreen TextArea { height: 5; }
+    LogActivityScreen #log-hint { color: $foreground-muted; margin-top: 1; }
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        account_id: str,
+        account_name: str,
+        *,
+        minutes: int | None = None,
+        draft: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.account_id = account_id
+        self.account_name = account_name
+        self.initial = dict(draft or {})
+        if minutes is not None:
+            self.initial["minutes"] = str(minutes)
+        self._restoring = True  # no drafts are written while the fields are being filled
+
+    def compose(self) -> ComposeResult:
+        get = self.initial.get
+        with VerticalScroll():
+            title = _("Log work for {name}").format(name=self.account_name)
+            yield Static(title, id="log-title")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label(_("Minutes"))
+                    yield Input(get("minutes", ""), placeholder="30, 1h30, 1.5h", id="minutes")
+                    yield Static("", id="minutes-error", classes="error")
+                with Vertical():
+                    yield Label(_("When"))
+                    yield Input(get("when", ""), placeholder=_("now"), id="when")
+                    yield Static("", id="when-error", classes="error")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label(_("Type"))
+                    yield Select(
+                        [(_(label), kind.value) for kind, label in TYPE_LABELS.items()],
+                        value=get("type", ActivityType.CALL.value),
+                        allow_blank=False,
+                        id="type",
+                    )
+                with Vertical():
+                    yield Label(_("Outcome"))
+                    yield Select(
+                        [(_(label), kind.value) for kind, label in OUTCOME_LABELS.items()],
+                        value=get("outcome", Outcome.NONE.value),
+                        allow_blank=False,
+                        id="outcome",
+                    )
+            with Horizontal(classes="row"):
+                yield Switch(bool(get("proactive", False)), id="proactive")
+                yield Label(_("Proactive (I started it)"), classes="switch-label")
+                yield Switch(bool(get("recurring", False)), id="recurring")
+                yield Label(_("Recurring (keeps coming back)"), classes="switch-label")
+            yield Label(_("Note"))
+            yield TextArea(get("note", ""), id="note")
+            yield Static(
+                _("Enter saves · Ctrl+S saves from the note · Escape cancels"), id="log-hint"
+            )
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._restored)
+
+    def _restored(self) -> None:
+        self._restoring = False
+
+    # -- the draft ---------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "account_id": self.account_id,
+            "account_name": self.account_name,
+            "minutes": self.query_one("#minutes", Input).value,
+            "when": self.query_one("#when", Input).value,
+            "type": self.query_one("#type", Select).value,
+            "outcome": self.query_one("#outcome", Select).value,
+            "proactive": self.query_one("#proactive", Switch).value,
+            "recurring": self.query_one("#recurring", Switch).value,
+            "note": self.query_one("#note", TextArea).text,
+        }
+
+    def has_input(self) -> bool:
+        values = self.values()
+        return bool(values["minutes"].strip() or values["when"].strip() or values["note"].strip())
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    @on(TextArea.Changed)
+    def _changed(self) -> None:
+        if self._restoring:
+            return
+        try:
+            self.session.save_draft(DRAFT, self.values())
+        except CsmError as exc:  # a locked database must not stop the typing
+            self.notify(str(exc), severity="warning")
+
+    # -- saving ------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        values = self.values()
+        minutes_error = self.query_one("#minutes-error", Static)
+        when_error = self.query_one("#when-error", Static)
+        minutes_error.update("")
+        when_error.update("")
+        minutes = when = None
+        try:
+            minutes = parse_minutes(values["minutes"])
+        except CsmError as exc:
+            minutes_error.update(_(str(exc)))
+        try:
+            when = parse_when(values["when"], self.session.clock)
+        except CsmError as exc:
+            when_error.update(_(str(exc)))
+        if minutes is None or when is None:
+            focus = "#minutes" if minutes is None else "#when"
+            self.set_focus(self.query_one(focus, Input))
+            return
+        try:
+            self.session.log_activity(
+                self.account_id,
+                minutes,
+                when,
+                type=ActivityType(values["type"]),
+                outcome=Outcome(values["outcome"]),
+                proactive=values["proactive"],
+                recurring=values["recurring"],
+                note=values["note"],
+            )
+        except CsmError as exc:
+            self.notify(str(exc), severity="error", timeout=10)  # the form and draft stay
+            return
+        self.session.clear_draft(DRAFT)
+        self.notify(
+            _("Logged {minutes} min for {name}.").format(minutes=minutes, name=self.account_name)
+        )
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        if not self.has_input():
+            self.session.clear_draft(DRAFT)
+            self.dismiss(False)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.session.clear_draft(DRAFT)
+                self.dismiss(False)
+
+        self.app.push_screen(discard_question(), answered)
