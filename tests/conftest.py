@@ -7,6 +7,7 @@ books, UI helpers) belong in those tests' own modules, not here.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,8 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     - `XDG_DATA_HOME`, `XDG_CONFIG_HOME` and `HOME` are `tmp_path` subfolders, so the
       platformdirs defaults and `~` never reach the real home folder;
     - the locale is plain English (`LANG=C.UTF-8`, the other locale variables removed), and the
-      app language is reset to English after the test.
+      app language is reset to English after the test;
+    - the local time zone is UTC.
     """
     home = tmp_path / "home"
     home.mkdir()
@@ -47,6 +49,8 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for var in _LOCALE_VARS:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("TZ", "UTC")  # local times on screen are the same on every machine
+    time.tzset()
     yield
     i18n.set_language("en")
 

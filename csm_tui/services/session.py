@@ -14,6 +14,7 @@ from csm_tui.store.connection import Store
 if TYPE_CHECKING:
     from csm_tui.models.activity import Activity
     from csm_tui.services.accounts import AccountOverview
+    from csm_tui.services.activities import EffortTotals, Removed
 
 
 class Session:
@@ -46,6 +47,26 @@ class Session:
         from csm_tui.services.activities import log_activity
 
         return log_activity(self.store, account_id, minutes, occurred_at, **fields)
+
+    def activities(self, account_id: str, limit: int) -> list[Activity]:
+        from csm_tui.store.activities import activities_of
+
+        return activities_of(self.store, account_id, limit)
+
+    def effort_totals(self, account_id: str) -> EffortTotals:
+        from csm_tui.services.activities import effort_totals
+
+        return effort_totals(self.store, account_id, self.clock.now().astimezone())
+
+    def delete_activity(self, activity_id: str) -> Removed:
+        from csm_tui.services.activities import delete_activity
+
+        return delete_activity(self.store, activity_id)
+
+    def restore_activity(self, removed: Removed) -> None:
+        from csm_tui.services.activities import restore_activity
+
+        restore_activity(self.store, removed)
 
     def save_draft(self, name: str, data: dict[str, Any]) -> None:
         from csm_tui.services.drafts import save_draft

@@ -69,3 +69,38 @@ def test_log_form(snap_compare, book_store: Store, make_app: AppFactory, languag
         await pilot.pause(0.1)
 
     assert snap_compare(app, run_before=fill, terminal_size=(120, 34))
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_activities_tab(
+    snap_compare, book_store: Store, make_app: AppFactory, language: str
+) -> None:
+    from datetime import timedelta
+
+    from conftest import NOW
+
+    from csm_tui.models.activity import ActivityType, Outcome
+    from csm_tui.services.activities import log_activity
+
+    log_activity(
+        book_store,
+        "acct03",
+        75,
+        NOW - timedelta(hours=2),
+        type=ActivityType.MEETING,
+        proactive=True,
+        recurring=True,
+        outcome=Outcome.FOLLOW_UP,
+        note="活用状況レビュー: 主要機能の定着を確認",
+    )
+    app = make_app(book_store, language=language)
+
+    async def open_tab(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot, lambda: bool(app.screen.query("AccountTable")))
+        app.open_account("acct03")
+        await settle(pilot, lambda: bool(app.screen.query("TabbedContent")))
+        await pilot.press("2")
+        await settle(pilot, lambda: bool(app.screen.query("ActivityTable")))
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, run_before=open_tab, terminal_size=(120, 30))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,7 +13,11 @@ from csm_tui.i18n import N_, _
 from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
 from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.activity_timeline import ActivityTable, ActivityTimeline
 from csm_tui.ui.widgets.overview import Overview
+
+if TYPE_CHECKING:
+    from csm_tui.services.activities import Removed
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 
@@ -21,6 +27,8 @@ class AccountScreen(TranslatedScreen):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="account.back"),
         Binding("l", "log", N_("Log work"), id="account.log"),
+        Binding("1", "tab('overview')", N_("Overview"), id="account.overview"),
+        Binding("2", "tab('activities')", N_("Activities"), id="account.activities"),
     ]
 
     DEFAULT_CSS = """
@@ -33,6 +41,8 @@ class AccountScreen(TranslatedScreen):
         self.session = session
         self.account_id = account_id
         self.overview = session.overview(account_id)
+        self._active_tab = "overview"
+        self.removed: list[Removed] = []  # deleted activities, newest last, for undo
         # the title bar shows the account instead of who is using the app
         self.sub_title = self.overview.account.name
 
@@ -43,25 +53,39 @@ class AccountScreen(TranslatedScreen):
         if account.segment:
             title += f"  ·  {account.segment}"
         yield Static(title, id="account-title")
-        with (
-            TabbedContent(id="tabs"),
-            TabPane(_("Overview"), id="overview"),
-            VerticalScroll(),
-        ):
-            yield Overview(self.overview, self.session.clock.today())
+        with TabbedContent(id="tabs", initial=self._active_tab):
+            with TabPane(_("Overview"), id="overview"), VerticalScroll():
+                yield Overview(self.overview, self.session.clock.today())
+            with TabPane(_("Activities"), id="activities"):
+                yield ActivityTimeline(self.session, self.account_id, self.removed)
         yield Footer()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        if tab == "activities":
+            self.set_focus(self.query_one(ActivityTable))
 
     def action_log(self) -> None:
         self.app.call_later(self.app.run_action, f"log_work('{self.account_id}')")
 
     def refresh_data(self) -> None:
-        """Show the account as it is now (after an activity was logged, say)."""
+        """Show the account as it is now (after an activity was logged, say), same tab."""
+        self._active_tab = self.query_one(TabbedContent).active or "overview"
         self.overview = self.session.overview(self.account_id)
         self.refresh(recompose=True)
+        if self._active_tab == "activities":
+            self.call_after_refresh(self.action_tab, "activities")
+
+    def on_activity_table_changed(self, event: ActivityTable.Changed) -> None:
+        self.refresh_data()
+        for screen in self.app.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if callable(reload):
+                reload()  # the book's last-activity column
 
     def action_back(self) -> None:
         self.dismiss()
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.refresh(recompose=True)
+        self.refresh_data()

@@ -1,0 +1,122 @@
+"""The Activities tab: the account's work, newest first, with totals; delete with undo."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from csm_tui.i18n import N_, _, ngettext
+from csm_tui.ui.screens.log_activity import OUTCOME_LABELS, TYPE_LABELS
+
+if TYPE_CHECKING:
+    from csm_tui.services.activities import Removed
+    from csm_tui.services.session import Session
+
+SHOWN = 200  # newest first; older ones stay in the database and in the totals
+
+
+class ActivityTable(DataTable[str]):
+    BINDINGS = [
+        Binding("x,delete", "delete", N_("Delete"), id="activities.delete"),
+        Binding("u", "undo", N_("Undo delete"), id="activities.undo"),
+    ]
+
+    class Changed(Message):
+        """An activity was deleted or restored: totals and the book must follow."""
+
+    def __init__(self, session: Session, account_id: str, removed: list[Removed]) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id="activity-table")
+        self.session = session
+        self.account_id = account_id
+        self.removed = removed  # owned by the screen: it outlives a redraw of this table
+
+    def action_delete(self) -> None:
+        if self.row_count == 0:
+            return
+        row_key, _column = self.coordinate_to_cell_key(self.cursor_coordinate)
+        if row_key.value is None:
+            return
+        self.removed.append(self.session.delete_activity(row_key.value))
+        self.notify(_("Activity deleted. Press u to undo."))
+        self.post_message(self.Changed())
+
+    def action_undo(self) -> None:
+        if not self.removed:
+            self.notify(_("Nothing to undo."), severity="warning")
+            return
+        self.session.restore_activity(self.removed.pop())
+        self.notify(_("Activity restored."))
+        self.post_message(self.Changed())
+
+
+def _minutes(total: int) -> str:
+    hours, minutes = divmod(total, 60)
+    return f"{hours}h{minutes:02d}" if hours else f"{minutes}m"
+
+
+class ActivityTimeline(Vertical):
+    DEFAULT_CSS = """
+    ActivityTimeline { height: 1fr; }
+    ActivityTimeline #activity-totals { padding: 0 1; height: auto; margin-bottom: 1; }
+    ActivityTimeline DataTable { height: 1fr; }
+    """
+
+    def __init__(self, session: Session, account_id: str, removed: list[Removed]) -> None:
+        super().__init__()
+        self.session = session
+        self.account_id = account_id
+        self.removed = removed
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="activity-totals")
+        yield ActivityTable(self.session, self.account_id, self.removed)
+
+    def on_mount(self) -> None:
+        table = self.query_one(ActivityTable)
+        table.add_column(_("When"), key="when")
+        table.add_column(_("Type"), key="type")
+        table.add_column(_("Minutes"), key="minutes")
+        table.add_column(_("Flags"), key="flags")
+        table.add_column(_("Outcome"), key="outcome")
+        table.add_column(_("Note"), key="note")
+        self.load()
+
+    def load(self) -> None:
+        totals = self.session.effort_totals(self.account_id)
+        line = Text()
+        for label, (count, minutes) in (
+            (_("This week"), totals.week),
+            (_("This month"), totals.month),
+            (_("All"), totals.all),
+        ):
+            line.append(f"{label}: ", style="bold")
+            activities = ngettext("{n} activity", "{n} activities", count).format(n=count)
+            line.append(f"{activities}, {_minutes(minutes)}    ")
+        self.query_one("#activity-totals", Static).update(line)
+        table = self.query_one(ActivityTable)
+        table.clear()
+        for activity in self.session.activities(self.account_id, SHOWN):
+            flags = [_("proactive") if activity.proactive else _("reactive")]
+            if activity.recurring:
+                flags.append(_("recurring"))
+            note = activity.note.splitlines()[0] if activity.note else ""
+            table.add_row(
+                _local(activity.occurred_at),
+                _(TYPE_LABELS[activity.type]),
+                _minutes(activity.minutes),
+                ", ".join(flags),
+                _(OUTCOME_LABELS[activity.outcome]),
+                note,
+                key=activity.id,
+            )
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
