@@ -15,6 +15,7 @@ from csm_tui.errors import CsmError
 SUBCOMMANDS = {
     "demo": "csm_tui.cli.demo_cmd:demo",
     "import": "csm_tui.cli.import_cmd:import_group",
+    "log": "csm_tui.cli.log_cmd:log",
     "export": "csm_tui.cli.export_cmd:export_group",
     "checklist": "csm_tui.cli.checklist_cmd:checklist",
 }

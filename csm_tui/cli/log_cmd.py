@@ -1,0 +1,81 @@
+"""`csm-tui log ACCOUNT MINUTES`: log work from the shell or a script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.models.activity import ActivityType, Outcome
+
+
+@click.command("log")
+@click.argument("account")
+@click.argument("minutes")
+@click.option(
+    "--type",
+    "kind",
+    type=click.Choice([kind.value for kind in ActivityType]),
+    default=ActivityType.CALL.value,
+    show_default=True,
+    help="What kind of work it was.",
+)
+@click.option("--note", default="", help="What was done (Japanese is fine).")
+@click.option("--at", "when", default="", help="When: 14:00, 'today 14:00', yesterday, ISO.")
+@click.option(
+    "--reactive/--proactive",
+    default=True,
+    show_default=True,
+    help="Whether the customer triggered it or you did.",
+)
+@click.option("--recurring", is_flag=True, help="The same kind of work keeps coming back.")
+@click.option(
+    "--outcome",
+    type=click.Choice([outcome.value for outcome in Outcome]),
+    default=Outcome.NONE.value,
+    show_default=True,
+)
+@db_option
+@click.pass_context
+def log(
+    ctx: click.Context,
+    account: str,
+    minutes: str,
+    kind: str,
+    note: str,
+    when: str,
+    reactive: bool,
+    recurring: bool,
+    outcome: str,
+    db: Path | None,
+) -> None:
+    """Log MINUTES of work for ACCOUNT (its id, external id or the start of its name).
+
+    MINUTES may be 30, 90m, 1h, 1h30 or 1.5h. Prints the new activity's id on stdout.
+    """
+    from csm_tui.services.activities import log_activity
+    from csm_tui.services.effort_input import parse_minutes, parse_when
+    from csm_tui.services.roadmap_view import resolve_account
+
+    effort = parse_minutes(minutes)  # bad input fails before the database is touched
+    store = open_for_command(ctx, db)
+    try:
+        moment = parse_when(when, store.clock)
+        target = resolve_account(store, account)
+        activity = log_activity(
+            store,
+            target.id,
+            effort,
+            moment,
+            type=ActivityType(kind),
+            proactive=not reactive,
+            recurring=recurring,
+            outcome=Outcome(outcome),
+            note=note,
+        )
+    finally:
+        store.close()
+    local = activity.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    click.echo(f"Logged {effort} min ({kind}) for {target.name} at {local}.", err=True)
+    click.echo(activity.id)
