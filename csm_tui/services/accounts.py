@@ -12,6 +12,7 @@ from csm_tui.models.account import Account
 from csm_tui.models.contact import Contact
 from csm_tui.models.health import HealthSnapshot
 from csm_tui.models.owner import OwnerAssignment, Role
+from csm_tui.services.changes import changed_fields, with_changes
 from csm_tui.store import accounts as queries
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import Transaction
@@ -61,7 +62,7 @@ def update_account(store: Store, account_id: str, **changes: Any) -> Account:
     unknown = set(changes) - set(ACCOUNT_FIELDS)
     if unknown:
         raise ValidationError(f"Accounts have no field {', '.join(sorted(unknown))}.")
-    updated = Account.model_validate({**current.model_dump(), **changes})
+    updated = with_changes(current, changes)
     with store.transaction() as tx:
         apply_account_changes(tx, current, updated)
     return updated
@@ -69,9 +70,7 @@ def update_account(store: Store, account_id: str, **changes: Any) -> Account:
 
 def apply_account_changes(tx: Transaction, current: Account, updated: Account) -> bool:
     """Write the fields that differ; returns whether anything changed."""
-    before = current.model_dump(mode="python")
-    after = updated.model_dump(mode="python")
-    diff = {key: after[key] for key in ACCOUNT_FIELDS if before[key] != after[key]}
+    diff = changed_fields(current, updated, ACCOUNT_FIELDS)
     if not diff:
         return False
     diff["updated_at"] = tx.now

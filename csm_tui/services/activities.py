@@ -10,6 +10,7 @@ from pydantic import ValidationError as PydanticError
 
 from csm_tui.errors import NotFoundError, ValidationError
 from csm_tui.models.activity import Activity, ActivityType, Outcome
+from csm_tui.services.changes import changed_fields, with_changes
 from csm_tui.services.identity import me_identity
 from csm_tui.store import accounts as account_queries
 from csm_tui.store import activities as queries
@@ -86,11 +87,10 @@ def edit_activity(store: Store, activity_id: str, **changes: Any) -> Activity:
     if unknown:
         raise ValidationError(f"Activities have no editable field {', '.join(sorted(unknown))}.")
     try:
-        updated = Activity.model_validate({**current.model_dump(), **changes})
+        updated = with_changes(current, changes)
     except PydanticError as exc:
         raise ValidationError(_first_problem(exc)) from exc
-    before, after = current.model_dump(mode="python"), updated.model_dump(mode="python")
-    diff = {key: after[key] for key in EDITABLE if before[key] != after[key]}
+    diff = changed_fields(current, updated, EDITABLE)
     if diff:
         if "occurred_at" in diff:
             diff["occurred_at"] = utc_iso(updated.occurred_at)
