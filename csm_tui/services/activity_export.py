@@ -1,0 +1,84 @@
+"""Exporting the activity log (CSV or JSON) for a period: the raw material of effort analysis."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from csm_tui.errors import ValidationError
+from csm_tui.store.connection import Store
+
+COLUMNS = (
+    "id",
+    "occurred_at",
+    "account_id",
+    "account_external_id",
+    "account_name",
+    "type",
+    "minutes",
+    "proactive",
+    "recurring",
+    "outcome",
+    "note",
+    "author_email",
+)
+_TEXT = frozenset({"account_name", "account_external_id", "note", "author_email"})
+_FORMULA_START = re.compile(r"^[=+\-@]")
+
+
+def _bound(day: date | None) -> str | None:
+    """Midnight UTC of `day` as stored text, or None for an open end."""
+    return None if day is None else datetime.combine(day, time(0), tzinfo=UTC).isoformat()
+
+
+def activity_records(
+    store: Store, since: date | None, until: date | None
+) -> Iterator[dict[str, Any]]:
+    """Activities from `since` (inclusive) to `until` (inclusive), oldest first, in UTC days."""
+    if since and until and until < since:
+        raise ValidationError("The period ends before it starts.")
+    end = None if until is None else date.fromordinal(until.toordinal() + 1)
+    rows = store.query(
+        "SELECT x.id, x.occurred_at, x.account_id, a.external_id, a.name, x.type, x.minutes, "
+        "x.proactive, x.recurring, x.outcome, x.note, x.author_email "
+        "FROM activities AS x JOIN accounts AS a ON a.id = x.account_id "
+        "WHERE (? IS NULL OR x.occurred_at >= ?) AND (? IS NULL OR x.occurred_at < ?) "
+        "ORDER BY x.occurred_at, x.id",
+        (_bound(since), _bound(since), _bound(end), _bound(end)),
+    )
+    for row in rows:
+        record = dict(zip(COLUMNS, row, strict=True))
+        record["proactive"] = bool(record["proactive"])
+        record["recurring"] = bool(record["recurring"])
+        yield record
+
+
+def render_activities_csv(records: Iterator[dict[str, Any]], *, excel: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for record in records:
+        cells = []
+        for column in COLUMNS:
+            value = record[column]
+            text = (
+                ""
+                if value is None
+                else str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+            )
+            if excel and column in _TEXT and _FORMULA_START.match(text):
+                text = "'" + text  # Excel would run it as a formula
+            cells.append(text)
+        writer.writerow(cells)
+    return ("\ufeff" if excel else "") + buffer.getvalue()
+
+
+def render_activities_json(records: Iterator[dict[str, Any]]) -> str:
+    return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
