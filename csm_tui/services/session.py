@@ -58,6 +58,11 @@ class Session:
 
         return effort_totals(self.store, account_id, self.clock.now().astimezone())
 
+    def edit_activity(self, activity_id: str, **changes: Any) -> Activity:
+        from csm_tui.services.activities import edit_activity
+
+        return edit_activity(self.store, activity_id, **changes)
+
     def delete_activity(self, activity_id: str) -> Removed:
         from csm_tui.services.activities import delete_activity
 

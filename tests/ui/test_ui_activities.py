@@ -64,3 +64,24 @@ async def test_delete_and_undo_stay_on_the_tab(book_store: Store, make_app: AppF
         await pilot.press("u")
         await settle(pilot, lambda: table_of(app).row_count == 2)
         assert [a.minutes for a in activities_of(book_store, ACCOUNT)] == [45, 30]
+
+
+async def test_edit_from_the_tab(book_store: Store, make_app: AppFactory) -> None:
+    from csm_tui.ui.screens.log_activity import LogActivityScreen
+
+    add(book_store, 45, 0, "電話")
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_activities(app, pilot)
+        await pilot.press("e")
+        await settle(pilot, lambda: bool(app.screen.query("#minutes")))
+        assert isinstance(app.screen, LogActivityScreen)
+        minutes = app.screen.query_one("#minutes")
+        assert minutes.value == "45"
+        minutes.value = "50"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
+        await settle(pilot, lambda: bool(app.screen.query(ActivityTable)))
+    newest = activities_of(book_store, ACCOUNT, limit=1)[0]
+    assert (newest.minutes, newest.note) == (50, "電話")
+    assert len(activities_of(book_store, ACCOUNT)) == 2  # changed, not added

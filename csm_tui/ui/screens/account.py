@@ -53,7 +53,8 @@ class AccountScreen(TranslatedScreen):
         if account.segment:
             title += f"  ·  {account.segment}"
         yield Static(title, id="account-title")
-        with TabbedContent(id="tabs", initial=self._active_tab):
+        # no `initial=`: Textual checks it before the tabs exist; refresh_data re-selects the tab
+        with TabbedContent(id="tabs"):
             with TabPane(_("Overview"), id="overview"), VerticalScroll():
                 yield Overview(self.overview, self.session.clock.today())
             with TabPane(_("Activities"), id="activities"):

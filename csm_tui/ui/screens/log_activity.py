@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
-from csm_tui.models.activity import ActivityType, Outcome
+from csm_tui.models.activity import Activity, ActivityType, Outcome
 from csm_tui.services.effort_input import parse_minutes, parse_when
 from csm_tui.services.session import Session
 from csm_tui.ui.screens.confirm import discard_question
@@ -84,12 +84,17 @@ class LogActivityScreen(ModalScreen[bool]):
         self.initial = dict(draft or {})
         if minutes is not None:
             self.initial["minutes"] = str(minutes)
+        # set when the form edits an existing activity instead of logging a new one
+        self.activity_id: str | None = self.initial.get("activity_id")
         self._restoring = True  # no drafts are written while the fields are being filled
 
     def compose(self) -> ComposeResult:
         get = self.initial.get
         with VerticalScroll():
-            title = _("Log work for {name}").format(name=self.account_name)
+            if self.activity_id:
+                title = _("Edit work for {name}").format(name=self.account_name)
+            else:
+                title = _("Log work for {name}").format(name=self.account_name)
             yield Static(title, id="log-title")
             with Horizontal(classes="row"):
                 with Vertical():
@@ -140,6 +145,7 @@ class LogActivityScreen(ModalScreen[bool]):
         return {
             "account_id": self.account_id,
             "account_name": self.account_name,
+            "activity_id": self.activity_id,
             "minutes": self.query_one("#minutes", Input).value,
             "when": self.query_one("#when", Input).value,
             "type": self.query_one("#type", Select).value,
@@ -190,17 +196,20 @@ class LogActivityScreen(ModalScreen[bool]):
             focus = "#minutes" if minutes is None else "#when"
             self.set_focus(self.query_one(focus, Input))
             return
+        fields = {
+            "type": ActivityType(values["type"]),
+            "outcome": Outcome(values["outcome"]),
+            "proactive": values["proactive"],
+            "recurring": values["recurring"],
+            "note": values["note"],
+        }
         try:
-            self.session.log_activity(
-                self.account_id,
-                minutes,
-                when,
-                type=ActivityType(values["type"]),
-                outcome=Outcome(values["outcome"]),
-                proactive=values["proactive"],
-                recurring=values["recurring"],
-                note=values["note"],
-            )
+            if self.activity_id:
+                self.session.edit_activity(
+                    self.activity_id, minutes=minutes, occurred_at=when, **fields
+                )
+            else:
+                self.session.log_activity(self.account_id, minutes, when, **fields)
         except CsmError as exc:
             self.notify(str(exc), severity="error", timeout=10)  # the form and draft stay
             return
@@ -222,3 +231,19 @@ class LogActivityScreen(ModalScreen[bool]):
                 self.dismiss(False)
 
         self.app.push_screen(discard_question(), answered)
+
+
+def edit_form(session: Session, activity: Activity, account_name: str) -> LogActivityScreen:
+    """The form filled with an existing activity; saving changes it instead of adding one."""
+    local = activity.occurred_at.astimezone()
+    draft = {
+        "activity_id": activity.id,
+        "minutes": str(activity.minutes),
+        "when": local.strftime("%Y-%m-%d %H:%M"),
+        "type": activity.type.value,
+        "outcome": activity.outcome.value,
+        "proactive": activity.proactive,
+        "recurring": activity.recurring,
+        "note": activity.note,
+    }
+    return LogActivityScreen(session, activity.account_id, account_name, draft=draft)

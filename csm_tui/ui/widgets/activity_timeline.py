@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from csm_tui.i18n import N_, _, ngettext
-from csm_tui.ui.screens.log_activity import OUTCOME_LABELS, TYPE_LABELS
+from csm_tui.ui.screens.log_activity import OUTCOME_LABELS, TYPE_LABELS, edit_form
 
 if TYPE_CHECKING:
     from csm_tui.services.activities import Removed
@@ -24,6 +24,7 @@ SHOWN = 200  # newest first; older ones stay in the database and in the totals
 
 class ActivityTable(DataTable[str]):
     BINDINGS = [
+        Binding("e", "edit", N_("Edit"), id="activities.edit"),
         Binding("x,delete", "delete", N_("Delete"), id="activities.delete"),
         Binding("u", "undo", N_("Undo delete"), id="activities.undo"),
     ]
@@ -37,13 +38,33 @@ class ActivityTable(DataTable[str]):
         self.account_id = account_id
         self.removed = removed  # owned by the screen: it outlives a redraw of this table
 
-    def action_delete(self) -> None:
+    def _current_id(self) -> str | None:
         if self.row_count == 0:
-            return
+            return None
         row_key, _column = self.coordinate_to_cell_key(self.cursor_coordinate)
-        if row_key.value is None:
+        return row_key.value
+
+    def action_edit(self) -> None:
+        activity_id = self._current_id()
+        activity = next(
+            (a for a in self.session.activities(self.account_id, SHOWN) if a.id == activity_id),
+            None,
+        )
+        if activity is None:
             return
-        self.removed.append(self.session.delete_activity(row_key.value))
+        name = self.session.overview(self.account_id).account.name
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.post_message(self.Changed())
+
+        self.app.push_screen(edit_form(self.session, activity, name), done)
+
+    def action_delete(self) -> None:
+        activity_id = self._current_id()
+        if activity_id is None:
+            return
+        self.removed.append(self.session.delete_activity(activity_id))
         self.notify(_("Activity deleted. Press u to undo."))
         self.post_message(self.Changed())
 
