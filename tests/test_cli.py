@@ -6,20 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
-from csm_tui.cli.main import main
 from csm_tui.store.connection import open_store
 from csm_tui.store.migrations import SCHEMA_VERSION
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code: int = 0
-    try:
-        main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_one_sentence(err: str) -> None:

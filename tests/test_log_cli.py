@@ -5,23 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
-from csm_tui.cli.main import main
 from csm_tui.models.account import Account
 from csm_tui.services.accounts import create_account
 from csm_tui.services.identity import set_me
 from csm_tui.store.activities import activities_of
 from csm_tui.store.connection import open_store
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -1,13 +1,17 @@
-"""`csm-tui export accounts`: the book as CSV or JSON, to stdout or a file."""
+"""`csm-tui export accounts|activities`: records as CSV or JSON, to stdout or a file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from csm_tui.cli.options import db_option, open_for_command
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group("export")
@@ -15,48 +19,75 @@ def export_group() -> None:
     """Write records out for other tools."""
 
 
+def output_options(format_help: str) -> Callable[[F], F]:
+    """--format, -o/--output and --excel, the same on every export."""
+
+    def decorate(func: F) -> F:
+        options = [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["csv", "json"]),
+                default="csv",
+                show_default=True,
+                help=format_help,
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Write to this file (replaced in one step) instead of stdout.",
+            ),
+            click.option(
+                "--excel",
+                is_flag=True,
+                help="CSV for Excel: add a UTF-8 BOM and defuse formula-like cells.",
+            ),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def check_excel(ctx: click.Context, fmt: str, excel: bool) -> None:
+    if excel and fmt != "csv":
+        raise click.BadOptionUsage("excel", "--excel only applies to --format csv.", ctx=ctx)
+
+
+def deliver(text: str, output: Path | None, done: str) -> None:
+    """Write to stdout, or replace `output` in one step and say `done` on stderr."""
+    from csm_tui.services.export import write_atomically
+
+    data = text.encode("utf-8")
+    if output is None:
+        click.echo(data, nl=False)  # bytes: UTF-8 whatever the terminal's locale
+        return
+    write_atomically(output, data)
+    click.echo(done.format(output=output), err=True)
+
+
 @export_group.command("accounts")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "json"]),
-    default="csv",
-    show_default=True,
-    help="CSV re-imports with `csm-tui import accounts`; JSON keeps numbers typed.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (replaced in one step) instead of stdout.",
-)
-@click.option(
-    "--excel", is_flag=True, help="CSV for Excel: add a UTF-8 BOM and defuse formula-like cells."
-)
+@output_options("CSV re-imports with `csm-tui import accounts`; JSON keeps numbers typed.")
 @db_option
 @click.pass_context
 def accounts(
     ctx: click.Context, fmt: str, output: Path | None, excel: bool, db: Path | None
 ) -> None:
     """Export every account with its owners."""
-    from csm_tui.services.export import account_records, render_csv, render_json, write_atomically
+    from csm_tui.services.export import account_records, render_csv, render_json
 
-    if excel and fmt != "csv":
-        raise click.BadOptionUsage("excel", "--excel only applies to --format csv.", ctx=ctx)
+    check_excel(ctx, fmt, excel)
     store = open_for_command(ctx, db)
     try:
         records = account_records(store)
     finally:
         store.close()
     text = render_json(records) if fmt == "json" else render_csv(records, excel=excel)
-    data = text.encode("utf-8")
-    if output is None:
-        click.echo(data, nl=False)  # bytes: UTF-8 whatever the terminal's locale
-        return
-    write_atomically(output, data)
     noun = "account" if len(records) == 1 else "accounts"
-    click.echo(f"Exported {len(records)} {noun} to {output}.", err=True)
+    deliver(text, output, f"Exported {len(records)} {noun} to {{output}}.")
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -71,19 +102,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
 @export_group.command("activities")
 @click.option("--since", callback=_day, help="First day (YYYY-MM-DD, inclusive).")
 @click.option("--until", callback=_day, help="Last day (YYYY-MM-DD, inclusive).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (replaced in one step) instead of stdout.",
-)
-@click.option(
-    "--excel", is_flag=True, help="CSV for Excel: a UTF-8 BOM, formula-like cells defused."
-)
+@output_options("CSV for spreadsheets; JSON keeps numbers and flags typed.")
 @db_option
 @click.pass_context
 def activities(
@@ -101,10 +120,8 @@ def activities(
         render_activities_csv,
         render_activities_json,
     )
-    from csm_tui.services.export import write_atomically
 
-    if excel and fmt != "csv":
-        raise click.BadOptionUsage("excel", "--excel only applies to --format csv.", ctx=ctx)
+    check_excel(ctx, fmt, excel)
     store = open_for_command(ctx, db)
     try:
         records = activity_records(store, since, until)
@@ -114,9 +131,4 @@ def activities(
             text = render_activities_csv(records, excel=excel)
     finally:
         store.close()
-    data = text.encode("utf-8")
-    if output is None:
-        click.echo(data, nl=False)
-        return
-    write_atomically(output, data)
-    click.echo(f"Exported the activities to {output}.", err=True)
+    deliver(text, output, "Exported the activities to {output}.")
