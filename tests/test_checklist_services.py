@@ -200,8 +200,22 @@ def test_renewal_change_moves_rule_dates(store: Store, account: Account, default
 
     cl.apply_template(store, account.id, default)
     update_account(store, account.id, renewal_date=date(2028, 2, 29))
-    assert cl.refresh_due_dates(store, account.id) == 5  # the five renewal items
+    # the update moved them itself: the five renewal items count back from 29 February
     assert by_key(store, account.id, "renewal-contact").due_date == date(2027, 11, 1)
+    assert cl.refresh_due_dates(store, account.id) == 0
+
+
+def test_stage_change_by_update_starts_the_stage_today(
+    store: Store, account: Account, default: Template
+) -> None:
+    from csm_tui.services.accounts import update_account
+
+    cl.apply_template(store, account.id, default)
+    store.clock = FixedClock(store.clock.now() + timedelta(days=30))
+    update_account(store, account.id, stage=Stage.ADOPTION)
+    assert queries.stage_started_on(store, account.id) == TODAY + timedelta(days=30)
+    update_account(store, account.id, name="Acme Japan")  # not a stage change: start unchanged
+    assert queries.stage_started_on(store, account.id) == TODAY + timedelta(days=30)
 
 
 # -- custom items ------------------------------------------------------------------------------

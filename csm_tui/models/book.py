@@ -22,12 +22,15 @@ class BookRow(NamedTuple):
     days_to_renewal: int | None
     my_role: str | None
     last_activity: str | None  # ISO date
+    stage_total: int = 0  # checklist items of the current stage
+    stage_done: int = 0
+    overdue_items: int = 0  # open items due before today, any stage
 
 
 class SortKey(StrEnum):
     NAME = "name"
     SEGMENT = "segment"
-    STAGE = "stage"
+    STAGE = "stage"  # then progress through it
     HEALTH = "health"
     VALUE = "value"
     RENEWAL = "renewal"
@@ -40,6 +43,7 @@ class QuickFilter(StrEnum):
     I_COVER = "cover"
     RENEWAL_SOON = "renewal"
     HEALTH_DROPPING = "dropping"
+    OVERDUE_ITEMS = "overdue"
 
 
 RENEWAL_SOON_DAYS = 120

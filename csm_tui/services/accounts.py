@@ -65,6 +65,13 @@ def update_account(store: Store, account_id: str, **changes: Any) -> Account:
     updated = with_changes(current, changes)
     with store.transaction() as tx:
         apply_account_changes(tx, current, updated)
+        if updated.stage != current.stage:
+            # a new stage starts today: its due rules count from here
+            tx.update("accounts", account_id, {"stage_started_on": store.clock.today()})
+        if (updated.stage, updated.renewal_date) != (current.stage, current.renewal_date):
+            from csm_tui.services.checklist import refresh_due_in
+
+            refresh_due_in(tx, updated)
     return updated
 
 

@@ -77,7 +77,7 @@ def apply_template(
             item = existing.get(key)
             if item is not None and item.position != position:
                 tx.update("checklist_items", item.id, {"position": position, "updated_at": tx.now})
-        _refresh_due(tx, account)
+        refresh_due_in(tx, account)
     added = {row["id"] for row in rows}
     return [item for item in queries.items_of(store, account_id) if item.id in added]
 
@@ -124,10 +124,11 @@ def refresh_due_dates(store: Store, account_id: str) -> int:
     """Recompute rule-based due dates (after the renewal date changed); returns how many moved."""
     account = _account(store, account_id)
     with store.transaction() as tx:
-        return _refresh_due(tx, account)
+        return refresh_due_in(tx, account)
 
 
-def _refresh_due(tx: Transaction, account: Account) -> int:
+def refresh_due_in(tx: Transaction, account: Account) -> int:
+    """Recompute rule-based due dates inside the caller's transaction (the account changed)."""
     store = tx.store
     items = queries.items_of(store, account.id)
     rows = [item.model_dump(mode="python") for item in items]
@@ -177,7 +178,7 @@ def tick(store: Store, item_id: str, done: bool, note: str = "") -> ChecklistIte
     with store.transaction() as tx:
         tx.update("checklist_items", item_id, {**changes, "updated_at": tx.now})
         if item.item_key == KICKOFF_KEY:
-            _refresh_due(tx, _account(store, item.account_id))
+            refresh_due_in(tx, _account(store, item.account_id))
     return _item(store, item_id)
 
 
@@ -212,7 +213,7 @@ def set_due(store: Store, item_id: str, due: date | None) -> ChecklistItem:
         else:
             changes = {"due_rule": mark_manual(item.due_rule), "due_date": due}
         tx.update("checklist_items", item_id, {**changes, "updated_at": tx.now})
-        _refresh_due(tx, account)
+        refresh_due_in(tx, account)
     return _item(store, item_id)
 
 
@@ -298,7 +299,7 @@ def change_stage(
             tx, account_id, {"stage": target.value, "stage_started_on": store.clock.today()}
         )
         moved = account.model_copy(update={"stage": target})
-        _refresh_due(tx, moved)
+        refresh_due_in(tx, moved)
     return moved
 
 

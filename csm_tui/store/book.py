@@ -35,11 +35,21 @@ SELECT
     (SELECT o.role FROM owners AS o WHERE o.account_id = a.id AND o.user_email = :me) AS my_role,
     substr((SELECT max(x.occurred_at) FROM activities AS x WHERE x.account_id = a.id), 1, 10)
         AS last_activity,
+    (SELECT count(*) FROM checklist_items AS c WHERE c.account_id = a.id AND c.stage = a.stage)
+        AS stage_total,
+    (SELECT count(*) FROM checklist_items AS c
+        WHERE c.account_id = a.id AND c.stage = a.stage AND c.done = 1) AS stage_done,
+    (SELECT count(*) FROM checklist_items AS c INDEXED BY checklist_open_account
+        WHERE c.account_id = a.id AND c.done = 0 AND c.due_date < :today) AS overdue_items,
     a.search
 FROM accounts AS a
 """
 
-_STAGE_ORDER = "CASE stage WHEN 'onboarding' THEN 0 WHEN 'adoption' THEN 1 ELSE 2 END"
+# by stage along the roadmap, then by progress within it (the fraction stays below 1)
+_STAGE_ORDER = (
+    "(CASE stage WHEN 'onboarding' THEN 0 WHEN 'adoption' THEN 1 ELSE 2 END)"
+    " + stage_done * 1.0 / (stage_total + 1)"
+)
 _ROLE_ORDER = "CASE my_role WHEN 'primary' THEN 0 WHEN 'secondary' THEN 1 END"
 
 # Empty values sort last in both directions; the name breaks ties so the order is stable.
@@ -60,11 +70,12 @@ _QUICK_SQL: dict[QuickFilter, str] = {
     # an overdue renewal (date passed, not renewed) is the most urgent of all
     QuickFilter.RENEWAL_SOON: f"days_to_renewal <= {RENEWAL_SOON_DAYS}",
     QuickFilter.HEALTH_DROPPING: f"health_change <= -{HEALTH_DROP_POINTS}",
+    QuickFilter.OVERDUE_ITEMS: "overdue_items > 0",
 }
 
 _COLUMNS = (
     "id, name, segment, stage, health, health_change, contract_value, currency, renewal_date, "
-    "days_to_renewal, my_role, last_activity"
+    "days_to_renewal, my_role, last_activity, stage_total, stage_done, overdue_items"
 )
 
 
@@ -94,7 +105,12 @@ SELECT
     a.contract_value, a.currency, a.renewal_date,
     CAST(julianday(a.renewal_date) - julianday(:today) AS INTEGER),
     (SELECT o.role FROM owners AS o WHERE o.account_id = a.id AND o.user_email = :me),
-    substr((SELECT max(x.occurred_at) FROM activities AS x WHERE x.account_id = a.id), 1, 10)
+    substr((SELECT max(x.occurred_at) FROM activities AS x WHERE x.account_id = a.id), 1, 10),
+    (SELECT count(*) FROM checklist_items AS c WHERE c.account_id = a.id AND c.stage = a.stage),
+    (SELECT count(*) FROM checklist_items AS c
+        WHERE c.account_id = a.id AND c.stage = a.stage AND c.done = 1),
+    (SELECT count(*) FROM checklist_items AS c INDEXED BY checklist_open_account
+        WHERE c.account_id = a.id AND c.done = 0 AND c.due_date < :today)
 FROM (
     SELECT id FROM accounts
     ORDER BY renewal_date IS NULL, renewal_date, name COLLATE NOCASE, id LIMIT :limit

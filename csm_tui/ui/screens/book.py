@@ -57,6 +57,7 @@ class BookScreen(TranslatedScreen):
         Binding("c", "quick('cover')", N_("I cover"), show=False, id="book.cover"),
         Binding("r", "quick('renewal')", N_("Renewal soon"), show=False, id="book.renewal"),
         Binding("h", "quick('dropping')", N_("Health dropping"), show=False, id="book.dropping"),
+        Binding("d", "quick('overdue')", N_("Overdue items"), show=False, id="book.overdue"),
         Binding("s", "sort_next", N_("Sort"), id="book.sort"),
         Binding("S", "sort_reverse", N_("Reverse"), id="book.reverse"),
         Binding("escape", "clear", N_("Clear filters"), show=False, id="book.clear"),

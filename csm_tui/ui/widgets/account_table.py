@@ -39,7 +39,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column(SortKey.NAME, NC_("column", "Account"), 0),
     Column(SortKey.SEGMENT, NC_("column", "Segment"), 12),
-    Column(SortKey.STAGE, NC_("column", "Stage"), 10),
+    Column(SortKey.STAGE, NC_("column", "Roadmap"), 17),
     Column(SortKey.HEALTH, NC_("column", "Health"), 9, right=True),
     Column(SortKey.VALUE, NC_("column", "Contract"), 13, right=True),
     Column(SortKey.RENEWAL, NC_("column", "Renewal"), 10, right=True),
@@ -48,6 +48,16 @@ COLUMNS: tuple[Column, ...] = (
 )
 MIN_NAME_WIDTH = 16
 GAP = 1
+
+
+def roadmap_cell(row: BookRow) -> str:
+    """Stage, progress through it and overdue items: "Adoption 4/7 !2"."""
+    text = fmt.stage(row.stage)
+    if row.stage_total:
+        text += f" {row.stage_done}/{row.stage_total}"
+    if row.overdue_items:
+        text += f" !{row.overdue_items}"
+    return text
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -332,7 +342,7 @@ class AccountTable(ScrollView, can_focus=True):
         cells: list[tuple[str, Style]] = [
             (row.name, base),
             (row.segment, base),
-            (fmt.stage(row.stage), base),
+            (roadmap_cell(row), warning if row.overdue_items else base),
             (health.rstrip(), health_style),
             (fmt.money(row.contract_value, row.currency), base),
             (fmt.days(row.days_to_renewal), renewal_style),

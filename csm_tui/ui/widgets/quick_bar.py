@@ -13,6 +13,7 @@ QUICK_FILTERS: tuple[tuple[QuickFilter, str, str], ...] = (
     (QuickFilter.I_COVER, "c", N_("I cover")),
     (QuickFilter.RENEWAL_SOON, "r", N_("Renewal ≤ {days} d")),
     (QuickFilter.HEALTH_DROPPING, "h", N_("Health dropping")),
+    (QuickFilter.OVERDUE_ITEMS, "d", N_("Overdue items")),
 )
 
 
