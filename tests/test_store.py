@@ -45,6 +45,7 @@ ALL_TABLES = {
     "checklist_items",
     "activities",
     "handoff_notes",
+    "handoff_reads",
     "journal",
 }
 

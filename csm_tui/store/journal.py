@@ -36,6 +36,7 @@ JOURNALED_TABLES = frozenset(
         "checklist_items",
         "activities",
         "handoff_notes",
+        "handoff_reads",
     }
 )
 

@@ -145,6 +145,23 @@ MIGRATIONS: list[str] = [
     ALTER TABLE accounts ADD COLUMN stage_started_on TEXT;
     CREATE INDEX checklist_open_account ON checklist_items (account_id, due_date) WHERE done = 0;
     """,
+    # 3: handoff notes. `conflict` marks a version saved from an older one while a newer existed
+    # (a sibling kept beside the head, never an overwrite). Read receipts per note and reader are
+    # user data that sync to the reader's other devices: one row per (reader, note), a stable id
+    # derived from both, `read_version` 0 = unread; a newer version makes the note unread again.
+    """
+    ALTER TABLE handoff_notes ADD COLUMN conflict INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE handoff_reads (
+        id TEXT PRIMARY KEY,
+        note_id TEXT NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        reader_email TEXT NOT NULL,
+        read_version INTEGER NOT NULL DEFAULT 0 CHECK (read_version >= 0),
+        read_at TEXT,
+        UNIQUE (reader_email, note_id)
+    );
+    CREATE INDEX handoff_reads_account ON handoff_reads (account_id, reader_email);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
