@@ -162,6 +162,27 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX handoff_reads_account ON handoff_reads (account_id, reader_email);
     """,
+    # 4: team sync. The journal is the outbox: entries after `acked_through` in sync_state are
+    # pending, those up to it were acknowledged by the server (kept, so they can be sent again
+    # to a server restored from a backup). sync_state also holds the server, this device's id
+    # and the pull cursor, each written in the same transaction as what it describes.
+    # sync_rejected keeps what the server refused, with the reason, for the user to see.
+    """
+    CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE sync_rejected (
+        seq INTEGER PRIMARY KEY,
+        mutation_id TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        rejected_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
