@@ -47,6 +47,8 @@ ALL_TABLES = {
     "handoff_notes",
     "handoff_reads",
     "journal",
+    "sync_state",
+    "sync_rejected",
 }
 
 
@@ -97,7 +99,9 @@ class TestOpen:
         assert SCHEMA_VERSION == len(MIGRATIONS) >= 1
         assert store.schema_version == SCHEMA_VERSION
         assert tables(store.conn) == ALL_TABLES
-        assert ALL_TABLES - {"settings", "journal"} == JOURNALED_TABLES
+        assert (
+            ALL_TABLES - {"settings", "journal", "sync_state", "sync_rejected"} == JOURNALED_TABLES
+        )
 
     def test_reopening_does_not_migrate_again(
         self, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
