@@ -190,3 +190,11 @@ def accounts_without_items(store: Store) -> list[str]:
         "(SELECT 1 FROM checklist_items AS c WHERE c.account_id = accounts.id) ORDER BY id"
     )
     return [row[0] for row in rows]
+
+
+def segments(store: Store) -> list[str]:
+    """The book's segments, for the Checklist screen's filter (empty ones left out)."""
+    rows = store.query(
+        "SELECT DISTINCT segment FROM accounts WHERE segment != '' ORDER BY segment COLLATE NOCASE"
+    )
+    return [row[0] for row in rows]

@@ -161,7 +161,32 @@ def build_small_book(store: Store) -> dict[str, str]:
                     "updated_at": NOW.isoformat(),
                 },
             )
+    _roadmaps(store, ids)
     return ids
+
+
+def _roadmaps(store: Store, ids: dict[str, str]) -> None:
+    """Each account's roadmap, started 10 to 80 days ago: earlier stages done, the current
+    one partly ticked, so the book and the Roadmap tab show progress and overdue items."""
+    from csm_tui.services import checklist
+    from csm_tui.services.roadmap_templates import built_in_templates, template_for_segment
+    from csm_tui.store.checklist import items_of
+
+    templates = built_in_templates()
+    for number, account_id in enumerate(ids.values()):
+        stage, segment = ACCOUNTS[number][2], ACCOUNTS[number][1]
+        checklist.apply_template(store, account_id, template_for_segment(templates, segment))
+        with store.transaction() as tx:
+            started = TODAY - timedelta(days=10 + 10 * number)
+            tx.update("accounts", account_id, {"stage_started_on": started})
+        checklist.refresh_due_dates(store, account_id)
+        order = list(Stage)
+        current = [item for item in items_of(store, account_id) if item.stage == stage]
+        for item in items_of(store, account_id):
+            if order.index(item.stage) < order.index(stage):
+                checklist.tick(store, item.id, True)
+        for item in current[: number % 4]:
+            checklist.tick(store, item.id, True, "済" if number % 2 else "")
 
 
 def _months_before(day: date, months: int) -> date:

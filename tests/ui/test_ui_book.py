@@ -183,6 +183,7 @@ async def test_fast_typing_after_slash_is_not_lost(book_store: Store, make_app: 
         await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.overview.account.name == "Initech"
+        await pilot.pause(0.2)  # let the account screen finish mounting before the app closes
 
 
 async def test_paste_on_table_filters(book_store: Store, make_app: AppFactory) -> None:

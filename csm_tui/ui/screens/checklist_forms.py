@@ -1,0 +1,277 @@
+"""Forms of the Roadmap tab: add or edit an item, and set a due date.
+
+The item form keeps a draft as you type (like the log form): if the app dies, opening the same
+form again brings the text back. Escape on a form with something typed asks first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static, Switch, TextArea
+
+from csm_tui.errors import CsmError
+from csm_tui.i18n import N_, _
+from csm_tui.models.account import Stage
+from csm_tui.services.due_input import parse_due
+from csm_tui.ui import format as fmt
+from csm_tui.ui.screens.confirm import discard_question
+
+if TYPE_CHECKING:
+    from csm_tui.models.checklist import ChecklistItem
+    from csm_tui.services.roadmap_templates import Template
+    from csm_tui.services.session import Session
+
+DRAFT = "checklist-item"
+
+FORM_CSS = """
+{name} {{ align: center middle; }}
+{name} > VerticalScroll {{
+    width: 76; max-width: 100%; height: auto; max-height: 100%;
+    border: thick $primary; background: $surface; padding: 0 2;
+}}
+{name} .form-title {{ text-style: bold; margin-bottom: 1; }}
+{name} .row {{ height: auto; }}
+{name} .row > Vertical {{ width: 1fr; height: auto; }}
+{name} .error {{ color: $error; height: auto; }}
+{name} .hint {{ color: $foreground-muted; margin-top: 1; }}
+{name} Switch {{ margin-right: 1; }}
+{name} .switch-label {{ padding-top: 1; width: 1fr; }}
+{name} TextArea {{ height: 4; }}
+"""
+
+
+class ItemForm(ModalScreen[str | None]):
+    """Adds a custom item (no `item`) or edits one; dismisses with the item's id when saved."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
+    ]
+    AUTO_FOCUS = "#item-title"
+    DEFAULT_CSS = FORM_CSS.format(name="ItemForm")
+
+    def __init__(
+        self,
+        session: Session,
+        account_id: str,
+        *,
+        item: ChecklistItem | None = None,
+        template: Template | None = None,
+        stage: Stage | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.account_id = account_id
+        self.item = item
+        self.stage = item.stage if item else (stage or Stage.ONBOARDING)
+        self.initial = self._initial(template)
+        self._restoring = True
+
+    def _initial(self, template: Template | None) -> dict[str, Any]:
+        draft = self.session.load_draft(DRAFT)
+        mine = (self.account_id, self.item.id if self.item else None)
+        if draft and (draft.get("account_id"), draft.get("item_id")) == mine:
+            self.restored = True
+            return draft
+        self.restored = False
+        if self.item is None:
+            return {"stage": self.stage.value}
+        roadmap = self.session.roadmap
+        return {
+            "title": roadmap.title(self.item, template) if template else self.item.title,
+            "description": roadmap.description(self.item, template) if template else "",
+            "note": self.item.done_note,
+        }
+
+    def compose(self) -> ComposeResult:
+        get = self.initial.get
+        with VerticalScroll():
+            yield Static(
+                _("Edit checklist item") if self.item else _("Add a checklist item"),
+                classes="form-title",
+            )
+            yield Label(_("Title"))
+            yield Input(get("title", ""), id="item-title", max_length=200)
+            yield Static("", id="title-error", classes="error")
+            yield Label(_("Description"))
+            yield TextArea(get("description", ""), id="item-description")
+            if self.item is None:
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label(_("Stage"))
+                        yield Select(
+                            [(fmt.stage(stage.value), stage.value) for stage in Stage],
+                            value=get("stage", self.stage.value),
+                            allow_blank=False,
+                            id="item-stage",
+                        )
+                    with Vertical():
+                        yield Label(_("Due date"))
+                        yield Input(get("due", ""), placeholder=_("none"), id="item-due")
+                        yield Static("", id="due-error", classes="error")
+                with Horizontal(classes="row"):
+                    yield Switch(bool(get("moment", False)), id="item-moment")
+                    yield Label(_("Moment of truth"), classes="switch-label")
+            elif self.item.done:
+                yield Label(_("Note on the tick"))
+                yield Input(get("note", ""), id="item-note", max_length=2000)
+            yield Static(
+                _("Enter saves · Ctrl+S saves from the description · Escape cancels"),
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        if self.restored:
+            self.notify(_("Your unsaved text is back."))
+        self.call_after_refresh(self._restored)
+
+    def _restored(self) -> None:
+        self._restoring = False
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "account_id": self.account_id,
+            "item_id": self.item.id if self.item else None,
+            "title": self.query_one("#item-title", Input).value,
+            "description": self.query_one("#item-description", TextArea).text,
+        }
+        if self.item is None:
+            values["stage"] = self.query_one("#item-stage", Select).value
+            values["due"] = self.query_one("#item-due", Input).value
+            values["moment"] = self.query_one("#item-moment", Switch).value
+        elif self.item.done:
+            values["note"] = self.query_one("#item-note", Input).value
+        return values
+
+    def has_changes(self) -> bool:
+        """Whether Escape would lose something typed (a restored draft counts)."""
+        if self.restored:
+            return True
+        values = self.values()
+        return any(
+            str(values[key]).strip() != str(self.initial.get(key, "")).strip()
+            for key in ("title", "description", "due", "note")
+            if key in values
+        )
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    @on(TextArea.Changed)
+    def _changed(self) -> None:
+        if self._restoring:
+            return
+        try:
+            self.session.save_draft(DRAFT, self.values())
+        except CsmError as exc:  # a locked database must not stop the typing
+            self.notify(str(exc), severity="warning")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        values = self.values()
+        title_error = self.query_one("#title-error", Static)
+        title_error.update("")
+        title = values["title"].strip()
+        due = None
+        problem = False
+        if not title:
+            title_error.update(_("Give the item a title."))
+            self.set_focus(self.query_one("#item-title", Input))
+            problem = True
+        if self.item is None:
+            due_error = self.query_one("#due-error", Static)
+            due_error.update("")
+            try:
+                due = parse_due(values["due"], self.session.clock.today())
+            except CsmError as exc:
+                due_error.update(_(str(exc)))
+                if not problem:
+                    self.set_focus(self.query_one("#item-due", Input))
+                problem = True
+        if problem:
+            return
+        roadmap = self.session.roadmap
+        try:
+            if self.item is None:
+                saved = roadmap.add(
+                    self.account_id,
+                    Stage(values["stage"]),
+                    title,
+                    description=values["description"],
+                    due=due,
+                    moment_of_truth=bool(values["moment"]),
+                )
+            else:
+                saved = roadmap.edit(
+                    self.item.id,
+                    title=title,
+                    description=values["description"],
+                    note=values.get("note"),
+                )
+        except CsmError as exc:
+            self.notify(str(exc), severity="error", timeout=10)  # the form and draft stay
+            return
+        self.session.clear_draft(DRAFT)
+        self.dismiss(saved.id)
+
+    def action_cancel(self) -> None:
+        if not self.has_changes():
+            self.session.clear_draft(DRAFT)
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.session.clear_draft(DRAFT)
+                self.dismiss(None)
+
+        self.app.push_screen(discard_question(), answered)
+
+
+class DueForm(ModalScreen[str | None]):
+    """Sets an item's due date by hand; empty goes back to its rule. Dismisses with the id."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    AUTO_FOCUS = "#due"
+    DEFAULT_CSS = FORM_CSS.format(name="DueForm")
+
+    def __init__(self, session: Session, item: ChecklistItem, title: str) -> None:
+        super().__init__()
+        self.session = session
+        self.item = item
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        current = self.item.due_date.isoformat() if self.item.due_date else ""
+        with VerticalScroll():
+            yield Static(
+                _("Due date of “{title}”").format(title=self.title_text), classes="form-title"
+            )
+            yield Input(current, placeholder="2026-12-15, 12/15, +14, 2w", id="due")
+            yield Static("", id="due-error", classes="error")
+            hint = _("Enter saves · empty: back to the roadmap's rule · Escape cancels")
+            yield Static(hint, classes="hint")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        error = self.query_one("#due-error", Static)
+        error.update("")
+        try:
+            due = parse_due(self.query_one("#due", Input).value, self.session.clock.today())
+            saved = self.session.roadmap.set_due(self.item.id, due)
+        except CsmError as exc:
+            error.update(_(str(exc)))
+            return
+        self.dismiss(saved.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
