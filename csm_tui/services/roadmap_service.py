@@ -84,10 +84,13 @@ class RoadmapService:
 
     def due_title(self, row: checklist.DueRow) -> str:
         """A Checklist screen row's title in the current language (see `display_title`)."""
+        if not row.item_key:
+            return row.title
+        language = current_language()
         for template in self.templates.values():
-            source = template.item(row.item_key) if row.item_key else None
+            source = template.item(row.item_key)
             if source is not None and row.title in (source.title_en, source.title_ja):
-                return source.title(current_language())
+                return source.title(language)
         return row.title
 
     def user_names(self) -> dict[str, str]:

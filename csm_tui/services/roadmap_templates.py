@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,12 @@ class Template:
         return self.title_ja if language == "ja" else self.title_en
 
     def item(self, key: str) -> ItemTemplate | None:
-        return next((item for item in self.items if item.key == key), None)
+        return self._by_key.get(key)
+
+    @cached_property
+    def _by_key(self) -> dict[str, ItemTemplate]:
+        # looked up once per checklist row drawn: a scan per lookup showed in the profile
+        return {item.key: item for item in self.items}
 
 
 def parse_template(text: str, source: str) -> Template:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import ME, AppFactory, settle
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Switch, TextArea
+from textual.widgets import Input, TextArea
 
 from csm_tui.models.account import Stage
 from csm_tui.store import checklist as queries
@@ -248,12 +248,14 @@ async def test_checklist_screen_filters_and_jumps_to_the_item(
         assert 0 < len(screen.rows) < len(everything)
         await pilot.press("m")  # and moments of truth only
         await settle(pilot, lambda: all(row.moment_of_truth for row in screen.rows))
-        assert screen.query_one("#moments", Switch).value
-        screen.query_one("#segment", Select).value = "Mid-Market"
-        await settle(pilot, lambda: all(row.segment == "Mid-Market" for row in screen.rows))
+        assert screen.moments_only
+        await pilot.press("g", "g")  # segments in name order: Enterprise, then Mid-Market
+        await settle(pilot, lambda: screen.segment == "Mid-Market")
+        assert all(row.segment == "Mid-Market" for row in screen.rows)
+        bar = str(screen.query_one("#checklist-filters").render())
+        assert "Onboarding" in bar and "Mid-Market" in bar and "on" in bar
         assert screen.rows, "Globex is Mid-Market, onboarding, with an open kickoff"
         wanted = screen.rows[0]
-        screen.query_one(DueTable).focus()
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
         roadmap = app.screen.query_one(RoadmapList)
@@ -280,10 +282,12 @@ async def test_checklist_screen_ticks_and_shows_an_empty_state(
         assert item is not None and item.done
         assert first.item_id not in {row.item_id for row in screen.rows}
         # both Enterprise accounts finished onboarding long ago: nothing is left there
-        screen.query_one("#segment", Select).value = "Enterprise"
-        await pilot.press("s")
+        screen.set_filters(stage="onboarding", segment="Enterprise")
         await settle(pilot, lambda: not screen.rows)
         assert "No open items" in str(screen.query_one("#checklist-count").render())
+        screen.query_one(DueTable).focus()
+        await pilot.press("enter", "space")  # nothing to open or tick: no error
+        assert isinstance(app.screen, ChecklistScreen)
 
 
 async def test_a_broken_user_template_is_named_and_the_app_still_starts(

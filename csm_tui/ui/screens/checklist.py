@@ -10,31 +10,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Label, Select, Static, Switch
+from textual.widgets import Footer, Static
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, ngettext
 from csm_tui.ui import format as fmt
 from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from csm_tui.services.checklist import DueRow
     from csm_tui.services.session import Session
 
-ALL = "*"
 STAGES = ("onboarding", "adoption", "renewal")
 
 
-class DueTable(DataTable[Text | str]):
-    """The open items; row keys are checklist item ids."""
-
-    DEFAULT_CSS = "DueTable > .due-table--overdue { color: $error; }"
-    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"due-table--overdue"}
+class DueTable(LineTable):
+    """The open items, one per line; drawn as they scroll into view."""
 
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="checklist.open"),
@@ -58,15 +53,15 @@ class ChecklistScreen(TranslatedScreen):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="checklist.back"),
         Binding("s", "next_stage", N_("Stage filter"), id="checklist.stage"),
+        Binding("g", "next_segment", N_("Segment filter"), id="checklist.segment"),
         Binding("m", "toggle_moments", N_("Moments of truth"), id="checklist.moments"),
         Binding("ctrl+r", "reload", N_("Reload"), show=False, id="checklist.reload"),
     ]
 
     DEFAULT_CSS = """
-    ChecklistScreen #checklist-filters { height: auto; padding: 0 1; background: $surface; }
-    ChecklistScreen #checklist-filters Label { padding: 1 1 0 0; }
-    ChecklistScreen #checklist-filters Select { width: 28; margin-right: 2; }
-    ChecklistScreen #checklist-filters Switch { margin-right: 1; }
+    ChecklistScreen #checklist-filters {
+        height: 1; padding: 0 1; background: $surface; color: $foreground-muted;
+    }
     ChecklistScreen #checklist-count { padding: 0 1; height: 1; color: $foreground-muted; }
     ChecklistScreen DueTable { height: 1fr; }
     """
@@ -75,82 +70,94 @@ class ChecklistScreen(TranslatedScreen):
         super().__init__()
         self.session = session
         self.rows: list[DueRow] = []
-        self._loading = True  # the filters' first Changed events are not the user's
+        self.stage: str | None = None  # None: every stage
+        self.segment: str | None = None
+        self.moments_only = False
+        self._segments: list[str] | None = None
         self.book_changed = False  # the book's roadmap column is recomputed on the way back
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Horizontal(id="checklist-filters"):
-            yield Label(_("Stage"))
-            yield Select(self._stage_options(), value=ALL, allow_blank=False, id="stage")
-            yield Label(_("Segment"))
-            yield Select(self._segment_options(), value=ALL, allow_blank=False, id="segment")
-            yield Switch(False, id="moments")
-            yield Label(_("Moments of truth only"))
+        yield Static("", id="checklist-filters")
         yield Static("", id="checklist-count")
-        yield DueTable(cursor_type="row", zebra_stripes=True, id="due-table")
+        yield DueTable(id="due-table")
         yield Footer()
-
-    def _stage_options(self) -> list[tuple[str, str]]:
-        return [(_("All stages"), ALL), *((fmt.stage(stage), stage) for stage in STAGES)]
-
-    def _segment_options(self) -> list[tuple[str, str]]:
-        segments = self.session.roadmap.segments()
-        return [(_("All segments"), ALL), *((segment, segment) for segment in segments)]
 
     def on_mount(self) -> None:
         self.sub_title = _("Checklist")
         self.load()
         self.set_focus(self.query_one(DueTable))
-        self.call_after_refresh(self._loaded)
-
-    def _loaded(self) -> None:
-        self._loading = False
 
     # -- data ----------------------------------------------------------------------------------
 
     def load(self, keep: str | None = None) -> None:
-        stage = self.query_one("#stage", Select).value
-        segment = self.query_one("#segment", Select).value
-        moments = self.query_one("#moments", Switch).value
         self.rows = self.session.roadmap.due(
-            stage=None if stage == ALL else str(stage),
-            segment=None if segment == ALL else str(segment),
-            moments_only=moments,
+            stage=self.stage, segment=self.segment, moments_only=self.moments_only
         )
+        self._show_filters()
         self._fill(keep)
 
+    def _show_filters(self) -> None:
+        bar = Text()
+        for key, label, value in (
+            ("s", _("Stage"), fmt.stage(self.stage) if self.stage else _("All stages")),
+            ("g", _("Segment"), self.segment or _("All segments")),
+            ("m", _("Moments of truth only"), _("on") if self.moments_only else _("off")),
+        ):
+            bar.append(f" {key} ", style="bold reverse")
+            bar.append(f" {label}: ")
+            bar.append(value, style="bold")
+            bar.append("   ")
+        self.query_one("#checklist-filters", Static).update(bar)
+
+    def set_filters(
+        self, *, stage: str | None = None, segment: str | None = None, moments_only: bool = False
+    ) -> None:
+        """Show the items of one stage and segment (None: all), moments of truth only or not."""
+        self.stage, self.segment, self.moments_only = stage, segment, moments_only
+        self.load()
+
+    def _columns(self) -> list[LineColumn]:
+        return [
+            LineColumn(_("Due"), 27),
+            LineColumn(_("Account"), 28),
+            LineColumn(_("Segment"), 12),
+            LineColumn(_("Stage"), 10),
+            LineColumn(_("Item"), 0, min_width=24),
+        ]
+
     def _fill(self, keep: str | None) -> None:
-        table = self.query_one(DueTable)
-        table.clear(columns=True)
-        table.add_column(_("Due"), key="due")
-        table.add_column(_("Account"), key="account")
-        table.add_column(_("Segment"), key="segment")
-        table.add_column(_("Stage"), key="stage")
-        table.add_column(_("Item"), key="item")
         today = self.session.clock.today()
-        overdue_style = table.get_component_rich_style("due-table--overdue", partial=True)
-        overdue = 0
         roadmap = self.session.roadmap
-        for row in self.rows:
+        lines: list[tuple[Cell, ...]] = []
+        overdue = 0
+        cursor = 0
+        for index, row in enumerate(self.rows):
             days = (row.due_date - today).days
             when = row.due_date.isoformat()
             if days < 0:
                 overdue += 1
                 late = ngettext("{n} day late", "{n} days late", -days).format(n=-days)
-                due = Text(f"{when} ({late})", style=overdue_style)
+                due: Cell = (f"{when} ({late})", "bad")
             elif days == 0:
-                due = Text(f"{when} ({_('today')})", style=overdue_style)
+                due = (f"{when} ({_('today')})", "bad")
             else:
-                due = Text(when)
+                due = (when, "")
             title = roadmap.due_title(row) + (" ★" if row.moment_of_truth else "")
-            table.add_row(
-                due, row.account_name, row.segment, fmt.stage(row.stage), title, key=row.item_id
+            lines.append(
+                (
+                    due,
+                    (row.account_name, ""),
+                    (row.segment, "dim"),
+                    (fmt.stage(row.stage), ""),
+                    (title, ""),
+                )
             )
-        if keep is not None:
-            index = next((n for n, row in enumerate(self.rows) if row.item_id == keep), None)
-            if index is not None:
-                table.move_cursor(row=index)
+            if row.item_id == keep:
+                cursor = index
+        table = self.query_one(DueTable)
+        table.empty_message = _("No open items with a due date match. Change the filters above.")
+        table.set_rows(lines, columns=self._columns(), cursor=cursor)
         self._show_count(overdue)
 
     def _show_count(self, overdue: int) -> None:
@@ -166,27 +173,27 @@ class ChecklistScreen(TranslatedScreen):
         count.update(text)
 
     def current(self) -> DueRow | None:
-        table = self.query_one(DueTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
+        cursor = self.query_one(DueTable).cursor
+        return self.rows[cursor] if 0 <= cursor < len(self.rows) else None
 
     # -- actions -------------------------------------------------------------------------------
 
-    @on(Select.Changed)
-    @on(Switch.Changed)
-    def _filter_changed(self) -> None:
-        if not self._loading:
-            self.load()
-
     def action_next_stage(self) -> None:
-        select = self.query_one("#stage", Select)
-        values = [ALL, *STAGES]
-        select.value = values[(values.index(str(select.value)) + 1) % len(values)]
+        values: list[str | None] = [None, *STAGES]
+        self.stage = values[(values.index(self.stage) + 1) % len(values)]
+        self.load()
+
+    def action_next_segment(self) -> None:
+        if self._segments is None:
+            self._segments = self.session.roadmap.segments()
+        values: list[str | None] = [None, *self._segments]
+        index = values.index(self.segment) if self.segment in values else 0
+        self.segment = values[(index + 1) % len(values)]
+        self.load()
 
     def action_toggle_moments(self) -> None:
-        switch = self.query_one("#moments", Switch)
-        switch.value = not switch.value
+        self.moments_only = not self.moments_only
+        self.load()
 
     def action_reload(self) -> None:
         current = self.current()
@@ -219,7 +226,7 @@ class ChecklistScreen(TranslatedScreen):
         except CsmError as exc:
             self.notify(str(exc), severity="error")
             return
-        index = self.query_one(DueTable).cursor_row
+        index = self.query_one(DueTable).cursor
         self.notify(
             _("Ticked: {item} ({account})").format(
                 item=self.session.roadmap.due_title(row), account=row.account_name
@@ -227,8 +234,7 @@ class ChecklistScreen(TranslatedScreen):
         )
         self.book_changed = True
         self.load()
-        if self.rows:
-            self.query_one(DueTable).move_cursor(row=min(index, len(self.rows) - 1))
+        self.query_one(DueTable).move_to(index)
 
     def action_back(self) -> None:
         if self.book_changed:
@@ -241,15 +247,6 @@ class ChecklistScreen(TranslatedScreen):
     def retranslate(self) -> None:
         super().retranslate()
         self.sub_title = _("Checklist")
-        self._loading = True
-        stage = self.query_one("#stage", Select)
-        value = stage.value
-        stage.set_options(self._stage_options())
-        stage.value = value
-        segment = self.query_one("#segment", Select)
-        value = segment.value
-        segment.set_options(self._segment_options())
-        segment.value = value
+        self._show_filters()
         current = self.current()
         self._fill(current.item_id if current else None)
-        self.call_after_refresh(self._loaded)

@@ -1,0 +1,232 @@
+"""A generic read-only table that draws only the rows on screen (Textual's line API).
+
+DataTable measures every cell as rows are added: two thousand rows cost about a second. Here the
+rows are plain tuples of (text, tone) cells, laid out in fixed-width columns plus one flexible
+column, measured in terminal cells so Japanese lines up, and drawn when they scroll into view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from csm_tui.i18n import N_
+from csm_tui.ui.widgets.account_table import fit
+
+GAP = 1
+TONES = ("bad", "warning", "good", "dim")
+
+
+@dataclass(frozen=True)
+class LineColumn:
+    title: str  # already translated
+    width: int  # cells; 0 takes what the other columns leave (at least `min_width`)
+    right: bool = False
+    min_width: int = 12
+
+
+Cell = tuple[str, str]  # text, tone ("" or one of TONES)
+
+
+class LineTable(ScrollView, can_focus=True):
+    """Rows with a cursor; Enter posts `LineTable.Chosen` with the row's index."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home", "jump(0)", N_("First"), show=False),
+        Binding("end", "jump(-1)", N_("Last"), show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "line-table--header",
+        "line-table--cursor",
+        "line-table--stripe",
+        *(f"line-table--{tone}" for tone in TONES),
+    }
+
+    DEFAULT_CSS = """
+    LineTable {
+        height: 1fr;
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        & > .line-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .line-table--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .line-table--cursor {
+            background: $block-cursor-background; color: $block-cursor-foreground;
+            text-style: bold;
+        }
+        & > .line-table--stripe { background: $surface; }
+        & > .line-table--warning { color: $warning; }
+        & > .line-table--bad { color: $error; }
+        & > .line-table--good { color: $success; }
+        & > .line-table--dim { color: $foreground-muted; }
+    }
+    """
+
+    cursor = reactive(0, always_update=True)
+
+    class Chosen(Message):
+        """Enter (or a double click) on a row."""
+
+        def __init__(self, table: LineTable, index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
+    def __init__(self, columns: Sequence[LineColumn] = (), *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = list(columns)
+        self.rows: Sequence[Sequence[Cell]] = []
+        self.empty_message = ""
+        self._cache: dict[tuple[int, bool], Strip] = {}
+        self._widths: list[int] = []
+        self._widths_for = -1
+
+    # -- data --------------------------------------------------------------------------------
+
+    def set_rows(
+        self,
+        rows: Sequence[Sequence[Cell]],
+        *,
+        columns: Sequence[LineColumn] | None = None,
+        cursor: int = 0,
+    ) -> None:
+        if columns is not None:
+            self.columns = list(columns)
+            self._widths_for = -1
+        self.rows = rows
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.cursor = max(0, min(cursor, len(rows) - 1))
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def invalidate(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    # -- cursor ------------------------------------------------------------------------------
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    @property
+    def page_height(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def scroll_to_cursor(self) -> None:
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + self.page_height:
+            self.scroll_to(y=self.cursor - self.page_height + 1, animate=False)
+
+    def move_to(self, index: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(index, len(self.rows) - 1))
+            self.scroll_to_cursor()
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * self.page_height)
+
+    def action_jump(self, where: int) -> None:
+        self.move_to(len(self.rows) - 1 if where < 0 else 0)
+
+    def action_choose(self) -> None:
+        if 0 <= self.cursor < len(self.rows):
+            self.post_message(self.Chosen(self, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_y) + event.y - 1
+        if event.y > 0 and 0 <= index < len(self.rows):
+            if index == self.cursor and event.chain >= 2:
+                self.action_choose()
+            self.move_to(index)
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def _column_widths(self, total: int) -> list[int]:
+        fixed = sum(column.width + GAP for column in self.columns if column.width)
+        flexible = [column for column in self.columns if not column.width]
+        share = max(total - fixed - GAP * len(flexible), 0) // max(len(flexible), 1)
+        return [column.width or max(column.min_width, share) for column in self.columns]
+
+    def render_line(self, y: int) -> Strip:
+        width = max(self.size.width - self.styles.scrollbar_size_vertical, 0)
+        if width != self._widths_for:
+            self._widths_for = width
+            self._widths = self._column_widths(width)
+            self._cache.clear()
+        if y == 0:
+            header = self.get_component_rich_style("line-table--header")
+            cells = [(column.title, header) for column in self.columns]
+            return self._strip(cells, header, width)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self.rows):
+            if not self.rows and y == 2 and self.empty_message:
+                dim = self.rich_style + self.get_component_rich_style("line-table--dim")
+                return Strip([Segment(fit("  " + self.empty_message, width), dim)])
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.cursor
+        key = (index, selected)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._row(index, selected, width)
+            if len(self._cache) > 1000:
+                self._cache.clear()
+            self._cache[key] = strip
+        return strip.crop(int(self.scroll_x), int(self.scroll_x) + width)
+
+    def _row(self, index: int, selected: bool, width: int) -> Strip:
+        base = self.rich_style
+        if selected:
+            base = base + self.get_component_rich_style("line-table--cursor")
+        elif index % 2:
+            base = base + self.get_component_rich_style("line-table--stripe", partial=True)
+        tones = {
+            tone: base + self.get_component_rich_style(f"line-table--{tone}", partial=True)
+            for tone in TONES
+        }
+        cells = [(text, tones.get(tone, base)) for text, tone in self.rows[index]]
+        return self._strip(cells, base, width)
+
+    def _strip(self, cells: Sequence[tuple[str, Style]], base: Style, width: int) -> Strip:
+        segments: list[Segment] = []
+        gap = Segment(" " * GAP, base)
+        for (text, style), column, cell_width in zip(
+            cells, self.columns, self._widths, strict=False
+        ):
+            segments.append(Segment(fit(text, cell_width, column.right), style))
+            segments.append(gap)
+        used = sum(self._widths) + GAP * len(self._widths)
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return Strip(segments).crop(0, width)
