@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
