@@ -81,3 +81,36 @@ def test_stage_sort_goes_along_the_roadmap_then_by_progress(book: Store) -> None
     assert order == ["B", "A", "E", "C", "D"]
     backwards = [row.id for row in query_book(book, BookQuery(sort=SortKey.STAGE, descending=True))]
     assert backwards == ["C", "D", "E", "A", "B"]  # ties still by name
+
+
+def test_unread_handoff_notes_count_the_latest_version_of_each_note(book: Store) -> None:
+    def note(note_id: str, version: int, account: str = "A") -> dict[str, Any]:
+        return {
+            "id": f"{note_id}v{version}",
+            "note_id": note_id,
+            "version": version,
+            "account_id": account,
+            "author_email": "ken.sato@example.com",
+            "created_at": NOW_ISO,
+        }
+
+    with book.transaction() as tx:
+        insert_many(tx, "handoff_notes", [note("n1", 1), note("n1", 2), note("n2", 1)])
+        insert_many(tx, "handoff_notes", [note("n3", 1, account="B")])
+        read = {"note_id": "n1", "account_id": "A", "reader_email": ME, "read_at": NOW_ISO}
+        # n1 read at version 1 only: its version 2 makes it unread again; n3 read by someone else
+        insert_many(tx, "handoff_reads", [{"id": "r1", **read, "read_version": 1}])
+        other = {**read, "id": "r2", "note_id": "n3", "account_id": "B", "read_version": 1}
+        insert_many(tx, "handoff_reads", [{**other, "reader_email": "ken.sato@example.com"}])
+    build_book(book, ME, TODAY)
+    rows = {row.id: row for row in query_book(book, BookQuery())}
+    assert (rows["A"].unread_notes, rows["B"].unread_notes, rows["C"].unread_notes) == (2, 1, 0)
+    with book.transaction() as tx:
+        tx.update("handoff_reads", "r1", {"read_version": 2})
+    build_book(book, ME, TODAY)
+    assert book_row_of(book, "A").unread_notes == 1
+    assert {row.id: row for row in first_page(book, ME, TODAY, 10)}["A"].unread_notes == 1
+
+
+def book_row_of(store: Store, account_id: str) -> Any:
+    return next(row for row in query_book(store, BookQuery()) if row.id == account_id)

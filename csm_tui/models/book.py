@@ -25,6 +25,7 @@ class BookRow(NamedTuple):
     stage_total: int = 0  # checklist items of the current stage
     stage_done: int = 0
     overdue_items: int = 0  # open items due before today, any stage
+    unread_notes: int = 0  # handoff notes whose latest version I have not read
 
 
 class SortKey(StrEnum):

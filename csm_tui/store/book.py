@@ -41,6 +41,11 @@ SELECT
         WHERE c.account_id = a.id AND c.stage = a.stage AND c.done = 1) AS stage_done,
     (SELECT count(*) FROM checklist_items AS c INDEXED BY checklist_open_account
         WHERE c.account_id = a.id AND c.done = 0 AND c.due_date < :today) AS overdue_items,
+    (SELECT count(DISTINCT n.note_id) FROM handoff_notes AS n
+        WHERE n.account_id = a.id
+        AND n.version = (SELECT max(m.version) FROM handoff_notes AS m WHERE m.note_id = n.note_id)
+        AND n.version > coalesce((SELECT r.read_version FROM handoff_reads AS r
+            WHERE r.reader_email = :me AND r.note_id = n.note_id), 0)) AS unread_notes,
     a.search
 FROM accounts AS a
 """
@@ -75,7 +80,8 @@ _QUICK_SQL: dict[QuickFilter, str] = {
 
 _COLUMNS = (
     "id, name, segment, stage, health, health_change, contract_value, currency, renewal_date, "
-    "days_to_renewal, my_role, last_activity, stage_total, stage_done, overdue_items"
+    "days_to_renewal, my_role, last_activity, stage_total, stage_done, overdue_items, "
+    "unread_notes"
 )
 
 
@@ -110,7 +116,12 @@ SELECT
     (SELECT count(*) FROM checklist_items AS c
         WHERE c.account_id = a.id AND c.stage = a.stage AND c.done = 1),
     (SELECT count(*) FROM checklist_items AS c INDEXED BY checklist_open_account
-        WHERE c.account_id = a.id AND c.done = 0 AND c.due_date < :today)
+        WHERE c.account_id = a.id AND c.done = 0 AND c.due_date < :today),
+    (SELECT count(DISTINCT n.note_id) FROM handoff_notes AS n
+        WHERE n.account_id = a.id
+        AND n.version = (SELECT max(m.version) FROM handoff_notes AS m WHERE m.note_id = n.note_id)
+        AND n.version > coalesce((SELECT r.read_version FROM handoff_reads AS r
+            WHERE r.reader_email = :me AND r.note_id = n.note_id), 0))
 FROM (
     SELECT id FROM accounts
     ORDER BY renewal_date IS NULL, renewal_date, name COLLATE NOCASE, id LIMIT :limit

@@ -43,7 +43,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(SortKey.HEALTH, NC_("column", "Health"), 9, right=True),
     Column(SortKey.VALUE, NC_("column", "Contract"), 13, right=True),
     Column(SortKey.RENEWAL, NC_("column", "Renewal"), 10, right=True),
-    Column(SortKey.ROLE, NC_("column", "My role"), 9),
+    Column(SortKey.ROLE, NC_("column", "My role"), 13),
     Column(SortKey.LAST_ACTIVITY, NC_("column", "Last activity"), 13),
 )
 MIN_NAME_WIDTH = 16
@@ -57,6 +57,14 @@ def roadmap_cell(row: BookRow) -> str:
         text += f" {row.stage_done}/{row.stage_total}"
     if row.overdue_items:
         text += f" !{row.overdue_items}"
+    return text
+
+
+def role_cell(row: BookRow) -> str:
+    """My role, and the handoff notes I have not read yet: "Secondary ✉2"."""
+    text = fmt.role(row.my_role)
+    if row.unread_notes:
+        text += f" ✉{row.unread_notes}"
     return text
 
 
@@ -346,7 +354,7 @@ class AccountTable(ScrollView, can_focus=True):
             (health.rstrip(), health_style),
             (fmt.money(row.contract_value, row.currency), base),
             (fmt.days(row.days_to_renewal), renewal_style),
-            (fmt.role(row.my_role), base if row.my_role else dim),
+            (role_cell(row), (warning if row.unread_notes else base) if row.my_role else dim),
             (row.last_activity or "—", base if row.last_activity else dim),
         ]
         segments: list[Segment] = []
