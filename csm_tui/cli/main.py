@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "log": "csm_tui.cli.log_cmd:log",
     "export": "csm_tui.cli.export_cmd:export_group",
     "checklist": "csm_tui.cli.checklist_cmd:checklist",
+    "server": "csm_tui.cli.server_cmd:server_group",
     "handoff": "csm_tui.cli.handoff_cmd:handoff_group",
 }
 

@@ -1,0 +1,190 @@
+"""`csm-tui server …`: run the team sync server and manage its users and accounts.
+
+Tokens go to stdout alone (so `TOKEN=$(csm-tui server add-user …)` works); every message goes to
+stderr. The database URL is never printed with its password.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from csm_tui.errors import CsmError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+F = TypeVar("F", bound=Callable[..., Any])
+DATABASE_HELP = (
+    "The server database: postgresql://USER:PASSWORD@HOST/NAME, or an SQLite file "
+    "(default: $CSM_TUI_SERVER_DATABASE, else server.db in the user data folder)."
+)
+
+
+def database_option(func: F) -> F:
+    return click.option("--database", "database", metavar="URL", default=None, help=DATABASE_HELP)(
+        func
+    )
+
+
+def _engine(database: str | None) -> Engine:
+    try:
+        from csm_tui.server.db import init_database, open_engine
+    except ImportError as exc:
+        raise CsmError(
+            f"The server needs its extra packages ({exc.name} is missing): "
+            "pip install 'csm-tui[server]'."
+        ) from None
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = open_engine(database)
+    try:
+        init_database(engine)
+    except SQLAlchemyError as exc:
+        raise CsmError(f"Cannot use the database {_shown(engine)}: {_first_line(exc)}") from None
+    return engine
+
+
+def _shown(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _now() -> str:
+    from csm_tui.clock import SystemClock, iso_now
+
+    return iso_now(SystemClock())
+
+
+@click.group("server")
+def server_group() -> None:
+    """Run the team sync server and manage its users (needs the `server` extra)."""
+
+
+@server_group.command("run")
+@database_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8750, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes serving requests (use PostgreSQL for more than one).",
+)
+def run(database: str | None, host: str, port: int, workers: int) -> None:
+    """Serve the sync API under /v1 (OpenAPI document at /v1/openapi.json)."""
+    import uvicorn
+
+    from csm_tui.server.db import DATABASE_ENV, normalise_url
+
+    engine = _engine(database)
+    click.echo(f"csm-tui server on http://{host}:{port}/v1 (database {_shown(engine)})", err=True)
+    if workers == 1:
+        from csm_tui.server.app import create_app
+
+        uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="info")
+        return
+    engine.dispose()
+    os.environ[DATABASE_ENV] = normalise_url(database)
+    uvicorn.run(
+        "csm_tui.server.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@server_group.command("add-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The user's name as colleagues see it.")
+@click.option("--admin", is_flag=True, help="May change the owners of the accounts they own.")
+@database_option
+def add_user(email: str, name: str, admin: bool, database: str | None) -> None:
+    """Add a user and print their new API token (shown once; the server keeps only a hash)."""
+    from csm_tui.server.users import add_user as add
+
+    token = add(_engine(database), email, name, admin=admin, now=_now())
+    click.echo(token)
+    click.echo(f"Added {email.strip().lower()}; give them the token above.", err=True)
+
+
+@server_group.command("new-token")
+@click.argument("email")
+@database_option
+def new_token(email: str, database: str | None) -> None:
+    """Give a user a new API token (the old one stops working)."""
+    from csm_tui.server.users import new_user_token
+
+    click.echo(new_user_token(_engine(database), email, now=_now()))
+    click.echo(f"New token for {email.strip().lower()}; the old one no longer works.", err=True)
+
+
+@server_group.command("revoke-token")
+@click.argument("email")
+@database_option
+def revoke_token(email: str, database: str | None) -> None:
+    """Stop a user's token from working (their devices keep their unsent changes)."""
+    from csm_tui.server.users import revoke_token as revoke
+
+    revoke(_engine(database), email)
+    click.echo(f"Revoked the token of {email.strip().lower()}.", err=True)
+
+
+@server_group.command("import-accounts")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--language",
+    type=click.Choice(["en", "ja"]),
+    default="en",
+    show_default=True,
+    help="The language of new accounts' roadmap items.",
+)
+@database_option
+def import_accounts(file: Path, language: str, database: str | None) -> None:
+    """Import accounts with their owners from a CSV file.
+
+    The columns of `csm-tui import accounts`, plus primary_owner (an e-mail) and
+    secondary_owners (e-mails separated by ";"). Nothing is imported if any row is invalid.
+    """
+    from datetime import date
+
+    from csm_tui.server.importer import import_accounts as run_import
+
+    result = run_import(_engine(database), file, now=_now(), today=date.today(), language=language)
+    for problem in result.problems[:100]:
+        click.echo(problem, err=True)
+    if result.problems:
+        click.echo(f"Nothing was imported: {len(result.problems)} problems.", err=True)
+        raise SystemExit(1)
+    click.echo(result.describe(), err=True)
+
+
+@server_group.command("mark-restored")
+@database_option
+def mark_restored(database: str | None) -> None:
+    """After restoring the database from a backup: devices send again what it lost."""
+    import uuid
+
+    from sqlalchemy import update
+
+    from csm_tui.server.db import writing
+    from csm_tui.server.schema import meta
+
+    engine = _engine(database)
+    with writing(engine) as conn:
+        conn.execute(update(meta).where(meta.c.key == "epoch").values(value=uuid.uuid4().hex))
+    click.echo(
+        "Marked as restored: each device sends its changes again and reloads at its next sync.",
+        err=True,
+    )

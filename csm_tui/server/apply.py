@@ -1,0 +1,276 @@
+"""Applying pushed mutations: who may change what, and how competing changes are settled.
+
+- activities are append-only per author: anyone owning the account adds them, only the author
+  changes or removes them, so two people never compete for one;
+- checklist items and other account fields: the last write by server order wins, field by field
+  (an update carries only the columns that changed); every write stays in `mutations`;
+- handoff note versions are never changed: a version made from the latest one is clean, any other
+  is kept as a sibling flagged `conflict` (for everyone), numbered after the latest;
+- accounts can be created by anyone (they own it until it has a primary owner); owners are
+  changed by the primary owner (or an admin owning the account).
+
+A mutation that breaks a rule is `rejected` with one sentence and the server's current row, so
+the client can put its copy back; it never stops the mutations behind it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, select, update
+
+from csm_tui.server import records as rec
+from csm_tui.server.records import MANAGER_ROLES, Record, User
+from csm_tui.server.schema import note_heads, records, users
+from csm_tui.sync.protocol import ROW_MODELS, Change, Mutation, Status, key_column
+
+
+class Refused(Exception):
+    """The mutation breaks a rule; the message says which, in one sentence."""
+
+
+@dataclass
+class Outcome:
+    status: Status
+    reason: str = ""
+    server_seq: int | None = None
+    current: Change | None = None
+
+
+def apply_mutation(conn: Connection, user: User, mutation: Mutation) -> Outcome:
+    try:
+        if mutation.table not in ROW_MODELS:
+            raise Refused(f"There is no synced table {mutation.table}.")
+        if mutation.table == "users":
+            return _apply_user(conn, user, mutation)
+        current = rec.get_record(conn, mutation.table, mutation.row_id)
+        if mutation.op == "insert":
+            return _insert(conn, user, mutation, current)
+        if mutation.op == "update":
+            return _update(conn, user, mutation, current)
+        return _delete(conn, user, mutation, current)
+    except Refused as exc:
+        return Outcome(
+            Status.REJECTED,
+            str(exc),
+            current=current_change(conn, user, mutation.table, mutation.row_id),
+        )
+
+
+def current_change(conn: Connection, user: User, table: str, row_id: str) -> Change:
+    """The row as `user` may see it now: its data, or a tombstone if it is gone or not theirs."""
+    record = rec.get_record(conn, table, row_id) if table in ROW_MODELS else None
+    if record is None or record.deleted or not _visible(conn, user, record):
+        return Change(seq=0, table=table, id=row_id, deleted=True)
+    return Change(
+        seq=record.seq, table=table, id=row_id, account_id=record.account_id, data=record.data
+    )
+
+
+# -- the three operations ----------------------------------------------------------------------
+
+
+def _insert(conn: Connection, user: User, mutation: Mutation, current: Record | None) -> Outcome:
+    table = mutation.table
+    if str(mutation.payload.get(key_column(table))) != mutation.row_id:
+        raise Refused("The row's id does not match the mutation's.")
+    row = _validated(table, mutation.payload)
+    if current is not None and not current.deleted:
+        raise Refused("A row with this id exists already.")
+    account_id = rec.account_of(table, row)
+    if table != "accounts":
+        role = _role(conn, user, account_id)
+        if table == "owners" and not _manages(conn, user, role, account_id):
+            raise Refused("Only the account's primary owner changes its owners.")
+    _check_author(user, table, row)
+    status = Status.APPLIED
+    if table == "activities":
+        row = _detach_missing_item(conn, row)
+    if table == "handoff_notes":
+        row, clean = _place_version(conn, row)
+        status = Status.APPLIED if clean else Status.CONFLICT
+    _check_unique(conn, table, row)
+    seq = rec.write_record(conn, table, row, user_id=user.id, current=current)
+    outcome = Outcome(status, server_seq=seq)
+    if status is Status.CONFLICT:
+        outcome.reason = "Saved beside a newer version of the note, flagged as a conflict."
+        outcome.current = current_change(conn, user, table, mutation.row_id)
+    return outcome
+
+
+def _update(conn: Connection, user: User, mutation: Mutation, current: Record | None) -> Outcome:
+    table = mutation.table
+    if current is None or current.deleted or not _visible(conn, user, current):
+        raise Refused("This row does not exist on the server (deleted, or not yours).")
+    assert current.data is not None
+    role = _role(conn, user, current.account_id)
+    for fixed in (key_column(table), "account_id", "author_email", "reader_email", "note_id"):
+        if fixed in mutation.payload and mutation.payload[fixed] != current.data.get(fixed):
+            raise Refused(f"The {fixed} of a row cannot change.")
+    if table == "handoff_notes":
+        raise Refused("Versions of a handoff note are never changed; save a new version.")
+    if table == "owners" and not _manages(conn, user, role, current.account_id):
+        raise Refused("Only the account's primary owner changes its owners.")
+    _check_author(user, table, current.data)
+    row = _validated(table, {**current.data, **mutation.payload})
+    if table == "activities":
+        row = _detach_missing_item(conn, row)
+    if row == current.data:
+        return Outcome(Status.APPLIED)
+    _check_unique(conn, table, row)
+    return Outcome(
+        Status.APPLIED,
+        server_seq=rec.write_record(conn, table, row, user_id=user.id, current=current),
+    )
+
+
+def _delete(conn: Connection, user: User, mutation: Mutation, current: Record | None) -> Outcome:
+    table = mutation.table
+    if current is not None and current.deleted:
+        return Outcome(Status.APPLIED)  # deleted already: the same end state
+    if current is None or not _visible(conn, user, current):
+        raise Refused("This row does not exist on the server (deleted, or not yours).")
+    assert current.data is not None
+    role = _role(conn, user, current.account_id)
+    if table in ("accounts", "owners") and not _manages(conn, user, role, current.account_id):
+        raise Refused("Only the account's primary owner removes the account or its owners.")
+    _check_author(user, table, current.data)
+    if table == "checklist_items":
+        _detach_activities(conn, user, current)
+    return Outcome(Status.APPLIED, server_seq=rec.delete_record(conn, current, user_id=user.id))
+
+
+# -- rules -------------------------------------------------------------------------------------
+
+
+def _validated(table: str, data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return ROW_MODELS[table].model_validate(data).model_dump()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or table
+        raise Refused(f"{where}: {error['msg']}.") from None
+
+
+def _role(conn: Connection, user: User, account_id: str | None) -> str:
+    role = rec.role_of(conn, user, account_id) if account_id else None
+    if role is None:
+        raise Refused("There is no such account on the server (deleted, or not yours).")
+    return role
+
+
+def _manages(conn: Connection, user: User, role: str, account_id: str | None) -> bool:
+    """The primary owner (or the creator, or an admin owning it) manages an account; while it
+    has no primary owner, any of its owners may name one (so a handover can demote first)."""
+    if role in MANAGER_ROLES or user.is_admin:
+        return True
+    return account_id is not None and "primary" not in rec.access_roles(conn, account_id).values()
+
+
+def _visible(conn: Connection, user: User, record: Record) -> bool:
+    if record.table == "users":
+        return True  # the team's directory
+    if record.account_id is None or rec.role_of(conn, user, record.account_id) is None:
+        return False
+    return record.table != "handoff_reads" or (record.data or {}).get("reader_email") == user.email
+
+
+def _check_author(user: User, table: str, data: dict[str, Any]) -> None:
+    """Activities and note versions belong to their author, read receipts to their reader."""
+    column = {"activities": "author_email", "handoff_notes": "author_email"}.get(table)
+    if table == "handoff_reads":
+        column = "reader_email"
+    if column and data.get(column) != user.email:
+        raise Refused(f"Only {data.get(column)} changes their own {table.replace('_', ' ')}.")
+
+
+def _check_unique(conn: Connection, table: str, row: dict[str, Any]) -> None:
+    if table == "owners" and row["role"] == "primary":
+        others = rec.live_rows(conn, "owners", row["account_id"])
+        if any(other["role"] == "primary" and other["id"] != row["id"] for other in others):
+            raise Refused("The account has a primary owner already; make them secondary first.")
+    key = rec.unique_key(table, row)
+    if key is None:
+        return
+    holder = rec.holder_of(conn, table, key)
+    if holder is not None and holder != row[key_column(table)]:
+        what = {
+            "accounts": f"external id {row.get('external_id')}",
+            "owners": f"owner {row.get('user_email')}",
+            "health_snapshots": f"health score for {row.get('date')}",
+            "handoff_reads": "read receipt",
+        }[table]
+        raise Refused(f"Another row already has this {what}.")
+
+
+def _place_version(conn: Connection, row: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Number a new note version after the latest; clean only if made from the latest as the
+    client knew it (same parent and the next number), else a conflict sibling."""
+    head = conn.execute(select(note_heads).where(note_heads.c.note_id == row["note_id"])).first()
+    clean = True
+    if head is not None:
+        clean = row["parent_id"] == head.head_id and row["version"] == head.version + 1
+        row = {**row, "version": head.version + 1}
+        conn.execute(
+            update(note_heads)
+            .where(note_heads.c.note_id == row["note_id"])
+            .values(head_id=row["id"], version=row["version"])
+        )
+    else:
+        conn.execute(
+            note_heads.insert().values(
+                note_id=row["note_id"], head_id=row["id"], version=row["version"]
+            )
+        )
+    return {**row, "conflict": 0 if clean else 1}, clean
+
+
+def _detach_missing_item(conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
+    """An activity keeps its checklist item only if the item still exists on its account."""
+    item_id = row.get("checklist_item_id")
+    if item_id is None:
+        return row
+    item = rec.get_record(conn, "checklist_items", item_id)
+    if item is None or item.deleted or item.account_id != row["account_id"]:
+        return {**row, "checklist_item_id": None}
+    return row
+
+
+def _detach_activities(conn: Connection, user: User, item: Record) -> None:
+    """Like the client's ON DELETE SET NULL: activities forget a removed checklist item."""
+    rows = conn.execute(
+        select(records.c.id).where(
+            records.c.account_id == item.account_id,
+            records.c.table_name == "activities",
+            records.c.deleted.is_(False),
+        )
+    ).scalars()
+    for activity_id in list(rows):
+        activity = rec.get_record(conn, "activities", activity_id)
+        assert activity is not None and activity.data is not None
+        if activity.data.get("checklist_item_id") == item.id:
+            data = {**activity.data, "checklist_item_id": None}
+            rec.write_record(conn, "activities", data, user_id=user.id, current=activity)
+
+
+def _apply_user(conn: Connection, user: User, mutation: Mutation) -> Outcome:
+    """The server keeps the directory of users: a user may rename themselves, nothing more."""
+    name = mutation.payload.get("name")
+    if mutation.row_id != user.email or mutation.op == "delete" or not isinstance(name, str):
+        return Outcome(Status.IGNORED, "The server keeps the list of users.")
+    row = _validated("users", {"email": user.email, "name": name})
+    current = rec.get_record(conn, "users", user.email)
+    if current is not None and current.data == row:
+        return Outcome(Status.APPLIED)
+    conn.execute(update(users).where(users.c.id == user.id).values(name=row["name"]))
+    return Outcome(
+        Status.APPLIED,
+        server_seq=rec.write_record(conn, "users", row, user_id=user.id, current=current),
+    )
+
+
+def stored_payload(mutation: Mutation) -> str:
+    return json.dumps(mutation.payload, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,233 @@
+"""Devices, push and pull: the sync endpoints' work, independent of HTTP."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, and_, or_, select, update
+
+from csm_tui.server import records as rec
+from csm_tui.server.apply import apply_mutation, current_change, stored_payload
+from csm_tui.server.db import read_meta, reading, writing
+from csm_tui.server.records import User
+from csm_tui.server.schema import devices, feed, mutations, records, users
+from csm_tui.sync.protocol import (
+    DeviceRequest,
+    DeviceResponse,
+    HistoryEntry,
+    MutationResult,
+    PushRequest,
+    PushResponse,
+    Status,
+)
+
+
+@dataclass
+class ApiError(Exception):
+    """A request the server refuses as a whole: HTTP status, a stable code, one sentence."""
+
+    status: int
+    code: str
+    message: str
+
+
+def register_device(engine: Engine, user: User, request: DeviceRequest, now: str) -> DeviceResponse:
+    with writing(engine) as conn:
+        row = conn.execute(select(devices).where(devices.c.client_id == request.client_id)).first()
+        if row is not None and row.user_id != user.id:
+            raise ApiError(409, "device_taken", "This device id belongs to another user.")
+        if row is None:
+            conn.execute(
+                devices.insert().values(
+                    client_id=request.client_id,
+                    user_id=user.id,
+                    last_seq=request.next_seq - 1,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
+            last_seq = request.next_seq - 1
+        else:
+            last_seq = row.last_seq
+        return DeviceResponse(
+            client_id=request.client_id, last_seq=last_seq, epoch=read_meta(conn, "epoch")
+        )
+
+
+def push(engine: Engine, user: User, request: PushRequest, now: str) -> PushResponse:
+    """Apply a batch in one transaction: all of it, or (on a database error) none of it."""
+    with writing(engine) as conn:
+        device = conn.execute(
+            select(devices).where(devices.c.client_id == request.client_id)
+        ).first()
+        if device is None or device.user_id != user.id:
+            raise ApiError(409, "unknown_device", "Register this device first (POST /v1/devices).")
+        previous = last = int(device.last_seq)
+        results: list[MutationResult] = []
+        for mutation in request.mutations:
+            stored = conn.execute(
+                select(mutations).where(mutations.c.mutation_id == mutation.mutation_id)
+            ).first()
+            if stored is not None:
+                results.append(_replay(conn, user, mutation.seq, stored))
+                last = max(last, mutation.seq)
+                continue
+            if mutation.seq <= last:
+                raise ApiError(
+                    409,
+                    "device_reused",
+                    "Another copy of this database already sent different changes under the "
+                    "same device id; this copy must register as a new device.",
+                )
+            outcome = apply_mutation(conn, user, mutation)
+            conn.execute(
+                mutations.insert().values(
+                    mutation_id=mutation.mutation_id,
+                    client_id=request.client_id,
+                    device_seq=mutation.seq,
+                    user_id=user.id,
+                    table_name=mutation.table,
+                    row_id=mutation.row_id,
+                    op=mutation.op,
+                    payload=stored_payload(mutation),
+                    status=outcome.status.value,
+                    reason=outcome.reason,
+                    server_seq=outcome.server_seq,
+                    created_at=now,
+                )
+            )
+            results.append(
+                MutationResult(
+                    seq=mutation.seq,
+                    mutation_id=mutation.mutation_id,
+                    status=outcome.status,
+                    server_seq=outcome.server_seq,
+                    reason=outcome.reason,
+                    current=outcome.current,
+                )
+            )
+            last = mutation.seq
+        conn.execute(
+            update(devices)
+            .where(devices.c.client_id == request.client_id)
+            .values(last_seq=last, last_seen_at=now)
+        )
+        return PushResponse(
+            results=results,
+            last_processed_seq=last,
+            previous_last_seq=previous,
+            high_water=rec.high_water(conn),
+            epoch=read_meta(conn, "epoch"),
+        )
+
+
+def _replay(conn: Connection, user: User, seq: int, stored: object) -> MutationResult:
+    """A mutation seen before: the earlier result, never a second application."""
+    first = Status(stored.status)  # type: ignore[attr-defined]
+    if stored.user_id != user.id:  # type: ignore[attr-defined]
+        return MutationResult(
+            seq=seq,
+            mutation_id=stored.mutation_id,  # type: ignore[attr-defined]
+            status=Status.REJECTED,
+            reason="This mutation id was used by someone else.",
+        )
+    current = None
+    if first in (Status.REJECTED, Status.CONFLICT):
+        current = current_change(conn, user, stored.table_name, stored.row_id)  # type: ignore[attr-defined]
+    return MutationResult(
+        seq=seq,
+        mutation_id=stored.mutation_id,  # type: ignore[attr-defined]
+        status=Status.DUPLICATE,
+        server_seq=stored.server_seq,  # type: ignore[attr-defined]
+        reason=f"{first.value}: {stored.reason}".rstrip(": "),  # type: ignore[attr-defined]
+        current=current,
+    )
+
+
+def pull_json(
+    engine: Engine, user: User, cursor: int, limit: int, fresh_until: int | None
+) -> bytes:
+    """A page of the user's feed after `cursor`, as JSON built around the stored row texts.
+
+    `fresh_until`: the client had nothing when it started at this sequence, so deletions up to
+    it are left out (a new device downloads live rows only, however many were deleted).
+    """
+    with reading(engine) as conn:
+        query = (
+            select(
+                feed.c.seq,
+                feed.c.table_name,
+                feed.c.row_id,
+                feed.c.account_id,
+                feed.c.deleted,
+                records.c.data,
+            )
+            .select_from(
+                feed.outerjoin(
+                    records,
+                    and_(records.c.table_name == feed.c.table_name, records.c.id == feed.c.row_id),
+                )
+            )
+            .where(feed.c.user_id == user.id, feed.c.seq > cursor)
+        )
+        if fresh_until:
+            query = query.where(or_(feed.c.deleted.is_(False), feed.c.seq > fresh_until))
+        rows = conn.execute(query.order_by(feed.c.seq).limit(limit + 1)).all()
+        high_water = rec.high_water(conn)
+        epoch = read_meta(conn, "epoch")
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    parts = [
+        f'{{"seq":{row.seq},"table":{json.dumps(row.table_name)},'
+        f'"id":{json.dumps(row.row_id, ensure_ascii=False)},'
+        f'"account_id":{json.dumps(row.account_id)},'
+        f'"deleted":{"true" if row.deleted else "false"},'
+        f'"data":{"null" if row.deleted or row.data is None else row.data}}}'
+        for row in rows
+    ]
+    new_cursor = rows[-1].seq if rows else cursor
+    head = '{"changes":[' + ",".join(parts) + "]"
+    tail = (
+        f',"cursor":{new_cursor},"has_more":{"true" if has_more else "false"},'
+        f'"high_water":{high_water},"epoch":{json.dumps(epoch)}}}'
+    )
+    return (head + tail).encode("utf-8")
+
+
+def history(engine: Engine, user: User, table: str, row_id: str) -> list[HistoryEntry]:
+    """Every pushed change of a row the user may see, in server order; 404 otherwise."""
+    with reading(engine) as conn:
+        if current_change(conn, user, table, row_id).deleted and not _saw(
+            conn, user, table, row_id
+        ):
+            raise ApiError(404, "not_found", "There is no such record.")
+        rows = conn.execute(
+            select(mutations)
+            .where(
+                mutations.c.table_name == table,
+                mutations.c.row_id == row_id,
+                mutations.c.server_seq.is_not(None),  # what changed the row; not refusals
+            )
+            .order_by(mutations.c.server_seq)
+        ).all()
+        emails = dict(conn.execute(select(users.c.id, users.c.email)).all())
+    return [
+        HistoryEntry(
+            server_seq=row.server_seq,
+            user=emails.get(row.user_id),
+            op=row.op,
+            status=Status(row.status),
+            payload=json.loads(row.payload),
+            created_at=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def _saw(conn: Connection, user: User, table: str, row_id: str) -> bool:
+    """A deleted row's history stays readable by whoever can still see its account."""
+    record = rec.get_record(conn, table, row_id)
+    if record is None or record.account_id is None or table == "users":
+        return False
+    return rec.role_of(conn, user, record.account_id) is not None

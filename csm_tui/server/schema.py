@@ -1,0 +1,133 @@
+"""The server's tables (SQLAlchemy Core, the same on SQLite and PostgreSQL).
+
+Every synced row is one `records` row holding its column values as JSON text, so a pull can
+send rows without decoding them. `feed` is each user's change feed: one row per record the user
+may see, stamped with the server sequence of its last change, so a pull is one range scan and a
+record changed ten times is sent once. `access` is who owns which account (derived from the
+owners records); `mutations` keeps every pushed mutation with its result (replays answer from it,
+and it is the history: both of two competing checklist ticks stay in it).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# One row: the last server sequence given out. Every write transaction locks it first, which
+# serialises writers, so sequences commit in order and a reader never skips a late commit.
+sequence = Table(
+    "sequence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(500), nullable=False),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("token_hash", String(64), nullable=True, unique=True),  # sha256 hex; never the token
+    Column("created_at", String(40), nullable=False),
+    Column("token_created_at", String(40), nullable=True),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("client_id", String(32), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("last_seen_at", String(40), nullable=False),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("table_name", String(32), primary_key=True),
+    Column("id", String(254), primary_key=True),
+    Column("account_id", String(64), nullable=True),
+    Column("data", Text, nullable=True),  # None once deleted (a tombstone)
+    Column("version", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    # what must be unique within the table (external id, account + e-mail, ...), None if nothing
+    Column("ukey", String(600), nullable=True),
+    Column("created_by", Integer, nullable=True),
+    Column("updated_by", Integer, nullable=True),
+    UniqueConstraint("table_name", "ukey", name="records_unique_key"),
+    Index("records_account", "account_id", "table_name"),
+)
+
+note_heads = Table(
+    "note_heads",
+    metadata,
+    Column("note_id", String(64), primary_key=True),
+    Column("head_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+access = Table(
+    "access",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("user_email", String(254), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Index("access_user", "user_email"),
+)
+
+feed = Table(
+    "feed",
+    metadata,
+    Column("user_id", Integer, primary_key=True),
+    Column("table_name", String(32), primary_key=True),
+    Column("row_id", String(254), primary_key=True),
+    Column("account_id", String(64), nullable=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Index("feed_user_seq", "user_id", "seq", unique=True),
+    Index("feed_user_account", "user_id", "account_id"),
+)
+
+mutations = Table(
+    "mutations",
+    metadata,
+    Column("mutation_id", String(32), primary_key=True),
+    Column("client_id", String(32), nullable=False),
+    Column("device_seq", BigInteger, nullable=False),
+    Column("user_id", Integer, nullable=True),
+    Column("table_name", String(64), nullable=False),
+    Column("row_id", String(254), nullable=False),
+    Column("op", String(8), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("server_seq", BigInteger, nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Index("mutations_row", "table_name", "row_id"),
+)

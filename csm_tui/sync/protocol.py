@@ -1,0 +1,340 @@
+"""The sync wire format, shared by the server (validating requests) and the client (replies).
+
+Rows travel as their SQLite column values (JSON lists and objects as text, flags as 0/1), so a
+journal entry is sent as it was written and a pulled row is stored as it arrives. `ROW_MODELS`
+validates a whole row per table; the columns and defaults must match the client's schema (a test
+compares them with a freshly migrated database).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+
+PROTOCOL_VERSION = 1
+"""Sent by the client in the `CSM-Protocol` header; the server answers 426 to older ones."""
+MIN_PROTOCOL_VERSION = 1
+PROTOCOL_HEADER = "CSM-Protocol"
+
+MAX_PUSH_MUTATIONS = 500
+MAX_PULL_LIMIT = 5000
+DEFAULT_PULL_LIMIT = 2000
+MAX_BODY_BYTES = 8 * 1024 * 1024
+"""Request bodies larger than this get 413; the client halves its batch."""
+MAX_SEQ = 10**15  # exact as a JSON double, so every client reads the same number
+
+# -- field types (validate, never transform: the stored text must stay byte for byte) -------------
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+ClientId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+MutationId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+Email = Annotated[
+    str, StringConstraints(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Short = Annotated[str, StringConstraints(max_length=200)]
+Long = Annotated[str, StringConstraints(max_length=20_000)]
+Flag = Annotated[int, Field(ge=0, le=1)]
+Stage = Literal["onboarding", "adoption", "renewal"]
+
+
+def _iso_date(value: str) -> str:
+    date.fromisoformat(value)
+    return value
+
+
+def _iso_time(value: str) -> str:
+    datetime.fromisoformat(value)
+    return value
+
+
+IsoDate = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_iso_date)
+]
+IsoTime = Annotated[str, StringConstraints(min_length=10, max_length=40), AfterValidator(_iso_time)]
+
+
+def _json_of(shape: Any) -> AfterValidator:
+    """Checks that a text column holds JSON of `shape`; the text itself is kept."""
+    adapter: TypeAdapter[Any] = TypeAdapter(shape)
+
+    def check(value: str) -> str:
+        adapter.validate_python(json.loads(value))
+        return value
+
+    return AfterValidator(check)
+
+
+class _Commitment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, StringConstraints(max_length=200)]
+    due: IsoDate | None = None
+    done: bool = False
+
+
+_JsonText = StringConstraints(max_length=100_000)
+_Tag = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+_Component = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+TagsText = Annotated[str, _JsonText, _json_of(Annotated[list[_Tag], Field(max_length=100)])]
+ComponentsText = Annotated[
+    str, _JsonText, _json_of(dict[_Component, Annotated[int, Field(ge=0, le=100)]])
+]
+CommitmentsText = Annotated[
+    str, _JsonText, _json_of(Annotated[list[_Commitment], Field(max_length=200)])
+]
+IdsText = Annotated[str, _JsonText, _json_of(Annotated[list[Id], Field(max_length=200)])]
+
+
+# -- rows --------------------------------------------------------------------------------------
+
+
+class Row(BaseModel):
+    """A whole row of a synced table; unknown columns are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserRow(Row):
+    email: Email
+    name: Name
+
+
+class AccountRow(Row):
+    id: Id
+    external_id: Short | None = None
+    name: Name
+    segment: Short = ""
+    contract_value: Annotated[float, Field(ge=0, le=1e13)] | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    renewal_date: IsoDate | None = None
+    health_score: Annotated[int, Field(ge=0, le=100)] | None = None
+    stage: Stage = "onboarding"
+    tags: TagsText = "[]"
+    created_at: IsoTime
+    updated_at: IsoTime
+    stage_started_on: IsoDate | None = None
+
+
+class OwnerRow(Row):
+    id: Id
+    account_id: Id
+    user_email: Email
+    role: Literal["primary", "secondary"]
+    coverage_from: IsoDate | None = None
+    coverage_to: IsoDate | None = None
+    coverage_reason: Short = ""
+    created_at: IsoTime
+
+
+class ContactRow(Row):
+    id: Id
+    account_id: Id
+    name: Name
+    role: Short = ""
+    email: Email | None = None
+    is_champion: Flag = 0
+    is_decision_maker: Flag = 0
+    created_at: IsoTime
+
+
+class HealthRow(Row):
+    id: Id
+    account_id: Id
+    date: IsoDate
+    score: Annotated[int, Field(ge=0, le=100)]
+    components: ComponentsText = "{}"
+
+
+class ChecklistRow(Row):
+    id: Id
+    account_id: Id
+    stage: Stage
+    item_key: Short = ""
+    title: Name
+    description: Long = ""
+    moment_of_truth: Flag = 0
+    due_date: IsoDate | None = None
+    due_rule: Short = ""
+    position: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = 0
+    custom: Flag = 0
+    done: Flag = 0
+    done_by: Email | None = None
+    done_at: IsoTime | None = None
+    done_note: Long = ""
+    created_at: IsoTime
+    updated_at: IsoTime
+
+
+class ActivityRow(Row):
+    id: Id
+    account_id: Id
+    author_email: Email
+    type: Literal["call", "meeting", "email", "chat", "inquiry", "training", "internal", "other"]
+    minutes: Annotated[int, Field(gt=0, le=1440)]
+    occurred_at: IsoTime
+    proactive: Flag = 0
+    recurring: Flag = 0
+    outcome: Literal["resolved", "follow_up", "risk_found", "expansion", "none"] = "none"
+    note: Long = ""
+    checklist_item_id: Id | None = None
+    created_at: IsoTime
+    updated_at: IsoTime
+
+
+class HandoffRow(Row):
+    id: Id
+    note_id: Id
+    version: Annotated[int, Field(ge=1, le=1_000_000)]
+    parent_id: Id | None = None
+    account_id: Id
+    author_email: Email
+    situation: Long = ""
+    goals: Long = ""
+    risks: Long = ""
+    commitments: CommitmentsText = "[]"
+    key_contact_ids: IdsText = "[]"
+    coverage_from: IsoDate | None = None
+    coverage_to: IsoDate | None = None
+    body: Long = ""
+    created_at: IsoTime
+    conflict: Flag = 0
+
+
+class HandoffReadRow(Row):
+    id: Id
+    note_id: Id
+    account_id: Id
+    reader_email: Email
+    read_version: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    read_at: IsoTime | None = None
+
+
+ROW_MODELS: dict[str, type[Row]] = {
+    "users": UserRow,
+    "accounts": AccountRow,
+    "owners": OwnerRow,
+    "contacts": ContactRow,
+    "health_snapshots": HealthRow,
+    "checklist_items": ChecklistRow,
+    "activities": ActivityRow,
+    "handoff_notes": HandoffRow,
+    "handoff_reads": HandoffReadRow,
+}
+"""Synced tables, parents before children (the order a whole account is sent in)."""
+
+KEY_COLUMN = {"users": "email"}
+"""The primary key column of each table, when it is not `id`."""
+
+
+def key_column(table: str) -> str:
+    return KEY_COLUMN.get(table, "id")
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+Scalar = str | int | float | bool | None
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Mutation(Message):
+    """One journal entry. `table` is checked per mutation, so one unknown table or invalid row
+    is refused on its own instead of failing the whole batch."""
+
+    seq: Annotated[int, Field(ge=1, le=MAX_SEQ)]
+    mutation_id: MutationId
+    table: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    row_id: Annotated[str, StringConstraints(min_length=1, max_length=254)]
+    op: Literal["insert", "update", "delete"]
+    payload: Annotated[
+        dict[Annotated[str, StringConstraints(max_length=64)], Scalar], Field(max_length=64)
+    ]
+    created_at: Annotated[str, StringConstraints(max_length=40)] = ""
+
+
+class PushRequest(Message):
+    client_id: ClientId
+    mutations: Annotated[list[Mutation], Field(min_length=1, max_length=MAX_PUSH_MUTATIONS)]
+
+
+class Status(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # applied before (a replay); the earlier result is returned
+    REJECTED = "rejected"  # refused for good (invalid, not allowed); `current` is the server's row
+    CONFLICT = "conflict"  # kept, but flagged (a handoff note saved from an older version)
+    IGNORED = "ignored"  # acknowledged, nothing to do (the server keeps the user directory)
+
+
+class Change(Message):
+    """A row's current state in a pull (or `current` in a push result); `data` None if deleted."""
+
+    seq: int
+    table: str
+    id: str
+    account_id: str | None = None
+    deleted: bool = False
+    data: dict[str, Any] | None = None
+
+
+class MutationResult(Message):
+    seq: int
+    mutation_id: str
+    status: Status
+    server_seq: int | None = None
+    reason: str = ""
+    current: Change | None = None
+
+
+class PushResponse(Message):
+    results: list[MutationResult]
+    last_processed_seq: int
+    previous_last_seq: int
+    """The device's last sequence before this push: lower than what the client had acknowledged
+    means the server lost mutations (restored from a backup), and the client sends them again."""
+    high_water: int
+    epoch: str
+
+
+class PullResponse(Message):
+    changes: list[Change]
+    cursor: int
+    has_more: bool
+    high_water: int
+    epoch: str
+
+
+class DeviceRequest(Message):
+    client_id: ClientId
+    next_seq: Annotated[int, Field(ge=1, le=MAX_SEQ)]
+
+
+class DeviceResponse(Message):
+    client_id: str
+    last_seq: int
+    epoch: str
+
+
+class Me(Message):
+    email: str
+    name: str
+    is_admin: bool
+
+
+class HistoryEntry(Message):
+    server_seq: int | None
+    user: str | None
+    op: str
+    status: Status
+    payload: dict[str, Any]
+    created_at: str
+
+
+class ErrorBody(Message):
+    code: str
+    message: str

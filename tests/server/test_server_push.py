@@ -1,0 +1,231 @@
+"""Push: exactly once, per-mutation results, and the conflict rules of each kind of record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import (
+    ALICE,
+    BOB,
+    Team,
+    account_row,
+    activity_row,
+    item_row,
+    new_id,
+    note_row,
+    owner_row,
+)
+
+
+def test_a_replayed_mutation_answers_duplicate_and_applies_once(team: Team) -> None:
+    activity = activity_row(team.acme, ALICE)
+    mutation = team.alice.insert("activities", activity)
+    first = team.alice.push(mutation)[0]
+    again = team.alice.push(mutation)[0]  # the response of the first push was "lost"
+    assert first["status"] == "applied"
+    assert again["status"] == "duplicate"
+    assert again["server_seq"] == first["server_seq"]
+    history = team.alice.get(f"/v1/history/activities/{activity['id']}").json()
+    assert len(history) == 1
+
+
+def test_a_replay_of_a_refused_mutation_says_so_again(team: Team) -> None:
+    mutation = team.alice.insert("activities", activity_row(team.sakura, ALICE))
+    assert team.alice.push(mutation)[0]["status"] == "rejected"
+    replay = team.alice.push(mutation)[0]
+    assert replay["status"] == "duplicate"
+    assert replay["reason"].startswith("rejected:")
+    assert replay["current"]["deleted"] is True
+
+
+def test_one_invalid_mutation_does_not_block_the_others(team: Team) -> None:
+    good = activity_row(team.acme, ALICE)
+    bad = activity_row(team.acme, ALICE, minutes=0)
+    long_note = activity_row(team.acme, ALICE, note="x" * 20_001)
+    later = activity_row(team.acme, ALICE, minutes=15)
+    results = team.alice.push(
+        team.alice.insert("activities", good),
+        team.alice.insert("activities", bad),
+        team.alice.insert("activities", long_note),
+        team.alice.mutation("no_such_table", "insert", "x", {"id": "x"}),
+        team.alice.insert("activities", later),
+    )
+    assert [r["status"] for r in results] == [
+        "applied",
+        "rejected",
+        "rejected",
+        "rejected",
+        "applied",
+    ]
+    assert results[1]["reason"].startswith("minutes:")
+    assert results[2]["reason"].startswith("note:")
+    assert "no_such_table" in results[3]["reason"]
+
+
+def test_the_device_sequence_must_grow_and_a_copied_database_is_caught(team: Team) -> None:
+    team.alice.push(team.alice.insert("activities", activity_row(team.acme, ALICE)))
+    copy = team.client(ALICE, team.alice.token)
+    copy.client_id, copy.seq = team.alice.client_id, team.alice.seq - 1  # same id, same seq
+    response = copy.push_raw(copy.insert("activities", activity_row(team.acme, ALICE)))
+    assert response.status_code == 409
+    assert response.json()["code"] == "device_reused"
+
+
+def test_a_push_before_registering_is_refused(team: Team) -> None:
+    stranger = team.client(ALICE, team.alice.token)
+    response = stranger.push_raw(stranger.insert("activities", activity_row(team.acme, ALICE)))
+    assert response.status_code == 409
+    assert response.json()["code"] == "unknown_device"
+
+
+def test_registering_twice_keeps_the_device_position(team: Team) -> None:
+    team.alice.push(team.alice.insert("activities", activity_row(team.acme, ALICE)))
+    again = team.alice.register().json()
+    assert again["last_seq"] == team.alice.seq
+
+
+def test_the_response_reports_the_previous_position(team: Team) -> None:
+    response = team.alice.push_raw(team.alice.insert("activities", activity_row(team.acme, ALICE)))
+    body = response.json()
+    assert body["previous_last_seq"] == 0
+    assert body["last_processed_seq"] == 1
+    assert body["high_water"] >= body["results"][0]["server_seq"]
+
+
+def test_checklist_ticks_last_write_wins_and_both_stay_in_history(team: Team) -> None:
+    item = item_row(team.acme)
+    team.alice.push(team.alice.insert("checklist_items", item))
+    team.alice.push(
+        team.alice.mutation("checklist_items", "update", item["id"], {"done": 1, "done_by": ALICE})
+    )
+    team.bob.push(team.bob.mutation("checklist_items", "update", item["id"], {"done": 0}))
+    current = team.alice.visible()[("checklist_items", item["id"])]
+    assert current["done"] == 0
+    assert current["done_by"] == ALICE  # field by field: Bob only set `done`
+    history = team.bob.get(f"/v1/history/checklist_items/{item['id']}").json()
+    assert [(h["user"], h["payload"].get("done")) for h in history[1:]] == [(ALICE, 1), (BOB, 0)]
+
+
+def _note(team: Team, author: Any, **fields: Any) -> dict[str, Any]:
+    row = note_row(team.acme, author.email, **fields)
+    assert author.push(author.insert("handoff_notes", row))[0]["status"] == "applied"
+    return row
+
+
+def test_an_edit_of_an_old_note_version_is_kept_as_a_conflict_for_both(team: Team) -> None:
+    first = _note(team, team.alice, body="v1")
+    by_alice = note_row(
+        team.acme, ALICE, note_id=first["note_id"], version=2, parent_id=first["id"], body="A"
+    )
+    by_bob = note_row(
+        team.acme, BOB, note_id=first["note_id"], version=2, parent_id=first["id"], body="B"
+    )
+    assert team.alice.push(team.alice.insert("handoff_notes", by_alice))[0]["status"] == "applied"
+    result = team.bob.push(team.bob.insert("handoff_notes", by_bob))[0]
+    assert result["status"] == "conflict"
+    assert result["current"]["data"]["conflict"] == 1
+    assert result["current"]["data"]["version"] == 3
+    for client in (team.alice, team.bob):
+        notes = {key[1]: row for key, row in client.visible().items() if key[0] == "handoff_notes"}
+        assert notes[by_alice["id"]]["body"] == "A" and notes[by_alice["id"]]["conflict"] == 0
+        assert notes[by_bob["id"]]["body"] == "B" and notes[by_bob["id"]]["conflict"] == 1
+
+
+def test_a_save_from_the_latest_version_clears_the_conflict(team: Team) -> None:
+    first = _note(team, team.alice, body="v1")
+    kw = {"note_id": first["note_id"], "parent_id": first["id"]}
+    team.alice.push(team.alice.insert("handoff_notes", note_row(team.acme, ALICE, version=2, **kw)))
+    sibling = note_row(team.acme, BOB, version=2, **kw)
+    assert team.bob.push(team.bob.insert("handoff_notes", sibling))[0]["status"] == "conflict"
+    # Bob, not having pulled, saves again from his own version: still a conflict
+    blind = note_row(team.acme, BOB, version=3, note_id=first["note_id"], parent_id=sibling["id"])
+    assert team.bob.push(team.bob.insert("handoff_notes", blind))[0]["status"] == "conflict"
+    # Alice pulled: the latest is version 4 (Bob's); her merge from it is clean
+    merged = note_row(
+        team.acme, ALICE, version=5, note_id=first["note_id"], parent_id=blind["id"], body="AB"
+    )
+    result = team.alice.push(team.alice.insert("handoff_notes", merged))[0]
+    assert result["status"] == "applied"
+    stored = team.alice.visible()[("handoff_notes", merged["id"])]
+    assert (stored["version"], stored["conflict"]) == (5, 0)
+
+
+def test_note_versions_are_never_changed(team: Team) -> None:
+    note = _note(team, team.alice)
+    result = team.alice.push(
+        team.alice.mutation("handoff_notes", "update", note["id"], {"body": "rewritten"})
+    )[0]
+    assert result["status"] == "rejected"
+
+
+def test_an_update_of_a_deleted_row_never_brings_it_back(team: Team) -> None:
+    activity = activity_row(team.acme, ALICE)
+    team.alice.push(team.alice.insert("activities", activity))
+    team.alice.push(team.alice.mutation("activities", "delete", activity["id"], {}))
+    stale = team.alice.push(
+        team.alice.mutation("activities", "update", activity["id"], {"minutes": 99})
+    )[0]
+    assert stale["status"] == "rejected"
+    assert ("activities", activity["id"]) not in team.bob.visible()
+    # deleting again is harmless
+    again = team.alice.push(team.alice.mutation("activities", "delete", activity["id"], {}))[0]
+    assert again["status"] == "applied"
+
+
+def test_an_undone_deletion_is_an_insert_that_restores_the_row(team: Team) -> None:
+    activity = activity_row(team.acme, ALICE)
+    team.alice.push(team.alice.insert("activities", activity))
+    team.alice.push(team.alice.mutation("activities", "delete", activity["id"], {}))
+    assert team.alice.push(team.alice.insert("activities", activity))[0]["status"] == "applied"
+    assert ("activities", activity["id"]) in team.bob.visible()
+
+
+def test_unique_rows_cannot_be_duplicated(team: Team) -> None:
+    clash = account_row("Another Acme", external_id="CRM-1")
+    result = team.carol.push(team.carol.insert("accounts", clash))[0]
+    assert result["status"] == "rejected"
+    assert "external id" in result["reason"]
+    bob_again = owner_row(team.acme, BOB, "secondary")
+    assert team.alice.push(team.alice.insert("owners", bob_again))[0]["status"] == "rejected"
+
+
+def test_an_insert_of_an_existing_row_is_refused_with_the_servers_copy(team: Team) -> None:
+    activity = activity_row(team.acme, ALICE)
+    team.alice.push(team.alice.insert("activities", activity))
+    result = team.alice.push(team.alice.insert("activities", {**activity, "minutes": 10}))[0]
+    assert result["status"] == "rejected"
+    assert result["current"]["data"]["minutes"] == 30
+
+
+def test_the_row_id_and_the_account_cannot_change(team: Team) -> None:
+    activity = activity_row(team.acme, ALICE)
+    team.alice.push(team.alice.insert("activities", activity))
+    moved, renamed, mismatched = team.alice.push(
+        team.alice.mutation("activities", "update", activity["id"], {"account_id": team.sakura}),
+        team.alice.mutation("activities", "update", activity["id"], {"id": new_id()}),
+        team.alice.mutation("activities", "insert", new_id(), activity_row(team.acme, ALICE)),
+    )
+    assert moved["status"] == renamed["status"] == mismatched["status"] == "rejected"
+
+
+def test_an_activity_forgets_a_deleted_checklist_item(team: Team) -> None:
+    item = item_row(team.acme)
+    activity = activity_row(team.acme, ALICE, checklist_item_id=item["id"])
+    team.alice.push(
+        team.alice.insert("checklist_items", item), team.alice.insert("activities", activity)
+    )
+    team.bob.push(team.bob.mutation("checklist_items", "delete", item["id"], {}))
+    assert team.alice.visible()[("activities", activity["id"])]["checklist_item_id"] is None
+
+
+def test_users_may_rename_themselves_only(team: Team) -> None:
+    results = team.alice.push(
+        team.alice.mutation("users", "update", ALICE, {"name": "Alice Liddell"}),
+        team.alice.mutation(
+            "users", "insert", "x@example.com", {"email": "x@example.com", "name": "X"}
+        ),
+        team.alice.mutation("users", "update", BOB, {"name": "Robert"}),
+    )
+    assert [r["status"] for r in results] == ["applied", "ignored", "ignored"]
+    names = {key[1]: row["name"] for key, row in team.bob.visible().items() if key[0] == "users"}
+    assert names[ALICE] == "Alice Liddell" and names[BOB] == "Bob" and "x@example.com" not in names
