@@ -49,6 +49,7 @@ ALL_TABLES = {
     "journal",
     "sync_state",
     "sync_rejected",
+    "usage_metrics",
 }
 
 

@@ -37,6 +37,7 @@ JOURNALED_TABLES = frozenset(
         "activities",
         "handoff_notes",
         "handoff_reads",
+        "usage_metrics",
     }
 )
 

@@ -183,6 +183,26 @@ MIGRATIONS: list[str] = [
         rejected_at TEXT NOT NULL
     );
     """,
+    # 5: usage metrics per account and day or week (imported from CSV, later synced): the leading
+    # signals of health. One row per (account, period, start), so a re-import updates in place.
+    # Counts may be NULL: a source that does not report a measure leaves it unknown, not zero.
+    # The period index answers "the latest week in the book" without a scan.
+    """
+    CREATE TABLE usage_metrics (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        period TEXT NOT NULL CHECK (period IN ('day', 'week')),
+        period_start TEXT NOT NULL,
+        logins INTEGER,
+        active_users INTEGER,
+        key_feature_uses INTEGER,
+        inquiries INTEGER,
+        new_users INTEGER,
+        created_at TEXT NOT NULL,
+        UNIQUE (account_id, period, period_start)
+    );
+    CREATE INDEX usage_metrics_period ON usage_metrics (period, period_start);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
