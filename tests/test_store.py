@@ -50,6 +50,8 @@ ALL_TABLES = {
     "sync_state",
     "sync_rejected",
     "usage_metrics",
+    "tasks",
+    "playbook_firings",
 }
 
 

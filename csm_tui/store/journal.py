@@ -38,6 +38,8 @@ JOURNALED_TABLES = frozenset(
         "handoff_notes",
         "handoff_reads",
         "usage_metrics",
+        "tasks",
+        "playbook_firings",
     }
 )
 

@@ -203,6 +203,42 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX usage_metrics_period ON usage_metrics (period, period_start);
     """,
+    # 6: tasks (by hand, or created by a playbook rule) and the playbook occurrences that fired.
+    # A rule's occurrence fires once: its row in playbook_firings says so, on every device (the
+    # table is journaled like the tasks it made), and the ids of both are derived from the rule,
+    # account and occurrence, so two devices firing the same occurrence write the same rows.
+    # `remind_on` makes a task a reminder: it stays out of Today until that day.
+    """
+    CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        title_ja TEXT NOT NULL DEFAULT '',
+        due_date TEXT,
+        remind_on TEXT,
+        checklist_item_id TEXT REFERENCES checklist_items (id) ON DELETE SET NULL,
+        source TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'playbook')),
+        rule_id TEXT NOT NULL DEFAULT '',
+        occurrence TEXT NOT NULL DEFAULT '',
+        assignee_email TEXT NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0,
+        done_at TEXT,
+        done_by TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX tasks_open ON tasks (assignee_email, due_date) WHERE done = 0;
+    CREATE INDEX tasks_open_account ON tasks (account_id) WHERE done = 0;
+    CREATE TABLE playbook_firings (
+        id TEXT PRIMARY KEY,
+        rule_id TEXT NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        occurrence TEXT NOT NULL,
+        fired_at TEXT NOT NULL,
+        tasks INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (rule_id, account_id, occurrence)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
