@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from csm_tui.models.activity import Activity
     from csm_tui.services.accounts import AccountOverview
     from csm_tui.services.activities import EffortTotals, Removed
+    from csm_tui.services.effort import EffortReport, Period
 
 
 class Session:
@@ -57,6 +58,12 @@ class Session:
         from csm_tui.services.activities import effort_totals
 
         return effort_totals(self.store, account_id, self.clock.now().astimezone())
+
+    def effort(self, period: Period, *, mine_only: bool = True) -> EffortReport:
+        """The Effort screen's analytics for a period (my work, or everyone's on the book)."""
+        from csm_tui.services.effort import effort_report
+
+        return effort_report(self.store, period, self.clock, mine_only=mine_only)
 
     def edit_activity(self, activity_id: str, **changes: Any) -> Activity:
         from csm_tui.services.activities import edit_activity

@@ -30,6 +30,7 @@ class CsmApp(App[None]):
     BINDINGS = [
         Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
         Binding("f2", "toggle_language", N_("日本語/English"), id="app.language"),
+        Binding("E", "effort", N_("Effort"), id="app.effort"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
     ]
 
@@ -150,6 +151,13 @@ class CsmApp(App[None]):
         self.push_screen(
             LogActivityScreen(self.session, draft["account_id"], name, draft=draft), self._logged
         )
+
+    def action_effort(self) -> None:
+        """Where the time went: effort by account, type and week."""
+        from csm_tui.ui.screens.effort import EffortScreen
+
+        if not isinstance(self.screen, EffortScreen):
+            self.push_screen(EffortScreen(self.session))
 
     def action_help(self) -> None:
         from csm_tui.ui.screens.help import HelpScreen

@@ -35,6 +35,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     (N_("Clear filters"), "screen.clear", N_("Show every account")),
     (N_("Reload the book"), "screen.reload", N_("Show changes made outside the app (imports)")),
     (N_("Reverse sort order"), "screen.sort_reverse", N_("Flip ascending and descending")),
+    (N_("Effort"), "app.effort", N_("Where the time went: by account, type and week")),
     (N_("Language: English"), "app.set_language('en')", N_("Show the app in English")),
     (N_("Language: Japanese (日本語)"), "app.set_language('ja')", N_("Show the app in Japanese")),
     (N_("Help"), "app.help", N_("Keys and tips for this screen")),

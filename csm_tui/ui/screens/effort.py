@@ -1,0 +1,434 @@
+"""Effort: where the time went in a week, month, quarter or any dates, and which recurring
+reactive work to turn proactive. `[` and `]` step through periods; Enter opens an account.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.worker import get_current_worker
+
+from csm_tui.errors import CsmError
+from csm_tui.i18n import N_, _, ngettext
+from csm_tui.models.activity import ActivityType
+from csm_tui.services.effort import (
+    REPEATS,
+    Effort,
+    EffortReport,
+    Period,
+    PeriodKind,
+    local_today,
+    parse_day,
+)
+from csm_tui.services.session import Session
+from csm_tui.ui.screens.log_activity import TYPE_LABELS
+from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.effort_charts import BarChart, BarList, BarRow, WeekColumns, duration
+from csm_tui.ui.widgets.title_bar import TitleBar
+
+EXAMPLE = "2026-11-01, today, yesterday"  # what the date fields take (not translated: typed)
+NARROW = 100  # below this width the sections stack instead of standing side by side
+
+KINDS: tuple[tuple[PeriodKind, str, str], ...] = (
+    (PeriodKind.WEEK, "1", N_("Week")),
+    (PeriodKind.MONTH, "2", N_("Month")),
+    (PeriodKind.QUARTER, "3", N_("Quarter")),
+    (PeriodKind.CUSTOM, "4", N_("Custom…")),
+)
+CURRENT = {
+    PeriodKind.WEEK: N_("this week"),
+    PeriodKind.MONTH: N_("this month"),
+    PeriodKind.QUARTER: N_("this quarter"),
+    PeriodKind.CUSTOM: N_("includes today"),
+}
+
+
+def period_title(period: Period, today: date) -> str:
+    """ "Week of 2026-11-23 · this week", "2026-11", "Q4 2026", or the dates of a custom one."""
+    if period.kind is PeriodKind.WEEK:
+        title = _("Week of {date}").format(date=period.start.isoformat())
+    elif period.kind is PeriodKind.MONTH:
+        month = f"{period.start.month:02d}"
+        title = _("{year}-{month}").format(year=period.start.year, month=month)
+    elif period.kind is PeriodKind.QUARTER:
+        quarter = (period.start.month - 1) // 3 + 1
+        title = _("Q{quarter} {year}").format(quarter=quarter, year=period.start.year)
+    else:
+        title = f"{period.start.isoformat()} – {period.end.isoformat()}"
+    if period.contains(today):
+        title += " · " + _(CURRENT[period.kind])
+    return title
+
+
+def type_label(value: str) -> str:
+    return _(TYPE_LABELS[ActivityType(value)])
+
+
+def effort_text(effort: Effort) -> str:
+    count = ngettext("{n} activity", "{n} activities", effort.count).format(n=f"{effort.count:,}")
+    return f"{duration(effort.minutes)}, {count}"
+
+
+class PeriodBar(Static):
+    """The period keys (the chosen one lit), the period itself, and whose work is counted."""
+
+    DEFAULT_CSS = """
+    PeriodBar { height: 1; padding: 0 1; background: $surface; }
+    """
+
+    def show(self, period: Period, today: date, mine_only: bool) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for kind, key, label in KINDS:
+            on = kind is period.kind
+            text.append(f" {key} ", style="bold reverse" if on else "bold")
+            text.append(f" {_(label)}  ", style="bold" if on else "dim")
+        text.append("   [ ◀  ", style="bold")
+        text.append(period_title(period, today), style="bold")
+        text.append("  ▶ ]   ", style="bold")
+        text.append(" a ", style="bold")
+        text.append(" " + (_("My work") if mine_only else _("Everyone's work")))
+        self.update(text)
+
+
+class Section(Vertical):
+    """A titled box, like the panels of the account overview."""
+
+    DEFAULT_CSS = """
+    Section {
+        border: round $primary 40%; border-title-color: $primary; border-title-style: bold;
+        padding: 0 1; height: auto;
+    }
+    Section > .muted { color: $foreground-muted; }
+    """
+
+    def __init__(self, title: str, *children: Widget, id: str | None = None) -> None:
+        super().__init__(*children, id=id)
+        self.title_msgid = title
+        self.border_title = _(title)
+
+
+class EffortScreen(TranslatedScreen):
+    """Opened with E from anywhere; Escape goes back."""
+
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="effort.back"),
+        Binding("1", "period('week')", N_("Week"), show=False, id="effort.week"),
+        Binding("2", "period('month')", N_("Month"), show=False, id="effort.month"),
+        Binding("3", "period('quarter')", N_("Quarter"), show=False, id="effort.quarter"),
+        Binding("4", "custom", N_("Custom period"), show=False, id="effort.custom"),
+        Binding("left_square_bracket", "shift(-1)", N_("Previous"), id="effort.previous"),
+        Binding("right_square_bracket", "shift(1)", N_("Next"), id="effort.next"),
+        Binding("n", "current", N_("Current period"), show=False, id="effort.current"),
+        Binding("a", "toggle_mine", N_("Mine/everyone's"), show=False, id="effort.mine"),
+        Binding("l", "log", N_("Log work"), id="effort.log"),
+    ]
+
+    DEFAULT_CSS = """
+    EffortScreen #summary { height: 1; padding: 0 1; }
+    EffortScreen #body { height: 1fr; }
+    EffortScreen .row { height: auto; }
+    EffortScreen .row > Section { width: 1fr; }
+    EffortScreen.-narrow .row { layout: vertical; }
+    EffortScreen #empty { padding: 1 2; color: $foreground-muted; height: auto; }
+    """
+
+    def __init__(self, session: Session, kind: PeriodKind = PeriodKind.WEEK) -> None:
+        super().__init__()
+        self.session = session
+        self.today = local_today(session.clock)
+        self.period = Period.around(kind, self.today)
+        self.mine_only = True
+        self.report: EffortReport | None = None
+        self.loaded = False  # the shown report is the one asked for (tests and the bench wait)
+        self._asked: tuple[Period, bool] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        yield PeriodBar(id="period")
+        yield Static(id="summary")
+        with VerticalScroll(id="body"):
+            yield Static(id="empty")
+            with Horizontal(id="top", classes="row"):
+                yield Section(N_("By account"), BarList(id="accounts"))
+                yield Section(N_("By type"), BarChart(id="types"))
+            with Horizontal(id="flags", classes="row"):
+                yield Section(N_("Reactive or proactive"), BarChart(id="initiative"))
+                yield Section(N_("One-off or recurring"), BarChart(id="recurrence"))
+            yield Section(N_("Per week, the last 12 weeks"), WeekColumns(id="weeks"))
+            yield Section(
+                N_("Recurring reactive work: candidates to turn proactive"),
+                BarList(label_width=48, id="candidates"),
+                Static(classes="muted", id="candidates-note"),
+                id="candidates-section",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Effort")
+        self._set_narrow(self.size.width)
+        self.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._set_narrow(event.size.width)
+
+    def _set_narrow(self, width: int) -> None:
+        self.set_class(0 < width < NARROW, "-narrow")
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Ask for the report of the current period; it shows when ready (keys stay live)."""
+        self.loaded = False
+        self._asked = (self.period, self.mine_only)
+        self.query_one(PeriodBar).show(self.period, self.today, self.mine_only)
+        if self.report is None:
+            self._loading_hint()
+        else:  # the last period stays on screen: say so only if the new one takes a while
+            self.set_timer(0.2, self._loading_hint)
+        self._load(self.period, self.mine_only)
+
+    def _loading_hint(self) -> None:
+        if not self.loaded:
+            self.query_one("#summary", Static).update(Text(_("Loading…"), style="italic"))
+
+    @work(thread=True, exclusive=True, group="effort", exit_on_error=False)
+    def _load(self, period: Period, mine_only: bool) -> None:
+        report = self.session.effort(period, mine_only=mine_only)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, (period, mine_only), report)
+
+    def _loaded(self, asked: tuple[Period, bool], report: EffortReport) -> None:
+        if asked != self._asked or not self.is_attached:
+            return  # an older answer: a newer question is on its way
+        self.report = report
+        self.show(report)
+        self.loaded = True
+
+    def refresh_data(self) -> None:
+        """After work was logged elsewhere (the app calls this on every screen)."""
+        self.today = local_today(self.session.clock)
+        self.load()
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def show(self, report: EffortReport) -> None:
+        self.query_one(PeriodBar).show(report.period, self.today, report.mine_only)
+        summary = Text(no_wrap=True, overflow="ellipsis")
+        summary.append(effort_text(report.total), style="bold")
+        if not report.empty:
+            accounts = ngettext("{n} account", "{n} accounts", report.account_count)
+            summary.append("  ·  " + accounts.format(n=f"{report.account_count:,}"))
+        summary.append(
+            f"  ·  {report.period.start.isoformat()} – {report.period.end.isoformat()}",
+            style="dim",
+        )
+        self.query_one("#summary", Static).update(summary)
+        empty = self.query_one("#empty", Static)
+        empty.display = report.empty
+        for part in ("#top", "#flags", "#candidates-section"):
+            self.query_one(part).display = not report.empty
+        if report.empty:
+            empty.update(_("No work logged in this period. Press [ for the period before."))
+        else:
+            self._show_accounts(report)
+            self._show_flags(report)
+            self._show_candidates(report)
+        labels = [week.start.strftime("%m/%d") for week in report.weeks]
+        self.query_one(WeekColumns).show([w.effort.minutes for w in report.weeks], labels)
+        if not report.empty and not isinstance(self.focused, BarList):
+            self.set_focus(self.query_one("#accounts", BarList))
+
+    def _show_accounts(self, report: EffortReport) -> None:
+        rows = [BarRow(a.name, a.effort.minutes, key=a.account_id) for a in report.accounts]
+        if report.rest_accounts:
+            label = ngettext(
+                "The other {n} account", "The other {n} accounts", report.rest_accounts
+            ).format(n=f"{report.rest_accounts:,}")
+            rows.append(BarRow(label, report.rest.minutes, tone="dim", bar=False))
+        self.query_one("#accounts", BarList).show(rows, report.total.minutes)
+        types = [BarRow(type_label(t.type), t.effort.minutes) for t in report.types]
+        self.query_one("#types", BarChart).show(types, report.total.minutes)
+
+    def _show_flags(self, report: EffortReport) -> None:
+        initiative = [
+            BarRow(_("Reactive"), report.reactive.minutes, tone="warning"),
+            BarRow(_("Proactive"), report.proactive.minutes, tone="success"),
+        ]
+        self.query_one("#initiative", BarChart).show(initiative, report.total.minutes)
+        recurrence = [
+            BarRow(_("One-off"), report.one_off.minutes),
+            BarRow(_("Recurring"), report.recurring.minutes),
+        ]
+        self.query_one("#recurrence", BarChart).show(recurrence, report.total.minutes)
+
+    def _show_candidates(self, report: EffortReport) -> None:
+        rows = []
+        for candidate in report.candidates:
+            times = ngettext("{n} time", "{n} times", candidate.effort.count)
+            note = times.format(n=candidate.effort.count)
+            if report.period.days > 7:
+                note += ", " + _("{rate} a week").format(rate=f"{candidate.per_week:.1f}")
+            label = f"{type_label(candidate.type)} · {candidate.name}"
+            rows.append(
+                BarRow(label, candidate.effort.minutes, key=candidate.account_id, note=note)
+            )
+        self.query_one("#candidates", BarList).show(rows, report.reactive.minutes)
+        if not rows:
+            note = _("No reactive work came back in this period.")
+        else:
+            note = _(
+                "Reactive work for one account, flagged recurring or done {repeats} times or "
+                "more. Shares are of all reactive minutes."
+            ).format(repeats=REPEATS)
+            if report.more_candidates:
+                more = ngettext("…and {n} more.", "…and {n} more.", report.more_candidates)
+                note = more.format(n=f"{report.more_candidates:,}") + " " + note
+        self.query_one("#candidates-note", Static).update(note)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_period(self, kind: str) -> None:
+        chosen = PeriodKind(kind)
+        # a new kind of period shows the one holding the same day, the current one if it can
+        day = self.today if self.period.contains(self.today) else self.period.start
+        self.period = Period.around(chosen, day)
+        self.load()
+
+    def action_shift(self, steps: int) -> None:
+        self.period = self.period.shifted(steps)
+        self.load()
+
+    def action_current(self) -> None:
+        kind = self.period.kind
+        if kind is PeriodKind.CUSTOM:
+            self.period = Period.custom(
+                self.today - (self.period.end - self.period.start), self.today
+            )
+        else:
+            self.period = Period.around(kind, self.today)
+        self.load()
+
+    def action_toggle_mine(self) -> None:
+        self.mine_only = not self.mine_only
+        self.load()
+
+    def action_custom(self) -> None:
+        def chosen(period: Period | None) -> None:
+            if period is not None:
+                self.period = period
+                self.load()
+
+        self.app.push_screen(CustomPeriodScreen(self.session, self.period), chosen)
+
+    def _current_account(self) -> str | None:
+        focused = self.focused
+        if isinstance(focused, BarList) and focused.highlighted_option is not None:
+            return focused.key_at(focused.highlighted_option.id)
+        return None
+
+    def action_log(self) -> None:
+        account_id = self._current_account()
+        if account_id is None:
+            self.notify(_("Choose an account first."), severity="warning")
+            return
+        self.app.call_later(self.app.run_action, f"log_work('{account_id}')")
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.control, BarList):
+            account_id = event.control.key_at(event.option_id)
+            if account_id:
+                from csm_tui.ui.app import CsmApp
+
+                if isinstance(self.app, CsmApp):
+                    self.app.open_account(account_id)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.sub_title = _("Effort")
+        for section in self.query(Section):
+            section.border_title = _(section.title_msgid)
+        if self.report is not None:
+            self.show(self.report)
+        else:
+            self.query_one(PeriodBar).show(self.period, self.today, self.mine_only)
+
+
+class CustomPeriodScreen(ModalScreen[Period | None]):
+    """From and to dates, checked as they are submitted; errors stand beside their field."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    AUTO_FOCUS = "#from"
+
+    DEFAULT_CSS = """
+    CustomPeriodScreen { align: center middle; }
+    CustomPeriodScreen > Vertical {
+        width: 64; max-width: 100%; height: auto;
+        border: thick $primary; background: $surface; padding: 0 2;
+    }
+    CustomPeriodScreen #custom-title { text-style: bold; margin-bottom: 1; }
+    CustomPeriodScreen Horizontal { height: auto; }
+    CustomPeriodScreen Horizontal > Vertical { width: 1fr; height: auto; }
+    CustomPeriodScreen .error { color: $error; height: auto; }
+    CustomPeriodScreen #custom-hint { color: $foreground-muted; margin-top: 1; }
+    """
+
+    def __init__(self, session: Session, period: Period) -> None:
+        super().__init__()
+        self.session = session
+        self.period = period
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_("Custom period"), id="custom-title")
+            with Horizontal():
+                with Vertical():
+                    yield Label(_("From"))
+                    yield Input(self.period.start.isoformat(), placeholder=EXAMPLE, id="from")
+                    yield Static("", id="from-error", classes="error")
+                with Vertical():
+                    yield Label(_("To (included)"))
+                    yield Input(self.period.end.isoformat(), placeholder=EXAMPLE, id="to")
+                    yield Static("", id="to-error", classes="error")
+            yield Static(_("Enter shows the period · Escape cancels"), id="custom-hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "from" and not self.query_one("#to", Input).value.strip():
+            self.set_focus(self.query_one("#to", Input))
+            return
+        self.action_apply()
+
+    def action_apply(self) -> None:
+        days: dict[str, date] = {}
+        for field in ("from", "to"):
+            error = self.query_one(f"#{field}-error", Static)
+            error.update("")
+            try:
+                days[field] = parse_day(
+                    self.query_one(f"#{field}", Input).value, self.session.clock
+                )
+            except CsmError as exc:
+                error.update(_(str(exc)))
+        if len(days) == 2:
+            try:
+                self.dismiss(Period.custom(days["from"], days["to"]))
+                return
+            except CsmError as exc:
+                self.query_one("#to-error", Static).update(_(str(exc)))
+        first_bad = "#from" if "from" not in days else "#to"
+        self.set_focus(self.query_one(first_bad, Input))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
