@@ -160,6 +160,7 @@ class TestUpdateAccount:
             "renewal_date": "2027-04-01",
             "stage": "renewal",
             "contract_value": 99.9,
+            "stage_started_on": LATER_ISO[:10],  # a new stage starts on the day it is set
             "updated_at": LATER_ISO,
         }
         account = queries.get_account(store, "acme")

@@ -64,10 +64,9 @@ def update_account(store: Store, account_id: str, **changes: Any) -> Account:
         raise ValidationError(f"Accounts have no field {', '.join(sorted(unknown))}.")
     updated = with_changes(current, changes)
     with store.transaction() as tx:
-        apply_account_changes(tx, current, updated)
-        if updated.stage != current.stage:
-            # a new stage starts today: its due rules count from here
-            tx.update("accounts", account_id, {"stage_started_on": store.clock.today()})
+        # a new stage starts today: its due rules count from here
+        started = {"stage_started_on": store.clock.today()} if updated.stage != current.stage else {}
+        apply_account_changes(tx, current, updated, also=started)
         if (updated.stage, updated.renewal_date) != (current.stage, current.renewal_date):
             from csm_tui.services.checklist import refresh_due_in
 
@@ -75,11 +74,14 @@ def update_account(store: Store, account_id: str, **changes: Any) -> Account:
     return updated
 
 
-def apply_account_changes(tx: Transaction, current: Account, updated: Account) -> bool:
-    """Write the fields that differ; returns whether anything changed."""
+def apply_account_changes(
+    tx: Transaction, current: Account, updated: Account, also: dict[str, Any] | None = None
+) -> bool:
+    """Write the fields that differ (and `also`, with them); returns whether anything changed."""
     diff = changed_fields(current, updated, ACCOUNT_FIELDS)
     if not diff:
         return False
+    diff.update(also or {})
     diff["updated_at"] = tx.now
     tx.update("accounts", current.id, diff)
     return True

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from csm_tui.services.accounts import AccountOverview
     from csm_tui.services.activities import EffortTotals, Removed
     from csm_tui.services.effort import EffortReport, Period
+    from csm_tui.services.timer import RunningTimer, StoppedTimer
 
 
 class Session:
@@ -99,3 +100,20 @@ class Session:
         from csm_tui.services.accounts import account_overview  # not needed for the first frame
 
         return account_overview(self.store, account_id, self.clock)
+
+    # -- the work timer (per device; read at start-up, so the service is light) ----------------
+
+    def running_timer(self) -> RunningTimer | None:
+        from csm_tui.services.timer import running_timer
+
+        return running_timer(self.store)
+
+    def start_timer(self, account_id: str) -> RunningTimer:
+        from csm_tui.services.timer import start_timer
+
+        return start_timer(self.store, account_id, self.clock)
+
+    def stop_timer(self, draft: str | None = None) -> StoppedTimer | None:
+        from csm_tui.services.timer import stop_timer
+
+        return stop_timer(self.store, self.clock, draft=draft)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
+from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
 from csm_tui.config import DEFAULT_THEME, Config, save_config
@@ -17,6 +19,10 @@ from csm_tui.paths import config_path
 from csm_tui.services.session import Session
 from csm_tui.ui.screens.book import BookScreen
 from csm_tui.ui.widgets.account_table import AccountTable
+from csm_tui.ui.widgets.title_bar import press_timer
+
+if TYPE_CHECKING:
+    from csm_tui.services.timer import RunningTimer
 
 STARTED = time.perf_counter()
 
@@ -32,7 +38,9 @@ class CsmApp(App[None]):
         Binding("f2", "toggle_language", N_("日本語/English"), id="app.language"),
         Binding("E", "effort", N_("Effort"), id="app.effort"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
+        Binding("t", "timer", N_("Start/stop the timer"), show=False, id="app.timer"),
     ]
+    timer: var[RunningTimer | None] = var(None)  # the work timer every title bar shows
 
     def __init__(self, session: Session, config: Config, *, save_settings: bool = True) -> None:
         super().__init__()
@@ -79,6 +87,7 @@ class CsmApp(App[None]):
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
         self._show_identity()
+        self.timer = self.session.running_timer()  # it kept running while the app was closed
         if self.session.me is None:
             from csm_tui.ui.screens.me import MeScreen  # rare: only a new database asks
 
@@ -124,6 +133,20 @@ class CsmApp(App[None]):
         name = row.name if row else self.session.overview(account_id).account.name
         screen = LogActivityScreen(self.session, account_id, name, minutes=minutes)
         self.push_screen(screen, self._logged)
+
+    def current_account_id(self) -> str | None:
+        """The account the user is on: the open account, else the book's selected row."""
+        screen = self.screen
+        account_id = getattr(screen, "account_id", None)
+        if isinstance(account_id, str):
+            return account_id
+        if isinstance(screen, BookScreen):
+            row = screen.query_one(AccountTable).current
+            return row.id if row else None
+        return None
+
+    def action_timer(self) -> None:
+        press_timer(self, self.current_account_id())
 
     def _logged(self, saved: bool | None) -> None:
         if not saved:

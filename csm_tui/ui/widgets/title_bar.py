@@ -1,16 +1,40 @@
-"""The top line of every screen: the app, who is using it and on which book (or the account).
+"""The top line of every screen: the app, who is using it and on which book (or the account),
+and the running work timer at the right; plus what the `t` key does with that timer.
 
-One Static that re-renders itself when a title changes; Textual's Header looks up its child
-widgets on every change, which fails if a title changes while the header is still mounting.
+Rendered by the widget itself, not by Textual's Header: the Header looks up its child widgets
+on every change, which fails if a title changes while the header is still mounting. The timer
+ticks once a second with a repaint of this one line, never a layout pass.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual.widgets import Static
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widget import Widget
+
+from csm_tui.errors import CsmError
+from csm_tui.i18n import _
+
+if TYPE_CHECKING:
+    from csm_tui.services.timer import RunningTimer
+    from csm_tui.ui.app import CsmApp
+
+TIMER_NAME_CELLS = 30  # the account name beside the timer is cut to this many cells
 
 
-class TitleBar(Static):
+def format_elapsed(elapsed: timedelta) -> str:
+    """`25:03` under an hour, `1:05:03` from then on (hours go past 24 if they must)."""
+    seconds = int(elapsed.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+class TitleBar(Widget):
     DEFAULT_CSS = """
     TitleBar {
         dock: top;
@@ -20,18 +44,131 @@ class TitleBar(Static):
         color: $foreground;
         text-align: center;
     }
+    TitleBar > .title-bar--timer { background: $accent; color: $background; text-style: bold; }
     """
+    COMPONENT_CLASSES = {"title-bar--timer"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ticker: Timer | None = None
 
     def on_mount(self) -> None:
         self.watch(self.app, "title", self._changed, init=False)
         self.watch(self.app, "sub_title", self._changed, init=False)
         self.watch(self.screen, "sub_title", self._changed, init=False)
-        self._changed()
+        self.watch(self.app, "timer", self._timer_changed)
+
+    @property
+    def _timer(self) -> RunningTimer | None:
+        timer: RunningTimer | None = getattr(self.app, "timer", None)
+        return timer
 
     def _changed(self) -> None:
+        self.refresh()
+
+    def _timer_changed(self) -> None:
+        running = self._timer is not None
+        if running and self._ticker is None:
+            self._ticker = self.set_interval(1, self._tick, name="title-bar-timer")
+        elif not running and self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self.refresh()
+
+    def _tick(self) -> None:
+        if self.screen.is_current:  # the bars of the screens underneath wait until shown
+            self.refresh()
+
+    def render(self) -> Text:
         screen_sub_title = self.screen.sub_title
         sub_title = screen_sub_title if screen_sub_title else self.app.sub_title
-        text = Text(self.app.title, style="bold")
+        title = Text(self.app.title, style="bold")
         if sub_title:
-            text.append(" — " + sub_title, style="")
-        self.update(text)
+            title.append(" — " + sub_title, style="")
+        timer = self._timer_text()
+        if timer is None:
+            return title  # centred by the CSS
+        width = self.size.width
+        room = max(0, width - timer.cell_len - 1)
+        title.truncate(room, overflow="ellipsis")
+        left = max(0, min((width - title.cell_len) // 2, room - title.cell_len))
+        right = max(0, width - timer.cell_len - left - title.cell_len)
+        return Text.assemble(" " * left, title, " " * right, timer, no_wrap=True)
+
+    def _timer_text(self) -> Text | None:
+        timer = self._timer
+        session = getattr(self.app, "session", None)
+        if timer is None or session is None:
+            return None
+        name = Text(timer.account_name)
+        name.truncate(TIMER_NAME_CELLS, overflow="ellipsis")
+        elapsed = format_elapsed(timer.elapsed(session.clock.now()))
+        label = Text.assemble(" ", _("Timer"), " ", elapsed, " · ", name, " ")
+        label.stylize(self.get_component_rich_style("title-bar--timer"))
+        return label
+
+
+# -- the `t` key -------------------------------------------------------------------------------
+
+
+def press_timer(app: CsmApp, account_id: str | None) -> None:
+    """Start the timer on `account_id`, or stop the running one into the log form.
+
+    Pressed on another account while a timer runs, it only stops the old timer into its form
+    (its minutes are never dropped) and says how to time the new account: after a restart the
+    cursor is on the first row, and `t` there must not start timing an account by accident.
+    """
+    if isinstance(app.screen, ModalScreen):
+        return  # a form or a question is open: the key belongs to it
+    running = app.timer
+    try:
+        if running is not None:
+            _stop_into_form(app)
+            if account_id not in (None, running.account_id):
+                app.notify(
+                    _(
+                        "Stopped the timer of {previous}: log its time in this form, then "
+                        "press t again to time this account."
+                    ).format(previous=running.account_name)
+                )
+            return
+        if account_id is None:
+            app.notify(_("Choose an account first, then press t to time your work on it."))
+            return
+        app.timer = app.session.start_timer(account_id)
+    except CsmError as exc:
+        app.notify(str(exc), severity="error", timeout=10)
+        return
+    app.notify(
+        _("Timer started for {name} — press t again to stop it and log the time.").format(
+            name=app.timer.account_name
+        )
+    )
+
+
+def _stop_into_form(app: CsmApp) -> None:
+    from csm_tui.ui.screens.log_activity import DRAFT
+
+    stopped = app.session.stop_timer(draft=DRAFT)
+    app.timer = None
+    if stopped is None:
+        return
+    if not stopped.account_exists:
+        app.notify(
+            _("The timed account no longer exists; {minutes} min were not logged.").format(
+                minutes=stopped.minutes
+            ),
+            severity="warning",
+            timeout=10,
+        )
+        return
+    if stopped.capped:
+        app.notify(
+            _(
+                "The timer ran {elapsed}, longer than one activity can take (24 hours): "
+                "the minutes are set to 24 h. Correct them before saving."
+            ).format(elapsed=format_elapsed(stopped.elapsed)),
+            severity="warning",
+            timeout=15,
+        )
+    app.action_log_work(stopped.account_id, stopped.minutes)
