@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -49,6 +50,7 @@ def accounts(
         if summary.new and not summary.blocked and not dry_run:
             from csm_tui.services.checklist import add_missing_roadmaps
 
+            _assign_segments(store)  # before the roadmaps: they follow the segment
             add_missing_roadmaps(store)  # new accounts get their segment's roadmap
     finally:
         store.close()
@@ -64,3 +66,53 @@ def accounts(
     click.echo(message, err=True)
     if summary.blocked:
         raise SystemExit(1)  # reaches the shell the same way from main() and from CliRunner
+
+
+def _assign_segments(store: Any) -> None:
+    """Accounts without a segment get one from the [segments] rules (see services/segments)."""
+    from csm_tui.config import load_config
+    from csm_tui.services.segments import assign_segments, segments_from_config
+
+    segments = segments_from_config(load_config().raw)
+    for warning in segments.warnings:
+        click.echo(warning, err=True)
+    assigned = assign_segments(store, segments)
+    if assigned.total:
+        parts = ", ".join(f"{name} {count}" for name, count in sorted(assigned.counts.items()))
+        click.echo(f"Segments from the rules: {parts}.", err=True)
+
+
+@import_group.command("metrics")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@db_option
+@click.pass_context
+def metrics(ctx: click.Context, file: Path, dry_run: bool, db: Path | None) -> None:
+    """Import usage metrics per account and ISO week (or day) from a CSV file (UTF-8).
+
+    Columns: the account (account: its id, external id or exact name; or external_id; or
+    name), period_start (2026-11-23 or 2026-W48; a week starts on a Monday), period (week or
+    day; default week), and any of logins, active_users, key_feature_uses, inquiries,
+    new_users (whole numbers; blank: not reported). A row for a period already stored
+    updates it. Nothing is written if any row is invalid.
+    """
+    from csm_tui.services.metrics_import import import_metrics, parse_metrics_csv
+
+    parsed = parse_metrics_csv(file)  # before opening the store: a bad file changes nothing
+    if parsed.unknown_columns:
+        click.echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
+    store = open_for_command(ctx, db)
+    try:
+        summary = import_metrics(store, parsed, dry_run=dry_run)
+        if summary.written:
+            _assign_segments(store)  # a size rule may only match now
+    finally:
+        store.close()
+    for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(str(problem), err=True)
+    if len(summary.problems) > MAX_PROBLEMS_SHOWN:
+        hidden = len(summary.problems) - MAX_PROBLEMS_SHOWN
+        click.echo(f"... and {hidden} more problems.", err=True)
+    click.echo(summary.describe(), err=True)
+    if summary.blocked:
+        raise SystemExit(1)

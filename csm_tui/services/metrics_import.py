@@ -1,0 +1,392 @@
+"""`csm-tui import metrics FILE.csv`: usage per account and day or ISO week, all or nothing.
+
+Columns (header names ignore case, spaces, `_` and `-`; Japanese names work too):
+
+- the account, by one of: `account` (its csm-tui id, external id or exact name), `external_id`,
+  `name`. A row is matched by the first of these columns (in that order) that is not blank;
+- `period_start` (or `week`, `date`, `day`): `2026-11-23`, `2026/11/23`, `2026年11月23日`, or an
+  ISO week `2026-W48`. A week starts on a Monday: another day is an error, not a guess (a week
+  from Sunday would otherwise land in the wrong week). Dates after today are refused;
+- `period`: `week` (the default when the column is missing or blank) or `day` (also 週, 日);
+- one or more of `logins`, `active_users`, `key_feature_uses`, `inquiries`, `new_users`: whole
+  numbers from 0 (`1,234` is fine). A blank cell means "not reported" and keeps what is stored.
+
+Every row is checked before anything is written, in one journaled transaction; any problem, and
+nothing is imported. A row for an (account, period, start) already stored updates it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from csm_tui.errors import ValidationError
+from csm_tui.models._base import new_id
+from csm_tui.models.metrics import MEASURES, Period
+from csm_tui.services.csv_columns import normalize_header
+from csm_tui.services.csv_import import RowProblem, read_csv_text
+from csm_tui.store.connection import Store
+from csm_tui.store.journal import insert_many
+from csm_tui.store.metrics import AccountKeys, account_keys, stored_rows
+
+ACCOUNT_COLUMNS = ("external_id", "account", "name")  # the order a row is matched in
+ALIASES: dict[str, tuple[str, ...]] = {
+    "account": ("account", "account_id", "アカウント", "顧客"),
+    "external_id": ("external_id", "record id", "crm id", "外部ID"),
+    "name": ("name", "account name", "company", "company name", "会社名", "取引先名", "顧客名"),
+    "period": ("period", "granularity", "期間"),
+    "period_start": (
+        "period_start",
+        "week",
+        "week_start",
+        "date",
+        "day",
+        "週",
+        "週の開始日",
+        "日付",
+        "開始日",
+    ),
+    "logins": ("logins", "login count", "logins count", "ログイン数"),
+    "active_users": ("active_users", "active user count", "アクティブユーザー数"),
+    "key_feature_uses": (
+        "key_feature_uses",
+        "key feature use",
+        "feature uses",
+        "主要機能利用数",
+        "主要機能の利用回数",
+    ),
+    "inquiries": ("inquiries", "inquiry count", "tickets", "support tickets", "問い合わせ数"),
+    "new_users": ("new_users", "new user count", "新規ユーザー数"),
+}
+_FIELD = {normalize_header(alias): name for name, aliases in ALIASES.items() for alias in aliases}
+_PERIODS = {
+    "week": Period.WEEK,
+    "weekly": Period.WEEK,
+    "週": Period.WEEK,
+    "週次": Period.WEEK,
+    "day": Period.DAY,
+    "daily": Period.DAY,
+    "日": Period.DAY,
+    "日次": Period.DAY,
+}
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+_COUNT = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
+MAX_COUNT = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """A checked row: the account as named in the file, and the values it gives."""
+
+    line: int
+    account: tuple[str, str]  # (column, text)
+    period: Period
+    start: date
+    values: dict[str, int]  # only the measures with a value in this row
+
+
+@dataclass(frozen=True)
+class MetricsFile:
+    rows: list[MetricRow]
+    problems: list[RowProblem]
+    unknown_columns: list[str]
+
+
+@dataclass(frozen=True)
+class MetricsSummary:
+    """What an import did (or, for a dry run or a blocked file, would have done)."""
+
+    new: int
+    updated: int
+    unchanged: int
+    accounts: int
+    first: date | None
+    last: date | None
+    problems: list[RowProblem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def written(self) -> bool:
+        return not self.blocked and not self.dry_run and bool(self.new or self.updated)
+
+    def describe(self) -> str:
+        if self.blocked:
+            lines = len({problem.line for problem in self.problems})
+            total = self.new + self.updated + self.unchanged + lines
+            verb = "is" if lines == 1 else "are"
+            would = "would be" if self.dry_run else "was"
+            return f"Nothing {would} imported: {lines} of {total} rows {verb} invalid."
+        rows = self.new + self.updated + self.unchanged
+        if not rows:
+            return "The file has no rows of metrics; nothing to import."
+        counts = (
+            f"{rows} metric {'row' if rows == 1 else 'rows'} for {self.accounts} "
+            f"{'account' if self.accounts == 1 else 'accounts'}: {self.new} new, "
+            f"{self.updated} updated, {self.unchanged} unchanged"
+        )
+        span = f", {self.first} to {self.last}" if self.first and self.last else ""
+        prefix = "Dry run, nothing written: would import" if self.dry_run else "Imported"
+        return f"{prefix} {counts}{span}."
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def parse_metrics_csv(path: Path | str) -> MetricsFile:
+    """Read and check every row without touching a database."""
+    path = Path(path)
+    text = read_csv_text(path)
+    first, _, rest = text.partition("\n")
+    offset = 0
+    if re.match(r"sep=(.)\s*\Z", first):  # Excel's "sep=;" hint line
+        delimiter, text, offset = first[4], rest, 1
+    else:
+        delimiter = max((",", ";", "\t"), key=lambda d: len(_header(first.split(d))[0]))
+    # strict: an unclosed quote is an error, not a cell that swallows the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        return _parse(path, reader, offset)
+    except csv.Error as exc:
+        raise ValidationError(
+            f"{path} is not valid CSV near line {reader.line_num + offset}: {exc}."
+        ) from None
+
+
+def _header(cells: list[str]) -> tuple[dict[str, int], list[str]]:
+    """field → column index (the first column of a field wins), and the unknown headers."""
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, raw in enumerate(cells):
+        key = normalize_header(raw)
+        if not key:
+            continue
+        name = _FIELD.get(key)
+        if name is None:
+            unknown.append(raw.strip())
+        else:
+            columns.setdefault(name, index)
+    return columns, unknown
+
+
+def _parse(path: Path, reader: Any, offset: int) -> MetricsFile:
+    header = next(reader, None)
+    if header is None or not any(cell.strip() for cell in header):
+        raise ValidationError(
+            f"{path} is empty; it needs a header line like account,week,logins,active_users."
+        )
+    columns, unknown = _header(header)
+    if not any(name in columns for name in ACCOUNT_COLUMNS):
+        raise ValidationError(
+            f"{path} has no account column; name the account in a column called account "
+            "(id, external id or name), external_id or name."
+        )
+    if "period_start" not in columns:
+        raise ValidationError(
+            f"{path} has no period_start column (or week, date); it says which week or day "
+            "each row is for."
+        )
+    if not any(name in columns for name in MEASURES):
+        raise ValidationError(
+            f"{path} has no metrics; add at least one of the columns {', '.join(MEASURES)}."
+        )
+    rows: list[MetricRow] = []
+    problems: list[RowProblem] = []
+    previous = reader.line_num
+    for cells in reader:
+        line, previous = previous + 1 + offset, reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        row, errors = _row(line, cells, columns, len(header))
+        problems.extend(RowProblem(line, error) for error in errors)
+        if row is not None:
+            rows.append(row)
+    return MetricsFile(rows, problems, unknown)
+
+
+def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
+    index = columns.get(name)
+    if index is None or index >= len(cells):
+        return ""
+    return unicodedata.normalize("NFKC", cells[index]).strip()
+
+
+def _row(
+    line: int, cells: list[str], columns: dict[str, int], width: int
+) -> tuple[MetricRow | None, list[str]]:
+    errors: list[str] = []
+    account = next(
+        ((name, text) for name in ACCOUNT_COLUMNS if (text := _cell(cells, columns, name))), None
+    )
+    if account is None:
+        errors.append("the account is missing")
+    raw_period = _cell(cells, columns, "period")
+    period = _PERIODS.get(raw_period.casefold() or "week")
+    if period is None:
+        errors.append(f'period "{raw_period}" is not week or day')
+    start = _start(_cell(cells, columns, "period_start"), period or Period.WEEK, errors)
+    values: dict[str, int] = {}
+    for name in MEASURES:
+        text = _cell(cells, columns, name)
+        if not text:
+            continue
+        if not _COUNT.match(text):
+            errors.append(f'{name} "{text}" is not a whole number of 0 or more')
+            continue
+        value = int(text.replace(",", ""))
+        if value > MAX_COUNT:
+            errors.append(f"{name} {value:,} is too large")
+            continue
+        values[name] = value
+    if any(cell.strip() for cell in cells[width:]):
+        errors.append(f"has {len(cells)} values but the header has {width} columns")
+    if errors or account is None or period is None or start is None:
+        return None, errors
+    return MetricRow(line, account, period, start, values), []
+
+
+def _start(text: str, period: Period, errors: list[str]) -> date | None:
+    if not text:
+        errors.append("period_start is missing")
+        return None
+    week = _ISO_WEEK.match(text)
+    if week:
+        if period is not Period.WEEK:
+            errors.append(f'period_start "{text}" is a week but the period is day')
+            return None
+        try:
+            return date.fromisocalendar(int(week[1]), int(week[2]), 1)
+        except ValueError:
+            errors.append(f'period_start "{text}" is not a real week')
+            return None
+    match = _DATE.match(text)
+    if match is None:
+        errors.append(
+            f'period_start "{text}" is not a date like 2026-11-23 or a week like 2026-W48'
+        )
+        return None
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        errors.append(f'period_start "{text}" is not a real date')
+        return None
+    if period is Period.WEEK and day.weekday() != 0:
+        monday = day - timedelta(days=day.weekday())
+        errors.append(
+            f"period_start {day} is a {day.strftime('%A')}; a week starts on a Monday "
+            f"({monday} or {monday + timedelta(days=7)})"
+        )
+        return None
+    return day
+
+
+# -- importing -------------------------------------------------------------------------------------
+
+
+def _resolve(keys: AccountKeys, column: str, text: str) -> tuple[str | None, str | None]:
+    """(account id, None) or (None, why not)."""
+    if column == "external_id":
+        found = keys.by_external_id.get(text)
+        return (found, None) if found else (None, f'no account has the external_id "{text}"')
+    if column == "account":
+        if text in keys.ids:
+            return text, None
+        if text in keys.by_external_id:
+            return keys.by_external_id[text], None
+    named = keys.by_name.get(text, [])
+    if len(named) == 1:
+        return named[0], None
+    if named:
+        return None, f'{len(named)} accounts are named "{text}"; use the external_id instead'
+    what = "id, external_id or name" if column == "account" else "name"
+    return None, f'no account has the {what} "{text}"'
+
+
+def import_metrics(store: Store, parsed: MetricsFile, *, dry_run: bool = False) -> MetricsSummary:
+    """Match the rows to accounts and stored rows, then write them all at once (or nothing)."""
+    keys = account_keys(store)
+    today = store.clock.today()
+    problems = list(parsed.problems)
+    ready: list[tuple[MetricRow, str]] = []
+    seen: dict[tuple[str, str, date], int] = {}
+    for row in parsed.rows:
+        account_id, why = _resolve(keys, *row.account)
+        if account_id is None:
+            problems.append(RowProblem(row.line, why or "unknown account"))
+            continue
+        if row.start > today:
+            problems.append(RowProblem(row.line, f"period_start {row.start} is in the future"))
+            continue
+        key = (account_id, row.period.value, row.start)
+        if key in seen:
+            problems.append(
+                RowProblem(
+                    row.line,
+                    f"the same account and {row.period.value} as line {seen[key]} ({row.start})",
+                )
+            )
+            continue
+        seen[key] = row.line
+        ready.append((row, account_id))
+    new, changed, unchanged = _plan(store, ready)
+    starts = [row.start for row, _ in ready]
+    summary = MetricsSummary(
+        new=len(new),
+        updated=len(changed),
+        unchanged=unchanged,
+        accounts=len({account_id for _, account_id in ready}),
+        first=min(starts, default=None),
+        last=max(starts, default=None),
+        problems=sorted(problems, key=lambda problem: problem.line),
+        dry_run=dry_run,
+    )
+    if summary.written:
+        with store.transaction() as tx:
+            insert_many(tx, "usage_metrics", [{**fresh, "created_at": tx.now} for fresh in new])
+            for row_id, changes in changed:
+                tx.update("usage_metrics", row_id, changes)
+    return summary
+
+
+def _plan(
+    store: Store, ready: list[tuple[MetricRow, str]]
+) -> tuple[list[dict[str, Any]], list[tuple[str, dict[str, int]]], int]:
+    """New rows (complete dicts), changes to stored rows (only the differing measures), and how
+    many rows change nothing."""
+    stored: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+    for period in {row.period.value for row, _ in ready}:
+        starts = {row.start.isoformat() for row, _ in ready if row.period.value == period}
+        stored[period] = stored_rows(store, period, starts)
+    new: list[dict[str, Any]] = []
+    changed: list[tuple[str, dict[str, int]]] = []
+    unchanged = 0
+    for row, account_id in ready:
+        current = stored[row.period.value].get((account_id, row.start.isoformat()))
+        if current is None:
+            new.append(
+                {
+                    "id": new_id(),
+                    "account_id": account_id,
+                    "period": row.period.value,
+                    "period_start": row.start.isoformat(),
+                    **{name: row.values.get(name) for name in MEASURES},
+                    "created_at": "",
+                }
+            )
+            continue
+        diff = {name: value for name, value in row.values.items() if current[name] != value}
+        if diff:
+            changed.append((current["id"], diff))
+        else:
+            unchanged += 1
+    return new, changed, unchanged
