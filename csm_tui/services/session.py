@@ -10,6 +10,7 @@ from csm_tui.clock import Clock
 from csm_tui.services.book import BookService
 from csm_tui.services.identity import me_identity, set_me
 from csm_tui.store.connection import Store
+from csm_tui.store.search import fold
 
 if TYPE_CHECKING:
     from csm_tui.models.activity import Activity
@@ -117,3 +118,6 @@ class Session:
         from csm_tui.services.timer import stop_timer
 
         return stop_timer(self.store, self.clock, draft=draft)
+
+    # text as the book filter compares it: case, width and kana differences removed
+    fold = staticmethod(fold)

@@ -125,9 +125,21 @@ class CsmApp(App[None]):
             return
         self.push_screen(screen)
 
-    def action_log_work(self, account_id: str, minutes: int | None = None) -> None:
-        """Open the log form for an account (the book row or the open account)."""
+    def action_log_work(self, account_id: str | None = None, minutes: int | None = None) -> None:
+        """Open the log form for an account (the book row or the open account); with no
+        account, the account picker comes first."""
         from csm_tui.ui.screens.log_activity import LogActivityScreen
+
+        if account_id is None:
+            from csm_tui.ui.screens.account_picker import AccountPickerScreen
+
+            def chosen(picked: str | None) -> None:
+                if picked:
+                    self.action_log_work(picked, minutes)
+
+            picker = AccountPickerScreen(self.session, _("Log work for which account?"))
+            self.push_screen(picker, chosen)
+            return
 
         row = self.session.book.row(account_id) if self.session.book.loaded else None
         name = row.name if row else self.session.overview(account_id).account.name

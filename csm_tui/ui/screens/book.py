@@ -146,10 +146,8 @@ class BookScreen(TranslatedScreen):
 
     def action_log(self) -> None:
         row = self.query_one(AccountTable).current
-        if row is None:
-            self.notify(_("Choose an account first."), severity="warning")
-            return
-        self.app.call_later(self.app.run_action, f"log_work('{row.id}')")
+        action = f"log_work('{row.id}')" if row else "log_work"  # no row: the picker first
+        self.app.call_later(self.app.run_action, action)
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one(FilterInput))  # at once: the next key is already coming
