@@ -31,6 +31,7 @@ from csm_tui.models.health import HealthSnapshot
 from csm_tui.models.owner import OwnerAssignment
 from csm_tui.services import demo_names as words
 from csm_tui.services.demo_handoff import add_handoff_notes
+from csm_tui.services.demo_metrics import add_usage_metrics
 from csm_tui.services.demo_names import Segment
 from csm_tui.services.demo_roadmaps import Roadmaps
 from csm_tui.services.identity import set_me, upsert_user
@@ -132,6 +133,7 @@ def build_demo(
             insert_many(tx, "activities", chunk)
         written["activities"] += len(chunk)
     add_handoff_notes(store, today, seed)  # on accounts I cover, in English and Japanese
+    add_usage_metrics(store, today, seed)  # a year of weekly usage, with its stories
     params = {"accounts": accounts, "activities": total, "seed": seed, "today": str(today)}
     store.set_setting(DEMO_SETTING, json.dumps(params))
     return DemoSummary(
