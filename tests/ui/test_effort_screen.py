@@ -249,6 +249,7 @@ def test_effort_snapshot(
 
     async def run_before(pilot: Pilot[None]) -> None:
         await open_effort(app, pilot)
+        app.clear_notifications()  # start-up messages of other features are not this screen
         await pilot.pause(0.1)
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
@@ -260,6 +261,7 @@ def test_effort_snapshot_empty(snap_compare, book_store: Store, make_app: AppFac
     async def run_before(pilot: Pilot[None]) -> None:
         await open_effort(app, pilot)
         await press_and_load(app, pilot, "right_square_bracket")
+        app.clear_notifications()
         await pilot.pause(0.1)
 
     assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))

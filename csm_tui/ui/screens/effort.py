@@ -5,9 +5,10 @@ reactive work to turn proactive. `[` and `]` step through periods; Enter opens a
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -52,7 +53,7 @@ CURRENT = {
 
 
 def period_title(period: Period, today: date) -> str:
-    """ "Week of 2026-11-23 · this week", "2026-11", "Q4 2026", or the dates of a custom one."""
+    """How the period bar names a period: Week of 2026-11-23 · this week, 2026-11, Q4 2026."""
     if period.kind is PeriodKind.WEEK:
         title = _("Week of {date}").format(date=period.start.isoformat())
     elif period.kind is PeriodKind.MONTH:
@@ -118,6 +119,8 @@ class Section(Vertical):
 class EffortScreen(TranslatedScreen):
     """Opened with E from anywhere; Escape goes back."""
 
+    AUTO_FOCUS = "#accounts"  # Enter opens the account under the cursor
+
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="effort.back"),
         Binding("1", "period('week')", N_("Week"), show=False, id="effort.week"),
@@ -149,6 +152,10 @@ class EffortScreen(TranslatedScreen):
         self.report: EffortReport | None = None
         self.loaded = False  # the shown report is the one asked for (tests and the bench wait)
         self._asked: tuple[Period, bool] | None = None
+        self._arrived_early: EffortReport | None = None  # a report done before on_mount
+        self._mounted = False
+        # ask at once: SQLite works in a thread while the screen is composed and mounted
+        self._ask()
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -174,7 +181,13 @@ class EffortScreen(TranslatedScreen):
     def on_mount(self) -> None:
         self.sub_title = _("Effort")
         self._set_narrow(self.size.width)
-        self.load()
+        self.query_one(PeriodBar).show(self.period, self.today, self.mine_only)
+        self._mounted = True
+        early, self._arrived_early = self._arrived_early, None
+        if early is not None:  # the first frame is complete
+            self._present(early)
+        else:
+            self._loading_hint()
 
     def on_resize(self, event: events.Resize) -> None:
         self._set_narrow(event.size.width)
@@ -185,29 +198,42 @@ class EffortScreen(TranslatedScreen):
     # -- loading -----------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Ask for the report of the current period; it shows when ready (keys stay live)."""
-        self.loaded = False
-        self._asked = (self.period, self.mine_only)
+        """Show the report of the current period when it is ready (keys stay live meanwhile)."""
         self.query_one(PeriodBar).show(self.period, self.today, self.mine_only)
-        if self.report is None:
-            self._loading_hint()
-        else:  # the last period stays on screen: say so only if the new one takes a while
-            self.set_timer(0.2, self._loading_hint)
-        self._load(self.period, self.mine_only)
+        self._ask()
+        # the last period stays on screen: say so only if the new one takes a while
+        self.set_timer(0.2, self._loading_hint)
+
+    def _ask(self) -> None:
+        self.loaded = False
+        self._asked = asked = (self.period, self.mine_only)
+        self.app.run_worker(
+            partial(self._fetch, asked),
+            thread=True,
+            exclusive=True,
+            group="effort",
+            exit_on_error=False,
+        )
+
+    def _fetch(self, asked: tuple[Period, bool]) -> None:
+        """In a thread: the analytics, handed to the UI thread."""
+        report = self.session.effort(asked[0], mine_only=asked[1])
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, asked, report)
 
     def _loading_hint(self) -> None:
         if not self.loaded:
             self.query_one("#summary", Static).update(Text(_("Loading…"), style="italic"))
 
-    @work(thread=True, exclusive=True, group="effort", exit_on_error=False)
-    def _load(self, period: Period, mine_only: bool) -> None:
-        report = self.session.effort(period, mine_only=mine_only)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, (period, mine_only), report)
-
     def _loaded(self, asked: tuple[Period, bool], report: EffortReport) -> None:
-        if asked != self._asked or not self.is_attached:
+        if asked != self._asked:
             return  # an older answer: a newer question is on its way
+        if not self._mounted:
+            self._arrived_early = report  # on_mount shows it
+        elif self.is_attached:
+            self._present(report)
+
+    def _present(self, report: EffortReport) -> None:
         self.report = report
         self.show(report)
         self.loaded = True
@@ -243,8 +269,6 @@ class EffortScreen(TranslatedScreen):
             self._show_candidates(report)
         labels = [week.start.strftime("%m/%d") for week in report.weeks]
         self.query_one(WeekColumns).show([w.effort.minutes for w in report.weeks], labels)
-        if not report.empty and not isinstance(self.focused, BarList):
-            self.set_focus(self.query_one("#accounts", BarList))
 
     def _show_accounts(self, report: EffortReport) -> None:
         rows = [BarRow(a.name, a.effort.minutes, key=a.account_id) for a in report.accounts]
