@@ -19,6 +19,10 @@ SUBCOMMANDS = {
     "export": "csm_tui.cli.export_cmd:export_group",
     "checklist": "csm_tui.cli.checklist_cmd:checklist",
     "server": "csm_tui.cli.server_cmd:server_group",
+    "login": "csm_tui.cli.sync_cmd:login",
+    "logout": "csm_tui.cli.sync_cmd:logout",
+    "sync": "csm_tui.cli.sync_cmd:sync",
+    "status": "csm_tui.cli.sync_cmd:status",
     "handoff": "csm_tui.cli.handoff_cmd:handoff_group",
 }
 

@@ -72,7 +72,13 @@ def server_group() -> None:
 @server_group.command("run")
 @database_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8750, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8750,
+    show_default=True,
+    help="The port (0: any free one, shown in the log).",
+)
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
@@ -87,7 +93,8 @@ def run(database: str | None, host: str, port: int, workers: int) -> None:
     from csm_tui.server.db import DATABASE_ENV, normalise_url
 
     engine = _engine(database)
-    click.echo(f"csm-tui server on http://{host}:{port}/v1 (database {_shown(engine)})", err=True)
+    where = f"http://{host}:{port}/v1" if port else f"a free port of {host} (see below)"
+    click.echo(f"csm-tui server on {where}, database {_shown(engine)}", err=True)
     if workers == 1:
         from csm_tui.server.app import create_app
 

@@ -55,8 +55,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+def error(
+    status: int,
+    code: str,
+    message: str,
+    last_seq: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if last_seq is not None:
+        body["last_seq"] = last_seq
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 class BodyTooLarge(HTTPException):
@@ -215,7 +224,7 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        return error(exc.status, exc.code, exc.message, **headers)
+        return error(exc.status, exc.code, exc.message, exc.last_seq, headers)
 
     @app.exception_handler(RequestValidationError)
     def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -227,7 +236,7 @@ def _handlers(app: FastAPI) -> None:
     def _http(_request: Request, exc: HTTPException) -> JSONResponse:
         codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
         code = codes.get(exc.status_code, "error")
-        return error(exc.status_code, code, str(exc.detail), **(exc.headers or {}))
+        return error(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
 
     @app.exception_handler(DBAPIError)
     def _database(_request: Request, exc: DBAPIError) -> JSONResponse:
@@ -235,7 +244,7 @@ def _handlers(app: FastAPI) -> None:
             503,
             "unavailable",
             "The server's database is not available; try again shortly.",
-            **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
 
 

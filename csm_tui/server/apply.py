@@ -27,6 +27,9 @@ from csm_tui.server.records import MANAGER_ROLES, Record, User
 from csm_tui.server.schema import note_heads, records, users
 from csm_tui.sync.protocol import ROW_MODELS, Change, Mutation, Status, key_column
 
+ITEM_LINKS = ("activities", "tasks")
+"""Tables whose rows may point at a checklist item (cleared when the item goes)."""
+
 
 class Refused(Exception):
     """The mutation breaks a rule; the message says which, in one sentence."""
@@ -79,7 +82,14 @@ def _insert(conn: Connection, user: User, mutation: Mutation, current: Record | 
         raise Refused("The row's id does not match the mutation's.")
     row = _validated(table, mutation.payload)
     if current is not None and not current.deleted:
-        raise Refused("A row with this id exists already.")
+        # another device wrote the same row (ids derived from content: read receipts, playbook
+        # occurrences): the server's copy stays, and the client takes it
+        same = current.data == row
+        return Outcome(
+            Status.APPLIED if same else Status.IGNORED,
+            "" if same else "This row exists already; the server's copy is kept.",
+            current=None if same else current_change(conn, user, table, mutation.row_id),
+        )
     account_id = rec.account_of(table, row)
     if table != "accounts":
         role = _role(conn, user, account_id)
@@ -87,7 +97,7 @@ def _insert(conn: Connection, user: User, mutation: Mutation, current: Record | 
             raise Refused("Only the account's primary owner changes its owners.")
     _check_author(user, table, row)
     status = Status.APPLIED
-    if table == "activities":
+    if table in ITEM_LINKS:
         row = _detach_missing_item(conn, row)
     if table == "handoff_notes":
         row, clean = _place_version(conn, row)
@@ -116,7 +126,7 @@ def _update(conn: Connection, user: User, mutation: Mutation, current: Record | 
         raise Refused("Only the account's primary owner changes its owners.")
     _check_author(user, table, current.data)
     row = _validated(table, {**current.data, **mutation.payload})
-    if table == "activities":
+    if table in ITEM_LINKS:
         row = _detach_missing_item(conn, row)
     if row == current.data:
         return Outcome(Status.APPLIED)
@@ -202,6 +212,8 @@ def _check_unique(conn: Connection, table: str, row: dict[str, Any]) -> None:
             "owners": f"owner {row.get('user_email')}",
             "health_snapshots": f"health score for {row.get('date')}",
             "handoff_reads": "read receipt",
+            "usage_metrics": f"usage for the {row.get('period')} of {row.get('period_start')}",
+            "playbook_firings": "playbook occurrence",
         }[table]
         raise Refused(f"Another row already has this {what}.")
 
@@ -229,7 +241,7 @@ def _place_version(conn: Connection, row: dict[str, Any]) -> tuple[dict[str, Any
 
 
 def _detach_missing_item(conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
-    """An activity keeps its checklist item only if the item still exists on its account."""
+    """An activity or task keeps its checklist item only if the item is still on its account."""
     item_id = row.get("checklist_item_id")
     if item_id is None:
         return row
@@ -240,20 +252,21 @@ def _detach_missing_item(conn: Connection, row: dict[str, Any]) -> dict[str, Any
 
 
 def _detach_activities(conn: Connection, user: User, item: Record) -> None:
-    """Like the client's ON DELETE SET NULL: activities forget a removed checklist item."""
-    rows = conn.execute(
-        select(records.c.id).where(
-            records.c.account_id == item.account_id,
-            records.c.table_name == "activities",
-            records.c.deleted.is_(False),
-        )
-    ).scalars()
-    for activity_id in list(rows):
-        activity = rec.get_record(conn, "activities", activity_id)
-        assert activity is not None and activity.data is not None
-        if activity.data.get("checklist_item_id") == item.id:
-            data = {**activity.data, "checklist_item_id": None}
-            rec.write_record(conn, "activities", data, user_id=user.id, current=activity)
+    """Like the client's ON DELETE SET NULL: activities and tasks forget a removed item."""
+    for table in ITEM_LINKS:
+        ids = conn.execute(
+            select(records.c.id).where(
+                records.c.account_id == item.account_id,
+                records.c.table_name == table,
+                records.c.deleted.is_(False),
+            )
+        ).scalars()
+        for row_id in list(ids):
+            linked = rec.get_record(conn, table, row_id)
+            assert linked is not None and linked.data is not None
+            if linked.data.get("checklist_item_id") == item.id:
+                data = {**linked.data, "checklist_item_id": None}
+                rec.write_record(conn, table, data, user_id=user.id, current=linked)
 
 
 def _apply_user(conn: Connection, user: User, mutation: Mutation) -> Outcome:

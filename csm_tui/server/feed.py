@@ -12,6 +12,7 @@ from csm_tui.server.apply import apply_mutation, current_change, stored_payload
 from csm_tui.server.db import read_meta, reading, writing
 from csm_tui.server.records import User
 from csm_tui.server.schema import devices, feed, mutations, records, users
+from csm_tui.server.sql import Sql
 from csm_tui.sync.protocol import (
     DeviceRequest,
     DeviceResponse,
@@ -30,6 +31,7 @@ class ApiError(Exception):
     status: int
     code: str
     message: str
+    last_seq: int | None = None
 
 
 def register_device(engine: Engine, user: User, request: DeviceRequest, now: str) -> DeviceResponse:
@@ -51,7 +53,10 @@ def register_device(engine: Engine, user: User, request: DeviceRequest, now: str
         else:
             last_seq = row.last_seq
         return DeviceResponse(
-            client_id=request.client_id, last_seq=last_seq, epoch=read_meta(conn, "epoch")
+            client_id=request.client_id,
+            last_seq=last_seq,
+            epoch=read_meta(conn, "epoch"),
+            high_water=rec.high_water(conn),
         )
 
 
@@ -64,11 +69,19 @@ def push(engine: Engine, user: User, request: PushRequest, now: str) -> PushResp
         if device is None or device.user_id != user.id:
             raise ApiError(409, "unknown_device", "Register this device first (POST /v1/devices).")
         previous = last = int(device.last_seq)
+        if request.acked_through is not None and previous < request.acked_through:
+            raise ApiError(
+                409,
+                "device_behind",
+                "The server has fewer of this device's changes than were acknowledged "
+                "(it was restored from a backup); send them again from last_seq.",
+                last_seq=previous,
+            )
+        seen = _seen(conn, [mutation.mutation_id for mutation in request.mutations])
         results: list[MutationResult] = []
+        log: list[dict[str, object]] = []
         for mutation in request.mutations:
-            stored = conn.execute(
-                select(mutations).where(mutations.c.mutation_id == mutation.mutation_id)
-            ).first()
+            stored = seen.get(mutation.mutation_id)
             if stored is not None:
                 results.append(_replay(conn, user, mutation.seq, stored))
                 last = max(last, mutation.seq)
@@ -81,21 +94,30 @@ def push(engine: Engine, user: User, request: PushRequest, now: str) -> PushResp
                     "same device id; this copy must register as a new device.",
                 )
             outcome = apply_mutation(conn, user, mutation)
-            conn.execute(
-                mutations.insert().values(
-                    mutation_id=mutation.mutation_id,
-                    client_id=request.client_id,
-                    device_seq=mutation.seq,
-                    user_id=user.id,
-                    table_name=mutation.table,
-                    row_id=mutation.row_id,
-                    op=mutation.op,
-                    payload=stored_payload(mutation),
-                    status=outcome.status.value,
-                    reason=outcome.reason,
-                    server_seq=outcome.server_seq,
-                    created_at=now,
-                )
+            seen[mutation.mutation_id] = _Seen(
+                mutation.mutation_id,
+                user.id,
+                mutation.table,
+                mutation.row_id,
+                outcome.status.value,
+                outcome.reason,
+                outcome.server_seq,
+            )
+            log.append(
+                {
+                    "mutation_id": mutation.mutation_id,
+                    "client_id": request.client_id,
+                    "device_seq": mutation.seq,
+                    "user_id": user.id,
+                    "table_name": mutation.table,
+                    "row_id": mutation.row_id,
+                    "op": mutation.op,
+                    "payload": stored_payload(mutation),
+                    "status": outcome.status.value,
+                    "reason": outcome.reason,
+                    "server_seq": outcome.server_seq,
+                    "created_at": now,
+                }
             )
             results.append(
                 MutationResult(
@@ -108,6 +130,8 @@ def push(engine: Engine, user: User, request: PushRequest, now: str) -> PushResp
                 )
             )
             last = mutation.seq
+        if log:
+            _LOG.run(conn, log)
         conn.execute(
             update(devices)
             .where(devices.c.client_id == request.client_id)
@@ -122,25 +146,63 @@ def push(engine: Engine, user: User, request: PushRequest, now: str) -> PushResp
         )
 
 
-def _replay(conn: Connection, user: User, seq: int, stored: object) -> MutationResult:
+@dataclass(frozen=True)
+class _Seen:
+    """A mutation applied before (or earlier in this batch) and its result."""
+
+    mutation_id: str
+    user_id: int | None
+    table_name: str
+    row_id: str
+    status: str
+    reason: str
+    server_seq: int | None
+
+
+_SEEN = Sql(
+    "SELECT mutation_id, user_id, table_name, row_id, status, reason, server_seq "
+    "FROM mutations WHERE mutation_id IN (SELECT value FROM json_each(:ids))"
+)
+_SEEN_PG = Sql(
+    "SELECT mutation_id, user_id, table_name, row_id, status, reason, server_seq "
+    "FROM mutations WHERE mutation_id = ANY(:ids)"
+)
+_LOG = Sql(
+    "INSERT INTO mutations (mutation_id, client_id, device_seq, user_id, table_name, row_id, "
+    "op, payload, status, reason, server_seq, created_at) VALUES (:mutation_id, :client_id, "
+    ":device_seq, :user_id, :table_name, :row_id, :op, :payload, :status, :reason, "
+    ":server_seq, :created_at)"
+)
+
+
+def _seen(conn: Connection, ids: list[str]) -> dict[str, _Seen]:
+    """The batch's mutations the server has seen before, in one query."""
+    if conn.dialect.name == "postgresql":
+        rows = _SEEN_PG.run(conn, {"ids": ids})
+    else:
+        rows = _SEEN.run(conn, {"ids": json.dumps(ids)})
+    return {row[0]: _Seen(*row) for row in rows}
+
+
+def _replay(conn: Connection, user: User, seq: int, stored: _Seen) -> MutationResult:
     """A mutation seen before: the earlier result, never a second application."""
-    first = Status(stored.status)  # type: ignore[attr-defined]
-    if stored.user_id != user.id:  # type: ignore[attr-defined]
+    first = Status(stored.status)
+    if stored.user_id != user.id:
         return MutationResult(
             seq=seq,
-            mutation_id=stored.mutation_id,  # type: ignore[attr-defined]
+            mutation_id=stored.mutation_id,
             status=Status.REJECTED,
             reason="This mutation id was used by someone else.",
         )
     current = None
     if first in (Status.REJECTED, Status.CONFLICT):
-        current = current_change(conn, user, stored.table_name, stored.row_id)  # type: ignore[attr-defined]
+        current = current_change(conn, user, stored.table_name, stored.row_id)
     return MutationResult(
         seq=seq,
-        mutation_id=stored.mutation_id,  # type: ignore[attr-defined]
+        mutation_id=stored.mutation_id,
         status=Status.DUPLICATE,
-        server_seq=stored.server_seq,  # type: ignore[attr-defined]
-        reason=f"{first.value}: {stored.reason}".rstrip(": "),  # type: ignore[attr-defined]
+        server_seq=stored.server_seq,
+        reason=f"{first.value}: {stored.reason}".rstrip(": "),
         current=current,
     )
 

@@ -1,7 +1,8 @@
 """Records, the per-user change feeds and account access, inside one write transaction.
 
 Every function takes a connection from `db.writing` (which holds the writers' lock), so reading
-something and then writing based on it cannot race another process.
+something and then writing based on it cannot race another process. Who may see an account is
+memoised per transaction (`sql.cache`) and forgotten whenever its owners change.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, func, select
 
-from csm_tui.server.schema import access, feed, records, sequence, users
+from csm_tui.server.schema import records
+from csm_tui.server.sql import Sql, cache
 from csm_tui.sync.protocol import ROW_MODELS, key_column
 
 TABLE_ORDER = list(ROW_MODELS)
@@ -44,25 +45,73 @@ class Record:
     created_by: int | None
 
 
+_NEXT_SEQS = Sql("UPDATE sequence SET value = value + :count WHERE id = 1 RETURNING value")
+_HIGH_WATER = Sql("SELECT value FROM sequence WHERE id = 1")
+_GET = Sql(
+    "SELECT table_name, id, account_id, data, version, seq, deleted, created_by FROM records "
+    "WHERE table_name = :table AND id = :id"
+)
+_INSERT = Sql(
+    "INSERT INTO records (table_name, id, account_id, data, version, seq, deleted, ukey, "
+    "created_by, updated_by) VALUES (:table, :id, :account_id, :data, 1, :seq, :deleted, "
+    ":ukey, :user_id, :user_id)"
+)
+_UPDATE = Sql(
+    "UPDATE records SET account_id = :account_id, data = :data, version = version + 1, "
+    "seq = :seq, deleted = :deleted, ukey = :ukey, updated_by = :user_id "
+    "WHERE table_name = :table AND id = :id"
+)
+_TOMBSTONE_ACCOUNT_ROWS = Sql(
+    "UPDATE records SET data = NULL, version = version + 1, seq = :seq, deleted = :deleted, "
+    "ukey = NULL, updated_by = :user_id WHERE account_id = :account_id AND deleted = :live"
+)
+_HOLDER = Sql("SELECT id FROM records WHERE table_name = :table AND ukey = :ukey")
+_LIVE = Sql(
+    "SELECT data FROM records WHERE account_id = :account_id AND table_name = :table "
+    "AND deleted = :live"
+)
+_ACCESS = Sql("SELECT user_email, role FROM access WHERE account_id = :account_id")
+_READERS = Sql(
+    "SELECT users.id, users.email FROM users JOIN access ON access.user_email = users.email "
+    "WHERE access.account_id = :account_id"
+)
+_ALL_USERS = Sql("SELECT id FROM users")
+_USER_EMAIL = Sql("SELECT email FROM users WHERE id = :id")
+_USER_IDS = Sql("SELECT id, email FROM users")
+_ACCESS_ADD = Sql(
+    "INSERT INTO access (account_id, user_email, role) VALUES (:account_id, :email, :role)"
+)
+_ACCESS_SET = Sql(
+    "UPDATE access SET role = :role WHERE account_id = :account_id AND user_email = :email"
+)
+_ACCESS_DROP = Sql("DELETE FROM access WHERE account_id = :account_id AND user_email = :email")
+_ACCESS_DROP_ALL = Sql("DELETE FROM access WHERE account_id = :account_id")
+_ACCOUNTS_OF = Sql("SELECT account_id FROM access WHERE user_email = :email")
+_ACCOUNT_ROWS = Sql(
+    "SELECT table_name, id, data FROM records WHERE account_id = :account_id AND deleted = :live"
+)
+_DIRECTORY = Sql("SELECT id FROM records WHERE table_name = 'users' AND deleted = :live")
+_FEED_DROP = Sql("DELETE FROM feed WHERE user_id = :user_id AND account_id = :account_id")
+_FEED_UPSERT = Sql(
+    "INSERT INTO feed (user_id, table_name, row_id, account_id, seq, deleted) "
+    "VALUES (:user_id, :table, :row_id, :account_id, :seq, :deleted) "
+    "ON CONFLICT (user_id, table_name, row_id) "
+    "DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted, account_id = excluded.account_id"
+)
+
+
 def next_seqs(conn: Connection, count: int = 1) -> int:
     """Reserve `count` server sequences; returns the first."""
-    last = conn.execute(
-        update(sequence)
-        .where(sequence.c.id == 1)
-        .values(value=sequence.c.value + count)
-        .returning(sequence.c.value)
-    ).scalar_one()
+    last = _NEXT_SEQS.run(conn, {"count": count}).scalar_one()
     return int(last) - count + 1
 
 
 def high_water(conn: Connection) -> int:
-    return int(conn.execute(select(sequence.c.value).where(sequence.c.id == 1)).scalar_one())
+    return int(_HIGH_WATER.run(conn).scalar_one())
 
 
 def get_record(conn: Connection, table: str, row_id: str) -> Record | None:
-    row = conn.execute(
-        select(records).where(records.c.table_name == table, records.c.id == row_id)
-    ).first()
+    row = _GET.run(conn, {"table": table, "id": row_id}).first()
     if row is None:
         return None
     return Record(
@@ -72,7 +121,7 @@ def get_record(conn: Connection, table: str, row_id: str) -> Record | None:
         data=None if row.data is None else json.loads(row.data),
         version=row.version,
         seq=row.seq,
-        deleted=row.deleted,
+        deleted=bool(row.deleted),
         created_by=row.created_by,
     )
 
@@ -93,14 +142,16 @@ def unique_key(table: str, data: dict[str, Any]) -> str | None:
         return f"{data['account_id']}\n{data['date']}"
     if table == "handoff_reads":
         return f"{data['reader_email']}\n{data['note_id']}"
+    if table == "usage_metrics":
+        return f"{data['account_id']}\n{data['period']}\n{data['period_start']}"
+    if table == "playbook_firings":
+        return f"{data['rule_id']}\n{data['account_id']}\n{data['occurrence']}"
     return None
 
 
 def holder_of(conn: Connection, table: str, ukey: str) -> str | None:
     """The id of the live row of `table` holding `ukey`, if any."""
-    row = conn.execute(
-        select(records.c.id).where(records.c.table_name == table, records.c.ukey == ukey)
-    ).first()
+    row = _HOLDER.run(conn, {"table": table, "ukey": ukey}).first()
     return None if row is None else str(row[0])
 
 
@@ -117,25 +168,16 @@ def write_record(
     row_id = str(data[key_column(table)])
     account_id = account_of(table, data)
     values = {
+        "table": table,
+        "id": row_id,
         "account_id": account_id,
         "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
         "seq": seq,
         "deleted": False,
         "ukey": unique_key(table, data),
-        "updated_by": user_id,
+        "user_id": user_id,
     }
-    if current is None:
-        conn.execute(
-            records.insert().values(
-                table_name=table, id=row_id, version=1, created_by=user_id, **values
-            )
-        )
-    else:
-        conn.execute(
-            update(records)
-            .where(records.c.table_name == table, records.c.id == row_id)
-            .values(version=current.version + 1, **values)
-        )
+    (_INSERT if current is None else _UPDATE).run(conn, values)
     _tell(conn, audience(conn, table, account_id, data), table, row_id, account_id, seq, False)
     if table == "owners" or (table == "accounts" and (current is None or current.deleted)):
         assert account_id is not None
@@ -147,23 +189,34 @@ def delete_record(conn: Connection, record: Record, *, user_id: int | None) -> i
     """Tombstone a row; an account takes everything of it along."""
     seq = next_seqs(conn)
     readers = audience(conn, record.table, record.account_id, record.data or {})
-    tombstone = {"data": None, "deleted": True, "ukey": None, "seq": seq, "updated_by": user_id}
     if record.table == "accounts":
-        conn.execute(
-            update(records)
-            .where(records.c.account_id == record.id, records.c.deleted.is_(False))
-            .values(version=records.c.version + 1, **tombstone)
+        _TOMBSTONE_ACCOUNT_ROWS.run(
+            conn,
+            {
+                "seq": seq,
+                "deleted": True,
+                "user_id": user_id,
+                "account_id": record.id,
+                "live": False,
+            },
         )
         for reader in readers:
-            conn.execute(
-                delete(feed).where(feed.c.user_id == reader, feed.c.account_id == record.id)
-            )
-        conn.execute(delete(access).where(access.c.account_id == record.id))
+            _FEED_DROP.run(conn, {"user_id": reader, "account_id": record.id})
+        _ACCESS_DROP_ALL.run(conn, {"account_id": record.id})
+        cache(conn).clear()
     else:
-        conn.execute(
-            update(records)
-            .where(records.c.table_name == record.table, records.c.id == record.id)
-            .values(version=record.version + 1, **tombstone)
+        _UPDATE.run(
+            conn,
+            {
+                "table": record.table,
+                "id": record.id,
+                "account_id": record.account_id,
+                "data": None,
+                "seq": seq,
+                "deleted": True,
+                "ukey": None,
+                "user_id": user_id,
+            },
         )
     _tell(conn, readers, record.table, record.id, record.account_id, seq, True)
     if record.table == "owners" and record.account_id:
@@ -172,33 +225,37 @@ def delete_record(conn: Connection, record: Record, *, user_id: int | None) -> i
 
 
 def live_rows(conn: Connection, table: str, account_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(records.c.data).where(
-            records.c.account_id == account_id,
-            records.c.table_name == table,
-            records.c.deleted.is_(False),
-        )
-    ).scalars()
-    return [json.loads(row) for row in rows]
+    rows = _LIVE.run(conn, {"account_id": account_id, "table": table, "live": False})
+    return [json.loads(row[0]) for row in rows]
 
 
 # -- who sees what -----------------------------------------------------------------------------
 
 
 def access_roles(conn: Connection, account_id: str) -> dict[str, str]:
-    rows = conn.execute(
-        select(access.c.user_email, access.c.role).where(access.c.account_id == account_id)
-    )
-    return {row.user_email: row.role for row in rows}
+    """e-mail → role (primary, secondary, creator) of everyone who may see the account."""
+    memo = cache(conn)
+    key = ("roles", account_id)
+    if key not in memo:
+        rows = _ACCESS.run(conn, {"account_id": account_id})
+        memo[key] = {row.user_email: row.role for row in rows}
+    roles: dict[str, str] = memo[key]
+    return roles
 
 
 def role_of(conn: Connection, user: User, account_id: str) -> str | None:
-    """The user's role on the account (primary, secondary, creator), None without access."""
-    return conn.execute(
-        select(access.c.role).where(
-            access.c.account_id == account_id, access.c.user_email == user.email
-        )
-    ).scalar()
+    """The user's role on the account, None without access."""
+    return access_roles(conn, account_id).get(user.email)
+
+
+def _readers(conn: Connection, account_id: str | None) -> list[tuple[int, str]]:
+    memo = cache(conn)
+    key = ("readers", account_id)
+    if key not in memo:
+        rows = _READERS.run(conn, {"account_id": account_id})
+        memo[key] = [(int(row[0]), str(row[1])) for row in rows]
+    readers: list[tuple[int, str]] = memo[key]
+    return readers
 
 
 def audience(
@@ -207,15 +264,11 @@ def audience(
     """The users whose feed carries a row: everyone for the directory of users, the owners of
     its account otherwise, and only the reader for read receipts."""
     if table == "users":
-        return list(conn.execute(select(users.c.id)).scalars())
-    query = (
-        select(users.c.id)
-        .join(access, access.c.user_email == users.c.email)
-        .where(access.c.account_id == account_id)
-    )
+        return [int(row[0]) for row in _ALL_USERS.run(conn)]
+    readers = _readers(conn, account_id)
     if table == "handoff_reads":
-        query = query.where(users.c.email == data.get("reader_email"))
-    return list(conn.execute(query).scalars())
+        return [user_id for user_id, email in readers if email == data.get("reader_email")]
+    return [user_id for user_id, _email in readers]
 
 
 def refresh_access(conn: Connection, account_id: str) -> None:
@@ -226,20 +279,15 @@ def refresh_access(conn: Connection, account_id: str) -> None:
         creator = _email_of(conn, account.created_by)
         if creator and creator not in wanted:
             wanted[creator] = "creator"
-    before = access_roles(conn, account_id)
+    before = dict(access_roles(conn, account_id))
     for email in before.keys() - wanted.keys():
-        conn.execute(
-            delete(access).where(access.c.account_id == account_id, access.c.user_email == email)
-        )
+        _ACCESS_DROP.run(conn, {"account_id": account_id, "email": email})
     for email, role in wanted.items():
         if email not in before:
-            conn.execute(access.insert().values(account_id=account_id, user_email=email, role=role))
+            _ACCESS_ADD.run(conn, {"account_id": account_id, "email": email, "role": role})
         elif before[email] != role:
-            conn.execute(
-                update(access)
-                .where(access.c.account_id == account_id, access.c.user_email == email)
-                .values(role=role)
-            )
+            _ACCESS_SET.run(conn, {"account_id": account_id, "email": email, "role": role})
+    cache(conn).clear()
     for user_id in _ids_of(conn, before.keys() - wanted.keys()):
         revoke(conn, user_id, account_id)
     for user_id in _ids_of(conn, wanted.keys() - before.keys()):
@@ -249,14 +297,11 @@ def refresh_access(conn: Connection, account_id: str) -> None:
 def grant(conn: Connection, user_id: int, account_id: str) -> None:
     """Put every live row of the account into the user's feed, parents first."""
     email = _email_of(conn, user_id)
-    order = case(
-        {name: index for index, name in enumerate(TABLE_ORDER)}, value=records.c.table_name
+    order = {name: index for index, name in enumerate(TABLE_ORDER)}
+    rows = sorted(
+        _ACCOUNT_ROWS.run(conn, {"account_id": account_id, "live": False}),
+        key=lambda row: (order.get(row.table_name, len(order)), row.id),
     )
-    rows = conn.execute(
-        select(records.c.table_name, records.c.id, records.c.data)
-        .where(records.c.account_id == account_id, records.c.deleted.is_(False))
-        .order_by(order, records.c.id)
-    ).all()
     rows = [
         row
         for row in rows
@@ -265,12 +310,12 @@ def grant(conn: Connection, user_id: int, account_id: str) -> None:
     if not rows:
         return
     first = next_seqs(conn, len(rows))
-    _upsert_feed(
+    _FEED_UPSERT.run(
         conn,
         [
             {
                 "user_id": user_id,
-                "table_name": row.table_name,
+                "table": row.table_name,
                 "row_id": row.id,
                 "account_id": account_id,
                 "seq": first + index,
@@ -283,27 +328,21 @@ def grant(conn: Connection, user_id: int, account_id: str) -> None:
 
 def revoke(conn: Connection, user_id: int, account_id: str) -> None:
     """The account leaves the user's feed; a tombstone tells their devices to drop it."""
-    conn.execute(delete(feed).where(feed.c.user_id == user_id, feed.c.account_id == account_id))
+    _FEED_DROP.run(conn, {"user_id": user_id, "account_id": account_id})
     _tell(conn, [user_id], "accounts", account_id, account_id, next_seqs(conn), True)
 
 
 def grant_directory(conn: Connection, user_id: int) -> None:
     """A new user's feed starts with the team's directory of users."""
-    emails = list(
-        conn.execute(
-            select(records.c.id).where(
-                records.c.table_name == "users", records.c.deleted.is_(False)
-            )
-        ).scalars()
-    )
+    emails = [str(row[0]) for row in _DIRECTORY.run(conn, {"live": False})]
     if emails:
         first = next_seqs(conn, len(emails))
-        _upsert_feed(
+        _FEED_UPSERT.run(
             conn,
             [
                 {
                     "user_id": user_id,
-                    "table_name": "users",
+                    "table": "users",
                     "row_id": email,
                     "account_id": None,
                     "seq": first + index,
@@ -315,9 +354,7 @@ def grant_directory(conn: Connection, user_id: int) -> None:
 
 
 def accounts_of_email(conn: Connection, email: str) -> list[str]:
-    return list(
-        conn.execute(select(access.c.account_id).where(access.c.user_email == email)).scalars()
-    )
+    return [str(row[0]) for row in _ACCOUNTS_OF.run(conn, {"email": email})]
 
 
 def _tell(
@@ -329,50 +366,37 @@ def _tell(
     seq: int,
     deleted: bool,
 ) -> None:
-    _upsert_feed(
-        conn,
-        [
-            {
-                "user_id": user_id,
-                "table_name": table,
-                "row_id": row_id,
-                "account_id": account_id,
-                "seq": seq,
-                "deleted": deleted,
-            }
-            for user_id in user_ids
-        ],
-    )
-
-
-def _upsert_feed(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(feed)
-    statement = statement.on_conflict_do_update(
-        index_elements=[feed.c.user_id, feed.c.table_name, feed.c.row_id],
-        set_={"seq": statement.excluded.seq, "deleted": statement.excluded.deleted},
-    )
-    for start in range(0, len(rows), 5000):
-        conn.execute(statement, rows[start : start + 5000])
+    rows = [
+        {
+            "user_id": user_id,
+            "table": table,
+            "row_id": row_id,
+            "account_id": account_id,
+            "seq": seq,
+            "deleted": deleted,
+        }
+        for user_id in user_ids
+    ]
+    if rows:
+        _FEED_UPSERT.run(conn, rows if len(rows) > 1 else rows[0])
 
 
 def _email_of(conn: Connection, user_id: int | None) -> str | None:
     if user_id is None:
         return None
-    return conn.execute(select(users.c.email).where(users.c.id == user_id)).scalar()
+    row = _USER_EMAIL.run(conn, {"id": user_id}).first()
+    return None if row is None else str(row[0])
 
 
 def _ids_of(conn: Connection, emails: Iterable[str]) -> list[int]:
-    emails = list(emails)
-    if not emails:
+    wanted = set(emails)
+    if not wanted:
         return []
-    return list(conn.execute(select(users.c.id).where(users.c.email.in_(emails))).scalars())
+    return [int(row[0]) for row in _USER_IDS.run(conn) if row[1] in wanted]
 
 
 def count_live(conn: Connection) -> dict[str, int]:
-    """Live rows per table (for `server status` and tests)."""
+    """Live rows per table (for tests and the benchmark)."""
     rows = conn.execute(
         select(records.c.table_name, func.count())
         .where(records.c.deleted.is_(False))

@@ -213,6 +213,50 @@ class HandoffReadRow(Row):
     read_at: IsoTime | None = None
 
 
+Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+
+
+class UsageMetricRow(Row):
+    id: Id
+    account_id: Id
+    period: Literal["day", "week"]
+    period_start: IsoDate
+    logins: Count | None = None
+    active_users: Count | None = None
+    key_feature_uses: Count | None = None
+    inquiries: Count | None = None
+    new_users: Count | None = None
+    created_at: IsoTime
+
+
+class TaskRow(Row):
+    id: Id
+    account_id: Id
+    title: Name
+    title_ja: Short = ""
+    due_date: IsoDate | None = None
+    remind_on: IsoDate | None = None
+    checklist_item_id: Id | None = None
+    source: Literal["manual", "playbook"] = "manual"
+    rule_id: Short = ""
+    occurrence: Short = ""
+    assignee_email: Email
+    done: Flag = 0
+    done_at: IsoTime | None = None
+    done_by: Email | None = None
+    created_at: IsoTime
+    updated_at: IsoTime
+
+
+class PlaybookFiringRow(Row):
+    id: Id
+    rule_id: Short
+    account_id: Id
+    occurrence: Short
+    fired_at: IsoTime
+    tasks: Count = 0
+
+
 ROW_MODELS: dict[str, type[Row]] = {
     "users": UserRow,
     "accounts": AccountRow,
@@ -223,6 +267,9 @@ ROW_MODELS: dict[str, type[Row]] = {
     "activities": ActivityRow,
     "handoff_notes": HandoffRow,
     "handoff_reads": HandoffReadRow,
+    "usage_metrics": UsageMetricRow,
+    "tasks": TaskRow,
+    "playbook_firings": PlaybookFiringRow,
 }
 """Synced tables, parents before children (the order a whole account is sent in)."""
 
@@ -261,6 +308,10 @@ class Mutation(Message):
 class PushRequest(Message):
     client_id: ClientId
     mutations: Annotated[list[Mutation], Field(min_length=1, max_length=MAX_PUSH_MUTATIONS)]
+    acked_through: Annotated[int, Field(ge=0, le=MAX_SEQ)] | None = None
+    """The last sequence the client saw acknowledged: if the server's is lower, it lost them
+    (restored from a backup) and answers 409 `device_behind` with its `last_seq`, so the client
+    sends them again (it keeps acknowledged entries)."""
 
 
 class Status(StrEnum):
@@ -318,6 +369,7 @@ class DeviceResponse(Message):
     client_id: str
     last_seq: int
     epoch: str
+    high_water: int = 0
 
 
 class Me(Message):
@@ -338,3 +390,4 @@ class HistoryEntry(Message):
 class ErrorBody(Message):
     code: str
     message: str
+    last_seq: int | None = None  # with `device_behind`: where the server's copy of the device is

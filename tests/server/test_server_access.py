@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ALICE, BOB, Team, activity_row, item_row, new_id, note_row
+from server_kit import ALICE, BOB, Team, activity_row, item_row, new_id, note_row
 
 from csm_tui.server.users import new_user_token, revoke_token
 
@@ -130,7 +130,7 @@ def test_a_device_id_of_another_user_is_refused(team: Team) -> None:
 
 
 def test_only_the_primary_owner_changes_owners(team: Team) -> None:
-    from conftest import owner_row
+    from server_kit import owner_row
 
     carol_on_acme = owner_row(team.acme, "carol@example.com", "secondary")
     by_secondary = team.bob.push(team.bob.insert("owners", carol_on_acme))[0]

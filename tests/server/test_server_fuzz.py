@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from conftest import Team
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -19,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from server_kit import Team
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="starlette")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ALICE, BOB, CAROL, Team, account_row, activity_row, item_row, owner_row
+from server_kit import ALICE, BOB, CAROL, Team, account_row, activity_row, item_row, owner_row
 
 from csm_tui.server.db import writing
 from csm_tui.server.importer import _set_owners

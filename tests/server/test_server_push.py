@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import (
+from server_kit import (
     ALICE,
     BOB,
     Team,
@@ -189,12 +189,15 @@ def test_unique_rows_cannot_be_duplicated(team: Team) -> None:
     assert team.alice.push(team.alice.insert("owners", bob_again))[0]["status"] == "rejected"
 
 
-def test_an_insert_of_an_existing_row_is_refused_with_the_servers_copy(team: Team) -> None:
+def test_an_insert_of_an_existing_row_keeps_the_servers_copy(team: Team) -> None:
+    """Two devices writing the same derived id (a read receipt, a playbook occurrence)."""
     activity = activity_row(team.acme, ALICE)
     team.alice.push(team.alice.insert("activities", activity))
-    result = team.alice.push(team.alice.insert("activities", {**activity, "minutes": 10}))[0]
-    assert result["status"] == "rejected"
-    assert result["current"]["data"]["minutes"] == 30
+    same = team.alice.push(team.alice.insert("activities", activity))[0]
+    assert (same["status"], same["current"]) == ("applied", None)
+    other = team.alice.push(team.alice.insert("activities", {**activity, "minutes": 10}))[0]
+    assert other["status"] == "ignored"
+    assert other["current"]["data"]["minutes"] == 30
 
 
 def test_the_row_id_and_the_account_cannot_change(team: Team) -> None:

@@ -1,0 +1,348 @@
+"""The store's side of the team sync: the outbox, the sync state, and applying the server's rows.
+
+The journal is the outbox: entries after `acked_through` are pending. Rows pulled from the server
+are written by `apply_remote_changes`, which never writes journal entries (they would be pushed
+back) and writes the new cursor in the same transaction as the rows, so a page is applied whole
+or not at all. Local changes not yet acknowledged are replayed on top of what the server sent,
+so a pull never undoes something the user did since the last push.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from csm_tui.store.connection import Store, translate_errors
+from csm_tui.store.search import refresh_account_search
+
+ACCOUNT_CHILDREN = (
+    "owners",
+    "contacts",
+    "health_snapshots",
+    "checklist_items",
+    "activities",
+    "handoff_notes",
+    "handoff_reads",
+    "usage_metrics",
+    "tasks",
+    "playbook_firings",
+)
+_LOCAL_ONLY_COLUMNS = {"accounts": {"search"}}
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A journal entry waiting to be pushed."""
+
+    seq: int
+    mutation_id: str
+    table: str
+    row_id: str
+    op: str
+    payload: dict[str, Any]
+    created_at: str
+    size: int  # bytes of the payload, to keep a batch under the server's body limit
+
+
+@dataclass(frozen=True)
+class RemoteRow:
+    """A row as the server has it now; `data` None means gone (deleted, or no longer mine)."""
+
+    table: str
+    id: str
+    data: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A pushed entry the server refused, kept for the user to see."""
+
+    entry: OutboxEntry
+    reason: str
+
+
+# -- sync state ------------------------------------------------------------------------------------
+
+
+def read_sync_state(store: Store) -> dict[str, str]:
+    rows = store.query("SELECT key, value FROM sync_state")
+    return {str(row[0]): str(row[1]) for row in rows}
+
+
+def write_sync_state(store: Store, values: Mapping[str, str | None]) -> None:
+    with store.lock, translate_errors(store.path), store.conn:
+        _write_state(store.conn, values)
+
+
+def _write_state(conn: sqlite3.Connection, values: Mapping[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+        else:
+            conn.execute(
+                "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+# -- the outbox ------------------------------------------------------------------------------------
+
+
+def pending_entries(store: Store, after: int, limit: int, max_bytes: int) -> list[OutboxEntry]:
+    """Journal entries after `after`, oldest first: at most `limit`, and about `max_bytes`."""
+    rows = store.query(
+        "SELECT seq, uuid, table_name, row_id, operation, payload, created_at FROM journal "
+        "WHERE seq > ? ORDER BY seq LIMIT ?",
+        (after, limit),
+    )
+    entries: list[OutboxEntry] = []
+    total = 0
+    for row in rows:
+        size = len(row[5].encode("utf-8")) + 200
+        if entries and total + size > max_bytes:
+            break
+        total += size
+        entries.append(
+            OutboxEntry(
+                seq=int(row[0]),
+                mutation_id=str(row[1]),
+                table=str(row[2]),
+                row_id=str(row[3]),
+                op=str(row[4]),
+                payload=json.loads(row[5]),
+                created_at=str(row[6]),
+                size=size,
+            )
+        )
+    return entries
+
+
+def count_pending(store: Store, after: int) -> int:
+    row = store.query_one("SELECT count(*) FROM journal WHERE seq > ?", (after,))
+    return 0 if row is None else int(row[0])
+
+
+def last_journal_seq(store: Store) -> int:
+    row = store.query_one("SELECT coalesce(max(seq), 0) FROM journal")
+    return 0 if row is None else int(row[0])
+
+
+def local_only_changes(store: Store) -> int:
+    """Journal entries about the book itself (not who the user is): a book made offline."""
+    row = store.query_one("SELECT count(*) FROM journal WHERE table_name != 'users'")
+    return 0 if row is None else int(row[0])
+
+
+def count_rejected(store: Store) -> int:
+    row = store.query_one("SELECT count(*) FROM sync_rejected")
+    return 0 if row is None else int(row[0])
+
+
+def rejected_entries(store: Store, limit: int = 100) -> list[sqlite3.Row]:
+    return store.query(
+        "SELECT seq, table_name, row_id, operation, reason, rejected_at FROM sync_rejected "
+        "ORDER BY seq DESC LIMIT ?",
+        (limit,),
+    )
+
+
+def count_open_conflicts(store: Store) -> int:
+    """Handoff notes whose latest version is a conflict sibling (both texts wait for a merge)."""
+    row = store.query_one(
+        "SELECT count(*) FROM (SELECT conflict, row_number() OVER (PARTITION BY note_id "
+        "ORDER BY version DESC, created_at DESC, rowid DESC) AS rank FROM handoff_notes) "
+        "WHERE rank = 1 AND conflict = 1"
+    )
+    return 0 if row is None else int(row[0])
+
+
+# -- applying the server's rows --------------------------------------------------------------------
+
+
+def apply_remote_changes(
+    store: Store,
+    rows: Iterable[RemoteRow],
+    *,
+    pending_after: int,
+    state: Mapping[str, str | None],
+    refusals: Iterable[Refusal] = (),
+) -> int:
+    """Write the server's rows (and the refusals, and the new sync state) in one transaction.
+
+    Foreign keys are off meanwhile: the server sends each row's latest state in the order of
+    its last change, so a child can arrive before a parent that changed later; deleting an
+    account removes its rows here explicitly instead of by cascade.
+    """
+    rows = list(rows)
+    with _remote_transaction(store) as conn:
+        pending = _pending_for(conn, rows, pending_after)
+        columns = _Columns(conn)
+        accounts: set[str] = set()
+        for row in rows:
+            data = _rebase(row, pending.get((row.table, row.id), ()))
+            if data is None:
+                _delete(conn, row.table, row.id)
+            else:
+                _upsert(conn, columns, row.table, data)
+                if row.table == "accounts":
+                    accounts.add(row.id)
+        for account_id in accounts:
+            refresh_account_search(conn, account_id)
+        for refusal in refusals:
+            entry = refusal.entry
+            conn.execute(
+                "INSERT OR REPLACE INTO sync_rejected (seq, mutation_id, table_name, row_id, "
+                "operation, payload, reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                (
+                    entry.seq,
+                    entry.mutation_id,
+                    entry.table,
+                    entry.row_id,
+                    entry.op,
+                    json.dumps(entry.payload, ensure_ascii=False, sort_keys=True),
+                    refusal.reason,
+                ),
+            )
+        _write_state(conn, state)
+    return len(rows)
+
+
+@contextmanager
+def _remote_transaction(store: Store) -> Iterator[sqlite3.Connection]:
+    conn = store.conn
+    with store.lock, translate_errors(store.path):
+        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set first
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _pending_for(
+    conn: sqlite3.Connection, rows: list[RemoteRow], after: int
+) -> dict[tuple[str, str], list[tuple[str, dict[str, Any]]]]:
+    """Unacknowledged local changes to the rows of this page, oldest first."""
+    if not rows:
+        return {}
+    ids = json.dumps(sorted({row.id for row in rows}))
+    found: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
+    for table, row_id, operation, payload in conn.execute(
+        "SELECT table_name, row_id, operation, payload FROM journal WHERE seq > ? "
+        "AND row_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+        (after, ids),
+    ):
+        found.setdefault((table, row_id), []).append((operation, json.loads(payload)))
+    return found
+
+
+def _rebase(row: RemoteRow, pending: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any] | None:
+    """The server's row with the user's unpushed changes replayed on top."""
+    data = None if row.data is None else dict(row.data)
+    for operation, payload in pending:
+        if operation == "insert":
+            data = {**(data or {}), **payload}
+        elif operation == "update" and data is not None:
+            data.update(payload)
+        elif operation == "delete":
+            data = None
+    return data
+
+
+class _Columns:
+    """The local columns of each synced table (what a pulled row may set)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.known: dict[str, list[str]] = {}
+
+    def of(self, table: str) -> list[str]:
+        if table not in self.known:
+            names = [row[1] for row in self.conn.execute(f'PRAGMA table_info("{table}")')]
+            self.known[table] = [
+                name for name in names if name not in _LOCAL_ONLY_COLUMNS.get(table, set())
+            ]
+        return self.known[table]
+
+
+def _key(table: str) -> str:
+    return "email" if table == "users" else "id"
+
+
+def _upsert(conn: sqlite3.Connection, columns: _Columns, table: str, data: dict[str, Any]) -> None:
+    names = [name for name in columns.of(table) if name in data]
+    key = _key(table)
+    _clear_clashes(conn, table, data)
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != key)
+    conn.execute(
+        f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) '
+        f"VALUES ({', '.join('?' * len(names))}) "
+        f'ON CONFLICT ("{key}") DO UPDATE SET {updates}',
+        [data[name] for name in names],
+    )
+
+
+def _clear_clashes(conn: sqlite3.Connection, table: str, data: dict[str, Any]) -> None:
+    """Local rows that would break a UNIQUE rule with the server's row are stale copies (the
+    server allows no such pair): drop them; if they still exist, the server sends them too."""
+    if table == "accounts" and data.get("external_id"):
+        conn.execute(
+            "UPDATE accounts SET external_id = NULL WHERE external_id = ? AND id != ?",
+            (data["external_id"], data["id"]),
+        )
+    elif table == "owners":
+        conn.execute(
+            "DELETE FROM owners WHERE account_id = ? AND user_email = ? AND id != ?",
+            (data["account_id"], data["user_email"], data["id"]),
+        )
+        if data.get("role") == "primary":
+            conn.execute(
+                "DELETE FROM owners WHERE account_id = ? AND role = 'primary' AND id != ?",
+                (data["account_id"], data["id"]),
+            )
+    elif table == "health_snapshots":
+        conn.execute(
+            "DELETE FROM health_snapshots WHERE account_id = ? AND date = ? AND id != ?",
+            (data["account_id"], data["date"], data["id"]),
+        )
+    elif table == "handoff_reads":
+        conn.execute(
+            "DELETE FROM handoff_reads WHERE reader_email = ? AND note_id = ? AND id != ?",
+            (data["reader_email"], data["note_id"], data["id"]),
+        )
+    elif table == "usage_metrics":
+        conn.execute(
+            "DELETE FROM usage_metrics WHERE account_id = ? AND period = ? AND period_start = ? "
+            "AND id != ?",
+            (data["account_id"], data["period"], data["period_start"], data["id"]),
+        )
+    elif table == "playbook_firings":
+        conn.execute(
+            "DELETE FROM playbook_firings WHERE rule_id = ? AND account_id = ? "
+            "AND occurrence = ? AND id != ?",
+            (data["rule_id"], data["account_id"], data["occurrence"], data["id"]),
+        )
+
+
+def _delete(conn: sqlite3.Connection, table: str, row_id: str) -> None:
+    conn.execute(f'DELETE FROM "{table}" WHERE "{_key(table)}" = ?', (row_id,))
+    if table == "accounts":  # what ON DELETE CASCADE would do
+        for child in ACCOUNT_CHILDREN:
+            conn.execute(f'DELETE FROM "{child}" WHERE account_id = ?', (row_id,))
+    elif table == "checklist_items":  # ON DELETE SET NULL
+        for linked in ("activities", "tasks"):
+            conn.execute(
+                f"UPDATE {linked} SET checklist_item_id = NULL WHERE checklist_item_id = ?",
+                (row_id,),
+            )

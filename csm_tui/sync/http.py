@@ -1,0 +1,237 @@
+"""Talking to the sync server: requests, retries, and one exception per kind of failure.
+
+Retries use tenacity: connection errors, timeouts, 5xx and 429 are retried with exponential
+backoff and full jitter (capped), honouring Retry-After, within an overall deadline. Everything
+the sync loop reacts to differently (401, 409 codes, 413, 422, 426) is its own exception and is
+never retried here. A reply that does not parse as the protocol says is `BadReply`: nothing of
+it is applied.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
+from csm_tui import __version__
+from csm_tui.errors import CsmError
+from csm_tui.i18n import _
+from csm_tui.sync.protocol import (
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    DeviceRequest,
+    DeviceResponse,
+    Me,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+M = TypeVar("M", bound=BaseModel)
+TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+MAX_BACKOFF = 300.0  # seconds: never wait longer than five minutes between attempts
+
+
+class SyncError(CsmError):
+    """A sync step failed; the message is one sentence for the user."""
+
+
+class Transient(SyncError):
+    """Worth retrying: the network, a timeout, a busy or failing server."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unauthorized(SyncError):
+    """401: the token was refused. The outbox is kept; log in again."""
+
+
+class Refused(SyncError):
+    """The server refused the request as a whole (409, 410, 413, 422, 426…)."""
+
+    def __init__(self, message: str, status: int, code: str, body: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.body = body
+
+
+class BadReply(SyncError):
+    """The reply was not what the protocol says; nothing of it was applied."""
+
+
+@dataclass
+class RetryPolicy:
+    """How hard to try: attempts, backoff base and cap, overall deadline (seconds)."""
+
+    attempts: int = 5
+    base: float = 0.5
+    cap: float = MAX_BACKOFF
+    deadline: float = 120.0
+    sleep: Callable[[float], None] = time.sleep
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+
+class Server:
+    """One server, one token: the protocol's calls, each retried by the policy."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        policy: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.policy = policy or DEFAULT_POLICY
+        self.client = httpx.Client(
+            base_url=self.url,
+            timeout=TIMEOUT,
+            transport=transport or httpx.HTTPTransport(retries=1),
+            headers={
+                "Authorization": f"Bearer {token}",
+                PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+                "User-Agent": f"csm-tui/{__version__}",
+            },
+        )
+        self.requests = 0  # round trips made, for the summary and the benchmark
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the protocol ------------------------------------------------------------------------
+
+    def me(self) -> Me:
+        return self._call("GET", "/v1/me", Me)
+
+    def register(self, request: DeviceRequest) -> DeviceResponse:
+        return self._call("POST", "/v1/devices", DeviceResponse, json=request.model_dump())
+
+    def push(self, request: PushRequest) -> PushResponse:
+        body = request.model_dump_json(exclude_none=True).encode("utf-8")
+        return self._call(
+            "POST",
+            "/v1/sync/push",
+            PushResponse,
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+
+    def pull(self, cursor: int, limit: int, fresh_until: int | None) -> PullResponse:
+        params: dict[str, int] = {"cursor": cursor, "limit": limit}
+        if fresh_until:
+            params["fresh_until"] = fresh_until
+        return self._call("GET", "/v1/sync/pull", PullResponse, params=params)
+
+    # -- one call, retried ---------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
+        policy = self.policy
+        started = time.monotonic()
+
+        def stop(state: RetryCallState) -> bool:
+            if stop_after_attempt(policy.attempts)(state):
+                return True
+            return time.monotonic() - started + _wait(state, policy) > policy.deadline
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(Transient),
+            stop=stop,
+            wait=lambda state: _wait(state, policy),
+            sleep=policy.sleep,
+            reraise=True,
+        )
+        result: M = retrying(self._once, method, path, model, **kwargs)
+        return result
+
+    def _once(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
+        self.requests += 1
+        try:
+            response = self.client.request(method, path, **kwargs)
+        except httpx.TimeoutException:
+            raise Transient(
+                _("The server {url} did not answer in time.").format(url=self.url)
+            ) from None
+        except httpx.TransportError as exc:
+            raise Transient(
+                _("Cannot reach the server {url} ({error}).").format(url=self.url, error=exc)
+            ) from None
+        if response.status_code >= 400:
+            raise _failure(response, self.url)
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError:
+            raise BadReply(
+                _(
+                    "The server's reply to {path} could not be understood; nothing of it was used."
+                ).format(path=path)
+            ) from None
+
+
+def _wait(state: RetryCallState, policy: RetryPolicy) -> float:
+    """Full jitter (a random wait up to base·2ⁿ, capped), but never less than Retry-After."""
+    ceiling = min(policy.cap, policy.base * 2 ** (state.attempt_number - 1))
+    wait = random.uniform(0, ceiling)
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, Transient) and error.retry_after is not None:
+        wait = max(wait, min(error.retry_after, policy.cap))
+    return wait
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    if value.strip().isdigit():
+        return float(value)
+    if value:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, moment.timestamp() - time.time())
+    return None
+
+
+def _failure(response: httpx.Response, url: str) -> SyncError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    status = response.status_code
+    code = str(body.get("code", ""))
+    said = str(body.get("message", "")).strip()
+    if status == 401:
+        return Unauthorized(
+            _("The server refused the token; run `csm-tui login` again (unsent changes are kept).")
+        )
+    if status == 429 or status >= 500:
+        busy = _("The server {url} is busy or failing (HTTP {status}).").format(
+            url=url, status=status
+        )
+        return Transient(busy, _retry_after(response))
+    if status == 426:
+        return Refused(
+            _("This csm-tui is too old for the server; please upgrade it."), 426, code, body
+        )
+    message = said or _("The server refused the request (HTTP {status}).").format(status=status)
+    return Refused(message, status, code or str(status), body)

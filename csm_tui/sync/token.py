@@ -1,0 +1,108 @@
+"""Where the API token comes from: `CSM_TUI_TOKEN`, else the OS keyring. Never a file.
+
+Keyring backends can be missing, locked, or hang forever (a headless Linux session waiting for
+a D-Bus prompt), so every keyring call runs in a daemon thread with a timeout; whatever goes
+wrong becomes `TokenUnavailable` with one sentence saying how to fix it. There is no plaintext
+fallback: without a keyring, set `CSM_TUI_TOKEN`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from csm_tui.errors import CsmError
+from csm_tui.i18n import _
+
+TOKEN_ENV = "CSM_TUI_TOKEN"
+SERVICE = "csm-tui"
+KEYRING_TIMEOUT = 3.0
+T = TypeVar("T")
+
+
+class TokenUnavailable(CsmError):
+    """No token can be had; the message says why and what to do."""
+
+
+class TokenMissing(TokenUnavailable):
+    """The keyring works but holds no token for this server: log in."""
+
+
+def find_token(server: str, timeout: float = KEYRING_TIMEOUT) -> str:
+    """The token for `server`: the environment variable first, then the keyring."""
+    env = os.environ.get(TOKEN_ENV, "").strip()
+    if env:
+        return env
+    import keyring
+
+    token = _keyring_call(lambda: keyring.get_password(SERVICE, server), timeout)
+    if not token:
+        raise TokenMissing(
+            _("Not logged in to {server}: run `csm-tui login --server {server}`.").format(
+                server=server
+            )
+        )
+    return token
+
+
+def save_token(server: str, token: str, timeout: float = KEYRING_TIMEOUT) -> None:
+    import keyring
+
+    _keyring_call(lambda: keyring.set_password(SERVICE, server, token), timeout)
+
+
+def delete_token(server: str, timeout: float = KEYRING_TIMEOUT) -> bool:
+    """Remove the stored token; False if there was none."""
+    import keyring
+    from keyring.errors import PasswordDeleteError
+
+    def remove() -> bool:
+        try:
+            keyring.delete_password(SERVICE, server)
+        except PasswordDeleteError:
+            return False
+        return True
+
+    return _keyring_call(remove, timeout)
+
+
+def _keyring_call(call: Callable[[], T], timeout: float) -> T:
+    """Run a keyring call off the caller's thread; a hang or any backend error is explained."""
+    from keyring.errors import InitError, KeyringError, KeyringLocked, NoKeyringError
+
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="csm-tui-keyring", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    fix = _("Unlock it, or set {env} (see the README).").format(env=TOKEN_ENV)
+    if worker.is_alive():
+        raise TokenUnavailable(
+            _("The system keyring did not answer within {seconds:g} s.").format(seconds=timeout)
+            + " "
+            + fix
+        )
+    error = outcome.get("error")
+    if isinstance(error, NoKeyringError):
+        raise TokenUnavailable(
+            _("No system keyring is available here; set {env} (see the README).").format(
+                env=TOKEN_ENV
+            )
+        )
+    if isinstance(error, KeyringLocked):
+        raise TokenUnavailable(_("The system keyring is locked.") + " " + fix)
+    if isinstance(error, InitError | KeyringError | RuntimeError | OSError):
+        raise TokenUnavailable(
+            _("The system keyring failed ({error}).").format(error=error) + " " + fix
+        )
+    if error is not None:
+        raise error  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]

@@ -1,0 +1,226 @@
+"""Helpers of the sync tests: a real server on a random loopback port, client books.
+
+`live` runs the server in a thread of the test process (fast to start); `process_server` runs
+`csm-tui server run` as a child process, for the tests that kill it. Both serve a fresh database:
+SQLite, then PostgreSQL (see tests/server/server_fixtures.py).
+
+The team: Aoi (primary owner of Acme, the Japanese 株式会社サクラ精機 and Globex) and Ken
+(secondary on Acme, primary of Initech); Carol owns nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+from server_fixtures import engine_for
+
+from csm_tui.clock import FixedClock
+from csm_tui.store.connection import Store, open_store
+from csm_tui.sync.client import SyncResult, sync_once
+from csm_tui.sync.http import RetryPolicy, Server
+
+AOI = "aoi.tanaka@example.com"
+KEN = "ken.sato@example.com"
+CAROL = "carol@example.com"
+T0 = "2026-11-27T09:00:00+00:00"
+FAST = RetryPolicy(attempts=4, base=0.01, cap=0.05, deadline=10)
+
+ACCOUNTS_CSV = (
+    "name,external_id,segment,renewal_date,health_score,stage,primary_owner,secondary_owners\n"
+    f"Acme Analytics,CRM-1,Enterprise,2027-06-15,82,adoption,{AOI},{KEN}\n"
+    f"株式会社サクラ精機,CRM-2,Enterprise,2027-03-01,58,renewal,{AOI},\n"
+    f"Globex Logistics,CRM-3,Mid-Market,2027-10-20,70,onboarding,{AOI},\n"
+    f"Initech,CRM-4,SMB,2026-12-12,91,renewal,{KEN},{AOI}\n"
+)
+
+
+@dataclass
+class Team:
+    url: str  # the server's base URL
+    database: str  # the server's database URL
+    tokens: dict[str, str]
+    accounts: dict[str, str]  # name → id
+    tmp: Path
+    clock: FixedClock
+    stores: list[Store] = field(default_factory=list)
+
+    def book(self, name: str) -> Store:
+        """A fresh client database of its own."""
+        store = open_store(self.tmp / f"{name}.db", clock=self.clock)
+        self.stores.append(store)
+        return store
+
+    def reopen(self, store: Store) -> Store:
+        """The same book after the app restarted."""
+        store.close()
+        again = open_store(store.path, clock=self.clock)
+        self.stores.append(again)
+        return again
+
+    def server(self, email: str, **kwargs: Any) -> Server:
+        return Server(self.url, self.tokens[email], policy=kwargs.pop("policy", FAST), **kwargs)
+
+    def sync(self, store: Store, email: str, **kwargs: Any) -> SyncResult:
+        with self.server(email, transport=kwargs.pop("transport", None)) as server:
+            return sync_once(store, server, **kwargs)
+
+
+class ThreadServer:
+    """uvicorn serving the app in a thread, on a free loopback port."""
+
+    def __init__(self, database: str) -> None:
+        import uvicorn
+
+        from csm_tui.server.app import create_app
+
+        config = uvicorn.Config(
+            create_app(database), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+SERVER_COMMAND = [sys.executable, "-m", "csm_tui", "server", "run"]
+
+
+class ProcessServer:
+    """`csm-tui server run` as a child process (killable with -9)."""
+
+    def __init__(self, database: str, log: Path) -> None:
+        self.database = database
+        self.log = log
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def start(self, port: int = 0) -> None:
+        handle = self.log.open("ab")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "csm_tui.cli.main",
+                "server",
+                "run",
+                "--database",
+                self.database,
+                "--port",
+                str(port),
+            ],
+            stdout=handle,
+            stderr=handle,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            found = re.findall(
+                rb"Uvicorn running on http://127\.0\.0\.1:(\d+)", self.log.read_bytes()
+            )
+            if len(found) > self._starts:
+                self.url = f"http://127.0.0.1:{int(found[-1])}"
+                self._starts = len(found)
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.log.read_text(errors="replace"))
+            time.sleep(0.05)
+        raise RuntimeError("the server process did not start")
+
+    _starts = 0
+
+    def kill(self) -> None:
+        """kill -9: no chance to finish anything."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+
+def seed_team(
+    database: str, tmp: Path, csv_text: str = ACCOUNTS_CSV
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Users with tokens and the accounts of `csv_text` on the server at `database`."""
+    from datetime import date
+
+    from csm_tui.server.db import reading
+    from csm_tui.server.importer import _live_accounts as all_accounts
+    from csm_tui.server.importer import import_accounts
+    from csm_tui.server.users import add_user
+
+    engine = engine_for(database)
+    try:
+        tokens = {
+            email: add_user(engine, email, name, admin=False, now=T0)
+            for email, name in ((AOI, "Aoi Tanaka"), (KEN, "Ken Sato"), (CAROL, "Carol Diaz"))
+        }
+        path = tmp / "team.csv"
+        path.write_text(csv_text, encoding="utf-8")
+        result = import_accounts(engine, path, now=T0, today=date(2026, 11, 27))
+        assert not result.problems, result.problems
+        with reading(engine) as conn:
+            accounts = {row["name"]: row["id"] for row in all_accounts(conn)}
+    finally:
+        engine.dispose()
+    return tokens, accounts
+
+
+def rows_of(
+    store: Store, table: str, where: str = "", params: tuple[Any, ...] = ()
+) -> list[dict[str, Any]]:
+    return [dict(row) for row in store.query(f"SELECT * FROM {table} {where}", params)]
+
+
+def book_state(store: Store, tables: tuple[str, ...] | None = None) -> dict[str, set[str]]:
+    """Every synced row of a book, as comparable text, by table."""
+    from csm_tui.sync.protocol import ROW_MODELS
+
+    state: dict[str, set[str]] = {}
+    for table in tables or tuple(ROW_MODELS):
+        columns = list(ROW_MODELS[table].model_fields)
+        state[table] = {
+            repr(tuple(row[c] for c in columns)) for row in store.query(f"SELECT * FROM {table}")
+        }
+    return state
+
+
+Step = Callable[[], None]
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.saved.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.saved[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.saved.pop((service, username), None) is None:
+            raise PasswordDeleteError("not found")

@@ -1,0 +1,118 @@
+"""`csm-tui login / sync / status / logout` against a real server."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from cli_run import run
+from sync_kit import AOI, FAST, KEN, MemoryKeyring, Team
+
+from csm_tui.sync.token import TOKEN_ENV
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    before = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    yield memory
+    keyring.set_keyring(before)
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+
+
+def test_login_keeps_the_token_in_the_keyring_only(
+    team: Team,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "aoi.db"
+    token = team.tokens[AOI]
+    _stdin(monkeypatch, token + "\n")
+    code, out, err = run(["login", "--server", team.url + "/", "--db", str(db)], capsys)
+    assert code == 0, err
+    assert "Logged in to" in err and "Aoi Tanaka" in err
+    assert token not in out + err
+    assert memory_keyring.saved == {("csm-tui", team.url): token}
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path
+    code, out, err = run(["sync", "--db", str(db)], capsys)
+    assert code == 0, err
+    assert out.startswith(f"Synced with {team.url}: sent")
+    assert len(out.strip().splitlines()) == 1
+    code, out, _ = run(["status", "--db", str(db)], capsys)
+    assert code == 0
+    assert f"Server:     {team.url}" in out
+    assert "User:       Aoi Tanaka <aoi.tanaka@example.com>" in out
+    assert "Pending:    0 changes" in out and "Conflicts:  0 handoff notes" in out
+    assert "in the system keyring" in out
+    code, _, err = run(["logout", "--db", str(db)], capsys)
+    assert code == 0 and "Logged out" in err
+    assert memory_keyring.saved == {}
+    code, _, err = run(["sync", "--db", str(db)], capsys)
+    assert code == 1 and "csm-tui login" in err
+
+
+def test_login_refuses_a_wrong_token_or_email(
+    team: Team,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "x.db")
+    _stdin(monkeypatch, "csm_wrong\n")
+    code, _, err = run(["login", "--server", team.url, "--db", db], capsys)
+    assert code == 1 and "refused the token" in err
+    _stdin(monkeypatch, team.tokens[KEN] + "\n")
+    code, _, err = run(["login", "--server", team.url, "--email", AOI, "--db", db], capsys)
+    assert code == 1 and "ken.sato@example.com's" in err
+    assert memory_keyring.saved == {}
+    _stdin(monkeypatch, "\n")
+    code, _, err = run(["login", "--server", team.url, "--db", db], capsys)
+    assert code == 1 and "No token" in err
+
+
+def test_sync_with_the_environment_variable_needs_no_login(
+    team: Team, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, team.tokens[KEN])
+    db = str(tmp_path / "ken.db")
+    code, out, err = run(["sync", "--server", team.url, "--db", db], capsys)
+    assert code == 0, err
+    assert "received" in out
+    code, out, _ = run(["status", "--db", db], capsys)
+    assert f"from {TOKEN_ENV}" in out
+
+
+def test_sync_without_a_server_or_unreachable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "x.db")
+    code, _, err = run(["sync", "--db", db], capsys)
+    assert code == 1 and "not connected to a server" in err
+    code, _, err = run(["sync", "--server", "ftp://x", "--db", db], capsys)
+    assert code == 1 and "not a server address" in err
+    monkeypatch.setenv(TOKEN_ENV, "csm_whatever")
+    monkeypatch.setattr("csm_tui.sync.http.DEFAULT_POLICY", FAST)
+    code, out, err = run(["sync", "--server", "http://127.0.0.1:9", "--db", db], capsys)
+    assert code == 1 and out == ""
+    assert err.startswith("csm-tui: Cannot reach the server http://127.0.0.1:9")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_status_of_a_book_never_connected(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(["status", "--db", str(tmp_path / "x.db")], capsys)
+    assert code == 0 and "not connected" in out
