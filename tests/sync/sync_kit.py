@@ -117,17 +117,7 @@ class ProcessServer:
     def start(self, port: int = 0) -> None:
         handle = self.log.open("ab")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "csm_tui.cli.main",
-                "server",
-                "run",
-                "--database",
-                self.database,
-                "--port",
-                str(port),
-            ],
+            [*SERVER_COMMAND, "--database", self.database, "--port", str(port)],
             stdout=handle,
             stderr=handle,
         )
@@ -141,7 +131,9 @@ class ProcessServer:
                 self._starts = len(found)
                 return
             if self.proc.poll() is not None:
-                raise RuntimeError(self.log.read_text(errors="replace"))
+                raise RuntimeError(
+                    f"exit {self.proc.returncode}: {self.log.read_text(errors='replace')}"
+                )
             time.sleep(0.05)
         raise RuntimeError("the server process did not start")
 
