@@ -9,11 +9,14 @@ from typing import Any
 from pydantic import ValidationError as PydanticError
 
 from csm_tui.errors import NotFoundError, ValidationError
+from csm_tui.i18n import current_language
+from csm_tui.models.account import Stage
 from csm_tui.models.activity import Activity, ActivityType, Outcome
 from csm_tui.services.changes import changed_fields, with_changes
 from csm_tui.services.identity import me_identity
 from csm_tui.store import accounts as account_queries
 from csm_tui.store import activities as queries
+from csm_tui.store import checklist as checklist_queries
 from csm_tui.store.connection import Store
 
 
@@ -24,7 +27,16 @@ def utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-EDITABLE = ("type", "minutes", "occurred_at", "proactive", "recurring", "outcome", "note")
+EDITABLE = (
+    "type",
+    "minutes",
+    "occurred_at",
+    "proactive",
+    "recurring",
+    "outcome",
+    "note",
+    "checklist_item_id",
+)
 
 
 def _row(activity: Activity, now: str) -> dict[str, Any]:
@@ -58,6 +70,7 @@ def log_activity(
     """Record a piece of work for an account, by me, in one durable transaction."""
     if account_queries.get_account(store, account_id) is None:
         raise NotFoundError(f"No account with id {account_id}.")
+    _check_link(store, account_id, checklist_item_id)
     try:
         activity = Activity(
             account_id=account_id,
@@ -91,12 +104,62 @@ def edit_activity(store: Store, activity_id: str, **changes: Any) -> Activity:
     except PydanticError as exc:
         raise ValidationError(_first_problem(exc)) from exc
     diff = changed_fields(current, updated, EDITABLE)
+    if "checklist_item_id" in diff:
+        _check_link(store, current.account_id, updated.checklist_item_id)
     if diff:
         if "occurred_at" in diff:
             diff["occurred_at"] = utc_iso(updated.occurred_at)
         with store.transaction() as tx:
             tx.update("activities", activity_id, {**diff, "updated_at": tx.now})
     return updated
+
+
+def _check_link(store: Store, account_id: str, item_id: str | None) -> None:
+    """An activity may only be linked to a checklist item of its own account."""
+    if item_id is None:
+        return
+    item = checklist_queries.get_item(store, item_id)
+    if item is None or item.account_id != account_id:
+        raise ValidationError("The checklist item to link is not one of this account's items.")
+
+
+@dataclass(frozen=True)
+class LinkChoice:
+    """A checklist item an activity can be linked to, titled in the current language."""
+
+    id: str
+    title: str
+    stage: Stage
+    done: bool
+    current_stage: bool
+
+
+def checklist_choices(store: Store, account_id: str) -> list[LinkChoice]:
+    """The account's checklist items in the order the log form offers them: the open items of
+    the current stage first, then the other open ones, then those done (roadmap order within)."""
+    from csm_tui.services.roadmap_templates import load_templates, template_for_segment
+    from csm_tui.services.roadmap_view import display_title
+
+    account = account_queries.get_account(store, account_id)
+    if account is None:
+        raise NotFoundError(f"No account with id {account_id}.")
+    items = checklist_queries.items_of(store, account_id)
+    if not items:
+        return []  # no templates to read
+    templates, _problems = load_templates()  # a broken user file is reported elsewhere
+    template = template_for_segment(templates, account.segment)
+    language = current_language()
+    choices = [
+        LinkChoice(
+            id=item.id,
+            title=display_title(item, template, language),
+            stage=item.stage,
+            done=item.done,
+            current_stage=item.stage == account.stage,
+        )
+        for item in items
+    ]
+    return sorted(choices, key=lambda choice: (choice.done, not choice.current_stage))
 
 
 @dataclass(frozen=True)

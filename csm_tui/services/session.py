@@ -15,7 +15,7 @@ from csm_tui.store.search import fold
 if TYPE_CHECKING:
     from csm_tui.models.activity import Activity
     from csm_tui.services.accounts import AccountOverview
-    from csm_tui.services.activities import EffortTotals, Removed
+    from csm_tui.services.activities import EffortTotals, LinkChoice, Removed
     from csm_tui.services.effort import EffortReport, Period
     from csm_tui.services.timer import RunningTimer, StoppedTimer
 
@@ -101,6 +101,12 @@ class Session:
         from csm_tui.services.accounts import account_overview  # not needed for the first frame
 
         return account_overview(self.store, account_id, self.clock)
+
+    def checklist_choices(self, account_id: str) -> list[LinkChoice]:
+        """The checklist items an activity of this account can be linked to."""
+        from csm_tui.services.activities import checklist_choices
+
+        return checklist_choices(self.store, account_id)
 
     # -- the work timer (per device; read at start-up, so the service is light) ----------------
 

@@ -2,16 +2,19 @@
 
 What is typed is saved as a draft on every change, so a crash or a kill loses nothing: the next
 start offers the draft again. Escape on a form with something in it asks before discarding.
+An account with a roadmap checklist gets one more field: the item the work was for (optional).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
@@ -20,7 +23,11 @@ from csm_tui.i18n import N_, _
 from csm_tui.models.activity import Activity, ActivityType, Outcome
 from csm_tui.services.effort_input import parse_minutes, parse_when
 from csm_tui.services.session import Session
+from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.confirm import discard_question
+
+if TYPE_CHECKING:
+    from csm_tui.services.activities import LinkChoice
 
 DRAFT = "activity"
 
@@ -41,6 +48,70 @@ OUTCOME_LABELS = {
     Outcome.RISK_FOUND: N_("Risk found"),
     Outcome.EXPANSION: N_("Expansion opportunity"),
 }
+
+
+NO_LINK = "none"  # the picker's id for "(none)"; item ids are hex
+
+
+class LinkField(Static, can_focus=True):
+    """The checklist item the work was for; Enter (or a click) opens a list to choose from.
+
+    A picker in a modal rather than a Select: Textual drops CJK characters from a drop-down
+    drawn over other widgets (textual#6357), and the item titles are often Japanese.
+    """
+
+    BINDINGS = [Binding("enter,space", "choose", N_("Choose"), show=False)]
+    DEFAULT_CSS = """
+    LinkField {
+        width: 100%; height: 3; padding: 0 2;
+        border: tall $border-blurred; background: $surface; color: $foreground;
+    }
+    LinkField:focus { border: tall $border; background-tint: $foreground 5%; }
+    """
+
+    class Changed(Message):
+        """The user chose another item (or none)."""
+
+    def __init__(
+        self, session: Session, links: list[LinkChoice], value: str | None, *, id: str
+    ) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.links = links
+        self.value = value
+
+    def render(self) -> Text:
+        titles = {link.id: link.title for link in self.links}
+        text = Text(titles[self.value]) if self.value else Text(_("(none)"), style="dim")
+        width = self.content_size.width
+        text.truncate(max(0, width - 2), overflow="ellipsis", pad=True)
+        text.append(" ▼", style="dim")
+        return text
+
+    def on_click(self) -> None:
+        self.action_choose()
+
+    def action_choose(self) -> None:
+        from csm_tui.ui.screens.account_picker import Candidate, PickerScreen
+
+        fold = self.session.fold
+        none = _("(none)")
+        pool = [Candidate(NO_LINK, none, "", fold(none))]
+        for link in self.links:
+            detail = ("✓ " if link.done else "") + fmt.stage(link.stage.value)
+            pool.append(Candidate(link.id, link.title, detail, fold(link.title)))
+
+        def chosen(picked: str | None) -> None:
+            if picked is None:
+                return  # Escape: nothing changes
+            value = None if picked == NO_LINK else picked
+            if value != self.value:
+                self.value = value
+                self.refresh()
+                self.post_message(self.Changed())
+
+        picker = PickerScreen(self.session, _("Which checklist item was the work for?"), pool)
+        self.app.push_screen(picker, chosen)
 
 
 class LogActivityScreen(ModalScreen[bool]):
@@ -86,6 +157,7 @@ class LogActivityScreen(ModalScreen[bool]):
             self.initial["minutes"] = str(minutes)
         # set when the form edits an existing activity instead of logging a new one
         self.activity_id: str | None = self.initial.get("activity_id")
+        self.links = self._link_choices()
         self._restoring = True  # no drafts are written while the fields are being filled
 
     def compose(self) -> ComposeResult:
@@ -122,6 +194,11 @@ class LogActivityScreen(ModalScreen[bool]):
                         allow_blank=False,
                         id="outcome",
                     )
+            if self.links:
+                yield Label(_("Checklist item"))
+                linked = get("checklist_item_id")
+                known = any(link.id == linked for link in self.links)  # a removed item unlinks
+                yield LinkField(self.session, self.links, linked if known else None, id="checklist")
             with Horizontal(classes="row"):
                 yield Switch(bool(get("proactive", False)), id="proactive")
                 yield Label(_("Proactive (I started it)"), classes="switch-label")
@@ -139,6 +216,15 @@ class LogActivityScreen(ModalScreen[bool]):
     def _restored(self) -> None:
         self._restoring = False
 
+    def _link_choices(self) -> list[LinkChoice]:
+        try:
+            return self.session.checklist_choices(self.account_id)
+        except CsmError:
+            return []  # the form still logs; the account's error shows when saving
+
+    def checklist_item_id(self) -> str | None:
+        return self.query_one(LinkField).value if self.links else None
+
     # -- the draft ---------------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
@@ -153,6 +239,7 @@ class LogActivityScreen(ModalScreen[bool]):
             "proactive": self.query_one("#proactive", Switch).value,
             "recurring": self.query_one("#recurring", Switch).value,
             "note": self.query_one("#note", TextArea).text,
+            "checklist_item_id": self.checklist_item_id(),
         }
 
     def has_input(self) -> bool:
@@ -161,6 +248,7 @@ class LogActivityScreen(ModalScreen[bool]):
 
     @on(Input.Changed)
     @on(Select.Changed)
+    @on(LinkField.Changed)
     @on(Switch.Changed)
     @on(TextArea.Changed)
     def _changed(self) -> None:
@@ -202,6 +290,7 @@ class LogActivityScreen(ModalScreen[bool]):
             "proactive": values["proactive"],
             "recurring": values["recurring"],
             "note": values["note"],
+            "checklist_item_id": values["checklist_item_id"],
         }
         try:
             if self.activity_id:
@@ -245,5 +334,6 @@ def edit_form(session: Session, activity: Activity, account_name: str) -> LogAct
         "proactive": activity.proactive,
         "recurring": activity.recurring,
         "note": activity.note,
+        "checklist_item_id": activity.checklist_item_id,
     }
     return LogActivityScreen(session, activity.account_id, account_name, draft=draft)

@@ -1,4 +1,7 @@
-"""The Activities tab: the account's work, newest first, with totals; delete with undo."""
+"""The Activities tab: the account's work, newest first, with totals; delete with undo.
+
+An activity linked to a roadmap checklist item shows the item's title (in the current language).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
     from csm_tui.services.session import Session
 
 SHOWN = 200  # newest first; older ones stay in the database and in the totals
+ITEM_CELLS = 32  # a linked checklist item's title is cut to this many cells
 
 
 class ActivityTable(DataTable[str]):
@@ -100,13 +104,6 @@ class ActivityTimeline(Vertical):
         yield ActivityTable(self.session, self.account_id, self.removed)
 
     def on_mount(self) -> None:
-        table = self.query_one(ActivityTable)
-        table.add_column(_("When"), key="when")
-        table.add_column(_("Type"), key="type")
-        table.add_column(_("Minutes"), key="minutes")
-        table.add_column(_("Flags"), key="flags")
-        table.add_column(_("Outcome"), key="outcome")
-        table.add_column(_("Note"), key="note")
         self.load()
 
     def load(self) -> None:
@@ -121,22 +118,42 @@ class ActivityTimeline(Vertical):
             activities = ngettext("{n} activity", "{n} activities", count).format(n=count)
             line.append(f"{activities}, {_minutes(minutes)}    ")
         self.query_one("#activity-totals", Static).update(line)
+        listed = self.session.activities(self.account_id, SHOWN)
+        titles: dict[str, str] = {}
+        if any(activity.checklist_item_id for activity in listed):
+            titles = {c.id: c.title for c in self.session.checklist_choices(self.account_id)}
         table = self.query_one(ActivityTable)
-        table.clear()
-        for activity in self.session.activities(self.account_id, SHOWN):
+        table.clear(columns=True)
+        table.add_column(_("When"), key="when")
+        table.add_column(_("Type"), key="type")
+        table.add_column(_("Minutes"), key="minutes")
+        table.add_column(_("Flags"), key="flags")
+        table.add_column(_("Outcome"), key="outcome")
+        if titles:  # only where work was linked: the note keeps its room otherwise
+            table.add_column(_("Checklist item"), key="checklist")
+        table.add_column(_("Note"), key="note")
+        for activity in listed:
             flags = [_("proactive") if activity.proactive else _("reactive")]
             if activity.recurring:
                 flags.append(_("recurring"))
             note = activity.note.splitlines()[0] if activity.note else ""
-            table.add_row(
+            cells = [
                 _local(activity.occurred_at),
                 _(TYPE_LABELS[activity.type]),
                 _minutes(activity.minutes),
                 ", ".join(flags),
                 _(OUTCOME_LABELS[activity.outcome]),
-                note,
-                key=activity.id,
-            )
+            ]
+            if titles:
+                cells.append(_cut(titles.get(activity.checklist_item_id or "", ""), ITEM_CELLS))
+            table.add_row(*cells, note, key=activity.id)
+
+
+def _cut(text: str, cells: int) -> str:
+    """At most `cells` terminal cells (a Japanese character takes two), with an ellipsis."""
+    cell = Text(text)
+    cell.truncate(cells, overflow="ellipsis")
+    return cell.plain
 
 
 def _local(moment: datetime) -> str:
