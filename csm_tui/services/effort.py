@@ -218,7 +218,8 @@ def effort_report(
         mine_only=author is not None,
         total=total,
         accounts=accounts,
-        rest=Effort(total.count - listed.count, total.minutes - listed.minutes),
+        # the parts are separate reads: a save between them must not make the rest negative
+        rest=Effort(max(total.count - listed.count, 0), max(total.minutes - listed.minutes, 0)),
         rest_accounts=account_count - len(accounts),
         types=tuple(
             TypeEffort(kind, effort)
@@ -232,7 +233,7 @@ def effort_report(
         recurring=_sum([row for row in mix if row.recurring]),
         weeks=tuple(
             WeekEffort(monday, Effort(*bucket))
-            for monday, bucket in zip(mondays, buckets, strict=False)
+            for monday, bucket in zip(mondays[:-1], buckets, strict=True)
         ),
         candidates=tuple(
             Candidate(
