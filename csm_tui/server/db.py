@@ -85,7 +85,8 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 def writing(engine: Engine) -> Iterator[Connection]:
     """A write transaction that holds the writers' lock from its first statement."""
     with engine.connect() as conn:
-        conn.info.pop("csm_cache", None)  # memos of an earlier transaction are stale
+        for memo in ("csm_cache", "csm_records", "csm_seqs"):
+            conn.info.pop(memo, None)  # memos of an earlier transaction are stale
         conn.execution_options(write=True)
         with conn.begin():
             if is_postgres(engine):
@@ -96,7 +97,8 @@ def writing(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn, conn.begin():
-        conn.info.pop("csm_cache", None)
+        for memo in ("csm_cache", "csm_records", "csm_seqs"):
+            conn.info.pop(memo, None)
         yield conn
 
 

@@ -78,6 +78,7 @@ def push(engine: Engine, user: User, request: PushRequest, now: str) -> PushResp
                 last_seq=previous,
             )
         seen = _seen(conn, [mutation.mutation_id for mutation in request.mutations])
+        rec.prefetch(conn, ((m.table, m.row_id) for m in request.mutations if m.table != "users"))
         results: list[MutationResult] = []
         log: list[dict[str, object]] = []
         for mutation in request.mutations:

@@ -51,6 +51,14 @@ _GET = Sql(
     "SELECT table_name, id, account_id, data, version, seq, deleted, created_by FROM records "
     "WHERE table_name = :table AND id = :id"
 )
+_PREFETCH = Sql(
+    "SELECT table_name, id, account_id, data, version, seq, deleted, created_by FROM records "
+    "WHERE table_name = :table AND id IN (SELECT value FROM json_each(:ids))"
+)
+_PREFETCH_PG = Sql(
+    "SELECT table_name, id, account_id, data, version, seq, deleted, created_by FROM records "
+    "WHERE table_name = :table AND id = ANY(:ids)"
+)
 _INSERT = Sql(
     "INSERT INTO records (table_name, id, account_id, data, version, seq, deleted, ukey, "
     "created_by, updated_by) VALUES (:table, :id, :account_id, :data, 1, :seq, :deleted, "
@@ -100,10 +108,20 @@ _FEED_UPSERT = Sql(
 )
 
 
+SEQ_BLOCK = 512
+"""Sequences reserved at once within a transaction: one statement instead of one per row
+(unused ones are skipped; the feed only needs them to grow)."""
+
+
 def next_seqs(conn: Connection, count: int = 1) -> int:
-    """Reserve `count` server sequences; returns the first."""
-    last = _NEXT_SEQS.run(conn, {"count": count}).scalar_one()
-    return int(last) - count + 1
+    """Reserve `count` consecutive server sequences; returns the first."""
+    start, end = conn.info.get("csm_seqs", (1, 0))
+    if end - start + 1 < count:
+        size = max(count, SEQ_BLOCK)
+        end = int(_NEXT_SEQS.run(conn, {"count": size}).scalar_one())
+        start = end - size + 1
+    conn.info["csm_seqs"] = (start + count, end)
+    return int(start)
 
 
 def high_water(conn: Connection) -> int:
@@ -111,7 +129,33 @@ def high_water(conn: Connection) -> int:
 
 
 def get_record(conn: Connection, table: str, row_id: str) -> Record | None:
-    row = _GET.run(conn, {"table": table, "id": row_id}).first()
+    records_memo = conn.info.setdefault("csm_records", {})
+    key = (table, row_id)
+    if key not in records_memo:
+        records_memo[key] = _record(_GET.run(conn, {"table": table, "id": row_id}).first())
+    found: Record | None = records_memo[key]
+    return found
+
+
+def prefetch(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
+    """Read the records a batch will touch in one query per table (instead of one per row)."""
+    memo = conn.info.setdefault("csm_records", {})
+    wanted: dict[str, list[str]] = {}
+    for table, row_id in keys:
+        if (table, row_id) not in memo:
+            wanted.setdefault(table, []).append(row_id)
+    for table, ids in wanted.items():
+        for row_id in ids:
+            memo[(table, row_id)] = None
+        if conn.dialect.name == "postgresql":
+            rows = _PREFETCH_PG.run(conn, {"table": table, "ids": ids})
+        else:
+            rows = _PREFETCH.run(conn, {"table": table, "ids": json.dumps(ids)})
+        for row in rows:
+            memo[(table, row.id)] = _record(row)
+
+
+def _record(row: Any) -> Record | None:
     if row is None:
         return None
     return Record(
@@ -124,6 +168,10 @@ def get_record(conn: Connection, table: str, row_id: str) -> Record | None:
         deleted=bool(row.deleted),
         created_by=row.created_by,
     )
+
+
+def _remember(conn: Connection, record: Record) -> None:
+    conn.info.setdefault("csm_records", {})[(record.table, record.id)] = record
 
 
 def account_of(table: str, data: dict[str, Any]) -> str | None:
@@ -178,6 +226,19 @@ def write_record(
         "user_id": user_id,
     }
     (_INSERT if current is None else _UPDATE).run(conn, values)
+    _remember(
+        conn,
+        Record(
+            table=table,
+            id=row_id,
+            account_id=account_id,
+            data=data,
+            version=1 if current is None else current.version + 1,
+            seq=seq,
+            deleted=False,
+            created_by=user_id if current is None else current.created_by,
+        ),
+    )
     _tell(conn, audience(conn, table, account_id, data), table, row_id, account_id, seq, False)
     if table == "owners" or (table == "accounts" and (current is None or current.deleted)):
         assert account_id is not None
@@ -204,6 +265,7 @@ def delete_record(conn: Connection, record: Record, *, user_id: int | None) -> i
             _FEED_DROP.run(conn, {"user_id": reader, "account_id": record.id})
         _ACCESS_DROP_ALL.run(conn, {"account_id": record.id})
         cache(conn).clear()
+        conn.info.pop("csm_records", None)  # its rows changed in bulk
     else:
         _UPDATE.run(
             conn,
@@ -217,6 +279,19 @@ def delete_record(conn: Connection, record: Record, *, user_id: int | None) -> i
                 "ukey": None,
                 "user_id": user_id,
             },
+        )
+        _remember(
+            conn,
+            Record(
+                table=record.table,
+                id=record.id,
+                account_id=record.account_id,
+                data=None,
+                version=record.version + 1,
+                seq=seq,
+                deleted=True,
+                created_by=record.created_by,
+            ),
         )
     _tell(conn, readers, record.table, record.id, record.account_id, seq, True)
     if record.table == "owners" and record.account_id:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from csm_tui.services.accounts import AccountOverview
     from csm_tui.services.activities import EffortTotals, LinkChoice, Removed
     from csm_tui.services.effort import EffortReport, Period
+    from csm_tui.services.handoff import HandoffService
     from csm_tui.services.timer import RunningTimer, StoppedTimer
 
 
@@ -127,3 +128,10 @@ class Session:
 
     # text as the book filter compares it: case, width and kana differences removed
     fold = staticmethod(fold)
+
+    @property
+    def handoff(self) -> HandoffService:
+        """Handoff notes, owners and coverage, and the brief (imported on first use)."""
+        from csm_tui.services.handoff import HandoffService
+
+        return HandoffService(self.store, self.clock)

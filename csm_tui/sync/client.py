@@ -91,6 +91,10 @@ def sync_once(
         result = SyncResult(server.url)
         _push_all(store, server, state, result, progress)
         _pull_all(store, server, state, result, progress)
+        if state.pop("restored", None):  # the server lost recent history: send ours again
+            _rewind(store, server, state)
+            _push_all(store, server, state, result, progress)
+            _pull_all(store, server, state, result, progress)
         remote.write_sync_state(store, {"last_sync_at": iso_now(store.clock), "last_error": None})
         result.requests = server.requests
         return result
@@ -182,9 +186,18 @@ def _register_again(store: Store, server: Server, state: dict[str, str], *, new_
     remote.write_sync_state(store, {"client_id": client_id})
 
 
+def _rewind(store: Store, server: Server, state: dict[str, str]) -> None:
+    """Send again what the server no longer has: the journal keeps acknowledged entries, and
+    the server's copy of this device says how far it got (0 if it forgot the device)."""
+    device = server.register(DeviceRequest(client_id=state["client_id"], next_seq=1))
+    if device.last_seq < int(state["acked_through"]):
+        state["acked_through"] = str(device.last_seq)
+        remote.write_sync_state(store, {"acked_through": state["acked_through"]})
+
+
 def _reset_pull(store: Store, state: dict[str, str], epoch: str) -> None:
     """The server was restored from a backup: read its whole feed again."""
-    state.update(cursor="0", epoch=epoch)
+    state.update(cursor="0", epoch=epoch, restored="1")
     state.pop("fresh_until", None)
     remote.write_sync_state(store, {"cursor": "0", "epoch": epoch, "fresh_until": None})
 

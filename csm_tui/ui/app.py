@@ -37,6 +37,7 @@ class CsmApp(App[None]):
         Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
         Binding("f2", "toggle_language", N_("日本語/English"), id="app.language"),
         Binding("E", "effort", N_("Effort"), id="app.effort"),
+        Binding("V", "covering", N_("Covering"), id="app.covering"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
         Binding("t", "timer", N_("Start/stop the timer"), show=False, id="app.timer"),
     ]
@@ -98,6 +99,7 @@ class CsmApp(App[None]):
         self.log.info(f"first frame after {self.startup_ms:.0f} ms")
         if self.session.me is not None:
             self.call_later(self._offer_draft)
+            self.call_later(self._offer_handoff_draft)
 
     def _show_identity(self) -> None:
         me = self.session.me
@@ -124,6 +126,19 @@ class CsmApp(App[None]):
             self.notify(str(exc), severity="error")
             return
         self.push_screen(screen)
+
+    def action_covering(self) -> None:
+        """The accounts I cover, active coverage first, with their unread handoff notes."""
+        from csm_tui.ui.screens.covering import CoveringScreen
+
+        if not isinstance(self.screen, CoveringScreen):
+            self.push_screen(CoveringScreen(self.session))
+
+    def _offer_handoff_draft(self) -> None:
+        """After a kill, the unsaved handoff note comes back (after the activity's, if any)."""
+        from csm_tui.ui.screens.handoff_editor import offer_draft
+
+        offer_draft(self, self.session)
 
     def action_log_work(self, account_id: str | None = None, minutes: int | None = None) -> None:
         """Open the log form for an account (the book row or the open account); with no

@@ -42,3 +42,18 @@ def process_server(server_url: str, tmp_path: Path) -> Iterator[ProcessServer]:
         yield server
     finally:
         server.kill()
+
+
+@pytest.fixture
+def process_team(
+    server_url: str, tmp_path: Path, clock: FixedClock, process_server: ProcessServer
+) -> Iterator[tuple[Team, ProcessServer]]:
+    """The team on `csm-tui server run` as a child process (for tests that kill it)."""
+    tokens, accounts = seed_team(server_url, tmp_path)
+    process_server.start()
+    team = Team(process_server.url, server_url, tokens, accounts, tmp_path, clock)
+    try:
+        yield team, process_server
+    finally:
+        for store in team.stores:
+            store.close()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 from server_fixtures import engine_for
@@ -216,3 +217,38 @@ class MemoryKeyring(KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         if self.saved.pop((service, username), None) is None:
             raise PasswordDeleteError("not found")
+
+
+class FaultTransport(httpx.BaseTransport):
+    """A real HTTP transport with faults on cue: `plan` maps a request path to what happens to
+    its next calls, in order ("503", "429:2" with Retry-After 2, "401", "timeout", "lost": the
+    server handles the request but the answer never arrives). Unplanned calls pass through."""
+
+    def __init__(self, plan: dict[str, list[str]]) -> None:
+        self.real = httpx.HTTPTransport()
+        self.plan = {path: list(faults) for path, faults in plan.items()}
+        self.calls: list[tuple[str, str]] = []  # (path, what happened)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        faults = self.plan.get(request.url.path, [])
+        fault = faults.pop(0) if faults else "pass"
+        self.calls.append((request.url.path, fault))
+        if fault == "timeout":
+            raise httpx.ReadTimeout("timed out", request=request)
+        if fault == "lost":
+            response = self.real.handle_request(request)
+            response.read()
+            raise httpx.ReadTimeout("the answer was lost", request=request)
+        if fault != "pass":
+            status, _, retry_after = fault.partition(":")
+            headers = {"Retry-After": retry_after} if retry_after else {}
+            body = b'{"code": "fault", "message": "injected"}'
+            return httpx.Response(int(status), headers=headers, content=body, request=request)
+        return self.real.handle_request(request)
+
+    def close(self) -> None:
+        self.real.close()
+
+
+def integrity_ok(store: Store) -> bool:
+    return bool(store.query_one("PRAGMA integrity_check")[0] == "ok")  # type: ignore[index]

@@ -23,18 +23,10 @@ from csm_tui.sync.protocol import ROW_MODELS
 AT = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def e2e(team: Team, process_server: ProcessServer) -> tuple[Team, ProcessServer]:
-    """The team's database, served by a child process instead of the test's thread."""
-    process_server.start()
-    team.url = process_server.url
-    return team, process_server
-
-
 def test_offline_work_reaches_the_covering_colleague_exactly_once(
-    e2e: tuple[Team, ProcessServer],
+    process_team: tuple[Team, ProcessServer],
 ) -> None:
-    team, server = e2e
+    team, server = process_team
     aoi, ken = team.book("aoi"), team.book("ken")
     team.sync(aoi, AOI)
     team.sync(ken, KEN)

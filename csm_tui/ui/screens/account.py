@@ -14,6 +14,7 @@ from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
 from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.activity_timeline import ActivityTable, ActivityTimeline
+from csm_tui.ui.widgets.handoff_tab import HandoffTab, NoteTable
 from csm_tui.ui.widgets.overview import Overview
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ class AccountScreen(TranslatedScreen):
         Binding("l", "log", N_("Log work"), id="account.log"),
         Binding("1", "tab('overview')", N_("Overview"), id="account.overview"),
         Binding("2", "tab('activities')", N_("Activities"), id="account.activities"),
+        Binding("4", "tab('handoff')", N_("Handoff"), show=False, id="account.handoff"),
+        Binding("o", "owners", N_("Owners"), id="account.owners"),
     ]
 
     DEFAULT_CSS = """
@@ -59,12 +62,27 @@ class AccountScreen(TranslatedScreen):
                 yield Overview(self.overview, self.session.clock.today())
             with TabPane(_("Activities"), id="activities"):
                 yield ActivityTimeline(self.session, self.account_id, self.removed)
+            with TabPane(f"4 {_('Handoff')}", id="handoff"):
+                yield HandoffTab(self.session, self.account_id, account.name)
         yield Footer()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         if tab == "activities":
             self.set_focus(self.query_one(ActivityTable))
+        elif tab == "handoff" and self.query(NoteTable):
+            self.set_focus(self.query_one(NoteTable))
+
+    def action_owners(self) -> None:
+        """Assign or remove secondary owners and set their coverage periods."""
+        from csm_tui.ui.screens.owners_editor import OwnersEditor
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.refresh_data()
+
+        editor = OwnersEditor(self.session, self.account_id, self.overview.account.name)
+        self.app.push_screen(editor, closed)
 
     def action_log(self) -> None:
         self.app.call_later(self.app.run_action, f"log_work('{self.account_id}')")
@@ -74,8 +92,8 @@ class AccountScreen(TranslatedScreen):
         self._active_tab = self.query_one(TabbedContent).active or "overview"
         self.overview = self.session.overview(self.account_id)
         self.refresh(recompose=True)
-        if self._active_tab == "activities":
-            self.call_after_refresh(self.action_tab, "activities")
+        if self._active_tab != "overview":
+            self.call_after_refresh(self.action_tab, self._active_tab)
 
     def on_activity_table_changed(self, event: ActivityTable.Changed) -> None:
         self.refresh_data()
