@@ -1,8 +1,7 @@
-"""The Effort screen's SQL against hand-computed totals, through both read paths."""
+"""The Effort screen's SQL against hand-computed totals."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -65,47 +64,22 @@ def log(store: Store, me: tuple[str, str]) -> Store:
     return store
 
 
-@pytest.fixture(params=["index", "scan", "covering"])
-def path(
-    request: pytest.FixtureRequest, log: Store, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    """Every query answers the same whichever way SQLite reads the rows."""
-    if request.param == "index":
-        monkeypatch.setattr(effort, "SCAN_SHARE", 2.0)  # a share is never above 1: never scan
-    elif request.param == "scan":
-        monkeypatch.setattr(effort, "SCAN_SHARE", -1.0)
-    elif request.param == "covering":
-        log.conn.execute(
-            "CREATE INDEX test_effort ON activities "
-            "(occurred_at, author_email, account_id, type, proactive, recurring, minutes)"
-        )
-    yield request.param
+def test_every_query_reads_the_covering_index(log: Store) -> None:
+    """Migration 7's index answers each query without the table (SQLite's plan says so)."""
+    plans = [
+        "SELECT type, proactive, recurring, count(*), sum(minutes) FROM "
+        f"{effort.SOURCE} WHERE occurred_at >= ? AND occurred_at < ? AND author_email = ? "
+        "GROUP BY type, proactive, recurring",
+        f"SELECT count(*), sum(minutes) FROM {effort.SOURCE} WHERE occurred_at >= ? "
+        "AND occurred_at < ?",
+    ]
+    for sql in plans:
+        params = (WEEK.lo, WEEK.hi, ME)[: sql.count("?")]
+        plan = " ".join(str(row[3]) for row in log.query(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert "COVERING INDEX activities_effort" in plan, plan
 
 
-def test_the_read_path_follows_the_share_of_the_log(log: Store) -> None:
-    # the log spans 2026-11-01 23:59:59 to 2026-11-09 (7 days): one day is 14%, two are 28%
-    assert effort._source(log, "2026-11-03T00:00:00+00:00", "2026-11-04T00:00:00+00:00") == (
-        "activities"
-    )
-    assert effort._source(log, "2026-11-03T00:00:00+00:00", "2026-11-05T00:00:00+00:00") == (
-        "activities NOT INDEXED"
-    )
-    assert effort._source(log, "2027-01-01T00:00:00+00:00", "2027-02-01T00:00:00+00:00") == (
-        "activities"
-    )
-    log.conn.execute(
-        "CREATE INDEX test_effort ON activities "
-        "(occurred_at, author_email, account_id, type, proactive, recurring, minutes)"
-    )
-    assert effort._source(log, WEEK.lo, WEEK.hi) == "activities"
-
-
-def test_an_index_missing_a_column_does_not_cover(log: Store) -> None:
-    log.conn.execute("CREATE INDEX test_narrow ON activities (occurred_at, minutes)")
-    assert not effort._covering_index(log)
-
-
-def test_mix_by_type_and_flags(log: Store, path: str) -> None:
+def test_mix_by_type_and_flags(log: Store) -> None:
     mix = {(m.type, m.proactive, m.recurring): (m.count, m.minutes) for m in effort.mix(log, WEEK)}
     assert mix == {
         ("call", False, False): (1, 30),
@@ -119,7 +93,7 @@ def test_mix_by_type_and_flags(log: Store, path: str) -> None:
     assert everyone[("call", True)] == 90
 
 
-def test_top_accounts_most_minutes_first(log: Store, path: str) -> None:
+def test_top_accounts_most_minutes_first(log: Store) -> None:
     top, count = effort.top_accounts(log, WEEK, limit=10)
     assert [(a.name, a.count, a.minutes) for a in top] == [
         ("株式会社サクラ", 6, 190),
@@ -148,7 +122,7 @@ def test_ties_are_ordered_by_name(log: Store) -> None:
     assert [(a.name, a.minutes) for a in top] == [("Alpha", 25), ("Zeta", 25)] and count == 2
 
 
-def test_repeated_reactive_work(log: Store, path: str) -> None:
+def test_repeated_reactive_work(log: Store) -> None:
     found, count = effort.repeated_reactive(log, WEEK, repeats=3, limit=10)
     assert [(r.name, r.type, r.count, r.minutes, r.flagged) for r in found] == [
         ("Acme", "inquiry", 2, 60, 1),  # flagged once: both inquiries count
@@ -165,7 +139,7 @@ def test_repeated_reactive_work(log: Store, path: str) -> None:
     assert (found[0].type, found[0].count, found[0].minutes) == ("call", 2, 120)
 
 
-def test_per_bucket_counts_each_range_once(log: Store, path: str) -> None:
+def test_per_bucket_counts_each_range_once(log: Store) -> None:
     bounds = [
         "2026-11-01T00:00:00+00:00",
         "2026-11-03T00:00:00+00:00",
@@ -183,7 +157,7 @@ def test_per_bucket_counts_each_range_once(log: Store, path: str) -> None:
     assert effort.per_bucket(log, bounds[:1], ME) == []
 
 
-def test_nothing_in_range(log: Store, path: str) -> None:
+def test_nothing_in_range(log: Store) -> None:
     scope = effort.Scope("2027-01-01T00:00:00+00:00", "2027-01-08T00:00:00+00:00", ME)
     assert effort.mix(log, scope) == []
     assert effort.top_accounts(log, scope, limit=10) == ([], 0)
@@ -192,5 +166,4 @@ def test_nothing_in_range(log: Store, path: str) -> None:
 
 
 def test_an_empty_log(store: Store) -> None:
-    assert effort._source(store, WEEK.lo, WEEK.hi) == "activities"
     assert effort.mix(store, WEEK) == []

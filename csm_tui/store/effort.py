@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from csm_tui.store.connection import Store
 
-# the columns these queries read: an index holding all of them answers without the table
-_READ = frozenset(
-    {"occurred_at", "author_email", "account_id", "type", "proactive", "recurring", "minutes"}
-)
-# Reading rows through the time index costs a random lookup per row; reading the whole table in
-# order costs a pass over every row. On the 200,000-activity demo book the index wins for a week
-# (6% of the log) and loses by 2-3x for a month (23%) or more: the break-even is in between.
-SCAN_SHARE = 0.15
+# Migration 7's covering index holds every column these queries read: a time range is answered
+# from the index alone, without a lookup per row (SQLite has no range statistics, so it is named).
+SOURCE = "activities INDEXED BY activities_effort"
 
 
 @dataclass(frozen=True)
@@ -74,45 +68,12 @@ def _where(scope: Scope, tag: str = "") -> tuple[str, dict[str, Any]]:
     return sql, params
 
 
-def _source(store: Store, lo: str, hi: str) -> str:
-    """`activities`, or `activities NOT INDEXED` when reading the whole table is cheaper.
-
-    SQLite has no statistics on time ranges (it is built without stat4), so its planner always
-    takes the time index. The share of the log in [lo, hi) is estimated from the first and last
-    times, as if work were spread evenly. An index that covers every column read here is always
-    the better path, so with one the planner is left alone.
-    """
-    if _covering_index(store):
-        return "activities"
-    first = store.query_one("SELECT min(occurred_at) FROM activities")
-    last = store.query_one("SELECT max(occurred_at) FROM activities")
-    if first is None or last is None or first[0] is None or last[0] is None:
-        return "activities"
-    start, end = datetime.fromisoformat(first[0]), datetime.fromisoformat(last[0])
-    span = (end - start).total_seconds()
-    if span <= 0:
-        return "activities"
-    low = max(start, datetime.fromisoformat(lo))
-    high = min(end, datetime.fromisoformat(hi))
-    share = max((high - low).total_seconds(), 0.0) / span
-    return "activities NOT INDEXED" if share > SCAN_SHARE else "activities"
-
-
-def _covering_index(store: Store) -> bool:
-    for index in store.query("SELECT name FROM pragma_index_list('activities')"):
-        info = store.query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (index[0],))
-        columns = [row[0] for row in info]
-        if columns and columns[0] == "occurred_at" and set(columns) >= _READ:
-            return True
-    return False
-
-
 def mix(store: Store, scope: Scope) -> list[Mix]:
     """Count and minutes for each type × reactive/proactive × one-off/recurring (up to 32 rows)."""
     where, params = _where(scope)
     rows = store.query(
         f"SELECT type, proactive, recurring, count(*), sum(minutes) "
-        f"FROM {_source(store, scope.lo, scope.hi)} WHERE {where} "
+        f"FROM {SOURCE} WHERE {where} "
         "GROUP BY type, proactive, recurring",
         params,
     )
@@ -125,7 +86,7 @@ def top_accounts(store: Store, scope: Scope, limit: int) -> tuple[list[AccountMi
     rows = store.query(
         "SELECT g.account_id, a.name, g.n, g.m, count(*) OVER () FROM ("
         f"  SELECT account_id, count(*) AS n, sum(minutes) AS m "
-        f"  FROM {_source(store, scope.lo, scope.hi)} WHERE {where} GROUP BY account_id"
+        f"  FROM {SOURCE} WHERE {where} GROUP BY account_id"
         ") AS g JOIN accounts AS a ON a.id = g.account_id "
         "ORDER BY g.m DESC, a.name, g.account_id LIMIT :limit",
         {**params, "limit": limit},
@@ -144,7 +105,7 @@ def repeated_reactive(
     rows = store.query(
         "SELECT g.account_id, a.name, g.type, g.n, g.m, g.flagged, count(*) OVER () FROM ("
         "  SELECT account_id, type, count(*) AS n, sum(minutes) AS m, sum(recurring) AS flagged "
-        f"  FROM {_source(store, scope.lo, scope.hi)} WHERE {where} AND proactive = 0 "
+        f"  FROM {SOURCE} WHERE {where} AND proactive = 0 "
         "  GROUP BY account_id, type HAVING flagged > 0 OR n >= :repeats"
         ") AS g JOIN accounts AS a ON a.id = g.account_id "
         "ORDER BY g.m DESC, g.n DESC, a.name, g.type LIMIT :limit",
@@ -158,27 +119,13 @@ def per_bucket(store: Store, bounds: list[str], author: str | None) -> list[tupl
     """(count, minutes) in each [bounds[i], bounds[i + 1]), e.g. the weeks of a trend."""
     if len(bounds) < 2:
         return []
-    source = _source(store, bounds[0], bounds[-1])
-    if source == "activities":
-        # one range read per bucket through the index, and nothing to sort
-        parts, params = [], {}
-        for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-            where, part_params = _where(Scope(lo, hi, author), tag=str(i))
-            parts.append(
-                f"SELECT {i}, count(*), coalesce(sum(minutes), 0) FROM activities WHERE {where}"
-            )
-            params.update(part_params)
-        rows = store.query(" UNION ALL ".join(parts), params)
-    else:
-        # one pass over the table: a row's bucket is how many inner bounds it is at or after
-        inner = {f"b{i}": bound for i, bound in enumerate(bounds[1:-1])}
-        bucket = " + ".join(f"(occurred_at >= :{name})" for name in inner) or "0"
-        where, params = _where(Scope(bounds[0], bounds[-1], author))
-        rows = store.query(
-            f"SELECT {bucket} AS bucket, count(*), sum(minutes) FROM {source} WHERE {where} "
-            "GROUP BY bucket",
-            {**params, **inner},
-        )
+    # one range read per bucket through the index, and nothing to sort
+    parts, params = [], {}
+    for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        where, part_params = _where(Scope(lo, hi, author), tag=str(i))
+        parts.append(f"SELECT {i}, count(*), coalesce(sum(minutes), 0) FROM {SOURCE} WHERE {where}")
+        params.update(part_params)
+    rows = store.query(" UNION ALL ".join(parts), params)
     totals = [(0, 0)] * (len(bounds) - 1)
     for row in rows:
         totals[int(row[0])] = (int(row[1]), int(row[2]))

@@ -239,6 +239,14 @@ MIGRATIONS: list[str] = [
         UNIQUE (rule_id, account_id, occurrence)
     );
     """,
+    # 7: the Effort screen's analytics read only these columns of a time range: an index holding
+    # all of them answers without touching the table (about 20 MB on 200,000 activities). It
+    # starts with occurred_at, so the old time index is redundant.
+    """
+    CREATE INDEX activities_effort ON activities
+        (occurred_at, author_email, account_id, type, proactive, recurring, minutes);
+    DROP INDEX activities_time;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
