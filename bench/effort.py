@@ -85,10 +85,7 @@ def bench_queries(store: Store, runs: int, plans: bool) -> None:
             "SELECT count(*) FROM activities WHERE occurred_at >= ? AND occurred_at < ?",
             (scope.lo, scope.hi),
         )
-        path = queries._source(store, scope.lo, scope.hi)
         print(f"  {kind.value} {period.start} .. {period.end}: {rows[0] if rows else 0:,} rows")
-        trend_path = queries._source(store, bounds[0], bounds[-1])
-        print(f"    (reads {path!r}; the trend reads {trend_path!r})")
         for name, func in parts.items():
             times = timed(func, runs)
             verdict = ""
@@ -97,7 +94,8 @@ def bench_queries(store: Store, runs: int, plans: bool) -> None:
             print(f"    {name:22} {figures(times)}{verdict}")
         if plans:
             where = "occurred_at >= ? AND occurred_at < ? AND author_email = ?"
-            sql = f"SELECT type, count(*), sum(minutes) FROM {path} WHERE {where} GROUP BY type"
+            source = queries.SOURCE
+            sql = f"SELECT type, count(*), sum(minutes) FROM {source} WHERE {where} GROUP BY type"
             plan = store.query("EXPLAIN QUERY PLAN " + sql, (scope.lo, scope.hi, author))
             print("    plan: " + "; ".join(str(step[3]) for step in plan))
 
