@@ -84,7 +84,7 @@ async def bench_in_app(db: Path) -> None:
     from csm_tui.i18n import set_language
     from csm_tui.ui.app import CsmApp
     from csm_tui.ui.screens.account_picker import AccountPickerScreen
-    from csm_tui.ui.screens.book import BookScreen
+    from csm_tui.ui.widgets.title_bar import TitleBar
 
     set_language("en")
     store = open_store(db)
@@ -95,8 +95,9 @@ async def bench_in_app(db: Path) -> None:
     handler: list[float] = []
     to_frame: list[float] = []
     async with app.run_test(size=(140, 40)) as pilot:
-        while not (isinstance(app.screen, BookScreen) and app.session.book.loaded):
-            await pilot.pause(0.05)
+        while not (app.session.book.loaded and app.screen.query(TitleBar)):
+            await pilot.pause(0.05)  # whichever screen the app opens on, once the book is in
+        await pilot.pause(0.5)
         opened: list[float] = []
         for _ in range(RUNS):
             started = time.perf_counter()
