@@ -241,6 +241,28 @@ def test_custom_items_add_remove_restore(store: Store, account: Account, default
         cl.restore_item(store, data)  # already back
 
 
+def test_removing_an_item_unlinks_its_activities_in_the_journal_and_undo_relinks(
+    store: Store, account: Account
+) -> None:
+    from csm_tui.services.activities import log_activity
+    from csm_tui.store.activities import get_activity
+
+    item = cl.add_custom_item(store, account.id, "adoption", "Send the admin guide")
+    now = store.clock.now()
+    linked = log_activity(store, account.id, 20, now, checklist_item_id=item.id)
+    other = log_activity(store, account.id, 10, now)
+    data = cl.remove_custom_item(store, item.id)
+    assert get_activity(store, linked.id).checklist_item_id is None  # type: ignore[union-attr]
+    unlinked = [entry for entry in journal(store, "activities") if entry[1] == "update"]
+    assert [(row_id, payload["checklist_item_id"]) for row_id, _op, payload in unlinked] == [
+        (linked.id, None)
+    ]
+    cl.restore_item(store, data)
+    assert get_activity(store, linked.id).checklist_item_id == item.id  # type: ignore[union-attr]
+    assert get_activity(store, other.id).checklist_item_id is None  # type: ignore[union-attr]
+    assert journal(store, "activities")[-1][:2] == (linked.id, "update")
+
+
 def test_template_items_cannot_be_removed(
     store: Store, account: Account, default: Template
 ) -> None:

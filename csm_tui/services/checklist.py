@@ -251,25 +251,46 @@ def add_custom_item(
     return item
 
 
+LINKING_TABLES = ("activities", "tasks")  # records that may point at a checklist item
+
+
 def remove_custom_item(store: Store, item_id: str) -> Row:
-    """Delete a custom item; returns its data for `restore_item` (undo). Template items stay."""
+    """Delete a custom item; returns what `restore_item` needs to undo it. Template items stay.
+
+    Activities and tasks linked to the item lose the link in the same transaction, each change
+    journaled (the database's ON DELETE SET NULL would leave the other devices pointing at it).
+    """
     item = _item(store, item_id)
     if not item.custom:
         raise ValidationError("Only items you added can be removed; this one is from the roadmap.")
-    data = item.model_dump(mode="json")
+    linked: dict[str, list[str]] = {}
     with store.transaction() as tx:
+        for table in LINKING_TABLES:
+            rows = store.query(f"SELECT id FROM {table} WHERE checklist_item_id = ?", (item_id,))
+            linked[table] = [row[0] for row in rows]
+            for row_id in linked[table]:
+                tx.update(table, row_id, {"checklist_item_id": None, "updated_at": tx.now})
         tx.delete("checklist_items", item_id)
-    return data
+    return {"item": item.model_dump(mode="json"), "linked": linked}
 
 
 def restore_item(store: Store, data: Row) -> ChecklistItem:
-    """Put back an item removed by `remove_custom_item`, with the same id and state."""
-    item = ChecklistItem.model_validate(data)
+    """Put back an item removed by `remove_custom_item`, with the same id, state and links."""
+    item = ChecklistItem.model_validate(data["item"])
     if queries.get_item(store, item.id) is not None:
         raise ValidationError("That item is already there.")
     _account(store, item.account_id)
     with store.transaction() as tx:
         tx.insert("checklist_items", _row(item, tx.now))
+        for table, row_ids in data.get("linked", {}).items():
+            if table not in LINKING_TABLES:
+                continue
+            for row_id in row_ids:
+                still_there = store.query_one(
+                    f"SELECT checklist_item_id FROM {table} WHERE id = ?", (row_id,)
+                )
+                if still_there is not None and still_there[0] is None:  # not linked elsewhere since
+                    tx.update(table, row_id, {"checklist_item_id": item.id, "updated_at": tx.now})
     return item
 
 

@@ -184,7 +184,7 @@ async def test_no_field_without_a_roadmap_and_a_removed_item_unlinks(
     custom = checklist.add_custom_item(book_store, ACME, Stage.ADOPTION, "手順書を送付")
     log_activity(book_store, ACME, 30, NOW - timedelta(hours=1), checklist_item_id=custom.id)
     checklist.remove_custom_item(book_store, custom.id)
-    assert activities_of(book_store, ACME, 1)[0].checklist_item_id is None  # ON DELETE SET NULL
+    assert activities_of(book_store, ACME, 1)[0].checklist_item_id is None  # unlinked with it
     app = make_app(book_store)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_account_form(app, pilot, "bare")
