@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError as PydanticError
 
@@ -18,6 +18,9 @@ from csm_tui.store import accounts as account_queries
 from csm_tui.store import activities as queries
 from csm_tui.store import checklist as checklist_queries
 from csm_tui.store.connection import Store
+
+if TYPE_CHECKING:
+    from csm_tui.services.roadmap_templates import Template
 
 
 def utc_iso(moment: datetime) -> str:
@@ -134,9 +137,14 @@ class LinkChoice:
     current_stage: bool
 
 
-def checklist_choices(store: Store, account_id: str) -> list[LinkChoice]:
+def checklist_choices(
+    store: Store, account_id: str, templates: dict[str, Template] | None = None
+) -> list[LinkChoice]:
     """The account's checklist items in the order the log form offers them: the open items of
-    the current stage first, then the other open ones, then those done (roadmap order within)."""
+    the current stage first, then the other open ones, then those done (roadmap order within).
+
+    `templates` are the ones already loaded (the app keeps them); None reads them.
+    """
     from csm_tui.services.roadmap_templates import load_templates, template_for_segment
     from csm_tui.services.roadmap_view import display_title
 
@@ -146,7 +154,8 @@ def checklist_choices(store: Store, account_id: str) -> list[LinkChoice]:
     items = checklist_queries.items_of(store, account_id)
     if not items:
         return []  # no templates to read
-    templates, _problems = load_templates()  # a broken user file is reported elsewhere
+    if templates is None:
+        templates, _problems = load_templates()  # a broken user file is reported elsewhere
     template = template_for_segment(templates, account.segment)
     language = current_language()
     choices = [
