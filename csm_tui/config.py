@@ -93,3 +93,44 @@ def save_config(config: Config) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# The Today screen's score: the weight of each part (see csm_tui/services/today.py). They add up
+# to 100, so the score reads as points out of 100; any non-negative numbers work.
+TODAY_WEIGHTS: dict[str, float] = {
+    "health": 25.0,
+    "renewal": 25.0,
+    "overdue": 15.0,
+    "contact": 15.0,
+    "tasks": 10.0,
+    "value": 10.0,
+}
+
+
+def today_weights(config: Config) -> tuple[dict[str, float], list[str]]:
+    """`[today.weights]` over the defaults, and a message for each value that cannot be used
+    (that weight keeps its default; all weights zero means all defaults)."""
+    weights = dict(TODAY_WEIGHTS)
+    where = f"{config.path or config_path()}: [today.weights]"
+    today = config.raw.get("today", {})
+    table = today.get("weights", {}) if isinstance(today, dict) else None
+    if not isinstance(table, dict):
+        return weights, [f"{where} must be a table of numbers; the defaults are used"]
+    problems = []
+    for name, value in table.items():
+        if name not in TODAY_WEIGHTS:
+            known = ", ".join(TODAY_WEIGHTS)
+            problems.append(f"{where}: unknown weight {name!r} (use {known}); it is ignored")
+        elif (
+            isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1000
+        ):
+            problems.append(
+                f"{where}: {name} = {value!r} is not a number from 0 to 1000; "
+                f"the default {TODAY_WEIGHTS[name]:g} is used"
+            )
+        else:
+            weights[name] = float(value)
+    if not any(weights.values()):
+        problems.append(f"{where}: every weight is 0; the defaults are used")
+        weights = dict(TODAY_WEIGHTS)
+    return weights, problems

@@ -52,6 +52,8 @@ def accounts(
 
             _assign_segments(store)  # before the roadmaps: they follow the segment
             add_missing_roadmaps(store)  # new accounts get their segment's roadmap
+        if summary.imported and not summary.blocked and not dry_run:
+            _run_playbooks(store)  # renewals near, health dropped, …
     finally:
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
@@ -66,6 +68,18 @@ def accounts(
     click.echo(message, err=True)
     if summary.blocked:
         raise SystemExit(1)  # reaches the shell the same way from main() and from CliRunner
+
+
+def _run_playbooks(store: Any) -> None:
+    """Imported data may fire playbook rules: run them, and say what they did (stderr)."""
+    from csm_tui.services.playbooks import run_playbooks
+
+    run = run_playbooks(store, store.clock)
+    for problem in run.problems:
+        click.echo(f"Playbook rule skipped: {problem}", err=True)
+    if run.tasks:
+        noun = "task" if run.tasks == 1 else "tasks"
+        click.echo(f"Playbooks created {run.tasks} {noun}.", err=True)
 
 
 def _assign_segments(store: Any) -> None:
@@ -106,6 +120,7 @@ def metrics(ctx: click.Context, file: Path, dry_run: bool, db: Path | None) -> N
         summary = import_metrics(store, parsed, dry_run=dry_run)
         if summary.written:
             _assign_segments(store)  # a size rule may only match now
+            _run_playbooks(store)  # logins down, new users, a key feature unused
     finally:
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:

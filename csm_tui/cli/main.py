@@ -24,6 +24,8 @@ SUBCOMMANDS = {
     "sync": "csm_tui.cli.sync_cmd:sync",
     "status": "csm_tui.cli.sync_cmd:status",
     "handoff": "csm_tui.cli.handoff_cmd:handoff_group",
+    "today": "csm_tui.cli.today_cmd:today",
+    "tasks": "csm_tui.cli.today_cmd:tasks",
 }
 
 

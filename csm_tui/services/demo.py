@@ -34,6 +34,7 @@ from csm_tui.services.demo_handoff import add_handoff_notes
 from csm_tui.services.demo_metrics import add_usage_metrics
 from csm_tui.services.demo_names import Segment
 from csm_tui.services.demo_roadmaps import Roadmaps
+from csm_tui.services.demo_tasks import add_demo_tasks
 from csm_tui.services.identity import set_me, upsert_user
 from csm_tui.store.accounts import count_accounts
 from csm_tui.store.connection import Store, peek_setting
@@ -134,6 +135,7 @@ def build_demo(
         written["activities"] += len(chunk)
     add_handoff_notes(store, today, seed)  # on accounts I cover, in English and Japanese
     add_usage_metrics(store, today, seed)  # a year of weekly usage, with its stories
+    add_demo_tasks(store, today, seed)  # a few tasks of mine, then the playbooks once
     params = {"accounts": accounts, "activities": total, "seed": seed, "today": str(today)}
     store.set_setting(DEMO_SETTING, json.dumps(params))
     return DemoSummary(

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from csm_tui.services.activities import EffortTotals, LinkChoice, Removed
     from csm_tui.services.effort import EffortReport, Period
     from csm_tui.services.handoff import HandoffService
+    from csm_tui.services.playbooks import PlaybookRun
+    from csm_tui.services.tasks import TaskService
     from csm_tui.services.timer import RunningTimer, StoppedTimer
+    from csm_tui.services.today import TodayView
 
 
 class Session:
@@ -135,3 +138,24 @@ class Session:
         from csm_tui.services.handoff import HandoffService
 
         return HandoffService(self.store, self.clock)
+
+    # -- Today, tasks and playbooks (imported when Today first shows, after the first frame) --
+
+    @property
+    def tasks(self) -> TaskService:
+        """My tasks: add, complete (logging the work if wanted), reopen, list."""
+        from csm_tui.services.tasks import TaskService
+
+        return TaskService(self.store, self.clock)
+
+    def today(self, weights: dict[str, float]) -> TodayView:
+        """My accounts ranked with their reasons, my open tasks, and coverage reminders."""
+        from csm_tui.services.today import today_view
+
+        return today_view(self.store, self.clock, weights)
+
+    def run_playbooks(self, folder: Path | None = None) -> PlaybookRun:
+        """Run the playbook rules (built-in, and the user's from `folder`) over my accounts."""
+        from csm_tui.services.playbooks import run_playbooks
+
+        return run_playbooks(self.store, self.clock, user_dir=folder)
