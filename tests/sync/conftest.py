@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,11 @@ from csm_tui.clock import FixedClock
 __all__ = ["server_url"]
 
 
-@pytest.fixture
-def team(server_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Team]:
-    tokens, accounts = seed_team(server_url, tmp_path)
-    live = ThreadServer(server_url)
-    team = Team(live.url, server_url, tokens, accounts, tmp_path, clock)
+@contextmanager
+def _thread_team(url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Team]:
+    tokens, accounts = seed_team(url, tmp_path)
+    live = ThreadServer(url)
+    team = Team(live.url, url, tokens, accounts, tmp_path, clock)
     try:
         yield team
     finally:
@@ -35,25 +36,47 @@ def team(server_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Team]:
         live.stop()
 
 
-@pytest.fixture
-def process_server(server_url: str, tmp_path: Path) -> Iterator[ProcessServer]:
-    server = ProcessServer(server_url, tmp_path / "server.log")
+@contextmanager
+def _process_team(
+    url: str, tmp_path: Path, clock: FixedClock
+) -> Iterator[tuple[Team, ProcessServer]]:
+    tokens, accounts = seed_team(url, tmp_path)
+    server = ProcessServer(url, tmp_path / "server.log")
+    server.start()
+    team = Team(server.url, url, tokens, accounts, tmp_path, clock)
     try:
-        yield server
+        yield team, server
     finally:
+        for store in team.stores:
+            store.close()
         server.kill()
 
 
 @pytest.fixture
+def team(server_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Team]:
+    """The team on a server thread, on SQLite and on PostgreSQL."""
+    with _thread_team(server_url, tmp_path, clock) as team:
+        yield team
+
+
+@pytest.fixture
+def sqlite_team(tmp_path: Path, clock: FixedClock) -> Iterator[Team]:
+    """For what does not depend on the server's database (the client's own crash safety)."""
+    with _thread_team(f"sqlite:///{tmp_path / 'server.db'}", tmp_path, clock) as team:
+        yield team
+
+
+@pytest.fixture
 def process_team(
-    server_url: str, tmp_path: Path, clock: FixedClock, process_server: ProcessServer
+    server_url: str, tmp_path: Path, clock: FixedClock
 ) -> Iterator[tuple[Team, ProcessServer]]:
     """The team on `csm-tui server run` as a child process (for tests that kill it)."""
-    tokens, accounts = seed_team(server_url, tmp_path)
-    process_server.start()
-    team = Team(process_server.url, server_url, tokens, accounts, tmp_path, clock)
-    try:
-        yield team, process_server
-    finally:
-        for store in team.stores:
-            store.close()
+    with _process_team(server_url, tmp_path, clock) as found:
+        yield found
+
+
+@pytest.fixture
+def sqlite_process_team(tmp_path: Path, clock: FixedClock) -> Iterator[tuple[Team, ProcessServer]]:
+    """A server process on an SQLite file (a backup is a copy of the file)."""
+    with _process_team(f"sqlite:///{tmp_path / 'server.db'}", tmp_path, clock) as found:
+        yield found

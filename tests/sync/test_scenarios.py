@@ -51,10 +51,12 @@ def activities_on_server(team: Team, account_id: str) -> list[dict[str, object]]
     return rows_of(fresh, "activities", "WHERE account_id = ? ORDER BY id", (account_id,))
 
 
-def many_activities(store: object, account_id: str, count: int, author: str = AOI) -> list[str]:
+def many_activities(
+    store: object, account_id: str, count: int, author: str = AOI, prefix: str = "bulk"
+) -> list[str]:
     rows = [
         {
-            "id": f"bulk{n:05d}{author[:3]}",
+            "id": f"{prefix}{n:05d}{author[:3]}",
             "account_id": account_id,
             "author_email": author,
             "type": "email",
@@ -143,13 +145,11 @@ def test_04_a_deletion_reaches_the_other_device_and_nothing_brings_it_back(team:
 
 @pytest.mark.parametrize("announced", [True, False], ids=["mark-restored", "unannounced"])
 def test_05_a_server_restored_from_a_backup_gets_everything_back(
-    process_team: tuple[Team, ProcessServer],
+    sqlite_process_team: tuple[Team, ProcessServer],
     announced: bool,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    team, server = process_team
-    if not team.database.startswith("sqlite"):
-        pytest.skip("the backup here is a copy of the SQLite file")
+    team, server = sqlite_process_team  # the backup: a copy of the SQLite file
     path = Path(team.database.split("///", 1)[1])
     aoi, ken = team.book("aoi"), team.book("ken")
     team.sync(aoi, AOI)
