@@ -14,6 +14,7 @@ START_UP = (
     "csm_tui.services.session",
     "csm_tui.ui.app",
     "csm_tui.ui.screens.book",
+    "csm_tui.ui.screens.today",  # the landing screen
 )
 
 

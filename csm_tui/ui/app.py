@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -12,7 +13,7 @@ from textual.command import Provider
 from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
-from csm_tui.config import DEFAULT_THEME, Config, save_config
+from csm_tui.config import DEFAULT_THEME, Config, save_config, today_weights
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, current_language, set_language
 from csm_tui.paths import config_path
@@ -22,7 +23,11 @@ from csm_tui.ui.widgets.account_table import AccountTable
 from csm_tui.ui.widgets.title_bar import press_timer
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from csm_tui.services.playbooks import PlaybookRun
     from csm_tui.services.timer import RunningTimer
+    from csm_tui.ui.screens.today import TodayScreen
 
 STARTED = time.perf_counter()
 
@@ -36,6 +41,9 @@ class CsmApp(App[None]):
     BINDINGS = [
         Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
         Binding("f2", "toggle_language", N_("日本語/English"), id="app.language"),
+        # one key, two ways: the book from anywhere, and from the book back to Today
+        Binding("b", "book", N_("Book"), id="app.book"),
+        Binding("b", "today", N_("Today"), id="app.today"),
         Binding("E", "effort", N_("Effort"), id="app.effort"),
         Binding("V", "covering", N_("Covering"), id="app.covering"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
@@ -43,13 +51,26 @@ class CsmApp(App[None]):
     ]
     timer: var[RunningTimer | None] = var(None)  # the work timer every title bar shows
 
-    def __init__(self, session: Session, config: Config, *, save_settings: bool = True) -> None:
+    def __init__(
+        self,
+        session: Session,
+        config: Config,
+        *,
+        save_settings: bool = True,
+        landing: str = "today",
+    ) -> None:
         super().__init__()
         self.session = session
         self.config = config
         self.save_settings = save_settings
         self.startup_ms: float | None = None
         self._startup_warnings: list[str] = []
+        self.landing = landing  # "today", or "book" to open on the book
+        self._playbooks_started = False
+        self.today_weights, problems = today_weights(config)
+        self._startup_warnings.extend(
+            _("Today's score weights: {problem}").format(problem=problem) for problem in problems
+        )
         self._apply_themes()
 
     # -- start-up ----------------------------------------------------------------------------
@@ -75,9 +96,13 @@ class CsmApp(App[None]):
             )
             self.theme = DEFAULT_THEME
 
-    def get_default_screen(self) -> BookScreen:
-        """The book is the base screen: Escape elsewhere always comes back to it."""
-        return BookScreen(self.session)
+    def get_default_screen(self) -> Screen[None]:
+        """Today is the base screen (Escape elsewhere comes back to it), or the book."""
+        if self.landing == "book":
+            return BookScreen(self.session)
+        from csm_tui.ui.screens.today import TodayScreen
+
+        return TodayScreen(self.session, self.today_weights, frame_first=True)
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -97,9 +122,78 @@ class CsmApp(App[None]):
     def on_ready(self) -> None:
         self.startup_ms = (time.perf_counter() - STARTED) * 1000
         self.log.info(f"first frame after {self.startup_ms:.0f} ms")
+        today = self._today_screen()
+        if today is not None:
+            today.first_load()  # its page, now that a frame is out, before anything else
+        else:
+            self._run_playbooks()  # on Today: once its page is up (on_today_screen_loaded)
         if self.session.me is not None:
             self.call_later(self._offer_draft)
             self.call_later(self._offer_handoff_draft)
+
+    def on_today_screen_loaded(self) -> None:
+        """Today's first page is up: now the rules (they would slow it down before)."""
+        if not self._playbooks_started:
+            self._playbooks_started = True
+            self._run_playbooks()
+
+    def _run_playbooks(self) -> None:
+        """Run the playbook rules after the first frame; Today shows the tasks they create."""
+        if self.session.me is None:
+            return  # nobody's accounts yet: the rules run once the user has said who they are
+        folder = (self.config.path or config_path()).parent / "playbooks"
+        self.run_worker(
+            lambda: self._playbooks_in_worker(folder),
+            thread=True,
+            exit_on_error=False,
+            group="playbooks",
+        )
+
+    def _playbooks_in_worker(self, folder: Path) -> None:
+        run = self.session.run_playbooks(folder)
+        self.call_from_thread(self._playbooks_done, run)
+        self.session.book.ensure_loaded()  # then the book, ready for `b` and the palette
+
+    def _playbooks_done(self, run: PlaybookRun) -> None:
+        for problem in run.problems:
+            message = _("Playbook rule skipped: {problem}").format(problem=problem)
+            self.notify(message, severity="warning", timeout=15)
+        today = self._today_screen()
+        if run.tasks and today is not None:
+            today.refresh_data()  # the new tasks, and the accounts they rank up
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`b` opens the book, and on the book it goes back to Today (when Today is below);
+        the book's binding comes first, so elsewhere `b` is the book."""
+        on_book = isinstance(self.screen, BookScreen)
+        if action == "book":
+            return not on_book
+        if action == "today":  # from anywhere above Today (the palette), `b` on the book
+            today = self._today_screen()
+            return today is not None and self.screen is not today
+        return True
+
+    def _today_screen(self) -> TodayScreen | None:
+        from csm_tui.ui.screens.today import TodayScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TodayScreen):
+                return screen
+        return None
+
+    def action_book(self) -> None:
+        """The book of business: the one below, if it is open, else a new one on top."""
+        if any(isinstance(screen, BookScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, BookScreen):
+                self.pop_screen()
+        else:
+            self.push_screen(BookScreen(self.session))
+
+    def action_today(self) -> None:
+        """Back to Today, closing the screens above it."""
+        if self._today_screen() is not None:
+            while self.screen is not self._today_screen():
+                self.pop_screen()
 
     def _show_identity(self) -> None:
         me = self.session.me
@@ -110,6 +204,10 @@ class CsmApp(App[None]):
         self._show_identity()
         if isinstance(self.screen, BookScreen):
             self.screen.show_fresh_rows()  # set_me reloaded the book: "my role" changed
+        today = self._today_screen()
+        if result is not None and today is not None:
+            today.refresh_data()  # "my accounts" changed
+            self._run_playbooks()
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -117,11 +215,15 @@ class CsmApp(App[None]):
     def _account_opened(self, event: AccountTable.Opened) -> None:
         self.open_account(event.account_id)
 
-    def open_account(self, account_id: str) -> None:
+    def open_account(
+        self, account_id: str, *, tab: str = "overview", item_id: str | None = None
+    ) -> None:
+        """The account at a tab ("overview", "activities", "roadmap", "handoff"); on the
+        roadmap, `item_id` is the item to show first."""
         from csm_tui.ui.screens.account import AccountScreen
 
         try:
-            screen = AccountScreen(self.session, account_id)
+            screen = AccountScreen(self.session, account_id, tab=tab, item_id=item_id)
         except CsmError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -170,7 +272,8 @@ class CsmApp(App[None]):
         if isinstance(screen, BookScreen):
             row = screen.query_one(AccountTable).current
             return row.id if row else None
-        return None
+        current = getattr(screen, "current_account_id", None)  # Today: the line's account
+        return current() if callable(current) else None
 
     def action_timer(self) -> None:
         press_timer(self, self.current_account_id())

@@ -35,6 +35,8 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     (N_("Clear filters"), "screen.clear", N_("Show every account")),
     (N_("Reload the book"), "screen.reload", N_("Show changes made outside the app (imports)")),
     (N_("Reverse sort order"), "screen.sort_reverse", N_("Flip ascending and descending")),
+    (N_("Today"), "app.today", N_("My priorities, my tasks and the accounts I cover")),
+    (N_("Book of business"), "app.book", N_("Every account in one table")),
     (N_("Effort"), "app.effort", N_("Where the time went: by account, type and week")),
     (N_("Language: English"), "app.set_language('en')", N_("Show the app in English")),
     (N_("Language: Japanese (日本語)"), "app.set_language('ja')", N_("Show the app in Japanese")),

@@ -226,10 +226,13 @@ async def settle(pilot: Pilot[None], done: Callable[[], bool], timeout: float = 
 
 @pytest.fixture
 def make_app(tmp_path: Path, clock: FixedClock) -> Iterator[AppFactory]:
-    def factory(store: Store, language: str = "en", theme: str = "csm-dark") -> CsmApp:
+    def factory(
+        store: Store, language: str = "en", theme: str = "csm-dark", landing: str = "book"
+    ) -> CsmApp:
+        """The app on `store`; it opens on the book (the tests of Today ask for "today")."""
         set_language(language)
         config = Config(theme=theme, language=language, path=tmp_path / "config.toml")
-        return CsmApp(Session(store, clock), config)
+        return CsmApp(Session(store, clock), config, landing=landing)
 
     yield factory
     set_language("en")

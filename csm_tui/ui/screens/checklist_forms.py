@@ -20,7 +20,7 @@ from csm_tui.i18n import N_, _
 from csm_tui.models.account import Stage
 from csm_tui.services.due_input import parse_due
 from csm_tui.ui import format as fmt
-from csm_tui.ui.screens.confirm import discard_question
+from csm_tui.ui.screens.draft_form import DraftForm
 
 if TYPE_CHECKING:
     from csm_tui.models.checklist import ChecklistItem
@@ -46,8 +46,10 @@ FORM_CSS = """
 """
 
 
-class ItemForm(ModalScreen[str | None]):
+class ItemForm(DraftForm[str | None]):
     """Adds a custom item (no `item`) or edits one; dismisses with the item's id when saved."""
+
+    DRAFT = DRAFT
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel")),
@@ -65,13 +67,11 @@ class ItemForm(ModalScreen[str | None]):
         template: Template | None = None,
         stage: Stage | None = None,
     ) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.account_id = account_id
         self.item = item
         self.stage = item.stage if item else (stage or Stage.ONBOARDING)
         self.initial = self._initial(template)
-        self._restoring = True
 
     def _initial(self, template: Template | None) -> dict[str, Any]:
         draft = self.session.load_draft(DRAFT)
@@ -127,12 +127,9 @@ class ItemForm(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
+        super().on_mount()
         if self.restored:
             self.notify(_("Your unsaved text is back."))
-        self.call_after_refresh(self._restored)
-
-    def _restored(self) -> None:
-        self._restoring = False
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -149,7 +146,7 @@ class ItemForm(ModalScreen[str | None]):
             values["note"] = self.query_one("#item-note", Input).value
         return values
 
-    def has_changes(self) -> bool:
+    def has_input(self) -> bool:
         """Whether Escape would lose something typed (a restored draft counts)."""
         if self.restored:
             return True
@@ -159,18 +156,6 @@ class ItemForm(ModalScreen[str | None]):
             for key in ("title", "description", "due", "note")
             if key in values
         )
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(Switch.Changed)
-    @on(TextArea.Changed)
-    def _changed(self) -> None:
-        if self._restoring:
-            return
-        try:
-            self.session.save_draft(DRAFT, self.values())
-        except CsmError as exc:  # a locked database must not stop the typing
-            self.notify(str(exc), severity="warning")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -220,21 +205,10 @@ class ItemForm(ModalScreen[str | None]):
         except CsmError as exc:
             self.notify(str(exc), severity="error", timeout=10)  # the form and draft stay
             return
-        self.session.clear_draft(DRAFT)
-        self.dismiss(saved.id)
+        self.finish(saved.id)
 
     def action_cancel(self) -> None:
-        if not self.has_changes():
-            self.session.clear_draft(DRAFT)
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.session.clear_draft(DRAFT)
-                self.dismiss(None)
-
-        self.app.push_screen(discard_question(), answered)
+        self.cancel(None)
 
 
 class DueForm(ModalScreen[str | None]):

@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, SelectionList, Static, TextArea
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.services.handoff import FIELD_LABELS, NoteFields, format_commitments
-from csm_tui.ui.screens.confirm import discard_question
+from csm_tui.ui.screens.draft_form import DraftForm
 
 if TYPE_CHECKING:
     from csm_tui.models.contact import Contact
@@ -33,8 +33,10 @@ DRAFT = "handoff"
 TEXTS = ("situation", "goals", "risks", "commitments", "body")
 
 
-class HandoffEditor(ModalScreen[bool]):
+class HandoffEditor(DraftForm[bool]):
     """Dismisses with True when a note (or a new version of one) was saved."""
+
+    DRAFT = DRAFT
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel")),
@@ -68,8 +70,7 @@ class HandoffEditor(ModalScreen[bool]):
         base: HandoffNote | None = None,
         draft: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.account_id = account_id
         self.account_name = account_name
         self.initial: dict[str, Any] = _values_of(base) if base else {}
@@ -78,7 +79,6 @@ class HandoffEditor(ModalScreen[bool]):
         self.base_id: str | None = self.initial.get("base_id")
         self.base_version: int | None = self.initial.get("base_version")
         self.from_draft = draft is not None
-        self._restoring = True  # no drafts are written while the fields are being filled
 
     def compose(self) -> ComposeResult:
         get = self.initial.get
@@ -121,11 +121,8 @@ class HandoffEditor(ModalScreen[bool]):
             yield Static("", id="form-error", classes="error")
             yield Static(_("Ctrl+S saves · Escape cancels · Tab moves on"), classes="hint")
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._restored)
-
     def _restored(self) -> None:
-        self._restoring = False
+        super()._restored()
         self.query_one(VerticalScroll).scroll_home(animate=False)  # the title and first label
 
     # -- the draft ---------------------------------------------------------------------------
@@ -153,16 +150,9 @@ class HandoffEditor(ModalScreen[bool]):
             return typed or bool(values["contacts"])
         return any(values.get(key) != self.initial.get(key) for key in (*TEXTS, "from", "to"))
 
-    @on(Input.Changed)
-    @on(TextArea.Changed)
     @on(SelectionList.SelectedChanged)
-    def _changed(self) -> None:
-        if self._restoring:
-            return
-        try:
-            self.session.save_draft(DRAFT, self.values())
-        except CsmError as exc:  # a locked database must not stop the typing
-            self.notify(str(exc), severity="warning")
+    def _contacts_changed(self) -> None:
+        self._save_draft()
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -221,10 +211,9 @@ class HandoffEditor(ModalScreen[bool]):
         except CsmError as exc:
             form_error.update(str(exc))  # the form and the draft stay
             return
-        self.session.clear_draft(DRAFT)
         if saved is None:
             self.notify(_("Nothing changed; no new version was saved."))
-            self.dismiss(False)
+            self.finish(False)
             return
         if saved.conflict:
             self.notify(
@@ -237,20 +226,10 @@ class HandoffEditor(ModalScreen[bool]):
             )
         else:
             self.notify(_("Handoff note saved (version {n}).").format(n=saved.note.version))
-        self.dismiss(True)
+        self.finish(True)
 
     def action_cancel(self) -> None:
-        if not self.has_input():
-            self.session.clear_draft(DRAFT)
-            self.dismiss(False)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.session.clear_draft(DRAFT)
-                self.dismiss(False)
-
-        self.app.push_screen(discard_question(), answered)
+        self.cancel(False)
 
 
 def _contact_label(contact: Contact) -> str:

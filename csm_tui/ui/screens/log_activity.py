@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from csm_tui.errors import CsmError
@@ -24,7 +23,7 @@ from csm_tui.models.activity import Activity, ActivityType, Outcome
 from csm_tui.services.effort_input import parse_minutes, parse_when
 from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
-from csm_tui.ui.screens.confirm import discard_question
+from csm_tui.ui.screens.draft_form import DraftForm
 
 if TYPE_CHECKING:
     from csm_tui.services.activities import LinkChoice
@@ -114,8 +113,10 @@ class LinkField(Static, can_focus=True):
         self.app.push_screen(picker, chosen)
 
 
-class LogActivityScreen(ModalScreen[bool]):
+class LogActivityScreen(DraftForm[bool]):
     """Dismisses with True when an activity was saved."""
+
+    DRAFT = DRAFT
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel")),
@@ -148,8 +149,7 @@ class LogActivityScreen(ModalScreen[bool]):
         minutes: int | None = None,
         draft: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.account_id = account_id
         self.account_name = account_name
         self.initial = dict(draft or {})
@@ -158,7 +158,6 @@ class LogActivityScreen(ModalScreen[bool]):
         # set when the form edits an existing activity instead of logging a new one
         self.activity_id: str | None = self.initial.get("activity_id")
         self.links = self._link_choices()
-        self._restoring = True  # no drafts are written while the fields are being filled
 
     def compose(self) -> ComposeResult:
         get = self.initial.get
@@ -210,12 +209,6 @@ class LogActivityScreen(ModalScreen[bool]):
                 _("Enter saves · Ctrl+S saves from the note · Escape cancels"), id="log-hint"
             )
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._restored)
-
-    def _restored(self) -> None:
-        self._restoring = False
-
     def _link_choices(self) -> list[LinkChoice]:
         try:
             return self.session.checklist_choices(self.account_id)
@@ -246,18 +239,9 @@ class LogActivityScreen(ModalScreen[bool]):
         values = self.values()
         return bool(values["minutes"].strip() or values["when"].strip() or values["note"].strip())
 
-    @on(Input.Changed)
-    @on(Select.Changed)
     @on(LinkField.Changed)
-    @on(Switch.Changed)
-    @on(TextArea.Changed)
-    def _changed(self) -> None:
-        if self._restoring:
-            return
-        try:
-            self.session.save_draft(DRAFT, self.values())
-        except CsmError as exc:  # a locked database must not stop the typing
-            self.notify(str(exc), severity="warning")
+    def _link_changed(self) -> None:
+        self._save_draft()
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -302,24 +286,13 @@ class LogActivityScreen(ModalScreen[bool]):
         except CsmError as exc:
             self.notify(str(exc), severity="error", timeout=10)  # the form and draft stay
             return
-        self.session.clear_draft(DRAFT)
         self.notify(
             _("Logged {minutes} min for {name}.").format(minutes=minutes, name=self.account_name)
         )
-        self.dismiss(True)
+        self.finish(True)
 
     def action_cancel(self) -> None:
-        if not self.has_input():
-            self.session.clear_draft(DRAFT)
-            self.dismiss(False)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.session.clear_draft(DRAFT)
-                self.dismiss(False)
-
-        self.app.push_screen(discard_question(), answered)
+        self.cancel(False)
 
 
 def edit_form(session: Session, activity: Activity, account_name: str) -> LogActivityScreen:

@@ -1,0 +1,560 @@
+"""Today, the landing screen: my accounts ranked by what needs attention (with the reasons in
+words), my open tasks by due date (overdue first), and the accounts I cover this week with
+unread handoff notes. Enter on any line opens the account at the tab that line is about.
+
+The page (one query for the facts of my accounts, ranked in one pass, one for my tasks, one for
+coverage) is computed as the screen mounts, so its first frame shows it (when the app starts,
+right after a first frame with the headings); after a change it is computed again in a worker.
+Lines are put into words only when they scroll into view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar, overload
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import ScreenResume
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from csm_tui.errors import CsmError
+from csm_tui.i18n import N_, _, ngettext
+from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
+from csm_tui.ui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from csm_tui.services.session import Session
+    from csm_tui.services.today import CoverageRow, PriorityRow, TaskRow, TodayView
+
+_Row = TypeVar("_Row")
+MAX_COVERAGE_LINES = 5
+
+
+class _Table(LineTable):
+    """A Today table: Enter opens the line's account."""
+
+    BINDINGS = [Binding("enter", "open", N_("Open"), id="today.open")]
+
+    def action_open(self) -> None:
+        screen = self.screen
+        if isinstance(screen, TodayScreen):
+            screen.open_line(self)
+
+
+class PriorityTable(_Table):
+    """My accounts, highest score first."""
+
+
+class TaskTable(_Table):
+    """My open tasks; space marks one done, l logs the work and marks it done."""
+
+    BINDINGS = [
+        Binding("space", "done", N_("Done"), id="today.done"),
+        Binding("l", "log_done", N_("Log and done"), id="today.log_done"),
+    ]
+
+    def action_done(self) -> None:
+        screen = self.screen
+        if isinstance(screen, TodayScreen):
+            screen.complete_current()
+
+    def action_log_done(self) -> None:
+        screen = self.screen
+        if isinstance(screen, TodayScreen):
+            screen.log_and_complete()
+
+
+class CoverageTable(_Table):
+    """The accounts I cover this week with unread handoff notes."""
+
+
+class _Lines(Sequence[Sequence[Cell]]):
+    """Rows as table lines, made only when a line is drawn (thousands may be loaded)."""
+
+    def line(self, index: int) -> Sequence[Cell]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Sequence[Cell]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Sequence[Cell]]: ...
+
+    def __getitem__(self, index: int | slice) -> Sequence[Cell] | Sequence[Sequence[Cell]]:
+        if isinstance(index, slice):
+            return [self.line(i) for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self.line(index % len(self))
+
+
+class _PriorityLines(_Lines):
+    """My accounts as table lines, the reasons put into words when drawn."""
+
+    def __init__(self, rows: list[PriorityRow]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def line(self, index: int) -> Sequence[Cell]:
+        from csm_tui.services.today import reason_text
+
+        row = self.rows[index]
+        tone = "bad" if row.score >= 50 else "warning" if row.score >= 30 else ""
+        return (
+            (str(index + 1), "dim"),
+            (row.name, ""),
+            (f"{row.score:.0f}", tone),
+            (reason_text(row), ""),
+        )
+
+
+class _TaskLines(_Lines):
+    """My open tasks as table lines, made when drawn."""
+
+    def __init__(self, view: TodayView) -> None:
+        self.view = view
+
+    def __len__(self) -> int:
+        return len(self.view.tasks)
+
+    def line(self, index: int) -> Sequence[Cell]:
+        from csm_tui.services.tasks import task_title
+
+        task = self.view.tasks[index]
+        if task.source == "playbook":
+            source: Cell = (self.view.rule_names.get(task.rule_id, task.rule_id), "dim")
+        else:
+            source = (_("by hand"), "dim")
+        title = ("⏰ " if task.remind_on else "") + task_title(task)
+        due = due_cell(task.due_date, self.view.today)
+        return (due, (task.account_name, ""), (title, ""), source)
+
+
+def due_cell(due: str | None, today: date) -> Cell:
+    """`2026-11-20 (7 days late)`, `2026-11-27 (today)`, or the date."""
+    from datetime import date as Date
+
+    if due is None:
+        return (_("no date"), "dim")
+    days = (Date.fromisoformat(due) - today).days
+    if days < 0:
+        late = ngettext("{n} day late", "{n} days late", -days).format(n=-days)
+        return (f"{due} ({late})", "bad")
+    if days == 0:
+        return (f"{due} ({_('today')})", "warning")
+    return (due, "")
+
+
+class TodayScreen(TranslatedScreen):
+    """The base screen: Escape elsewhere comes back here; `b` opens the book."""
+
+    BINDINGS = [
+        Binding("l", "log", N_("Log work"), id="today.log"),
+        Binding("n", "new_task", N_("New task"), id="today.new_task"),
+        Binding("u", "undo", N_("Undo done"), show=False, id="today.undo"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="today.reload"),
+    ]
+
+    DEFAULT_CSS = """
+    TodayScreen #today-summary { height: 1; padding: 0 1; background: $surface; }
+    TodayScreen .today-heading {
+        height: 1; padding: 0 1; text-style: bold; color: $accent; margin-top: 1;
+    }
+    TodayScreen PriorityTable, TodayScreen TaskTable { height: 1fr; }
+    """
+
+    class Loaded(Message):
+        """The page was shown for the first time (the app runs the playbooks after it)."""
+
+    def __init__(
+        self, session: Session, weights: dict[str, float], *, frame_first: bool = False
+    ) -> None:
+        """`frame_first`: draw a frame with the headings, and compute the page when the app
+        says its first frame is out (`first_load`): at start-up the terminal shows something at
+        once. Else the page is computed as the screen mounts, and its first frame has it all."""
+        super().__init__()
+        self.session = session
+        self.weights = weights
+        self.frame_first = frame_first
+        self.view: TodayView | None = None
+        self.completed: list[str] = []  # tasks marked done here, newest last, for undo
+        self._stale = False  # data may have changed on a screen opened from here
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        yield Static(_("Loading…"), id="today-summary")
+        yield Static(_("Priorities"), id="priorities-heading", classes="today-heading")
+        yield PriorityTable(self._priority_columns(), id="priorities")
+        yield Static(_("My tasks"), id="tasks-heading", classes="today-heading")
+        yield TaskTable(self._task_columns(), id="tasks")
+        yield Static(
+            _("Covering this week: unread handoff notes"),
+            id="coverage-heading",
+            classes="today-heading",
+        )
+        yield CoverageTable(self._coverage_columns(), id="coverage")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Today")
+        for widget in ("#coverage-heading", "#coverage"):
+            self.query_one(widget).display = False
+        self.set_focus(self.query_one(PriorityTable))
+        if not self.frame_first:
+            self.first_load()
+
+    def first_load(self) -> None:
+        """The page, computed on the UI thread: before the first layout, or (`frame_first`)
+        when the app calls this after its first frame, before any other work of the start.
+
+        Not in a worker: while a screen is new, the UI thread is busy laying it out and styling
+        it, and a worker competing with it took twice as long to show the page (bench/today.py).
+        Reloads go to a worker: by then the UI thread has nothing else to do.
+        """
+        if self.view is not None:
+            return
+        try:
+            view = self.session.today(self.weights)
+        except CsmError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.show(view)
+        self.post_message(self.Loaded())
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Compute the page again (after an import, a logged activity, a ticked item…)."""
+        self._stale = False
+        self._load()
+
+    def refresh_data(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="today-load", exit_on_error=False)
+    def _load(self) -> None:
+        view = self.session.today(self.weights)
+        self.app.call_from_thread(self.show, view)
+
+    @property
+    def loaded(self) -> bool:
+        return self.view is not None
+
+    def show(self, view: TodayView) -> None:
+        """Draw the page; the lines under the cursors stay where they were if still there."""
+        if not self.is_attached:
+            return
+        keep = {table.id: self._current_key(table) for table in self.query(_Table)}
+        self.view = view
+        self._fill_priorities(keep.get("priorities"))
+        self._fill_tasks(keep.get("tasks"))
+        self._fill_coverage(keep.get("coverage"))
+        self._show_summary()
+
+    def _current_key(self, table: _Table) -> str | None:
+        """The id of the line under the table's cursor (its account's, for coverage lines)."""
+        if isinstance(table, PriorityTable):
+            priority = self.current_priority()
+            return priority.id if priority else None
+        if isinstance(table, TaskTable):
+            task = self.current_task()
+            return task.id if task else None
+        coverage = self.current_coverage()
+        return coverage.account_id if coverage else None
+
+    @staticmethod
+    def _index(ids: list[str], key: str | None) -> int:
+        return ids.index(key) if key in ids else 0
+
+    def _priority_columns(self) -> list[LineColumn]:
+        return [
+            LineColumn("#", 4, right=True, min_width=2),
+            LineColumn(_("Account"), 30),
+            LineColumn(_("Score"), 5, right=True, min_width=5),
+            LineColumn(_("Why"), 0, min_width=30),
+        ]
+
+    def _task_columns(self) -> list[LineColumn]:
+        return [
+            LineColumn(_("Due"), 25),
+            LineColumn(_("Account"), 24),
+            LineColumn(_("Task"), 0, min_width=30),
+            LineColumn(_("Created by"), 20),
+        ]
+
+    def _coverage_columns(self) -> list[LineColumn]:
+        return [
+            LineColumn(_("Account"), 30),
+            LineColumn(_("Coverage"), 26),
+            LineColumn(_("Owner"), 22),
+            LineColumn(_("Unread notes"), 0, min_width=14),
+        ]
+
+    def _fill_priorities(self, keep: str | None) -> None:
+        assert self.view is not None
+        table = self.query_one(PriorityTable)
+        if self.view.me is None:
+            table.empty_message = _("Tell csm-tui who you are to see your accounts here.")
+        elif not self.view.mine:
+            table.empty_message = _(
+                "None of the accounts is yours yet. b opens the book; csm-tui import accounts "
+                "FILE.csv brings yours in (or try csm-tui demo)."
+            )
+        else:
+            table.empty_message = _("Nothing pressing on your accounts today.")
+        rows = self.view.priorities
+        table.styles.max_height = max(len(rows), 2) + 1  # the tables share what they need
+        table.set_rows(
+            _PriorityLines(rows),
+            columns=self._priority_columns(),
+            cursor=self._index([row.id for row in rows], keep),
+        )
+
+    def _fill_tasks(self, keep: str | None) -> None:
+        assert self.view is not None
+        view = self.view
+        table = self.query_one(TaskTable)
+        table.empty_message = _("No open tasks. n adds one for the account under the cursor.")
+        table.styles.max_height = max(len(view.tasks), 2) + 1
+        table.set_rows(
+            _TaskLines(view),
+            columns=self._task_columns(),
+            cursor=self._index([task.id for task in view.tasks], keep),
+        )
+
+    def _fill_coverage(self, keep: str | None) -> None:
+        assert self.view is not None
+        rows = self.view.coverage
+        for widget in ("#coverage-heading", "#coverage"):
+            self.query_one(widget).display = bool(rows)
+        lines: list[tuple[Cell, ...]] = []
+        for row in rows:
+            if row.coverage_to:
+                period = _("until {day}").format(day=row.coverage_to)
+            else:
+                period = _("from {day}").format(day=row.coverage_from)
+            unread = ngettext("{n} unread note", "{n} unread notes", row.unread).format(
+                n=row.unread
+            )
+            lines.append(
+                ((row.name, ""), (period, ""), (row.primary_name or "", "dim"), (unread, "warning"))
+            )
+        table = self.query_one(CoverageTable)
+        table.styles.height = min(len(lines), MAX_COVERAGE_LINES) + 1
+        table.set_rows(
+            lines,
+            columns=self._coverage_columns(),
+            cursor=self._index([row.account_id for row in rows], keep),
+        )
+
+    def _show_summary(self) -> None:
+        assert self.view is not None
+        view = self.view
+        parts = [view.today.strftime("%Y-%m-%d")]
+        if view.mine:
+            parts.append(
+                ngettext(
+                    "{n} of my {total} accounts needs attention",
+                    "{n} of my {total} accounts need attention",
+                    len(view.priorities),
+                ).format(n=len(view.priorities), total=view.mine)
+            )
+        tasks = ngettext("{n} open task", "{n} open tasks", len(view.tasks)).format(
+            n=len(view.tasks)
+        )
+        if view.overdue_tasks:
+            tasks += " " + _("({n} overdue)").format(n=view.overdue_tasks)
+        parts.append(tasks)
+        if view.coverage:
+            n = len(view.coverage)
+            parts.append(
+                ngettext(
+                    "{n} covered account with unread notes",
+                    "{n} covered accounts with unread notes",
+                    n,
+                ).format(n=n)
+            )
+        self.query_one("#today-summary", Static).update(" · ".join(parts))
+
+    # -- the line under the cursor -------------------------------------------------------------
+
+    def _focused_table(self) -> _Table:
+        focused = self.focused
+        return focused if isinstance(focused, _Table) else self.query_one(PriorityTable)
+
+    @staticmethod
+    def _at(rows: Sequence[_Row], table: _Table) -> _Row | None:
+        return rows[table.cursor] if 0 <= table.cursor < len(rows) else None
+
+    def current_priority(self) -> PriorityRow | None:
+        rows = self.view.priorities if self.view else []
+        return self._at(rows, self.query_one(PriorityTable))
+
+    def current_task(self) -> TaskRow | None:
+        rows = self.view.tasks if self.view else []
+        return self._at(rows, self.query_one(TaskTable))
+
+    def current_coverage(self) -> CoverageRow | None:
+        rows = self.view.coverage if self.view else []
+        return self._at(rows, self.query_one(CoverageTable))
+
+    def current_account(self) -> tuple[str, str] | None:
+        """(id, name) of the account of the line under the cursor in the focused table."""
+        table = self._focused_table()
+        if isinstance(table, TaskTable):
+            task = self.current_task()
+            return (task.account_id, task.account_name) if task else None
+        if isinstance(table, CoverageTable):
+            coverage = self.current_coverage()
+            return (coverage.account_id, coverage.name) if coverage else None
+        priority = self.current_priority()
+        return (priority.id, priority.name) if priority else None
+
+    def current_account_id(self) -> str | None:
+        """What the app's timer key and log form use as "the account I am on"."""
+        current = self.current_account()
+        return current[0] if current else None
+
+    def open_line(self, table: _Table) -> None:
+        """Enter: the account, at the tab the line is about."""
+        from csm_tui.services.today import best_tab
+
+        target: tuple[str, str, str | None] | None = None
+        if isinstance(table, PriorityTable):
+            priority = self.current_priority()
+            target = (priority.id, best_tab(priority), None) if priority else None
+        elif isinstance(table, TaskTable):
+            task = self.current_task()
+            if task is not None:
+                item = task.checklist_item_id
+                target = (task.account_id, "roadmap" if item else "overview", item)
+        else:
+            coverage = self.current_coverage()
+            target = (coverage.account_id, "handoff", None) if coverage else None
+        open_account = getattr(self.app, "open_account", None)
+        if target is None or not callable(open_account):
+            return
+        self._stale = True  # what is done there may change this page
+        open_account(target[0], tab=target[1], item_id=target[2])
+
+    @on(ScreenResume)
+    def _resumed(self) -> None:
+        if self._stale:
+            self.reload()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_log(self) -> None:
+        current = self.current_account()
+        action = f"log_work('{current[0]}')" if current else "log_work"  # none: the picker
+        self.app.call_later(self.app.run_action, action)
+
+    def complete_current(self) -> None:
+        task = self.current_task()
+        if task is None:
+            return
+        try:
+            self.session.tasks.complete(task.id)
+        except CsmError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._completed(task)
+
+    def _completed(self, task: TaskRow) -> None:
+        from csm_tui.services.tasks import task_title
+
+        self.completed.append(task.id)
+        self.notify(
+            _("Done: {task} ({account}). u brings it back.").format(
+                task=task_title(task), account=task.account_name
+            )
+        )
+        self.reload()
+
+    def log_and_complete(self) -> None:
+        """The log form, filled in from the task; saving it marks the task done."""
+        from csm_tui.services.tasks import task_title
+        from csm_tui.ui.screens.log_activity import LogActivityScreen
+
+        task = self.current_task()
+        if task is None:
+            return
+        draft = {
+            "note": task_title(task),
+            "proactive": True,  # a task on my list is work I start
+            "checklist_item_id": task.checklist_item_id,
+        }
+
+        def logged(saved: bool | None) -> None:
+            if not saved:
+                return
+            try:
+                self.session.tasks.complete(task.id)
+            except CsmError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._completed(task)
+
+        screen = LogActivityScreen(self.session, task.account_id, task.account_name, draft=draft)
+        self.app.push_screen(screen, logged)
+
+    def action_undo(self) -> None:
+        if not self.completed:
+            self.notify(_("Nothing to bring back."), severity="warning")
+            return
+        task_id = self.completed.pop()
+        try:
+            task = self.session.tasks.reopen(task_id)
+        except CsmError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        from csm_tui.services.tasks import task_title
+
+        self.notify(_("Open again: {task}").format(task=task_title(task)))
+        self.reload()
+
+    def action_new_task(self) -> None:
+        """A task of my own for the account under the cursor (or one picked first)."""
+        from csm_tui.ui.screens.task_form import TaskFormScreen
+
+        current = self.current_account()
+
+        def added(saved: bool | None) -> None:
+            if saved:
+                self.reload()
+
+        if current is not None:
+            self.app.push_screen(TaskFormScreen(self.session, *current), added)
+            return
+        from csm_tui.ui.screens.account_picker import AccountPickerScreen
+
+        def chosen(picked: str | None) -> None:
+            if picked:
+                name = self.session.overview(picked).account.name
+                self.app.push_screen(TaskFormScreen(self.session, picked, name), added)
+
+        self.app.push_screen(
+            AccountPickerScreen(self.session, _("A task for which account?")), chosen
+        )
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.sub_title = _("Today")
+        self.query_one("#priorities-heading", Static).update(_("Priorities"))
+        self.query_one("#tasks-heading", Static).update(_("My tasks"))
+        self.query_one("#coverage-heading", Static).update(
+            _("Covering this week: unread handoff notes")
+        )
+        if self.view is not None:
+            self.show(self.view)
