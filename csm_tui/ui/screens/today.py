@@ -5,13 +5,13 @@ unread handoff notes. Enter on any line opens the account at the tab that line i
 The page (one query for the facts of my accounts, ranked in one pass, one for my tasks, one for
 coverage) is computed as the screen mounts, so its first frame shows it (when the app starts,
 right after a first frame with the headings); after a change it is computed again in a worker.
-Lines are put into words only when they scroll into view.
+Lines are put into words only when they scroll into view (see today_tables.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,136 +21,29 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from csm_tui.errors import CsmError
-from csm_tui.i18n import N_, _, ngettext
+from csm_tui.i18n import N_, _
+from csm_tui.ui.screens.today_tables import (
+    CoverageTable,
+    PriorityLines,
+    PriorityTable,
+    TaskLines,
+    TaskTable,
+    TodayTable,
+    coverage_columns,
+    coverage_lines,
+    priority_columns,
+    summary,
+    task_columns,
+)
 from csm_tui.ui.translated import TranslatedScreen
-from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from csm_tui.services.session import Session
     from csm_tui.services.today import CoverageRow, PriorityRow, TaskRow, TodayView
 
 _Row = TypeVar("_Row")
 MAX_COVERAGE_LINES = 5
-
-
-class _Table(LineTable):
-    """A Today table: Enter opens the line's account."""
-
-    BINDINGS = [Binding("enter", "open", N_("Open"), id="today.open")]
-
-    def action_open(self) -> None:
-        screen = self.screen
-        if isinstance(screen, TodayScreen):
-            screen.open_line(self)
-
-
-class PriorityTable(_Table):
-    """My accounts, highest score first."""
-
-
-class TaskTable(_Table):
-    """My open tasks; space marks one done, l logs the work and marks it done."""
-
-    BINDINGS = [
-        Binding("space", "done", N_("Done"), id="today.done"),
-        Binding("l", "log_done", N_("Log and done"), id="today.log_done"),
-    ]
-
-    def action_done(self) -> None:
-        screen = self.screen
-        if isinstance(screen, TodayScreen):
-            screen.complete_current()
-
-    def action_log_done(self) -> None:
-        screen = self.screen
-        if isinstance(screen, TodayScreen):
-            screen.log_and_complete()
-
-
-class CoverageTable(_Table):
-    """The accounts I cover this week with unread handoff notes."""
-
-
-class _Lines(Sequence[Sequence[Cell]]):
-    """Rows as table lines, made only when a line is drawn (thousands may be loaded)."""
-
-    def line(self, index: int) -> Sequence[Cell]:
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, index: int) -> Sequence[Cell]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Sequence[Cell]]: ...
-
-    def __getitem__(self, index: int | slice) -> Sequence[Cell] | Sequence[Sequence[Cell]]:
-        if isinstance(index, slice):
-            return [self.line(i) for i in range(*index.indices(len(self)))]
-        if not -len(self) <= index < len(self):
-            raise IndexError(index)
-        return self.line(index % len(self))
-
-
-class _PriorityLines(_Lines):
-    """My accounts as table lines, the reasons put into words when drawn."""
-
-    def __init__(self, rows: list[PriorityRow]) -> None:
-        self.rows = rows
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def line(self, index: int) -> Sequence[Cell]:
-        from csm_tui.services.today import reason_text
-
-        row = self.rows[index]
-        tone = "bad" if row.score >= 50 else "warning" if row.score >= 30 else ""
-        return (
-            (str(index + 1), "dim"),
-            (row.name, ""),
-            (f"{row.score:.0f}", tone),
-            (reason_text(row), ""),
-        )
-
-
-class _TaskLines(_Lines):
-    """My open tasks as table lines, made when drawn."""
-
-    def __init__(self, view: TodayView) -> None:
-        self.view = view
-
-    def __len__(self) -> int:
-        return len(self.view.tasks)
-
-    def line(self, index: int) -> Sequence[Cell]:
-        from csm_tui.services.tasks import task_title
-
-        task = self.view.tasks[index]
-        if task.source == "playbook":
-            source: Cell = (self.view.rule_names.get(task.rule_id, task.rule_id), "dim")
-        else:
-            source = (_("by hand"), "dim")
-        title = ("⏰ " if task.remind_on else "") + task_title(task)
-        due = due_cell(task.due_date, self.view.today)
-        return (due, (task.account_name, ""), (title, ""), source)
-
-
-def due_cell(due: str | None, today: date) -> Cell:
-    """`2026-11-20 (7 days late)`, `2026-11-27 (today)`, or the date."""
-    from datetime import date as Date
-
-    if due is None:
-        return (_("no date"), "dim")
-    days = (Date.fromisoformat(due) - today).days
-    if days < 0:
-        late = ngettext("{n} day late", "{n} days late", -days).format(n=-days)
-        return (f"{due} ({late})", "bad")
-    if days == 0:
-        return (f"{due} ({_('today')})", "warning")
-    return (due, "")
 
 
 class TodayScreen(TranslatedScreen):
@@ -192,15 +85,15 @@ class TodayScreen(TranslatedScreen):
         yield TitleBar()
         yield Static(_("Loading…"), id="today-summary")
         yield Static(_("Priorities"), id="priorities-heading", classes="today-heading")
-        yield PriorityTable(self._priority_columns(), id="priorities")
+        yield PriorityTable(priority_columns(), id="priorities")
         yield Static(_("My tasks"), id="tasks-heading", classes="today-heading")
-        yield TaskTable(self._task_columns(), id="tasks")
+        yield TaskTable(task_columns(), id="tasks")
         yield Static(
             _("Covering this week: unread handoff notes"),
             id="coverage-heading",
             classes="today-heading",
         )
-        yield CoverageTable(self._coverage_columns(), id="coverage")
+        yield CoverageTable(coverage_columns(), id="coverage")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -252,14 +145,14 @@ class TodayScreen(TranslatedScreen):
         """Draw the page; the lines under the cursors stay where they were if still there."""
         if not self.is_attached:
             return
-        keep = {table.id: self._current_key(table) for table in self.query(_Table)}
+        keep = {table.id: self._current_key(table) for table in self.query(TodayTable)}
         self.view = view
         self._fill_priorities(keep.get("priorities"))
         self._fill_tasks(keep.get("tasks"))
         self._fill_coverage(keep.get("coverage"))
         self._show_summary()
 
-    def _current_key(self, table: _Table) -> str | None:
+    def _current_key(self, table: TodayTable) -> str | None:
         """The id of the line under the table's cursor (its account's, for coverage lines)."""
         if isinstance(table, PriorityTable):
             priority = self.current_priority()
@@ -273,30 +166,6 @@ class TodayScreen(TranslatedScreen):
     @staticmethod
     def _index(ids: list[str], key: str | None) -> int:
         return ids.index(key) if key in ids else 0
-
-    def _priority_columns(self) -> list[LineColumn]:
-        return [
-            LineColumn("#", 4, right=True, min_width=2),
-            LineColumn(_("Account"), 30),
-            LineColumn(_("Score"), 5, right=True, min_width=5),
-            LineColumn(_("Why"), 0, min_width=30),
-        ]
-
-    def _task_columns(self) -> list[LineColumn]:
-        return [
-            LineColumn(_("Due"), 25),
-            LineColumn(_("Account"), 24),
-            LineColumn(_("Task"), 0, min_width=30),
-            LineColumn(_("Created by"), 20),
-        ]
-
-    def _coverage_columns(self) -> list[LineColumn]:
-        return [
-            LineColumn(_("Account"), 30),
-            LineColumn(_("Coverage"), 26),
-            LineColumn(_("Owner"), 22),
-            LineColumn(_("Unread notes"), 0, min_width=14),
-        ]
 
     def _fill_priorities(self, keep: str | None) -> None:
         assert self.view is not None
@@ -313,8 +182,8 @@ class TodayScreen(TranslatedScreen):
         rows = self.view.priorities
         table.styles.max_height = max(len(rows), 2) + 1  # the tables share what they need
         table.set_rows(
-            _PriorityLines(rows),
-            columns=self._priority_columns(),
+            PriorityLines(rows),
+            columns=priority_columns(),
             cursor=self._index([row.id for row in rows], keep),
         )
 
@@ -325,8 +194,8 @@ class TodayScreen(TranslatedScreen):
         table.empty_message = _("No open tasks. n adds one for the account under the cursor.")
         table.styles.max_height = max(len(view.tasks), 2) + 1
         table.set_rows(
-            _TaskLines(view),
-            columns=self._task_columns(),
+            TaskLines(view),
+            columns=task_columns(),
             cursor=self._index([task.id for task in view.tasks], keep),
         )
 
@@ -335,63 +204,27 @@ class TodayScreen(TranslatedScreen):
         rows = self.view.coverage
         for widget in ("#coverage-heading", "#coverage"):
             self.query_one(widget).display = bool(rows)
-        lines: list[tuple[Cell, ...]] = []
-        for row in rows:
-            if row.coverage_to:
-                period = _("until {day}").format(day=row.coverage_to)
-            else:
-                period = _("from {day}").format(day=row.coverage_from)
-            unread = ngettext("{n} unread note", "{n} unread notes", row.unread).format(
-                n=row.unread
-            )
-            lines.append(
-                ((row.name, ""), (period, ""), (row.primary_name or "", "dim"), (unread, "warning"))
-            )
+        lines = coverage_lines(rows)
         table = self.query_one(CoverageTable)
         table.styles.height = min(len(lines), MAX_COVERAGE_LINES) + 1
         table.set_rows(
             lines,
-            columns=self._coverage_columns(),
+            columns=coverage_columns(),
             cursor=self._index([row.account_id for row in rows], keep),
         )
 
     def _show_summary(self) -> None:
         assert self.view is not None
-        view = self.view
-        parts = [view.today.strftime("%Y-%m-%d")]
-        if view.mine:
-            parts.append(
-                ngettext(
-                    "{n} of my {total} accounts needs attention",
-                    "{n} of my {total} accounts need attention",
-                    len(view.priorities),
-                ).format(n=len(view.priorities), total=view.mine)
-            )
-        tasks = ngettext("{n} open task", "{n} open tasks", len(view.tasks)).format(
-            n=len(view.tasks)
-        )
-        if view.overdue_tasks:
-            tasks += " " + _("({n} overdue)").format(n=view.overdue_tasks)
-        parts.append(tasks)
-        if view.coverage:
-            n = len(view.coverage)
-            parts.append(
-                ngettext(
-                    "{n} covered account with unread notes",
-                    "{n} covered accounts with unread notes",
-                    n,
-                ).format(n=n)
-            )
-        self.query_one("#today-summary", Static).update(" · ".join(parts))
+        self.query_one("#today-summary", Static).update(summary(self.view))
 
     # -- the line under the cursor -------------------------------------------------------------
 
-    def _focused_table(self) -> _Table:
+    def _focused_table(self) -> TodayTable:
         focused = self.focused
-        return focused if isinstance(focused, _Table) else self.query_one(PriorityTable)
+        return focused if isinstance(focused, TodayTable) else self.query_one(PriorityTable)
 
     @staticmethod
-    def _at(rows: Sequence[_Row], table: _Table) -> _Row | None:
+    def _at(rows: Sequence[_Row], table: TodayTable) -> _Row | None:
         return rows[table.cursor] if 0 <= table.cursor < len(rows) else None
 
     def current_priority(self) -> PriorityRow | None:
@@ -423,7 +256,7 @@ class TodayScreen(TranslatedScreen):
         current = self.current_account()
         return current[0] if current else None
 
-    def open_line(self, table: _Table) -> None:
+    def open_line(self, table: TodayTable) -> None:
         """Enter: the account, at the tab the line is about."""
         from csm_tui.services.today import best_tab
 
