@@ -122,7 +122,17 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` in one step, so a failed export never leaves a truncated file behind.
 
     A new file is private (0600) like the database; an existing file keeps its permissions.
+    Something that is not a regular file (`/dev/null`, a pipe, a terminal) is written to as it
+    is: replacing it would put a plain file where the device was.
     """
+    with contextlib.suppress(OSError):
+        if path.exists() and not path.is_file():
+            try:
+                with path.open("wb") as handle:
+                    handle.write(data)
+            except OSError as exc:
+                raise CsmError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            return
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except FileNotFoundError:
