@@ -135,7 +135,7 @@ def test_the_report(book: Store) -> None:
     assert report.drops[1].driver is None  # B has no components
     c = report.rises[0].driver
     assert c is not None and (c.name, c.change) == ("usage", 10)
-    assert len(report.months) == 13 and report.months[0] == date(2025, 11, 1)
+    assert len(report.months) == 12 and report.months[0] == date(2025, 12, 1)
 
 
 # -- weights and components --------------------------------------------------------------------

@@ -204,3 +204,36 @@ def test_cli_imports_and_blocks(tmp_path: Path, capsys: pytest.CaptureFixture[st
         ["import", "metrics", str(tmp_path / "nope.csv"), "--db", str(db)], capsys
     )
     assert code == 1 and "There is no file" in err
+
+
+def test_an_import_runs_the_playbooks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Logins halved week over week: the default "logins down" rule makes a task, once."""
+    from datetime import date, timedelta
+
+    from csm_tui.services.identity import set_me
+
+    db = tmp_path / "cli.db"
+    with open_store(db) as store:
+        set_me(store, "Aoi Tanaka", "aoi.tanaka@example.com")
+        create_account(
+            store,
+            Account(id="a1", external_id="CRM-1", name="Acme Analytics"),
+            primary_owner="aoi.tanaka@example.com",
+        )
+    today = date.today()
+    last = today - timedelta(days=today.weekday() + 7)  # the last full week's Monday
+    text = f"account,week,logins\nCRM-1,{last - timedelta(weeks=1)},100\nCRM-1,{last},40\n"
+    path = write(tmp_path / "m.csv", text)
+    code, _out, err = run(["import", "metrics", str(path), "--db", str(db)], capsys)
+    assert code == 0, err
+    assert "Playbooks created" in err
+    # no contract value: the catch-all segment, whose welcome rule fires too
+    assert "Segments from the rules: Tech Touch 1." in err
+    with open_store(db) as store:
+        tasks = store.query("SELECT account_id, rule_id FROM tasks ORDER BY rule_id")
+    assert [(row[0], row[1]) for row in tasks] == [
+        ("a1", "logins-drop"),
+        ("a1", "tech-touch-welcome"),
+    ]
+    code, _out, err = run(["import", "metrics", str(path), "--db", str(db)], capsys)
+    assert code == 0 and "Playbooks created" not in err  # nothing new: unchanged rows

@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     "sync": "csm_tui.cli.sync_cmd:sync",
     "status": "csm_tui.cli.sync_cmd:status",
     "handoff": "csm_tui.cli.handoff_cmd:handoff_group",
+    "report": "csm_tui.cli.report_cmd:report_group",
     "today": "csm_tui.cli.today_cmd:today",
     "tasks": "csm_tui.cli.today_cmd:tasks",
 }

@@ -42,7 +42,7 @@ DEFAULT_WEIGHTS = {
     "outcomes": 15.0,
     "support": 10.0,
 }
-TREND_MONTHS = 13  # this month and the twelve before it: the same month last year is the first
+TREND_MONTHS = 12  # this month and the eleven before it, as the Overview shows them
 MOVERS = 5
 MONTH_DAYS = 30
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -197,13 +197,14 @@ class HealthReport:
 
 
 def health_report(store: Store, clock: Clock, weights: HealthWeights) -> HealthReport:
-    """Everything the Health screen shows, from four queries (see store/health.py)."""
+    """Everything the Health screen shows: one query for the scores and segment averages, one
+    scan for the monthly trends, two lookups per mover (see store/health.py)."""
     from csm_tui.store import health as queries
 
     today = clock.today()
     rows = queries.health_rows(store, today)
     trends = queries.monthly_scores(store, today, TREND_MONTHS)
-    by_segment = queries.segment_monthly(store, today, TREND_MONTHS)
+    by_segment = queries.segment_trends(rows, trends, TREND_MONTHS)
     segments: dict[str, SegmentHealth] = {}
     for row in rows:
         if row.segment not in segments:

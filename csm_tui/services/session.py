@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from csm_tui.services.activities import EffortTotals, LinkChoice, Removed
     from csm_tui.services.effort import EffortReport, Period
     from csm_tui.services.handoff import HandoffService
+    from csm_tui.services.health import HealthReport
     from csm_tui.services.playbooks import PlaybookRun
     from csm_tui.services.tasks import TaskService
     from csm_tui.services.timer import RunningTimer, StoppedTimer
     from csm_tui.services.today import TodayView
+    from csm_tui.services.week_report import WeekReport
 
 
 class Session:
@@ -159,3 +161,17 @@ class Session:
         from csm_tui.services.playbooks import run_playbooks
 
         return run_playbooks(self.store, self.clock, user_dir=folder)
+
+    # -- health and the weekly review (imported by their screens' workers) -----------------------
+
+    def health(self, settings: dict[str, Any]) -> HealthReport:
+        """The Health screen: changes per account and segment, trends, movers (`[health]`)."""
+        from csm_tui.services.health import health_report, weights_from_config
+
+        return health_report(self.store, self.clock, weights_from_config(settings))
+
+    def week(self, monday: date, settings: dict[str, Any]) -> WeekReport:
+        """The weekly review of the ISO week starting on `monday`, for me."""
+        from csm_tui.services.week_report import week_report
+
+        return week_report(self.store, monday, self.clock, settings)

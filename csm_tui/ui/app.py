@@ -46,6 +46,9 @@ class CsmApp(App[None]):
         Binding("b", "today", N_("Today"), id="app.today"),
         Binding("E", "effort", N_("Effort"), id="app.effort"),
         Binding("V", "covering", N_("Covering"), id="app.covering"),
+        # not in the footer (it is full): in the help (?) and the palette
+        Binding("H", "health", N_("Health"), show=False, id="app.health"),
+        Binding("W", "week", N_("Week"), show=False, id="app.week"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
         Binding("t", "timer", N_("Start/stop the timer"), show=False, id="app.timer"),
     ]
@@ -235,6 +238,20 @@ class CsmApp(App[None]):
 
         if not isinstance(self.screen, CoveringScreen):
             self.push_screen(CoveringScreen(self.session))
+
+    def action_health(self) -> None:
+        """Health month over month and year over year, per segment and account; the movers."""
+        from csm_tui.ui.screens.health import HealthScreen
+
+        if not isinstance(self.screen, HealthScreen):
+            self.push_screen(HealthScreen(self.session))
+
+    def action_week(self) -> None:
+        """The weekly review: the page to bring to a one-to-one."""
+        from csm_tui.ui.screens.week import WeekScreen
+
+        if not isinstance(self.screen, WeekScreen):
+            self.push_screen(WeekScreen(self.session))
 
     def _offer_handoff_draft(self) -> None:
         """After a kill, the unsaved handoff note comes back (after the activity's, if any)."""

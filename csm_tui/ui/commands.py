@@ -38,6 +38,12 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     (N_("Today"), "app.today", N_("My priorities, my tasks and the accounts I cover")),
     (N_("Book of business"), "app.book", N_("Every account in one table")),
     (N_("Effort"), "app.effort", N_("Where the time went: by account, type and week")),
+    (
+        N_("Health"),
+        "app.health",
+        N_("Month over month and year over year, by segment and account; the biggest movers"),
+    ),
+    (N_("Week"), "app.week", N_("The weekly review: the page to bring to a one-to-one")),
     (N_("Language: English"), "app.set_language('en')", N_("Show the app in English")),
     (N_("Language: Japanese (日本語)"), "app.set_language('ja')", N_("Show the app in Japanese")),
     (N_("Help"), "app.help", N_("Keys and tips for this screen")),

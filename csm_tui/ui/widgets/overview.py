@@ -81,7 +81,7 @@ class Overview(Vertical):
             health: list[Static | Sparkline] = [Static(self._health(scores))]
             if len(scores) >= 2:
                 health.append(Sparkline(scores, summary_function=max))
-            health.append(Static(self._components(), classes="muted"))
+            health.append(Static(self._components(), classes="muted", id="components"))
             yield Panel(_("Health"), *health, id="health")
             yield Panel(_("Owners"), Static(self._owners()), id="owners")
             yield Panel(_("Contacts"), Static(self._contacts()), id="contacts")
@@ -136,11 +136,27 @@ class Overview(Vertical):
             text.append("\n" + _("Not enough history for a trend yet."), style="italic")
         return text
 
-    def _components(self) -> Text:
-        if not self.data.health or not self.data.health[-1].components:
+    def _components(self) -> Table | Text:
+        """Each component now, its change in 30 days and its weight (`[health]` in config)."""
+        from csm_tui.services.health import component_changes, component_label, weights_from_config
+
+        config = getattr(self.app, "config", None)
+        weights = weights_from_config(config.raw if config is not None else {})
+        changes = component_changes(self.data.health, self.today, weights)
+        if not changes:
             return Text("")
-        parts = [f"{name} {value}" for name, value in self.data.health[-1].components.items()]
-        return Text(" · ".join(parts))
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
+        for item in changes:
+            change = Text(fmt.change(item.change))
+            if item.change is not None and abs(item.change) >= HEALTH_DROP_POINTS:
+                change.stylize("bold red" if item.change < 0 else "bold green")
+            weight = _("weight {share}%").format(share=round(item.share * 100))
+            table.add_row(component_label(item.name), str(item.value), change, weight)
+        return table
 
     def _owners(self) -> Table:
         table = self._grid()
