@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from csm_tui.cli.report_cmd import render
 from csm_tui.clock import FixedClock
 from csm_tui.errors import ValidationError
 from csm_tui.i18n import set_language
@@ -17,7 +18,7 @@ from csm_tui.models.owner import OwnerAssignment, Role
 from csm_tui.services.accounts import add_account, add_owner
 from csm_tui.services.activities import log_activity
 from csm_tui.services.identity import upsert_user
-from csm_tui.services.week_report import parse_week, render, week_label, week_report
+from csm_tui.services.week_report import parse_week, week_label, week_report
 from csm_tui.store.connection import Store
 
 # the `store` fixture lives on Friday 2026-11-27, 09:00 UTC; its week is 2026-W48 (11-23 – 11-29)

@@ -1,13 +1,24 @@
-"""`csm-tui report week`: the weekly review as Markdown or plain text."""
+"""`csm-tui report week`: the weekly review (services/week_report.py) as Markdown to paste into
+notes, or as plain text for the terminal, its columns lined up in terminal cells."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.i18n import _, ngettext
+from csm_tui.models.book import RENEWAL_SOON_DAYS
+from csm_tui.services.week_report import (
+    MOVE_POINTS,
+    WeekReport,
+    duration,
+    summary_line,
+    type_label,
+)
 
 
 @click.group("report")
@@ -62,7 +73,7 @@ def week(
     from csm_tui.config import load_config
     from csm_tui.i18n import set_language
     from csm_tui.services.effort import local_today
-    from csm_tui.services.week_report import parse_week, render, week_report
+    from csm_tui.services.week_report import parse_week, week_report
 
     config = load_config()
     set_language(lang or config.language)
@@ -75,3 +86,170 @@ def week(
         store.close()
     text = render(report, markdown=fmt == "md")
     deliver(text, output, f"Wrote the review of week {report.label} to {{output}}.")
+
+
+# -- the page as text ----------------------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> str:
+    return "—" if whole <= 0 else f"{round(part * 100 / whole)}%"
+
+
+def _change(value: int) -> str:
+    return f"▲{value}" if value > 0 else f"▼{-value}" if value < 0 else "="
+
+
+def _money(value: float | None, currency: str) -> str:
+    if value is None:
+        return "—"
+    digits = 0 if currency in ("JPY", "KRW") or value >= 10_000 else 2
+    return f"{value:,.{digits}f} {currency}"
+
+
+def _cells(text: str) -> int:
+    """Terminal cells: a Japanese (wide) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(width - _cells(text), 0)
+    return space + text if right else text + space
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int], markdown: bool) -> str:
+    if markdown:
+        cell = [h.replace("|", "\\|") for h in headers]
+        lines = ["| " + " | ".join(cell) + " |"]
+        lines.append(
+            "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"
+        )
+        for row in rows:
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+        return "\n".join(lines)
+    widths = [max(_cells(text) for text in column) for column in zip(headers, *rows, strict=True)]
+    return "\n".join(
+        "  ".join(
+            _pad(text, width, i in right)
+            for i, (text, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+        for line in [headers, *rows]
+    )
+
+
+def render(report: WeekReport, *, markdown: bool) -> str:
+    """The page as Markdown (to paste into notes) or plain text (to read in a terminal)."""
+    out: list[str] = []
+
+    def heading(text: str, level: int = 2) -> None:
+        if markdown:
+            out.extend(["#" * level + " " + text, ""])
+        else:
+            out.extend([text, ("=" if level == 1 else "-") * _cells(text), ""])
+
+    who = f" · {report.me[0]}" if report.me else ""
+    heading(
+        _("Week {label} ({start} – {end})").format(
+            label=report.label, start=report.start.isoformat(), end=report.end.isoformat()
+        )
+        + who,
+        1,
+    )
+    effort = report.effort
+    heading(_("Effort"))
+    out.extend([summary_line(report), ""])
+    if not effort.empty:
+        total = effort.total.minutes
+        rows = [
+            [
+                a.name,
+                duration(a.effort.minutes),
+                str(a.effort.count),
+                _share(a.effort.minutes, total),
+            ]
+            for a in effort.accounts
+        ]
+        if effort.rest_accounts:
+            rows.append(
+                [
+                    ngettext(
+                        "The other {n} account", "The other {n} accounts", effort.rest_accounts
+                    ).format(n=f"{effort.rest_accounts:,}"),
+                    duration(effort.rest.minutes),
+                    str(effort.rest.count),
+                    _share(effort.rest.minutes, total),
+                ]
+            )
+        headers = [_("Account"), _("Time"), _("Activities"), _("Share")]
+        out.extend([_table(headers, rows, {1, 2, 3}, markdown), ""])
+        rows = [
+            [
+                type_label(t.type),
+                duration(t.effort.minutes),
+                str(t.effort.count),
+                _share(t.effort.minutes, total),
+            ]
+            for t in effort.types
+        ]
+        headers = [_("Type"), _("Time"), _("Activities"), _("Share")]
+        out.extend([_table(headers, rows, {1, 2, 3}, markdown), ""])
+        split = _("Reactive {reactive} · proactive {proactive} · recurring {recurring}").format(
+            reactive=duration(effort.reactive.minutes),
+            proactive=duration(effort.proactive.minutes),
+            recurring=duration(effort.recurring.minutes),
+        )
+        out.extend([split, ""])
+    bullet = "- " if markdown else "  "
+    heading(_("Checklist items done ({n})").format(n=len(report.items_done)))
+    if report.items_done:
+        out.extend(f"{bullet}{i.done_on} · {i.account} — {i.title}" for i in report.items_done)
+    else:
+        out.append(_("None this week."))
+    out.append("")
+    heading(_("Tasks"))
+    if report.tasks_done is None or report.tasks_overdue is None:
+        out.extend([_("No tasks in this book yet."), ""])
+    else:
+        out.append(_("Done this week: {n}").format(n=len(report.tasks_done)))
+        out.extend(f"{bullet}{t.done_on} · {t.account} — {t.title}" for t in report.tasks_done)
+        out.append(_("Overdue: {n}").format(n=len(report.tasks_overdue)))
+        for task in report.tasks_overdue:
+            late = (report.on - task.due).days if task.due else 0
+            days = ngettext("{n} day late", "{n} days late", late).format(n=late)
+            out.append(f"{bullet}{task.due} ({days}) · {task.account} — {task.title}")
+        out.append("")
+    heading(_("Health movers in 30 days"))
+    moves = [*report.drops, *report.rises]
+    if moves:
+        rows = [[m.account, str(m.score), _change(m.change)] for m in moves]
+        out.extend([_table([_("Account"), _("Health"), _("Change")], rows, {1, 2}, markdown), ""])
+    else:
+        out.extend([_("No account moved {n} points or more.").format(n=MOVE_POINTS), ""])
+    heading(
+        _("Renewals in the next {days} days ({n})").format(
+            days=RENEWAL_SOON_DAYS, n=len(report.renewals)
+        )
+    )
+    if report.renewals:
+        rows = [
+            [
+                r.renewal.isoformat(),
+                str(r.days),
+                r.account,
+                _money(r.value, r.currency),
+                "—" if r.health is None else str(r.health),
+                r.last_contact.isoformat() if r.last_contact else "—",
+            ]
+            for r in report.renewals
+        ]
+        headers = [
+            _("Renewal"),
+            _("Days"),
+            _("Account"),
+            _("Value"),
+            _("Health"),
+            _("My last activity"),
+        ]
+        out.extend([_table(headers, rows, {1, 3, 4}, markdown), ""])
+    else:
+        out.extend([_("None."), ""])
+    return "\n".join(out).rstrip() + "\n"
