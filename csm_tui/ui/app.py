@@ -41,8 +41,9 @@ class CsmApp(App[None]):
     BINDINGS = [
         Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
         Binding("f2", "toggle_language", N_("日本語/English"), id="app.language"),
-        # one key, two ways: the book from anywhere, and from the book back to Today
-        Binding("b", "book", N_("Book"), id="app.book"),
+        # one key, two ways: the book from anywhere (shown in Today's footer), and from the
+        # book back to Today
+        Binding("b", "book", N_("Book"), show=False, id="app.book"),
         Binding("b", "today", N_("Today"), id="app.today"),
         Binding("E", "effort", N_("Effort"), id="app.effort"),
         Binding("V", "covering", N_("Covering"), id="app.covering"),

@@ -51,6 +51,7 @@ class TodayScreen(TranslatedScreen):
 
     BINDINGS = [
         Binding("l", "log", N_("Log work"), id="today.log"),
+        Binding("b", "app.book", N_("Book"), id="today.book"),
         Binding("n", "new_task", N_("New task"), id="today.new_task"),
         Binding("u", "undo", N_("Undo done"), show=False, id="today.undo"),
         Binding("ctrl+r", "reload", N_("Reload"), show=False, id="today.reload"),
