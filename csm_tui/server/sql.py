@@ -20,7 +20,8 @@ Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 class Sql:
     def __init__(self, text: str) -> None:
         self.text = " ".join(text.split())
-        self.pyformat = re.sub(r":(\w+)", r"%(\1)s", self.text)
+        # a parameter follows a space, bracket, comma or operator: never `::cast` or `"key":`
+        self.pyformat = re.sub(r"(?<![:\w\"'])\:(\w+)", r"%(\1)s", self.text)
 
     def run(self, conn: Connection, params: Params | None = None) -> Any:
         """The driver's result (a `CursorResult`: rows by position or column name)."""

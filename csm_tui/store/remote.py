@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from csm_tui.store.connection import Store, translate_errors
@@ -183,14 +184,23 @@ def apply_remote_changes(
         pending = _pending_for(conn, rows, pending_after)
         columns = _Columns(conn)
         accounts: set[str] = set()
+        plain: dict[str, list[dict[str, Any]]] = {}
+        gone: list[RemoteRow] = []
         for row in rows:
-            data = _rebase(row, pending.get((row.table, row.id), ()))
+            mine = pending.get((row.table, row.id))
+            data = _rebase(row, mine) if mine else row.data
             if data is None:
-                _delete(conn, row.table, row.id)
-            else:
-                _upsert(conn, columns, row.table, data)
+                gone.append(row)
+            elif mine or row.table == "accounts":
+                _upsert(conn, columns, row.table, data)  # one by one, with care
                 if row.table == "accounts":
                     accounts.add(row.id)
+            else:
+                plain.setdefault(row.table, []).append(data)
+        for table, datas in plain.items():
+            _replace_many(conn, columns, table, datas)
+        for row in gone:  # last: an account's rows in this page go with it
+            _delete(conn, row.table, row.id)
         for account_id in accounts:
             refresh_account_search(conn, account_id)
         for refusal in refusals:
@@ -218,6 +228,9 @@ def _remote_transaction(store: Store) -> Iterator[sqlite3.Connection]:
     conn = store.conn
     with store.lock, translate_errors(store.path):
         conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set first
+        # Pulled rows can be fetched again: a power cut may lose the last page (never half of
+        # it, and its cursor with it), so no sync to disk per page. Local edits keep FULL.
+        conn.execute("PRAGMA synchronous = NORMAL")
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -227,6 +240,7 @@ def _remote_transaction(store: Store) -> Iterator[sqlite3.Connection]:
                 raise
             conn.commit()
         finally:
+            conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
 
 
@@ -290,6 +304,21 @@ def _upsert(conn: sqlite3.Connection, columns: _Columns, table: str, data: dict[
         f"VALUES ({', '.join('?' * len(names))}) "
         f'ON CONFLICT ("{key}") DO UPDATE SET {updates}',
         [data[name] for name in names],
+    )
+
+
+def _replace_many(
+    conn: sqlite3.Connection, columns: _Columns, table: str, datas: list[dict[str, Any]]
+) -> None:
+    """Whole rows of one table at once. REPLACE also removes a local row holding the same
+    unique values under another id (a stale copy, as in `_clear_clashes`); with foreign keys
+    off it cascades nothing."""
+    names = [name for name in columns.of(table) if name in datas[0]]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    values = itemgetter(*names) if len(names) > 1 else (lambda data: (data[names[0]],))
+    conn.executemany(
+        f'INSERT OR REPLACE INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(names))})',
+        map(values, datas),
     )
 
 

@@ -12,9 +12,9 @@ import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -28,10 +28,9 @@ from csm_tui.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PUSH_MUTATIONS,
-    ROW_MODELS,
     DeviceRequest,
     Mutation,
-    PullResponse,
+    PageDict,
     PushRequest,
     PushResponse,
     Status,
@@ -343,60 +342,58 @@ def _pull_all(
     result: SyncResult,
     progress: Progress | None,
 ) -> None:
+    """Pages in order, each applied with its cursor; the next page is fetched while this one
+    is written (the server builds it meanwhile), so a first sync is not twice as long."""
     restarted = False
-    while True:
+    with ThreadPoolExecutor(1, thread_name_prefix="csm-tui-pull") as fetcher:
+
+        def fetch(cursor: int) -> Future[PageDict]:
+            fresh = int(state["fresh_until"]) if state.get("fresh_until") else None
+            return fetcher.submit(server.pull, cursor, DEFAULT_PULL_LIMIT, fresh)
+
         cursor = int(state.get("cursor", "0"))
-        fresh = int(state["fresh_until"]) if state.get("fresh_until") else None
-        page = server.pull(cursor, DEFAULT_PULL_LIMIT, fresh)
-        if (state.get("epoch") and page.epoch != state["epoch"]) or cursor > page.high_water:
-            if restarted:
-                raise BadReply(_("The server's feed went backwards twice; try again later."))
-            restarted = True
-            result.notes.append(_("The server was restored from a backup; reloading the book."))
-            _reset_pull(store, state, page.epoch)
-            continue
-        rows = _checked_rows(page, cursor)
-        done: dict[str, str | None] = {"cursor": str(page.cursor)}
-        if not page.has_more and fresh is not None:
-            done["fresh_until"] = None  # the first download is complete
-        remote.apply_remote_changes(
-            store, rows, pending_after=int(state["acked_through"]), state=done
-        )
-        state["cursor"] = str(page.cursor)
-        if "fresh_until" in done:
-            state.pop("fresh_until", None)
-        result.pulled += len(rows)
-        if progress:
-            progress("pull", result.pulled)
-        if not page.has_more:
-            return
-
-
-def _checked_rows(page: PullResponse, cursor: int) -> list[RemoteRow]:
-    """The page's rows, each validated like the server validates them; else nothing."""
-    if page.cursor < cursor or (page.changes and page.changes[-1].seq != page.cursor):
-        raise BadReply(_("The server's feed is out of order; nothing of it was applied."))
-    rows: list[RemoteRow] = []
-    for change in page.changes:
-        model = ROW_MODELS.get(change.table)
-        if model is None:
-            raise BadReply(
-                _("The server sent rows of an unknown kind ({table}); nothing was applied.").format(
-                    table=change.table
-                )
+        coming = fetch(cursor)
+        while True:
+            page = coming.result()
+            if (state.get("epoch") and page["epoch"] != state["epoch"]) or (
+                cursor > page["high_water"]
+            ):
+                if restarted:
+                    raise BadReply(_("The server's feed went backwards twice; try again later."))
+                restarted = True
+                result.notes.append(_("The server was restored from a backup; reloading the book."))
+                _reset_pull(store, state, page["epoch"])
+                cursor = 0
+                coming = fetch(cursor)
+                continue
+            rows = _checked_rows(page, cursor)
+            if page["has_more"]:
+                coming = fetch(page["cursor"])
+            done: dict[str, str | None] = {"cursor": str(page["cursor"])}
+            if not page["has_more"] and state.get("fresh_until"):
+                done["fresh_until"] = None  # the first download is complete
+            remote.apply_remote_changes(
+                store, rows, pending_after=int(state["acked_through"]), state=done
             )
-        data: dict[str, Any] | None = None
-        if not change.deleted:
-            try:
-                data = model.model_validate(change.data).model_dump()
-            except ValidationError:
-                raise BadReply(
-                    _("The server sent an invalid row; nothing of this page was applied.")
-                ) from None
-            key = "email" if change.table == "users" else "id"
-            if data[key] != change.id:
-                raise BadReply(
-                    _("The server sent an invalid row; nothing of this page was applied.")
-                )
-        rows.append(RemoteRow(change.table, change.id, data))
-    return rows
+            cursor = page["cursor"]
+            state["cursor"] = str(cursor)
+            if "fresh_until" in done:
+                state.pop("fresh_until", None)
+            result.pulled += len(rows)
+            if progress:
+                progress("pull", result.pulled)
+            if not page["has_more"]:
+                return
+
+
+def _checked_rows(page: PageDict, cursor: int) -> list[RemoteRow]:
+    """The page's rows (checked by `parse_page`), if the page follows the cursor in order."""
+    changes = page["changes"]
+    if page["cursor"] < cursor or (changes and changes[-1]["seq"] != page["cursor"]):
+        raise BadReply(_("The server's feed is out of order; nothing of it was applied."))
+    if any(change["seq"] <= cursor for change in changes[:1]):
+        raise BadReply(_("The server's feed is out of order; nothing of it was applied."))
+    return [
+        RemoteRow(change["table"], change["id"], None if change["deleted"] else change["data"])
+        for change in changes
+    ]

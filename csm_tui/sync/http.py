@@ -16,24 +16,29 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+import pydantic_core
+from pydantic import ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from csm_tui import __version__
 from csm_tui.errors import CsmError
 from csm_tui.i18n import _
 from csm_tui.sync.protocol import (
+    PAGE,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    ROW_MODELS,
     DeviceRequest,
     DeviceResponse,
     Me,
-    PullResponse,
+    PageDict,
     PushRequest,
     PushResponse,
+    key_column,
+    wire_rows,
 )
 
-M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 MAX_BACKOFF = 300.0  # seconds: never wait longer than five minutes between attempts
 
@@ -119,30 +124,33 @@ class Server:
     # -- the protocol ------------------------------------------------------------------------
 
     def me(self) -> Me:
-        return self._call("GET", "/v1/me", Me)
+        return self._call("GET", "/v1/me", Me.model_validate_json)
 
     def register(self, request: DeviceRequest) -> DeviceResponse:
-        return self._call("POST", "/v1/devices", DeviceResponse, json=request.model_dump())
+        return self._call(
+            "POST", "/v1/devices", DeviceResponse.model_validate_json, json=request.model_dump()
+        )
 
     def push(self, request: PushRequest) -> PushResponse:
         body = request.model_dump_json(exclude_none=True).encode("utf-8")
         return self._call(
             "POST",
             "/v1/sync/push",
-            PushResponse,
+            PushResponse.model_validate_json,
             content=body,
             headers={"Content-Type": "application/json"},
         )
 
-    def pull(self, cursor: int, limit: int, fresh_until: int | None) -> PullResponse:
+    def pull(self, cursor: int, limit: int, fresh_until: int | None) -> PageDict:
+        """A page of the feed, every row checked (see `parse_page`)."""
         params: dict[str, int] = {"cursor": cursor, "limit": limit}
         if fresh_until:
             params["fresh_until"] = fresh_until
-        return self._call("GET", "/v1/sync/pull", PullResponse, params=params)
+        return self._call("GET", "/v1/sync/pull", parse_page, params=params)
 
     # -- one call, retried ---------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
+    def _call(self, method: str, path: str, parse: Callable[[bytes], T], **kwargs: Any) -> T:
         policy = self.policy
         started = time.monotonic()
 
@@ -158,10 +166,10 @@ class Server:
             sleep=policy.sleep,
             reraise=True,
         )
-        result: M = retrying(self._once, method, path, model, **kwargs)
+        result: T = retrying(self._once, method, path, parse, **kwargs)
         return result
 
-    def _once(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
+    def _once(self, method: str, path: str, parse: Callable[[bytes], T], **kwargs: Any) -> T:
         self.requests += 1
         try:
             response = self.client.request(method, path, **kwargs)
@@ -176,8 +184,8 @@ class Server:
         if response.status_code >= 400:
             raise _failure(response, self.url)
         try:
-            return model.model_validate_json(response.content)
-        except ValidationError:
+            return parse(response.content)
+        except (ValidationError, ValueError):
             raise BadReply(
                 _(
                     "The server's reply to {path} could not be understood; nothing of it was used."
@@ -235,3 +243,24 @@ def _failure(response: httpx.Response, url: str) -> SyncError:
         )
     message = said or _("The server refused the request (HTTP {status}).").format(status=status)
     return Refused(message, status, code or str(status), body)
+
+
+def parse_page(content: bytes) -> PageDict:
+    """A pulled page, every row checked against its table's columns and types; any problem
+    raises (ValueError or ValidationError), and then nothing of the page is used."""
+    page = PAGE.validate_python(pydantic_core.from_json(content))
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for change in page["changes"]:
+        data = change["data"]
+        if change["table"] not in ROW_MODELS:
+            raise ValueError(f"unknown table {change['table']}")
+        if data is None:
+            if not change["deleted"]:
+                raise ValueError("a row without data")
+            continue
+        if not isinstance(data, dict) or data.get(key_column(change["table"])) != change["id"]:
+            raise ValueError("a row whose id is not its change's")
+        by_table.setdefault(change["table"], []).append(data)
+    for table, rows in by_table.items():
+        wire_rows(table).validate_python(rows)
+    return page
