@@ -206,17 +206,14 @@ def render(report: WeekReport, *, markdown: bool) -> str:
         out.append(_("None this week."))
     out.append("")
     heading(_("Tasks"))
-    if report.tasks_done is None or report.tasks_overdue is None:
-        out.extend([_("No tasks in this book yet."), ""])
-    else:
-        out.append(_("Done this week: {n}").format(n=len(report.tasks_done)))
-        out.extend(f"{bullet}{t.done_on} · {t.account} — {t.title}" for t in report.tasks_done)
-        out.append(_("Overdue: {n}").format(n=len(report.tasks_overdue)))
-        for task in report.tasks_overdue:
-            late = (report.on - task.due).days if task.due else 0
-            days = ngettext("{n} day late", "{n} days late", late).format(n=late)
-            out.append(f"{bullet}{task.due} ({days}) · {task.account} — {task.title}")
-        out.append("")
+    out.append(_("Done this week: {n}").format(n=len(report.tasks_done)))
+    out.extend(f"{bullet}{t.done_on} · {t.account} — {t.title}" for t in report.tasks_done)
+    out.append(_("Overdue: {n}").format(n=len(report.tasks_overdue)))
+    for task in report.tasks_overdue:
+        late = (report.on - task.due).days if task.due else 0
+        days = ngettext("{n} day late", "{n} days late", late).format(n=late)
+        out.append(f"{bullet}{task.due} ({days}) · {task.account} — {task.title}")
+    out.append("")
     heading(_("Health movers in 30 days"))
     moves = [*report.drops, *report.rises]
     if moves:

@@ -110,8 +110,8 @@ class WeekReport:
     me: tuple[str, str] | None
     effort: EffortReport
     items_done: list[DoneItem]
-    tasks_done: list[TaskLine] | None  # None: this book has no tasks yet (an older schema)
-    tasks_overdue: list[TaskLine] | None
+    tasks_done: list[TaskLine]  # mine, done in the week
+    tasks_overdue: list[TaskLine]  # mine, still open and due before the reference day
     drops: list[Move]
     rises: list[Move]
     renewals: list[Renewal]
@@ -141,7 +141,6 @@ def week_report(
     effort = effort_report(store, Period.around(PeriodKind.WEEK, monday), clock, mine_only=True)
     lo, hi = local_midnight(monday), local_midnight(end + timedelta(days=1))
     mine = _my_accounts(email)
-    tasks = _has_tasks(store)
     drops, rises = _movers(store, on, mine, email)
     return WeekReport(
         start=monday,
@@ -151,8 +150,8 @@ def week_report(
         me=me,
         effort=effort,
         items_done=_items_done(store, lo, hi, email),
-        tasks_done=_tasks_done(store, lo, hi, email) if tasks else None,
-        tasks_overdue=_tasks_overdue(store, on, email) if tasks else None,
+        tasks_done=_tasks_done(store, lo, hi, email),
+        tasks_overdue=_tasks_overdue(store, on, email),
         drops=drops,
         rises=rises,
         renewals=_renewals(store, on, mine, email),
@@ -164,11 +163,6 @@ def _my_accounts(email: str | None) -> str:
     if email is None:
         return "1"
     return "a.id IN (SELECT account_id FROM owners WHERE user_email = :me)"
-
-
-def _has_tasks(store: Store) -> bool:
-    row = store.query_one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tasks'")
-    return row is not None
 
 
 def _day(value: str | None) -> date | None:

@@ -9,6 +9,7 @@ import pytest
 from conftest import AppFactory, settle
 from rich.console import Console
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
 
 from csm_tui.store.connection import Store
@@ -43,7 +44,7 @@ def names(screen: HealthScreen) -> list[str]:
     return [row.name for row in screen.rows]
 
 
-def text(screen: HealthScreen, selector: str) -> str:
+def text(screen: Screen[object], selector: str) -> str:
     """What a Static shows, tables included, as plain text."""
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
     console.print(screen.query_one(selector, Static).content)
@@ -153,3 +154,20 @@ def test_health_snapshot(
         await pilot.pause(0.1)
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+async def test_the_overview_shows_components_with_change_and_weight(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    app = make_app(book_store)
+    app.config.raw = {"health": {"weights": {"usage": 1, "relationship": 3}}}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_account("acct01")  # Sakura: usage 74 → 58, relationship 79 → 63 in 30 days
+        await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
+        await pilot.pause()
+        lines = [line.split() for line in text(app.screen, "#components").splitlines()]
+        assert lines == [
+            ["usage", "58", "▼16", "weight", "25%"],
+            ["relationship", "63", "▼16", "weight", "75%"],
+        ]

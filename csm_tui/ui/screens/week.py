@@ -191,8 +191,6 @@ class WeekScreen(TranslatedScreen):
         return table
 
     def _tasks(self, report: WeekReport) -> Table | Text:
-        if report.tasks_done is None or report.tasks_overdue is None:
-            return Text(_("No tasks in this book yet."), style="dim")
         table = self._grid(columns=3, flexible=2)
         table.add_row(Text(_("Done: {n}").format(n=len(report.tasks_done)), "bold"), "", "")
         for task in report.tasks_done[:SHOWN]:
