@@ -20,12 +20,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from csm_tui.i18n import N_, _
+from csm_tui.store.health import HealthRow as HealthRow  # the rows the screen shows
 
 if TYPE_CHECKING:
     from csm_tui.clock import Clock
     from csm_tui.models.health import HealthSnapshot
     from csm_tui.store.connection import Store
-    from csm_tui.store.health import HealthRow
 
 COMPONENTS = ("usage", "adoption", "relationship", "outcomes", "support")
 COMPONENT_LABELS = {

@@ -30,10 +30,9 @@ from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from csm_tui.services.health import HealthReport, Mover
+    from csm_tui.services.health import HealthReport, HealthRow, Mover
     from csm_tui.services.segments import Segments
     from csm_tui.services.session import Session
-    from csm_tui.store.health import HealthRow
 
 DROP = 5  # a change of this many points or more is coloured (the book's "dropping" filter)
 SORTS: tuple[tuple[str, str], ...] = (
