@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from csm_tui.services.handoff import HandoffService
     from csm_tui.services.health import HealthReport
     from csm_tui.services.playbooks import PlaybookRun
+    from csm_tui.services.roadmap_service import RoadmapService
     from csm_tui.services.tasks import TaskService
     from csm_tui.services.timer import RunningTimer, StoppedTimer
     from csm_tui.services.today import TodayView
@@ -33,6 +34,7 @@ class Session:
         self.store = store
         self.clock = clock or store.clock
         self.book = BookService(store, self.clock)
+        self._roadmap: RoadmapService | None = None
 
     @property
     def path(self) -> Path:
@@ -88,6 +90,15 @@ class Session:
 
         restore_activity(self.store, removed)
 
+    @property
+    def roadmap(self) -> RoadmapService:
+        """Checklists and stages (created on first use: not needed for the first frame)."""
+        if self._roadmap is None:
+            from csm_tui.services.roadmap_service import RoadmapService
+
+            self._roadmap = RoadmapService(self.store)
+        return self._roadmap
+
     def save_draft(self, name: str, data: dict[str, Any]) -> None:
         from csm_tui.services.drafts import save_draft
 
@@ -112,7 +123,7 @@ class Session:
         """The checklist items an activity of this account can be linked to."""
         from csm_tui.services.activities import checklist_choices
 
-        return checklist_choices(self.store, account_id)
+        return checklist_choices(self.store, account_id, self.roadmap.templates)
 
     # -- the work timer (per device; read at start-up, so the service is light) ----------------
 

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
@@ -45,6 +45,7 @@ class CsmApp(App[None]):
         # book back to Today
         Binding("b", "book", N_("Book"), show=False, id="app.book"),
         Binding("b", "today", N_("Today"), id="app.today"),
+        Binding("C", "checklist", N_("Checklist"), id="app.checklist"),
         Binding("E", "effort", N_("Effort"), id="app.effort"),
         Binding("V", "covering", N_("Covering"), id="app.covering"),
         # not in the footer (it is full): in the help (?) and the palette
@@ -134,6 +135,17 @@ class CsmApp(App[None]):
         if self.session.me is not None:
             self.call_later(self._offer_draft)
             self.call_later(self._offer_handoff_draft)
+        self._load_templates()
+
+    @work(thread=True, exit_on_error=False, group="templates")
+    def _load_templates(self) -> None:
+        """Read the roadmap templates after the first frame; a broken file is named, not fatal."""
+        folder = (self.config.path or config_path()).parent / "templates"
+        for problem in self.session.roadmap.load_templates(folder):
+            message = _("Roadmap template skipped (the default is used): {problem}")
+            self.call_from_thread(
+                self.notify, message.format(problem=problem), severity="warning", timeout=15
+            )
 
     def on_today_screen_loaded(self) -> None:
         """Today's first page is up: now the rules (they would slow it down before)."""
@@ -232,6 +244,13 @@ class CsmApp(App[None]):
             self.notify(str(exc), severity="error")
             return
         self.push_screen(screen)
+
+    def action_checklist(self) -> None:
+        """Open items with a due date across the book."""
+        from csm_tui.ui.screens.checklist import ChecklistScreen
+
+        if not isinstance(self.screen, ChecklistScreen):
+            self.push_screen(ChecklistScreen(self.session))
 
     def action_covering(self) -> None:
         """The accounts I cover, active coverage first, with their unread handoff notes."""

@@ -35,9 +35,15 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     (N_("Clear filters"), "screen.clear", N_("Show every account")),
     (N_("Reload the book"), "screen.reload", N_("Show changes made outside the app (imports)")),
     (N_("Reverse sort order"), "screen.sort_reverse", N_("Flip ascending and descending")),
+    (
+        N_("Checklist"),
+        "app.checklist",
+        N_("Open roadmap items across the book, overdue first"),
+    ),
     (N_("Today"), "app.today", N_("My priorities, my tasks and the accounts I cover")),
     (N_("Book of business"), "app.book", N_("Every account in one table")),
     (N_("Effort"), "app.effort", N_("Where the time went: by account, type and week")),
+    (N_("Covering"), "app.covering", N_("The accounts I cover, with unread handoff notes")),
     (
         N_("Health"),
         "app.health",

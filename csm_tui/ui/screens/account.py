@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +16,7 @@ from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.activity_timeline import ActivityTable, ActivityTimeline
 from csm_tui.ui.widgets.handoff_tab import HandoffTab, NoteTable
 from csm_tui.ui.widgets.overview import Overview
+from csm_tui.ui.widgets.roadmap_tab import RoadmapList
 
 if TYPE_CHECKING:
     from csm_tui.services.activities import Removed
@@ -28,8 +29,10 @@ class AccountScreen(TranslatedScreen):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="account.back"),
         Binding("l", "log", N_("Log work"), id="account.log"),
-        Binding("1", "tab('overview')", N_("Overview"), id="account.overview"),
-        Binding("2", "tab('activities')", N_("Activities"), id="account.activities"),
+        # the tab titles show their keys, so the footer does not
+        Binding("1", "tab('overview')", N_("Overview"), show=False, id="account.overview"),
+        Binding("2", "tab('activities')", N_("Activities"), show=False, id="account.activities"),
+        Binding("3", "tab('roadmap')", N_("Roadmap"), show=False, id="account.roadmap"),
         Binding("4", "tab('handoff')", N_("Handoff"), show=False, id="account.handoff"),
         Binding("o", "owners", N_("Owners"), id="account.owners"),
     ]
@@ -39,13 +42,23 @@ class AccountScreen(TranslatedScreen):
     AccountScreen TabbedContent { height: 1fr; }
     """
 
-    def __init__(self, session: Session, account_id: str) -> None:
+    def __init__(
+        self,
+        session: Session,
+        account_id: str,
+        *,
+        tab: str = "overview",
+        item_id: str | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.account_id = account_id
         self.overview = session.overview(account_id)
-        self._active_tab = "overview"
+        self._active_tab = tab
+        self._item_id = item_id  # the checklist item to show first (from the Checklist screen)
         self.removed: list[Removed] = []  # deleted activities, newest last, for undo
+        self.removed_items: list[dict[str, Any]] = []  # removed checklist items, for undo
+        self.book_changed = False  # the book's columns are recomputed when going back
         # the title bar shows the account instead of who is using the app
         self.sub_title = self.overview.account.name
 
@@ -58,18 +71,27 @@ class AccountScreen(TranslatedScreen):
         yield Static(title, id="account-title")
         # no `initial=`: Textual checks it before the tabs exist; refresh_data re-selects the tab
         with TabbedContent(id="tabs"):
-            with TabPane(_("Overview"), id="overview"), VerticalScroll():
+            with TabPane(f"1 {_('Overview')}", id="overview"), VerticalScroll():
                 yield Overview(self.overview, self.session.clock.today())
-            with TabPane(_("Activities"), id="activities"):
+            with TabPane(f"2 {_('Activities')}", id="activities"):
                 yield ActivityTimeline(self.session, self.account_id, self.removed)
+            with TabPane(f"3 {_('Roadmap')}", id="roadmap"):
+                yield RoadmapList(self.session, self.account_id, self.removed_items)
             with TabPane(f"4 {_('Handoff')}", id="handoff"):
                 yield HandoffTab(self.session, self.account_id, account.name)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RoadmapList).load(self._item_id)
+        if self._active_tab != "overview":
+            self.call_after_refresh(self.action_tab, self._active_tab)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         if tab == "activities":
             self.set_focus(self.query_one(ActivityTable))
+        elif tab == "roadmap":
+            self.set_focus(self.query_one(RoadmapList))
         elif tab == "handoff" and self.query(NoteTable):
             self.set_focus(self.query_one(NoteTable))
 
@@ -79,10 +101,16 @@ class AccountScreen(TranslatedScreen):
 
         def closed(changed: bool | None) -> None:
             if changed:
+                self.book_changed = True  # "my role" may have changed
                 self.refresh_data()
 
         editor = OwnersEditor(self.session, self.account_id, self.overview.account.name)
         self.app.push_screen(editor, closed)
+
+    def on_roadmap_list_changed(self, event: RoadmapList.Changed) -> None:
+        self.book_changed = True
+        if event.stage_changed:
+            self.refresh_data()  # the title and the overview show the stage
 
     def action_log(self) -> None:
         self.app.call_later(self.app.run_action, f"log_work('{self.account_id}')")
@@ -90,10 +118,15 @@ class AccountScreen(TranslatedScreen):
     def refresh_data(self) -> None:
         """Show the account as it is now (after an activity was logged, say), same tab."""
         self._active_tab = self.query_one(TabbedContent).active or "overview"
+        self._item_id = self.query_one(RoadmapList).current_id()
         self.overview = self.session.overview(self.account_id)
         self.refresh(recompose=True)
+        self.call_after_refresh(self._after_recompose)
+
+    def _after_recompose(self) -> None:
+        self.query_one(RoadmapList).load(self._item_id)
         if self._active_tab != "overview":
-            self.call_after_refresh(self.action_tab, self._active_tab)
+            self.action_tab(self._active_tab)
 
     def on_activity_table_changed(self, event: ActivityTable.Changed) -> None:
         self.refresh_data()
@@ -103,6 +136,11 @@ class AccountScreen(TranslatedScreen):
                 reload()  # the book's last-activity column
 
     def action_back(self) -> None:
+        if self.book_changed:
+            for screen in self.app.screen_stack:
+                reload = getattr(screen, "reload", None)
+                if callable(reload):
+                    reload()  # the book's roadmap column
         self.dismiss()
 
     def retranslate(self) -> None:
