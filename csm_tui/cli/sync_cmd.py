@@ -81,10 +81,7 @@ def login(
     try:
         save_token(url, token)
     except TokenUnavailable as exc:
-        raise CsmError(
-            f"Logged in, but the token could not be kept: {exc} "
-            "Until then, set CSM_TUI_TOKEN for csm-tui."
-        ) from None
+        raise CsmError(f"The book is connected, but the token could not be kept: {exc}") from None
     click.echo(f"Logged in to {url} as {me.name} <{me.email}>.", err=True)
 
 

@@ -48,9 +48,20 @@ def find_token(server: str, timeout: float = KEYRING_TIMEOUT) -> str:
 
 
 def save_token(server: str, token: str, timeout: float = KEYRING_TIMEOUT) -> None:
+    """Keep the token in the keyring, and check that it is really there (a "null" backend
+    accepts anything and keeps nothing)."""
     import keyring
 
-    _keyring_call(lambda: keyring.set_password(SERVICE, server, token), timeout)
+    def save_and_read() -> str | None:
+        keyring.set_password(SERVICE, server, token)
+        return keyring.get_password(SERVICE, server)
+
+    if _keyring_call(save_and_read, timeout) != token:
+        raise TokenUnavailable(
+            _("The system keyring did not keep the token; set {env} (see the README).").format(
+                env=TOKEN_ENV
+            )
+        )
 
 
 def delete_token(server: str, timeout: float = KEYRING_TIMEOUT) -> bool:

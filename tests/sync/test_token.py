@@ -101,3 +101,11 @@ def test_a_hanging_keyring_gives_up_within_the_timeout(use_keyring: object) -> N
     with pytest.raises(TokenUnavailable, match=r"did not answer within 0\.2 s"):
         find_token(SERVER, timeout=0.2)
     assert time.monotonic() - started < 1.0
+
+
+def test_a_keyring_that_keeps_nothing_is_caught(use_keyring: object) -> None:
+    from keyring.backends.null import Keyring as NullKeyring
+
+    use_keyring(NullKeyring())  # type: ignore[operator]
+    with pytest.raises(TokenUnavailable, match="did not keep the token"):
+        save_token(SERVER, "secret")
