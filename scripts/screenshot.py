@@ -22,15 +22,15 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 CLOCK = FixedClock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
 
 
-async def shoot(language: str, name: str, keys: list[str]) -> None:
+async def shoot(language: str, name: str, keys: list[str], landing: str = "book") -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "demo.db", clock=CLOCK)
         build_demo(store, today=CLOCK.today())
         set_language(language)
         config = Config(language=language, path=Path(folder) / "config.toml")
-        app = CsmApp(Session(store, CLOCK), config, save_settings=False)
+        app = CsmApp(Session(store, CLOCK), config, save_settings=False, landing=landing)
         async with app.run_test(size=(128, 34)) as pilot:
-            await pilot.pause()
+            await pilot.pause(0.5)
             for key in keys:
                 await pilot.press(key)
             await pilot.pause(0.2)
@@ -41,8 +41,11 @@ async def shoot(language: str, name: str, keys: list[str]) -> None:
 
 def main() -> None:
     DOCS.mkdir(exist_ok=True)
+    asyncio.run(shoot("en", "today.svg", [], landing="today"))
     asyncio.run(shoot("en", "book.svg", []))
     asyncio.run(shoot("ja", "account-ja.svg", ["down", "down", "down", "down", "down", "enter"]))
+    asyncio.run(shoot("ja", "roadmap-ja.svg", ["down", "enter", "3"]))
+    asyncio.run(shoot("en", "checklist.svg", ["C"]))
 
 
 if __name__ == "__main__":
