@@ -23,7 +23,7 @@ from csm_tui.i18n import _, ngettext
 from csm_tui.store import remote
 from csm_tui.store.connection import Store
 from csm_tui.store.remote import OutboxEntry, Refusal, RemoteRow
-from csm_tui.sync.http import BadReply, Refused, Server, SyncError
+from csm_tui.sync.http import BadReply, Refused, Server, SyncError, checked_page
 from csm_tui.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
@@ -347,14 +347,14 @@ def _pull_all(
     restarted = False
     with ThreadPoolExecutor(1, thread_name_prefix="csm-tui-pull") as fetcher:
 
-        def fetch(cursor: int) -> Future[PageDict]:
+        def fetch(cursor: int) -> Future[bytes]:
             fresh = int(state["fresh_until"]) if state.get("fresh_until") else None
-            return fetcher.submit(server.pull, cursor, DEFAULT_PULL_LIMIT, fresh)
+            return fetcher.submit(server.pull_raw, cursor, DEFAULT_PULL_LIMIT, fresh)
 
         cursor = int(state.get("cursor", "0"))
         coming = fetch(cursor)
         while True:
-            page = coming.result()
+            page = checked_page(coming.result())  # parsed here: the fetcher only waits
             if (state.get("epoch") and page["epoch"] != state["epoch"]) or (
                 cursor > page["high_water"]
             ):
@@ -383,6 +383,8 @@ def _pull_all(
             if progress:
                 progress("pull", result.pulled)
             if not page["has_more"]:
+                if result.pulled > 20 * DEFAULT_PULL_LIMIT:
+                    remote.checkpoint(store)
                 return
 
 

@@ -143,10 +143,14 @@ class Server:
 
     def pull(self, cursor: int, limit: int, fresh_until: int | None) -> PageDict:
         """A page of the feed, every row checked (see `parse_page`)."""
+        return checked_page(self.pull_raw(cursor, limit, fresh_until))
+
+    def pull_raw(self, cursor: int, limit: int, fresh_until: int | None) -> bytes:
+        """The page as it came (for a fetcher thread that should not hold the GIL parsing)."""
         params: dict[str, int] = {"cursor": cursor, "limit": limit}
         if fresh_until:
             params["fresh_until"] = fresh_until
-        return self._call("GET", "/v1/sync/pull", parse_page, params=params)
+        return self._call("GET", "/v1/sync/pull", bytes, params=params)
 
     # -- one call, retried ---------------------------------------------------------------------
 
@@ -243,6 +247,18 @@ def _failure(response: httpx.Response, url: str) -> SyncError:
         )
     message = said or _("The server refused the request (HTTP {status}).").format(status=status)
     return Refused(message, status, code or str(status), body)
+
+
+def checked_page(content: bytes) -> PageDict:
+    """`parse_page`, any problem reported as `BadReply` (nothing of the page is used)."""
+    try:
+        return parse_page(content)
+    except (ValidationError, ValueError):
+        raise BadReply(
+            _(
+                "The server's reply to {path} could not be understood; nothing of it was used."
+            ).format(path="/v1/sync/pull")
+        ) from None
 
 
 def parse_page(content: bytes) -> PageDict:
