@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench i18n clean
+.PHONY: demo test lint bench bench-sync i18n clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -31,6 +31,10 @@ lint: $(STAMP)
 ## Benchmarks on a 5,000-account / 200,000-activity book.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## Sync benchmarks: first sync of that book from a loopback server, empty sync, push of 1,000.
+bench-sync: $(STAMP)
+	$(BIN)/python bench/sync.py
 
 ## Refresh the message catalogs after adding strings.
 i18n: $(STAMP)
