@@ -138,6 +138,7 @@ class SyncEngine:
         """Start the thread; the first sync begins at once. Returns immediately."""
         if self._thread is not None:
             return
+        self._plan.requested.set()  # the first sync, whatever wakes the thread first
         self._thread = threading.Thread(target=self._run, name="csm-tui-sync", daemon=True)
         self._thread.start()
 
@@ -191,7 +192,7 @@ class SyncEngine:
     def _seconds_to_next(self) -> float:
         due = self.status.next_attempt_at
         if due is None:
-            return self.interval
+            return 0.0  # nothing planned yet: now
         return max(0.0, (due - self.clock.now()).total_seconds())
 
     def _attempt(self, store: Store) -> float:

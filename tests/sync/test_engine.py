@@ -185,3 +185,16 @@ def test_stop_ends_a_long_sync_between_batches(
     again = open_store(book.path, clock=team.clock)  # type: ignore[attr-defined]
     team.stores.append(again)
     assert team.sync(again, AOI).refused == 0  # the rest goes at the next sync, once
+
+
+def test_a_change_noted_before_the_first_sync_does_not_skip_it(
+    connected: tuple[Team, object],
+) -> None:
+    team, book = connected
+    engine = SyncEngine(book.path, clock=team.clock)  # type: ignore[attr-defined]
+    engine.note_local_change()  # the app saved something while the engine was starting
+    engine.start()
+    try:
+        wait_for(engine, lambda s: s.state is SyncState.SYNCED)
+    finally:
+        engine.stop()
