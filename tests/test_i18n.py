@@ -64,6 +64,15 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
+def _samples(text: str) -> dict[str, object]:
+    """A value for each field: a number where the field has a format spec (`{n:g}`, `{c:+d}`)."""
+    return {
+        name: 1 if spec else "x"
+        for _, name, spec, _ in string.Formatter().parse(text)
+        if name is not None
+    }
+
+
 # -- (1) every string in the code is translated ----------------------------------------------
 
 
@@ -197,7 +206,8 @@ def test_translations_keep_the_format_fields(po: Catalog) -> None:
                 continue
             try:
                 got = _fields(translation)
-                translation.format(**dict.fromkeys(got | expected, "x"))
+                samples = dict.fromkeys(got | expected, "x") | _samples(translation)
+                translation.format(**samples)
             except (ValueError, IndexError, KeyError) as exc:
                 problems.append(f"{message.id!r} -> {translation!r}: {exc}")
                 continue
