@@ -114,7 +114,8 @@ async def bench_screen(db: Path, runs: int, kind: PeriodKind) -> tuple[list[floa
     set_language("en")
     store = open_store(db)
     config = Config(path=Path(tempfile.mkdtemp()) / "config.toml")
-    app = CsmApp(Session(store), config, save_settings=False)
+    # on the book, not Today: Today recomputes its ranking each time a screen above it closes
+    app = CsmApp(Session(store), config, save_settings=False, landing="book")
     frames: list[float] = []
     shown: list[float] = []
     display = app._display

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from csm_tui.i18n import N_, _
 from csm_tui.services.session import Session
@@ -20,6 +20,7 @@ from csm_tui.ui.widgets.roadmap_tab import RoadmapList
 
 if TYPE_CHECKING:
     from csm_tui.services.activities import Removed
+from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 
@@ -79,7 +80,7 @@ class AccountScreen(TranslatedScreen):
                 yield RoadmapList(self.session, self.account_id, self.removed_items)
             with TabPane(f"4 {_('Handoff')}", id="handoff"):
                 yield HandoffTab(self.session, self.account_id, account.name)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(RoadmapList).load(self._item_id)

@@ -7,13 +7,14 @@ import importlib
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from csm_tui.i18n import N_, _
 from csm_tui.models.book import BookQuery, QuickFilter, SortKey
 from csm_tui.services.session import Session
 from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.account_table import COLUMNS, AccountTable
+from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.keys import pass_on_if_unfocused
 from csm_tui.ui.widgets.quick_bar import QuickBar
 from csm_tui.ui.widgets.title_bar import TitleBar
@@ -74,7 +75,7 @@ class BookScreen(TranslatedScreen):
         yield FilterInput(placeholder=_("Filter by name, segment or tag…  (/)"), id="filter")
         yield QuickBar(id="quick-bar")
         yield AccountTable(id="accounts")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(AccountTable)

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, ngettext
 from csm_tui.ui import format as fmt
 from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
 from csm_tui.ui.widgets.title_bar import TitleBar
 
@@ -81,7 +82,7 @@ class ChecklistScreen(TranslatedScreen):
         yield Static("", id="checklist-filters")
         yield Static("", id="checklist-count")
         yield DueTable(id="due-table")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("Checklist")

@@ -13,13 +13,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
 from csm_tui.ui import format as fmt
 from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class CoveringScreen(TranslatedScreen):
         yield Static(id="covering-title")
         yield CoveringTable()
         yield Static(id="covering-empty")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(CoveringTable)

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.worker import get_current_worker
 
 from csm_tui.errors import CsmError
@@ -33,6 +33,7 @@ from csm_tui.services.session import Session
 from csm_tui.ui.screens.log_activity import TYPE_LABELS
 from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.effort_charts import BarChart, BarList, BarRow, WeekColumns, duration
+from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 EXAMPLE = "2026-11-01, today, yesterday"  # what the date fields take (not translated: typed)
@@ -176,7 +177,7 @@ class EffortScreen(TranslatedScreen):
                 Static(classes="muted", id="candidates-note"),
                 id="candidates-section",
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("Effort")

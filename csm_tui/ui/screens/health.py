@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from csm_tui.errors import CsmError
@@ -26,6 +26,7 @@ from csm_tui.services.segments import TOUCH_LABELS
 from csm_tui.ui import format as fmt
 from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.effort_charts import LEVELS
+from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
 from csm_tui.ui.widgets.title_bar import TitleBar
 
@@ -156,7 +157,7 @@ class HealthScreen(TranslatedScreen):
             yield Static(id="health-rises", classes="panel")
         yield Static(id="health-filters")
         yield HealthTable(id="health-table")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("Health")

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
@@ -36,6 +36,7 @@ from csm_tui.ui.screens.today_tables import (
     task_columns,
 )
 from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class TodayScreen(TranslatedScreen):
             classes="today-heading",
         )
         yield CoverageTable(coverage_columns(), id="coverage")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("Today")

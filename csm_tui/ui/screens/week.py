@@ -14,7 +14,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.worker import get_current_worker
 
 from csm_tui.i18n import N_, _, ngettext
@@ -25,6 +25,7 @@ from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.effort import Section
 from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.effort_charts import BarChart, BarList, BarRow
+from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class WeekScreen(TranslatedScreen):
             with Horizontal(classes="row"):
                 yield Section(N_("Health movers in 30 days"), Static(id="week-movers"))
                 yield Section(N_("Renewals in the next 120 days"), Static(id="week-renewals"))
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("Week")
