@@ -65,7 +65,9 @@ def update_account(store: Store, account_id: str, **changes: Any) -> Account:
     updated = with_changes(current, changes)
     with store.transaction() as tx:
         # a new stage starts today: its due rules count from here
-        started = {"stage_started_on": store.clock.today()} if updated.stage != current.stage else {}
+        started = (
+            {"stage_started_on": store.clock.today()} if updated.stage != current.stage else {}
+        )
         apply_account_changes(tx, current, updated, also=started)
         if (updated.stage, updated.renewal_date) != (current.stage, current.renewal_date):
             from csm_tui.services.checklist import refresh_due_in
