@@ -46,6 +46,8 @@ from csm_tui.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    RowKey,
+    TableName,
 )
 
 RETRY_AFTER_SECONDS = 2
@@ -191,8 +193,8 @@ def create_app(
         tags=["records"],
     )
     def history(
-        table: Annotated[str, Path(max_length=64)],
-        row_id: Annotated[str, Path(max_length=254)],
+        table: Annotated[TableName, Path()],
+        row_id: Annotated[RowKey, Path()],
         user: Authed,
     ) -> list[HistoryEntry]:
         """Every change pushed for a record you may see, in server order (both of two

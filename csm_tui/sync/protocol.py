@@ -16,7 +16,15 @@ from functools import cache, reduce
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    model_validator,
+)
 from typing_extensions import TypedDict
 
 PROTOCOL_VERSION = 1
@@ -104,9 +112,19 @@ IdsText = Annotated[str, _JsonText, _json_of(Annotated[list[Id], Field(max_lengt
 
 
 class Row(BaseModel):
-    """A whole row of a synced table; unknown columns are refused."""
+    """A whole row of a synced table; unknown columns are refused, and so is a NUL character
+    in any text (PostgreSQL cannot store one; nobody types one)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(
+            isinstance(value, str) and "\x00" in value for value in data.values()
+        ):
+            raise ValueError("text may not contain a NUL character")
+        return data
 
 
 class UserRow(Row):
@@ -295,6 +313,11 @@ def key_column(table: str) -> str:
 # -- messages ----------------------------------------------------------------------------------
 
 Scalar = str | int | float | bool | None
+TableName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z_]+$")]
+ColumnName = Annotated[str, StringConstraints(max_length=64)]  # unknown ones: refused per row
+RowKey = Annotated[str, StringConstraints(min_length=1, max_length=254, pattern=r"^[^\x00-\x1f]+$")]
+"""A row's key: an id or an e-mail; never a control character (nor a NUL, which PostgreSQL
+cannot store)."""
 
 
 class Message(BaseModel):
@@ -307,13 +330,11 @@ class Mutation(Message):
 
     seq: Annotated[int, Field(ge=1, le=MAX_SEQ)]
     mutation_id: MutationId
-    table: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    row_id: Annotated[str, StringConstraints(min_length=1, max_length=254)]
+    table: TableName
+    row_id: RowKey
     op: Literal["insert", "update", "delete"]
-    payload: Annotated[
-        dict[Annotated[str, StringConstraints(max_length=64)], Scalar], Field(max_length=64)
-    ]
-    created_at: Annotated[str, StringConstraints(max_length=40)] = ""
+    payload: Annotated[dict[ColumnName, Scalar], Field(max_length=64)]
+    created_at: Annotated[str, StringConstraints(max_length=40, pattern=r"^[^\x00-\x1f]*$")] = ""
 
 
 class PushRequest(Message):

@@ -232,3 +232,16 @@ def test_users_may_rename_themselves_only(team: Team) -> None:
     assert [r["status"] for r in results] == ["applied", "ignored", "ignored"]
     names = {key[1]: row["name"] for key, row in team.bob.visible().items() if key[0] == "users"}
     assert names[ALICE] == "Alice Liddell" and names[BOB] == "Bob" and "x@example.com" not in names
+
+
+def test_a_nul_character_is_refused_not_a_database_error(team: Team) -> None:
+    """PostgreSQL cannot store NUL in text: found by schemathesis, refused up front."""
+    with_nul = activity_row(team.acme, ALICE, note="before\x00after")
+    assert team.alice.push(team.alice.insert("activities", with_nul))[0]["status"] == "rejected"
+    external = account_row("Nul KK", external_id="CRM\x00")
+    assert team.alice.push(team.alice.insert("accounts", external))[0]["status"] == "rejected"
+    bad_table = team.alice.mutation("activities\x00", "delete", "x", {})
+    assert team.alice.push_raw(bad_table).status_code == 422
+    bad_key = team.alice.mutation("activities", "delete", "x\x00", {})
+    assert team.alice.push_raw(bad_key).status_code == 422
+    assert team.alice.get("/v1/history/activities/x%00y").status_code == 422
