@@ -17,14 +17,13 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from csm_tui.i18n import N_, NC_, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS, BookRow, SortKey
 from csm_tui.ui import format as fmt
+from csm_tui.ui.widgets.cursor_view import CursorView
 from csm_tui.ui.widgets.keys import pass_on_if_unfocused
 
 
@@ -79,7 +78,7 @@ def fit(text: str, width: int, right: bool = False) -> str:
     return padding + text if right else text + padding
 
 
-class AccountTable(ScrollView, can_focus=True):
+class AccountTable(CursorView):
     """Rows of accounts with a cursor; Enter posts `AccountTable.Opened`."""
 
     BINDINGS = [
@@ -121,8 +120,6 @@ class AccountTable(ScrollView, can_focus=True):
         & > .account-table--dim { color: $foreground-muted; }
     }
     """
-
-    cursor = reactive(0, always_update=True)
 
     class Opened(Message):
         """The user asked to open the account under the cursor."""
@@ -180,35 +177,6 @@ class AccountTable(ScrollView, can_focus=True):
 
     # -- cursor and scrolling ----------------------------------------------------------------
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh()
-
-    @property
-    def page_height(self) -> int:
-        return max(self.scrollable_content_region.height - 1, 1)
-
-    def scroll_to_cursor(self) -> None:
-        top = int(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + self.page_height:
-            self.scroll_to(y=self.cursor - self.page_height + 1, animate=False)
-
-    def _move_to(self, index: int) -> None:
-        if not self.rows:
-            return
-        self.cursor = max(0, min(index, len(self.rows) - 1))
-        self.scroll_to_cursor()
-
-    def action_cursor(self, delta: int) -> None:
-        self._move_to(self.cursor + delta)
-
-    def action_page(self, direction: int) -> None:
-        self._move_to(self.cursor + direction * self.page_height)
-
-    def action_jump(self, where: int) -> None:
-        self._move_to(len(self.rows) - 1 if where < 0 else 0)
-
     def action_open(self) -> None:
         row = self.current
         if row is not None:
@@ -246,7 +214,7 @@ class AccountTable(ScrollView, can_focus=True):
         if 0 <= index < len(self.rows):
             if index == self.cursor and event.chain >= 2:
                 self.action_open()
-            self._move_to(index)
+            self.move_to(index)
 
     def _column_at(self, x: int) -> SortKey | None:
         start = 0

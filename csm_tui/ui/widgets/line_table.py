@@ -16,12 +16,11 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from csm_tui.i18n import N_
 from csm_tui.ui.widgets.account_table import fit
+from csm_tui.ui.widgets.cursor_view import CursorView
 
 GAP = 1
 TONES = ("bad", "warning", "good", "dim")
@@ -38,7 +37,7 @@ class LineColumn:
 Cell = tuple[str, str]  # text, tone ("" or one of TONES)
 
 
-class LineTable(ScrollView, can_focus=True):
+class LineTable(CursorView):
     """Rows with a cursor; Enter posts `LineTable.Chosen` with the row's index."""
 
     BINDINGS = [
@@ -75,8 +74,6 @@ class LineTable(ScrollView, can_focus=True):
         & > .line-table--dim { color: $foreground-muted; }
     }
     """
-
-    cursor = reactive(0, always_update=True)
 
     class Chosen(Message):
         """Enter (or a double click) on a row."""
@@ -123,34 +120,6 @@ class LineTable(ScrollView, can_focus=True):
         self.refresh()
 
     # -- cursor ------------------------------------------------------------------------------
-
-    def watch_cursor(self) -> None:
-        self.refresh()
-
-    @property
-    def page_height(self) -> int:
-        return max(self.scrollable_content_region.height - 1, 1)
-
-    def scroll_to_cursor(self) -> None:
-        top = int(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + self.page_height:
-            self.scroll_to(y=self.cursor - self.page_height + 1, animate=False)
-
-    def move_to(self, index: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(index, len(self.rows) - 1))
-            self.scroll_to_cursor()
-
-    def action_cursor(self, delta: int) -> None:
-        self.move_to(self.cursor + delta)
-
-    def action_page(self, direction: int) -> None:
-        self.move_to(self.cursor + direction * self.page_height)
-
-    def action_jump(self, where: int) -> None:
-        self.move_to(len(self.rows) - 1 if where < 0 else 0)
 
     def action_choose(self) -> None:
         if 0 <= self.cursor < len(self.rows):
