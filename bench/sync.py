@@ -47,7 +47,7 @@ def load_server(database: str, demo: Path) -> tuple[str, int]:
     from csm_tui.server.records import next_seqs
     from csm_tui.server.schema import access, feed, records, users
     from csm_tui.server.users import add_user
-    from csm_tui.sync.protocol import ROW_MODELS
+    from csm_tui.sync.rows import ROW_MODELS
 
     book = sqlite3.connect(demo)
     book.row_factory = sqlite3.Row

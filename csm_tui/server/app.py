@@ -35,13 +35,11 @@ from csm_tui.sync.protocol import (
     MIN_PROTOCOL_VERSION,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
-    ROW_MODELS,
     Change,
     DeviceRequest,
     DeviceResponse,
     ErrorBody,
     HistoryEntry,
-    Id,
     Me,
     PullResponse,
     PushRequest,
@@ -49,6 +47,7 @@ from csm_tui.sync.protocol import (
     RowKey,
     TableName,
 )
+from csm_tui.sync.rows import ROW_MODELS, Id
 
 RETRY_AFTER_SECONDS = 2
 _bearer = HTTPBearer(auto_error=False, description="The API token from `csm-tui server add-user`.")

@@ -22,10 +22,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, select, update
 
+from csm_tui.server import changes
 from csm_tui.server import records as rec
-from csm_tui.server.records import MANAGER_ROLES, Record, User
+from csm_tui.server.changes import MANAGER_ROLES
+from csm_tui.server.records import Record, User
 from csm_tui.server.schema import note_heads, records, users
-from csm_tui.sync.protocol import ROW_MODELS, Change, Mutation, Status, key_column
+from csm_tui.sync.protocol import Change, Mutation, Status
+from csm_tui.sync.rows import ROW_MODELS, key_column
 
 ITEM_LINKS = ("activities", "tasks")
 """Tables whose rows may point at a checklist item (cleared when the item goes)."""
@@ -103,7 +106,7 @@ def _insert(conn: Connection, user: User, mutation: Mutation, current: Record | 
         row, clean = _place_version(conn, row)
         status = Status.APPLIED if clean else Status.CONFLICT
     _check_unique(conn, table, row)
-    seq = rec.write_record(conn, table, row, user_id=user.id, current=current)
+    seq = changes.write_record(conn, table, row, user_id=user.id, current=current)
     outcome = Outcome(status, server_seq=seq)
     if status is Status.CONFLICT:
         outcome.reason = "Saved beside a newer version of the note, flagged as a conflict."
@@ -133,7 +136,7 @@ def _update(conn: Connection, user: User, mutation: Mutation, current: Record | 
     _check_unique(conn, table, row)
     return Outcome(
         Status.APPLIED,
-        server_seq=rec.write_record(conn, table, row, user_id=user.id, current=current),
+        server_seq=changes.write_record(conn, table, row, user_id=user.id, current=current),
     )
 
 
@@ -150,7 +153,7 @@ def _delete(conn: Connection, user: User, mutation: Mutation, current: Record | 
     _check_author(user, table, current.data)
     if table == "checklist_items":
         _detach_activities(conn, user, current)
-    return Outcome(Status.APPLIED, server_seq=rec.delete_record(conn, current, user_id=user.id))
+    return Outcome(Status.APPLIED, server_seq=changes.delete_record(conn, current, user_id=user.id))
 
 
 # -- rules -------------------------------------------------------------------------------------
@@ -166,7 +169,7 @@ def _validated(table: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _role(conn: Connection, user: User, account_id: str | None) -> str:
-    role = rec.role_of(conn, user, account_id) if account_id else None
+    role = changes.role_of(conn, user, account_id) if account_id else None
     if role is None:
         raise Refused("There is no such account on the server (deleted, or not yours).")
     return role
@@ -177,13 +180,15 @@ def _manages(conn: Connection, user: User, role: str, account_id: str | None) ->
     has no primary owner, any of its owners may name one (so a handover can demote first)."""
     if role in MANAGER_ROLES or user.is_admin:
         return True
-    return account_id is not None and "primary" not in rec.access_roles(conn, account_id).values()
+    return (
+        account_id is not None and "primary" not in changes.access_roles(conn, account_id).values()
+    )
 
 
 def _visible(conn: Connection, user: User, record: Record) -> bool:
     if record.table == "users":
         return True  # the team's directory
-    if record.account_id is None or rec.role_of(conn, user, record.account_id) is None:
+    if record.account_id is None or changes.role_of(conn, user, record.account_id) is None:
         return False
     return record.table != "handoff_reads" or (record.data or {}).get("reader_email") == user.email
 
@@ -266,7 +271,7 @@ def _detach_activities(conn: Connection, user: User, item: Record) -> None:
             assert linked is not None and linked.data is not None
             if linked.data.get("checklist_item_id") == item.id:
                 data = {**linked.data, "checklist_item_id": None}
-                rec.write_record(conn, table, data, user_id=user.id, current=linked)
+                changes.write_record(conn, table, data, user_id=user.id, current=linked)
 
 
 def _apply_user(conn: Connection, user: User, mutation: Mutation) -> Outcome:
@@ -281,7 +286,7 @@ def _apply_user(conn: Connection, user: User, mutation: Mutation) -> Outcome:
     conn.execute(update(users).where(users.c.id == user.id).values(name=row["name"]))
     return Outcome(
         Status.APPLIED,
-        server_seq=rec.write_record(conn, "users", row, user_id=user.id, current=current),
+        server_seq=changes.write_record(conn, "users", row, user_id=user.id, current=current),
     )
 
 

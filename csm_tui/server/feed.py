@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, select, update
 
+from csm_tui.server import changes
 from csm_tui.server import records as rec
 from csm_tui.server.apply import apply_mutation, current_change, stored_payload
 from csm_tui.server.db import read_meta, reading, writing
@@ -297,4 +298,4 @@ def _saw(conn: Connection, user: User, table: str, row_id: str) -> bool:
     record = rec.get_record(conn, table, row_id)
     if record is None or record.account_id is None or table == "users":
         return False
-    return rec.role_of(conn, user, record.account_id) is not None
+    return changes.role_of(conn, user, record.account_id) is not None

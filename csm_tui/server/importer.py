@@ -23,10 +23,11 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import Connection, Engine, select
 
 from csm_tui.errors import ValidationError
+from csm_tui.server import changes
 from csm_tui.server import records as rec
 from csm_tui.server.db import writing
 from csm_tui.server.schema import records
-from csm_tui.sync.protocol import Email
+from csm_tui.sync.rows import Email
 
 OWNER_COLUMNS = ("primary_owner", "secondary_owners")
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
@@ -76,21 +77,21 @@ def import_accounts(
             current = _match(existing, account)
             if current is None:
                 data = _account_data(account, now, today)
-                rec.write_record(conn, "accounts", data, user_id=None, current=None)
+                changes.write_record(conn, "accounts", data, user_id=None, current=None)
                 created.append(account)
                 result.new += 1
                 account_id = account.id
             else:
                 account_id = current["id"]
-                changes = {
+                edits = {
                     key: value
                     for key, value in _account_data(account, now, today).items()
                     if key in row_fields(account) and current.get(key) != value
                 }
-                if changes:
+                if edits:
                     record = rec.get_record(conn, "accounts", account_id)
-                    data = {**current, **changes, "updated_at": now}
-                    rec.write_record(conn, "accounts", data, user_id=None, current=record)
+                    data = {**current, **edits, "updated_at": now}
+                    changes.write_record(conn, "accounts", data, user_id=None, current=record)
                     result.updated += 1
                 else:
                     result.unchanged += 1
@@ -194,7 +195,7 @@ def _checklists(
     templates, _problems = load_templates()
     for row in new_account_rows(accounts, templates, today=today, now=now, language=language):
         data = {key: to_column(value) for key, value in row.items()}
-        rec.write_record(conn, "checklist_items", data, user_id=None, current=None)
+        changes.write_record(conn, "checklist_items", data, user_id=None, current=None)
 
 
 def _set_owners(conn: Connection, account_id: str, wanted: list[tuple[str, str]], now: str) -> bool:
@@ -208,12 +209,12 @@ def _set_owners(conn: Connection, account_id: str, wanted: list[tuple[str, str]]
         if email not in roles:
             record = rec.get_record(conn, "owners", row["id"])
             assert record is not None
-            rec.delete_record(conn, record, user_id=None)
+            changes.delete_record(conn, record, user_id=None)
             changed = True
         elif row["role"] != roles[email]:
             record = rec.get_record(conn, "owners", row["id"])
             data = {**row, "role": roles[email]}
-            rec.write_record(conn, "owners", data, user_id=None, current=record)
+            changes.write_record(conn, "owners", data, user_id=None, current=record)
             changed = True
     for email, role in wanted:
         if email not in current:
@@ -227,6 +228,6 @@ def _set_owners(conn: Connection, account_id: str, wanted: list[tuple[str, str]]
                 "coverage_reason": "",
                 "created_at": now,
             }
-            rec.write_record(conn, "owners", data, user_id=None, current=None)
+            changes.write_record(conn, "owners", data, user_id=None, current=None)
             changed = True
     return changed

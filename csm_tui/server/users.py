@@ -13,11 +13,12 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import Connection, Engine, select, update
 
 from csm_tui.errors import NotFoundError, ValidationError
+from csm_tui.server import changes
 from csm_tui.server import records as rec
 from csm_tui.server.db import writing
 from csm_tui.server.records import User
 from csm_tui.server.schema import users
-from csm_tui.sync.protocol import UserRow
+from csm_tui.sync.rows import UserRow
 
 TOKEN_PREFIX = "csm_"
 
@@ -79,11 +80,11 @@ def add_user(engine: Engine, email: str, name: str, *, admin: bool, now: str) ->
             )
             .returning(users.c.id)
         ).scalar_one()
-        rec.grant_directory(conn, user_id)
+        changes.grant_directory(conn, user_id)
         current = rec.get_record(conn, "users", row.email)
-        rec.write_record(conn, "users", row.model_dump(), user_id=None, current=current)
-        for account_id in rec.accounts_of_email(conn, row.email):
-            rec.grant(conn, user_id, account_id)
+        changes.write_record(conn, "users", row.model_dump(), user_id=None, current=current)
+        for account_id in changes.accounts_of_email(conn, row.email):
+            changes.grant(conn, user_id, account_id)
     return token
 
 

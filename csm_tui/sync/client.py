@@ -30,11 +30,11 @@ from csm_tui.sync.protocol import (
     MAX_PUSH_MUTATIONS,
     DeviceRequest,
     Mutation,
-    PageDict,
     PushRequest,
     PushResponse,
     Status,
 )
+from csm_tui.sync.rows import PageDict
 
 MAX_BATCH_BYTES = MAX_BODY_BYTES // 2
 Progress = Callable[[str, int], None]

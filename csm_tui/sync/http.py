@@ -24,19 +24,15 @@ from csm_tui import __version__
 from csm_tui.errors import CsmError
 from csm_tui.i18n import _
 from csm_tui.sync.protocol import (
-    PAGE,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
-    ROW_MODELS,
     DeviceRequest,
     DeviceResponse,
     Me,
-    PageDict,
     PushRequest,
     PushResponse,
-    key_column,
-    wire_rows,
 )
+from csm_tui.sync.rows import PAGE, ROW_MODELS, PageDict, key_column, wire_rows
 
 T = TypeVar("T")
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)

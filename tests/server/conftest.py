@@ -14,8 +14,8 @@ import pytest
 from server_fixtures import engine_for, server_url
 from server_kit import ALICE, BOB, CAROL, T0, Client, Team, account_row, owner_row
 
+from csm_tui.server.changes import write_record
 from csm_tui.server.db import writing
-from csm_tui.server.records import write_record
 
 __all__ = ["server_url"]
 

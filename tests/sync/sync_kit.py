@@ -187,7 +187,7 @@ def rows_of(
 
 def book_state(store: Store, tables: tuple[str, ...] | None = None) -> dict[str, set[str]]:
     """Every synced row of a book, as comparable text, by table."""
-    from csm_tui.sync.protocol import ROW_MODELS
+    from csm_tui.sync.rows import ROW_MODELS
 
     state: dict[str, set[str]] = {}
     for table in tables or tuple(ROW_MODELS):

@@ -27,7 +27,7 @@ from csm_tui.services.checklist import tick
 from csm_tui.services.handoff import NoteFields, write_note
 from csm_tui.sync.client import sync_once
 from csm_tui.sync.http import Server, Transient
-from csm_tui.sync.protocol import ROW_MODELS
+from csm_tui.sync.rows import ROW_MODELS
 
 AT = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 

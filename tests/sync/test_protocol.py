@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import JOURNALED_TABLES
-from csm_tui.sync.protocol import ROW_MODELS, AccountRow, HandoffRow, Mutation, PushRequest
+from csm_tui.sync.protocol import Mutation, PushRequest
+from csm_tui.sync.rows import ROW_MODELS, AccountRow, HandoffRow
 
 LOCAL_ONLY = {"accounts": {"search"}}
 

@@ -1,0 +1,352 @@
+"""The synced tables' rows as they travel: SQLite column values (JSON lists as text, flags as
+0/1), so a journal entry is sent as written and a pulled row is stored as it arrives.
+
+`ROW_MODELS` validates a whole row per table (the server, on every write); `wire_rows` checks a
+page of rows fast (the client). Columns and defaults must match the client's schema: a test
+compares them with a freshly migrated database.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from datetime import date, datetime
+from functools import cache, reduce
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    model_validator,
+)
+from typing_extensions import TypedDict
+
+# -- field types (validate, never transform: the stored text must stay byte for byte) -------------
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+ClientId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+MutationId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+Email = Annotated[
+    str, StringConstraints(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Short = Annotated[str, StringConstraints(max_length=200)]
+Long = Annotated[str, StringConstraints(max_length=20_000)]
+Flag = Annotated[int, Field(ge=0, le=1)]
+Stage = Literal["onboarding", "adoption", "renewal"]
+
+
+def _iso_date(value: str) -> str:
+    date.fromisoformat(value)
+    return value
+
+
+def _iso_time(value: str) -> str:
+    datetime.fromisoformat(value)
+    return value
+
+
+IsoDate = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_iso_date)
+]
+IsoTime = Annotated[
+    str,
+    StringConstraints(
+        max_length=40,
+        pattern=r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$",
+    ),
+    AfterValidator(_iso_time),
+]
+
+
+def _json_of(shape: Any) -> AfterValidator:
+    """Checks that a text column holds JSON of `shape`; the text itself is kept."""
+    adapter: TypeAdapter[Any] = TypeAdapter(shape)
+
+    def check(value: str) -> str:
+        adapter.validate_python(json.loads(value))
+        return value
+
+    return AfterValidator(check)
+
+
+class _Commitment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, StringConstraints(max_length=200)]
+    due: IsoDate | None = None
+    done: bool = False
+
+
+_JsonText = StringConstraints(max_length=100_000)
+_Tag = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+_Component = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+TagsText = Annotated[str, _JsonText, _json_of(Annotated[list[_Tag], Field(max_length=100)])]
+ComponentsText = Annotated[
+    str, _JsonText, _json_of(dict[_Component, Annotated[int, Field(ge=0, le=100)]])
+]
+CommitmentsText = Annotated[
+    str, _JsonText, _json_of(Annotated[list[_Commitment], Field(max_length=200)])
+]
+IdsText = Annotated[str, _JsonText, _json_of(Annotated[list[Id], Field(max_length=200)])]
+
+
+# -- rows --------------------------------------------------------------------------------------
+
+
+class Row(BaseModel):
+    """A whole row of a synced table; unknown columns are refused, and so is a NUL character
+    in any text (PostgreSQL cannot store one; nobody types one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(
+            isinstance(value, str) and "\x00" in value for value in data.values()
+        ):
+            raise ValueError("text may not contain a NUL character")
+        return data
+
+
+class UserRow(Row):
+    email: Email
+    name: Name
+
+
+class AccountRow(Row):
+    id: Id
+    external_id: Short | None = None
+    name: Name
+    segment: Short = ""
+    contract_value: Annotated[float, Field(ge=0, le=1e13)] | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    renewal_date: IsoDate | None = None
+    health_score: Annotated[int, Field(ge=0, le=100)] | None = None
+    stage: Stage = "onboarding"
+    tags: TagsText = "[]"
+    created_at: IsoTime
+    updated_at: IsoTime
+    stage_started_on: IsoDate | None = None
+
+
+class OwnerRow(Row):
+    id: Id
+    account_id: Id
+    user_email: Email
+    role: Literal["primary", "secondary"]
+    coverage_from: IsoDate | None = None
+    coverage_to: IsoDate | None = None
+    coverage_reason: Short = ""
+    created_at: IsoTime
+
+
+class ContactRow(Row):
+    id: Id
+    account_id: Id
+    name: Name
+    role: Short = ""
+    email: Email | None = None
+    is_champion: Flag = 0
+    is_decision_maker: Flag = 0
+    created_at: IsoTime
+
+
+class HealthRow(Row):
+    id: Id
+    account_id: Id
+    date: IsoDate
+    score: Annotated[int, Field(ge=0, le=100)]
+    components: ComponentsText = "{}"
+
+
+class ChecklistRow(Row):
+    id: Id
+    account_id: Id
+    stage: Stage
+    item_key: Short = ""
+    title: Name
+    description: Long = ""
+    moment_of_truth: Flag = 0
+    due_date: IsoDate | None = None
+    due_rule: Short = ""
+    position: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = 0
+    custom: Flag = 0
+    done: Flag = 0
+    done_by: Email | None = None
+    done_at: IsoTime | None = None
+    done_note: Long = ""
+    created_at: IsoTime
+    updated_at: IsoTime
+
+
+class ActivityRow(Row):
+    id: Id
+    account_id: Id
+    author_email: Email
+    type: Literal["call", "meeting", "email", "chat", "inquiry", "training", "internal", "other"]
+    minutes: Annotated[int, Field(gt=0, le=1440)]
+    occurred_at: IsoTime
+    proactive: Flag = 0
+    recurring: Flag = 0
+    outcome: Literal["resolved", "follow_up", "risk_found", "expansion", "none"] = "none"
+    note: Long = ""
+    checklist_item_id: Id | None = None
+    created_at: IsoTime
+    updated_at: IsoTime
+
+
+class HandoffRow(Row):
+    id: Id
+    note_id: Id
+    version: Annotated[int, Field(ge=1, le=1_000_000)]
+    parent_id: Id | None = None
+    account_id: Id
+    author_email: Email
+    situation: Long = ""
+    goals: Long = ""
+    risks: Long = ""
+    commitments: CommitmentsText = "[]"
+    key_contact_ids: IdsText = "[]"
+    coverage_from: IsoDate | None = None
+    coverage_to: IsoDate | None = None
+    body: Long = ""
+    created_at: IsoTime
+    conflict: Flag = 0
+
+
+class HandoffReadRow(Row):
+    id: Id
+    note_id: Id
+    account_id: Id
+    reader_email: Email
+    read_version: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    read_at: IsoTime | None = None
+
+
+Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+
+
+class UsageMetricRow(Row):
+    id: Id
+    account_id: Id
+    period: Literal["day", "week"]
+    period_start: IsoDate
+    logins: Count | None = None
+    active_users: Count | None = None
+    key_feature_uses: Count | None = None
+    inquiries: Count | None = None
+    new_users: Count | None = None
+    created_at: IsoTime
+
+
+class TaskRow(Row):
+    id: Id
+    account_id: Id
+    title: Name
+    title_ja: Short = ""
+    due_date: IsoDate | None = None
+    remind_on: IsoDate | None = None
+    checklist_item_id: Id | None = None
+    source: Literal["manual", "playbook"] = "manual"
+    rule_id: Short = ""
+    occurrence: Short = ""
+    assignee_email: Email
+    done: Flag = 0
+    done_at: IsoTime | None = None
+    done_by: Email | None = None
+    created_at: IsoTime
+    updated_at: IsoTime
+
+
+class PlaybookFiringRow(Row):
+    id: Id
+    rule_id: Short
+    account_id: Id
+    occurrence: Short
+    fired_at: IsoTime
+    tasks: Count = 0
+
+
+ROW_MODELS: dict[str, type[Row]] = {
+    "users": UserRow,
+    "accounts": AccountRow,
+    "owners": OwnerRow,
+    "contacts": ContactRow,
+    "health_snapshots": HealthRow,
+    "checklist_items": ChecklistRow,
+    "activities": ActivityRow,
+    "handoff_notes": HandoffRow,
+    "handoff_reads": HandoffReadRow,
+    "usage_metrics": UsageMetricRow,
+    "tasks": TaskRow,
+    "playbook_firings": PlaybookFiringRow,
+}
+"""Synced tables, parents before children (the order a whole account is sent in)."""
+
+KEY_COLUMN = {"users": "email"}
+"""The primary key column of each table, when it is not `id`."""
+
+
+def key_column(table: str) -> str:
+    return KEY_COLUMN.get(table, "id")
+
+
+# -- checking a pulled page fast ---------------------------------------------------------------
+# A first sync brings hundreds of thousands of rows: the client checks them with TypedDicts
+# (validated in pydantic-core, no model objects) built from the row models, keeping every type,
+# length and pattern but not the Python-level checks (a real calendar date, JSON inside text);
+# the server ran those on every write.
+
+
+class ChangeDict(TypedDict):
+    seq: int
+    table: Annotated[str, StringConstraints(max_length=64)]
+    id: Annotated[str, StringConstraints(max_length=254)]
+    account_id: str | None
+    deleted: bool
+    data: Any  # a dict, checked with its table's rows (see `wire_rows`): no copy on the way
+
+
+class PageDict(TypedDict):
+    changes: list[ChangeDict]
+    cursor: int
+    has_more: bool
+    high_water: int
+    epoch: str
+
+
+PAGE: TypeAdapter[PageDict] = TypeAdapter(PageDict)
+
+
+def _without_python_checks(annotation: Any) -> Any:
+    if get_origin(annotation) is Annotated:
+        base, *extra = get_args(annotation)
+        kept = [item for item in extra if not isinstance(item, AfterValidator)]
+        base = _without_python_checks(base)
+        return Annotated[(base, *kept)] if kept else base
+    if get_origin(annotation) in (Union, UnionType):
+        return reduce(operator.or_, [_without_python_checks(arg) for arg in get_args(annotation)])
+    return annotation
+
+
+@cache
+def wire_rows(table: str) -> TypeAdapter[list[dict[str, Any]]]:
+    """Checks a list of whole rows of `table` as the server sends them (every column)."""
+    model = ROW_MODELS[table]
+    fields = {}
+    for name, info in model.model_fields.items():
+        annotation = _without_python_checks(info.annotation)
+        kept = [item for item in info.metadata if not isinstance(item, AfterValidator)]
+        fields[name] = Annotated[(annotation, *kept)] if kept else annotation
+    make: Any = TypedDict  # a TypedDict made at run time: mypy cannot follow, pydantic can
+    shape = make(f"{model.__name__}Wire", fields)
+    shape.__pydantic_config__ = ConfigDict(extra="forbid")
+    rows: Any = list[shape]  # type: ignore[valid-type]
+    adapter: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(rows)
+    return adapter
