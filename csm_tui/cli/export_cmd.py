@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.options import db_option, open_for_command, output_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,13 +32,7 @@ def output_options(format_help: str) -> Callable[[F], F]:
                 show_default=True,
                 help=format_help,
             ),
-            click.option(
-                "-o",
-                "--output",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="Write to this file (replaced in one step) instead of stdout.",
-            ),
+            output_option,
             click.option(
                 "--excel",
                 is_flag=True,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.options import db_option, lang_option, open_for_command, output_option
 
 if TYPE_CHECKING:
     from csm_tui.services.coverage import CoveredAccount
@@ -38,19 +38,8 @@ def _language(lang: str | None) -> None:
     show_default=True,
     help="Markdown to read or paste; JSON for other tools.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (replaced in one step) instead of stdout.",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default=None,
-    help="Language of the brief (default: the app's).",
-)
+@output_option
+@lang_option("brief")
 @db_option
 @click.pass_context
 def export(

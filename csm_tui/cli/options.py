@@ -47,3 +47,23 @@ def open_for_command(ctx: click.Context, db: Path | None) -> Any:
     from csm_tui.store.connection import open_store
 
     return open_store(chosen_db(ctx, db))
+
+
+# -o and --lang read the same on every command that writes a report, an export or a brief
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (replaced in one step) instead of stdout.",
+)
+
+
+def lang_option(what: str) -> Callable[[F], F]:
+    """--lang: the language of `what`, for a mail or a colleague who reads the other one."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "ja"]),
+        default=None,
+        help=f"Language of the {what} (default: the app's).",
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.options import db_option, lang_option, open_for_command, output_option
 from csm_tui.i18n import _, ngettext
 from csm_tui.models.book import RENEWAL_SOON_DAYS
 from csm_tui.services.week_report import (
@@ -42,19 +42,8 @@ def report_group() -> None:
     show_default=True,
     help="Markdown to paste into notes, or plain text for the terminal.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (replaced in one step) instead of stdout.",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default=None,
-    help="Language of the report (default: the app's).",
-)
+@output_option
+@lang_option("report")
 @db_option
 @click.pass_context
 def week(

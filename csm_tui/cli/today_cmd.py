@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from csm_tui.cli.checklist_cmd import _fit, _width
-from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.options import db_option, lang_option, open_for_command
 
 if TYPE_CHECKING:
     from csm_tui.services.today import CoverageRow, PriorityRow, TaskRow, TodayView
@@ -23,12 +23,7 @@ NAME_CELLS = 28  # account names are cut to this many terminal cells
 
 
 def _output_options(func: F) -> F:
-    func = click.option(
-        "--lang",
-        type=click.Choice(["en", "ja"]),
-        default=None,
-        help="Language of the text (default: the app's).",
-    )(func)
+    func = lang_option("text")(func)
     return click.option(
         "--format",
         "fmt",
