@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from csm_tui.errors import CsmError
@@ -365,16 +365,6 @@ class EffortScreen(TranslatedScreen):
             self.notify(_("Choose an account first."), severity="warning")
             return
         self.app.call_later(self.app.run_action, f"log_work('{account_id}')")
-
-    @on(OptionList.OptionSelected)
-    def _open(self, event: OptionList.OptionSelected) -> None:
-        if isinstance(event.control, BarList):
-            account_id = event.control.key_at(event.option_id)
-            if account_id:
-                from csm_tui.ui.app import CsmApp
-
-                if isinstance(self.app, CsmApp):
-                    self.app.open_account(account_id)
 
     def action_back(self) -> None:
         self.dismiss()

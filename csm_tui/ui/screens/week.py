@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
-from textual import events, on, work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from csm_tui.i18n import N_, _, ngettext
@@ -258,16 +258,6 @@ class WeekScreen(TranslatedScreen):
 
     def action_reload(self) -> None:
         self.load()
-
-    @on(OptionList.OptionSelected)
-    def _open(self, event: OptionList.OptionSelected) -> None:
-        if isinstance(event.control, BarList):
-            account_id = event.control.key_at(event.option_id)
-            if account_id:
-                from csm_tui.ui.app import CsmApp
-
-                if isinstance(self.app, CsmApp):
-                    self.app.open_account(account_id)
 
     def action_back(self) -> None:
         self.dismiss()

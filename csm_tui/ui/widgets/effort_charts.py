@@ -203,6 +203,14 @@ class BarList(OptionList):
         if any(row.key for row in self.rows):  # the cursor stays where it was, on a real line
             self.highlighted = min(highlighted or 0, len(self.rows) - 1)
 
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on an account's line opens the account (every screen with bars wants this)."""
+        account_id = self.key_at(event.option_id)
+        open_account = getattr(self.app, "open_account", None)
+        if account_id and callable(open_account):
+            event.stop()
+            open_account(account_id)
+
     def key_at(self, option_id: str | None) -> str | None:
         """The row's key from an option id (ids are unique per line; keys may repeat)."""
         return option_id.split(":", 1)[1] if option_id else None
