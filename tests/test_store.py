@@ -493,6 +493,52 @@ class TestFold:
         assert fold(fold(text)) == fold(text)
 
 
+# A worker thread reads the book while the UI thread writes accounts, on one connection (the
+# app's workers share the session's store). With a Python SQL function inside the write, the two
+# threads used to wait for each other for ever about one run in two: the test runs it in a child
+# process so that a deadlock fails it after a timeout instead of hanging the suite.
+_THREADS_ON_ONE_BOOK = """
+import sys, threading
+from csm_tui.models.account import Account
+from csm_tui.services.accounts import create_account
+from csm_tui.store.connection import open_store
+
+store = open_store(sys.argv[1])
+for i in range(200):
+    create_account(store, Account(name=f"Seed {i} カブシキ"))
+stop = threading.Event()
+
+def read() -> None:
+    while not stop.is_set():
+        store.query("SELECT * FROM accounts")
+
+reader = threading.Thread(target=read, daemon=True)
+reader.start()
+for i in range(200):
+    create_account(store, Account(name=f"New {i} 株式会社"))
+stop.set()
+reader.join(10)
+searched = store.query_one("SELECT search FROM accounts WHERE name = 'New 7 株式会社'")[0]
+assert searched.split() == ["new", "7", "株式会社"], searched  # folded by Python, not SQL
+print("done")
+"""
+
+
+def test_a_reader_thread_never_deadlocks_a_writer(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for attempt in range(3):  # the deadlock, when there was one, came about one run in two
+        result = subprocess.run(
+            [sys.executable, "-c", _THREADS_ON_ONE_BOOK, str(tmp_path / f"book{attempt}.db")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "done"
+
+
 # -- the book table --------------------------------------------------------------------------
 
 # The book, worked out by hand for today = 2026-11-27 (look-back date 2026-10-28):

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from csm_tui.clock import Clock, SystemClock
 from csm_tui.errors import StoreError
+from csm_tui.store.bulk import restore_after_a_kill
 from csm_tui.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from csm_tui.store.search import fold
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -148,7 +148,6 @@ def open_store(
     except sqlite3.Error as exc:
         raise StoreError(describe_sqlite_error(exc, path)) from exc
     conn.row_factory = sqlite3.Row
-    conn.create_function("fold", 1, fold, deterministic=True)
     try:
         with translate_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -170,6 +169,8 @@ def open_store(
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")  # a saved activity survives power loss
+            if version:  # before migrating: a migration may expect an index a download dropped
+                restore_after_a_kill(conn, path)
             if version < SCHEMA_VERSION:
                 _migrate(conn, version)
     except BaseException:

@@ -31,11 +31,20 @@ def refresh_account_search(conn: sqlite3.Connection, account_id: str | None = No
     """Recompute the derived `search` column: of one account, or of all not yet computed.
 
     Folding needs Python (NFKC, kana), so it is done when an account is written, once, instead
-    of for every account each time the book is opened.
+    of for every account each time the book is opened. It is done here, not in a SQL function:
+    a Python function called from inside a statement needs the GIL while SQLite holds the
+    connection's mutex, and a worker thread reading on the same connection holds the GIL while
+    it waits for that mutex; the two then wait for each other for ever.
     """
     if account_id is None:
-        conn.execute(f"UPDATE accounts SET search = fold({_SEARCH_SOURCE}) WHERE search = ''")
+        sources = conn.execute(
+            f"SELECT id, {_SEARCH_SOURCE} FROM accounts WHERE search = ''"
+        ).fetchall()
     else:
-        conn.execute(
-            f"UPDATE accounts SET search = fold({_SEARCH_SOURCE}) WHERE id = ?", (account_id,)
-        )
+        sources = conn.execute(
+            f"SELECT id, {_SEARCH_SOURCE} FROM accounts WHERE id = ?", (account_id,)
+        ).fetchall()
+    conn.executemany(
+        "UPDATE accounts SET search = ? WHERE id = ?",
+        [(fold(source), row_id) for row_id, source in sources],
+    )
