@@ -53,7 +53,7 @@ def accounts(
             _assign_segments(store)  # before the roadmaps: they follow the segment
             add_missing_roadmaps(store)  # new accounts get their segment's roadmap
         if summary.imported and not summary.blocked and not dry_run:
-            _run_playbooks(store)  # renewals near, health dropped, …
+            run_playbooks_and_say(store)  # renewals near, health dropped, …
     finally:
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
@@ -70,8 +70,9 @@ def accounts(
         raise SystemExit(1)  # reaches the shell the same way from main() and from CliRunner
 
 
-def _run_playbooks(store: Any) -> None:
-    """Imported data may fire playbook rules: run them, and say what they did (stderr)."""
+def run_playbooks_and_say(store: Any) -> int:
+    """New data (an import, a sync) may fire playbook rules: run them, say what they did on
+    stderr, and return the number of tasks they created."""
     from csm_tui.services.playbooks import run_playbooks
 
     run = run_playbooks(store, store.clock)
@@ -80,6 +81,7 @@ def _run_playbooks(store: Any) -> None:
     if run.tasks:
         noun = "task" if run.tasks == 1 else "tasks"
         click.echo(f"Playbooks created {run.tasks} {noun}.", err=True)
+    return run.tasks
 
 
 def _assign_segments(store: Any) -> None:
@@ -120,7 +122,7 @@ def metrics(ctx: click.Context, file: Path, dry_run: bool, db: Path | None) -> N
         summary = import_metrics(store, parsed, dry_run=dry_run)
         if summary.written:
             _assign_segments(store)  # a size rule may only match now
-            _run_playbooks(store)  # logins down, new users, a key feature unused
+            run_playbooks_and_say(store)  # logins down, new users, a key feature unused
     finally:
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:

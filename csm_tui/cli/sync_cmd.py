@@ -117,6 +117,7 @@ def logout(ctx: click.Context, server_url: str | None, db: Path | None) -> None:
 @click.pass_context
 def sync(ctx: click.Context, server_url: str | None, push_local: bool, db: Path | None) -> None:
     """Send this book's changes to the server and fetch the team's: one line, exit code 0/1."""
+    from csm_tui.cli.import_cmd import run_playbooks_and_say
     from csm_tui.store.remote import write_sync_state
     from csm_tui.sync.client import sync_once
     from csm_tui.sync.http import Server, SyncError
@@ -128,6 +129,9 @@ def sync(ctx: click.Context, server_url: str | None, push_local: bool, db: Path 
         with Server(url, find_token(url)) as server:
             try:
                 result = sync_once(store, server, push_local=push_local)
+                # what arrived may fire playbook rules; their tasks go to the team at once
+                if result.pulled and run_playbooks_and_say(store):
+                    sync_once(store, server)
             except SyncError as exc:
                 write_sync_state(store, {"last_error": str(exc)})
                 raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,11 @@ class Session:
     @property
     def me(self) -> tuple[str, str] | None:
         return me_identity(self.store)
+
+    def on_local_change(self, callback: Callable[[], None]) -> None:
+        """`callback()` after every saved change that the sync will send (on the saving
+        thread: it must be quick, e.g. wake the sync engine)."""
+        self.store.after_commit.append(callback)
 
     def set_me(self, name: str, email: str) -> tuple[str, str]:
         """Record who uses the book; "my role" in the book changes with it."""

@@ -6,7 +6,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,6 +74,9 @@ class Store:
         self.path = path
         self.clock = clock
         self.lock = threading.RLock()
+        # called after each committed transaction that journaled something (the sync engine
+        # counts what is pending); on the committing thread, so they must be quick
+        self.after_commit: list[Callable[[], None]] = []
 
     @cached_property
     def db(self) -> Database:

@@ -119,6 +119,9 @@ class Transaction:
             self.store.lock.release()
         if isinstance(exc, sqlite3.Error):
             raise StoreError(describe_sqlite_error(exc, self.store.path)) from exc
+        if exc_type is None and self.entries:
+            for listener in list(self.store.after_commit):
+                listener()
 
     # -- writes ------------------------------------------------------------------------------
 

@@ -198,8 +198,6 @@ class SyncEngine:
     def _attempt(self, store: Store) -> float:
         """One sync; returns the seconds until the next one."""
         from csm_tui.store import remote
-        from csm_tui.sync.http import Transient, Unauthorized
-        from csm_tui.sync.token import TokenUnavailable, find_token
 
         server_url = remote.read_sync_state(store).get("server")
         if not server_url:
@@ -209,6 +207,10 @@ class SyncEngine:
                 message=_("Not connected to a team server (csm-tui login --server URL)."),
             )
             return self._later(self.interval)
+        # httpx and keyring only for a connected book: a local one never imports them
+        from csm_tui.sync.http import Transient, Unauthorized
+        from csm_tui.sync.token import TokenUnavailable, find_token
+
         self._publish(state=SyncState.SYNCING, server=server_url, progress="")
         try:
             token = find_token(server_url, timeout=self.token_timeout)

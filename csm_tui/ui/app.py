@@ -19,6 +19,7 @@ from csm_tui.i18n import N_, _, current_language, set_language
 from csm_tui.paths import config_path
 from csm_tui.services.session import Session
 from csm_tui.ui.screens.book import BookScreen
+from csm_tui.ui.sync_link import START_DELAY, SyncLink, SyncStatusChanged
 from csm_tui.ui.widgets.account_table import AccountTable
 from csm_tui.ui.widgets.title_bar import press_timer
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     from csm_tui.services.playbooks import PlaybookRun
     from csm_tui.services.timer import RunningTimer
+    from csm_tui.sync.engine import SyncStatus
     from csm_tui.ui.screens.today import TodayScreen
 
 STARTED = time.perf_counter()
@@ -53,8 +55,10 @@ class CsmApp(App[None]):
         Binding("W", "week", N_("Week"), show=False, id="app.week"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
         Binding("t", "timer", N_("Start/stop the timer"), show=False, id="app.timer"),
+        Binding("f5", "sync_now", N_("Sync now"), show=False, id="app.sync"),
     ]
     timer: var[RunningTimer | None] = var(None)  # the work timer every title bar shows
+    sync_status: var[SyncStatus | None] = var(None)  # the sync indicator of every title bar
 
     def __init__(
         self,
@@ -63,6 +67,7 @@ class CsmApp(App[None]):
         *,
         save_settings: bool = True,
         landing: str = "today",
+        sync: bool = True,
     ) -> None:
         super().__init__()
         self.session = session
@@ -72,6 +77,8 @@ class CsmApp(App[None]):
         self._startup_warnings: list[str] = []
         self.landing = landing  # "today", or "book" to open on the book
         self._playbooks_started = False
+        self.sync = SyncLink(self)
+        self._sync_enabled = sync  # tests of other things leave the engine off
         self.today_weights, problems = today_weights(config)
         self._startup_warnings.extend(
             _("Today's score weights: {problem}").format(problem=problem) for problem in problems
@@ -136,6 +143,11 @@ class CsmApp(App[None]):
             self.call_later(self._offer_draft)
             self.call_later(self._offer_handoff_draft)
         self._load_templates()
+        if self._sync_enabled:
+            self.set_timer(START_DELAY, self.sync.start)
+
+    def on_unmount(self) -> None:
+        self.sync.stop()
 
     @work(thread=True, exit_on_error=False, group="templates")
     def _load_templates(self) -> None:
@@ -153,30 +165,49 @@ class CsmApp(App[None]):
             self._playbooks_started = True
             self._run_playbooks()
 
-    def _run_playbooks(self) -> None:
-        """Run the playbook rules after the first frame; Today shows the tasks they create."""
+    def _run_playbooks(self, *, after_sync: bool = False) -> None:
+        """Run the playbook rules after the first frame and after each sync that brought
+        something; Today shows the tasks they create."""
         if self.session.me is None:
             return  # nobody's accounts yet: the rules run once the user has said who they are
         folder = (self.config.path or config_path()).parent / "playbooks"
         self.run_worker(
-            lambda: self._playbooks_in_worker(folder),
+            lambda: self._playbooks_in_worker(folder, after_sync),
             thread=True,
             exit_on_error=False,
             group="playbooks",
         )
 
-    def _playbooks_in_worker(self, folder: Path) -> None:
+    def _playbooks_in_worker(self, folder: Path, after_sync: bool) -> None:
         run = self.session.run_playbooks(folder)
-        self.call_from_thread(self._playbooks_done, run)
+        self.call_from_thread(self._playbooks_done, run, after_sync)
         self.session.book.ensure_loaded()  # then the book, ready for `b` and the palette
 
-    def _playbooks_done(self, run: PlaybookRun) -> None:
+    def _playbooks_done(self, run: PlaybookRun, after_sync: bool = False) -> None:
         for problem in run.problems:
             message = _("Playbook rule skipped: {problem}").format(problem=problem)
             self.notify(message, severity="warning", timeout=15)
         today = self._today_screen()
         if run.tasks and today is not None:
             today.refresh_data()  # the new tasks, and the accounts they rank up
+        if run.tasks and after_sync and self.sync.engine is not None:
+            self.sync.engine.request_sync()  # the new tasks reach the team now, not in 5 min
+
+    # -- sync --------------------------------------------------------------------------------
+
+    @on(SyncStatusChanged)
+    def _sync_status_changed(self, event: SyncStatusChanged) -> None:
+        self.sync.status_changed(event.status)
+
+    def action_sync_now(self) -> None:
+        """Sync with the team server now (F5, the palette, a click on the indicator)."""
+        self.sync.sync_now()
+
+    def data_arrived(self) -> None:
+        """A sync wrote rows into the book: every open screen shows them, and the playbooks
+        see them (a renewal date moved, a health score dropped…)."""
+        self._refresh_screens()
+        self._run_playbooks(after_sync=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`b` opens the book, and on the book it goes back to Today (when Today is below);
@@ -316,14 +347,20 @@ class CsmApp(App[None]):
         press_timer(self, self.current_account_id())
 
     def _logged(self, saved: bool | None) -> None:
-        if not saved:
-            return
+        if saved:
+            self._refresh_screens()
+
+    def _refresh_screens(self) -> None:
+        """After a change: the book and every open screen with data show it."""
         for screen in self.screen_stack:
             if isinstance(screen, BookScreen):
                 screen.reload()  # the last-activity column changed
             refresh_data = getattr(screen, "refresh_data", None)
             if callable(refresh_data):
-                refresh_data()
+                try:
+                    refresh_data()
+                except CsmError as exc:  # e.g. a sync took the open account out of my book
+                    self.notify(str(exc), severity="warning", timeout=10)
 
     def _offer_draft(self) -> None:
         """After a crash or a kill, the unsaved activity comes back where it was left."""

@@ -227,12 +227,17 @@ async def settle(pilot: Pilot[None], done: Callable[[], bool], timeout: float = 
 @pytest.fixture
 def make_app(tmp_path: Path, clock: FixedClock) -> Iterator[AppFactory]:
     def factory(
-        store: Store, language: str = "en", theme: str = "csm-dark", landing: str = "book"
+        store: Store,
+        language: str = "en",
+        theme: str = "csm-dark",
+        landing: str = "book",
+        sync: bool = False,
     ) -> CsmApp:
-        """The app on `store`; it opens on the book (the tests of Today ask for "today")."""
+        """The app on `store`; it opens on the book (the tests of Today ask for "today").
+        The sync engine stays off unless a test is about it."""
         set_language(language)
         config = Config(theme=theme, language=language, path=tmp_path / "config.toml")
-        return CsmApp(Session(store, clock), config, landing=landing)
+        return CsmApp(Session(store, clock), config, landing=landing, sync=sync)
 
     yield factory
     set_language("en")

@@ -1,5 +1,6 @@
-"""The top line of every screen: the app, who is using it and on which book (or the account),
-and the running work timer at the right; plus what the `t` key does with that timer.
+"""The top line of every screen: the sync status at the left, the app, who is using it and on
+which book (or the account) in the middle, and the running work timer at the right; plus what
+the `t` key does with that timer.
 
 Rendered by the widget itself, not by Textual's Header: the Header looks up its child widgets
 on every change, which fails if a title changes while the header is still mounting. The timer
@@ -12,6 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -21,6 +23,7 @@ from csm_tui.i18n import _
 
 if TYPE_CHECKING:
     from csm_tui.services.timer import RunningTimer
+    from csm_tui.sync.engine import SyncStatus
     from csm_tui.ui.app import CsmApp
 
 TIMER_NAME_CELLS = 30  # the account name beside the timer is cut to this many cells
@@ -45,8 +48,18 @@ class TitleBar(Widget):
         text-align: center;
     }
     TitleBar > .title-bar--timer { background: $accent; color: $background; text-style: bold; }
+    TitleBar > .title-bar--sync { color: $text-muted; }
+    TitleBar > .title-bar--sync-busy { color: $accent; }
+    TitleBar > .title-bar--sync-warning { color: $warning; }
+    TitleBar > .title-bar--sync-error { color: $error; text-style: bold; }
     """
-    COMPONENT_CLASSES = {"title-bar--timer"}
+    COMPONENT_CLASSES = {
+        "title-bar--timer",
+        "title-bar--sync",
+        "title-bar--sync-busy",
+        "title-bar--sync-warning",
+        "title-bar--sync-error",
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,6 +70,10 @@ class TitleBar(Widget):
         self.watch(self.app, "sub_title", self._changed, init=False)
         self.watch(self.screen, "sub_title", self._changed, init=False)
         self.watch(self.app, "timer", self._timer_changed)
+        if hasattr(self.app, "sync_status"):
+            self.watch(self.app, "sync_status", self._changed, init=False)
+            # "synced 3 min ago" ages: a repaint of this line now and then, no layout
+            self.set_interval(30, self._tick, name="title-bar-sync-age")
 
     @property
     def _timer(self) -> RunningTimer | None:
@@ -86,14 +103,54 @@ class TitleBar(Widget):
         if sub_title:
             title.append(" — " + sub_title, style="")
         timer = self._timer_text()
-        if timer is None:
+        sync = self._sync_text()
+        if timer is None and sync is None:
             return title  # centred by the CSS
+        timer = timer or Text()
+        sync = sync or Text()
         width = self.size.width
-        room = max(0, width - timer.cell_len - 1)
+        room = max(0, width - timer.cell_len - sync.cell_len - 2)
         title.truncate(room, overflow="ellipsis")
-        left = max(0, min((width - title.cell_len) // 2, room - title.cell_len))
-        right = max(0, width - timer.cell_len - left - title.cell_len)
-        return Text.assemble(" " * left, title, " " * right, timer, no_wrap=True)
+        # centred on the line if the sides leave room, else between them
+        start = (width - title.cell_len) // 2
+        start = max(sync.cell_len + 1, min(start, width - timer.cell_len - 1 - title.cell_len))
+        gap_left = max(0, start - sync.cell_len)
+        gap_right = max(0, width - sync.cell_len - gap_left - title.cell_len - timer.cell_len)
+        return Text.assemble(sync, " " * gap_left, title, " " * gap_right, timer, no_wrap=True)
+
+    def _sync_text(self) -> Text | None:
+        """ "Synced 3 min ago · 2 pending" at the left, coloured by what it asks of the user."""
+        from csm_tui.i18n import _
+
+        status: SyncStatus | None = getattr(self.app, "sync_status", None)
+        session = getattr(self.app, "session", None)
+        if status is None or session is None:
+            return None
+        state = status.state.value
+        if state == "not_connected":
+            if not status.message:
+                return None  # the engine's first word, before it has looked at the book
+            text, style = _("Local book"), "title-bar--sync"
+        else:
+            text = status.label(session.clock.now())
+            style = {
+                "syncing": "title-bar--sync-busy",
+                "offline": "title-bar--sync-warning",
+                "error": "title-bar--sync-error",
+                "disabled": "title-bar--sync-warning",
+            }.get(state, "title-bar--sync")
+        label = Text(f" {text} ", no_wrap=True)
+        label.truncate(max(12, self.size.width // 3), overflow="ellipsis")
+        label.stylize(self.get_component_rich_style(style))
+        return label
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on the sync status syncs now."""
+        sync = self._sync_text()
+        if sync is not None and event.x < sync.cell_len:
+            sync_now = getattr(self.app, "action_sync_now", None)
+            if callable(sync_now):
+                sync_now()
 
     def _timer_text(self) -> Text | None:
         timer = self._timer
