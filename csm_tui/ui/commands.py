@@ -50,6 +50,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
         N_("Month over month and year over year, by segment and account; the biggest movers"),
     ),
     (N_("Week"), "app.week", N_("The weekly review: the page to bring to a one-to-one")),
+    (
+        N_("Sync now"),
+        "app.sync_now",
+        N_("Send my changes to the team server and fetch the team's (F5)"),
+    ),
     (N_("Language: English"), "app.set_language('en')", N_("Show the app in English")),
     (N_("Language: Japanese (日本語)"), "app.set_language('ja')", N_("Show the app in Japanese")),
     (N_("Help"), "app.help", N_("Keys and tips for this screen")),

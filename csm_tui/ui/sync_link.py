@@ -97,8 +97,8 @@ class SyncLink:
         if status.state is SyncState.SYNCED:
             self.app.notify(_("Synced with the team server."), timeout=4)
         elif status.state is SyncState.OFFLINE:
-            why = _("The team server cannot be reached; your changes wait here: {why}")
-            self.app.notify(why.format(why=status.message), severity="warning", timeout=10)
+            wait = _("Your changes wait in this book and go out when the server answers again.")
+            self.app.notify(f"{status.message} {wait}", severity="warning", timeout=10)
         elif status.state is SyncState.NOT_CONNECTED:
             self.app.notify(status.message, severity="warning", timeout=10)
         else:
