@@ -181,3 +181,90 @@ def test_minimal_template_parses() -> None:
     assert template.key == "mine" and template.segments == ("Enterprise",)
     assert template.title("ja") == "自分用" and template.items[0].title("en") == "Kickoff"
     assert template.items[0].rule is None and not template.items[0].moment_of_truth
+
+
+# -- the settings' segments choose their template -------------------------------------------
+
+SEGMENT_RULES = """
+[[segments.rules]]
+name = "Strategic"
+touch = "high"
+template = "default"
+min_value = 200000
+
+[[segments.rules]]
+name = "SMB"
+touch = "tech"
+template = "{smb}"
+"""
+
+
+def _settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smb: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(SEGMENT_RULES.replace("{smb}", smb), encoding="utf-8")
+    monkeypatch.setenv("CSM_TUI_CONFIG", str(config))
+
+
+def test_a_segment_of_the_settings_gets_the_template_it_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _settings(tmp_path, monkeypatch, smb="tech-touch")
+    templates, problems = load_templates(tmp_path / "none")
+    assert problems == []
+    assert template_for_segment(templates, "smb").key == "tech-touch"
+    assert template_for_segment(templates, "Strategic").key == "default"
+    assert template_for_segment(templates, "Tech Touch").key == "tech-touch"  # its file says so
+
+
+def test_the_settings_win_over_a_template_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _settings(tmp_path, monkeypatch, smb="default")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "mine.toml").write_text(MINIMAL.replace('["Enterprise"]', '["SMB"]'), "utf-8")
+    templates, _problems = load_templates(folder)
+    assert template_for_segment(templates, "SMB").key == "default"  # the settings chose
+    assert "SMB" not in templates["mine"].segments
+
+
+def test_a_template_the_settings_name_but_nobody_has_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _settings(tmp_path, monkeypatch, smb="light")
+    templates, problems = load_templates(tmp_path / "none")
+    assert len(problems) == 1
+    assert "'SMB'" in problems[0] and "'light'" in problems[0] and "tech-touch" in problems[0]
+    assert template_for_segment(templates, "SMB").key == "default"
+
+
+def test_without_rules_in_the_settings_the_template_files_decide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[segments]\ncurrency = "JPY"\nrates = { USD = 0.0067 }\n', "utf-8")
+    monkeypatch.setenv("CSM_TUI_CONFIG", str(config))
+    templates, problems = load_templates(tmp_path / "none")
+    assert problems == [] and templates == built_in_templates()
+
+
+def test_a_new_account_of_the_segment_gets_that_roadmap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csm_tui.models.account import Account
+    from csm_tui.services.accounts import create_account
+    from csm_tui.services.checklist import add_missing_roadmaps
+    from csm_tui.store.connection import open_store
+
+    _settings(tmp_path, monkeypatch, smb="tech-touch")
+    tech = {item.key for item in built_in_templates()["tech-touch"].items}
+    with open_store(tmp_path / "book.db") as store:
+        account = create_account(store, Account(name="Small Co", segment="SMB"))
+        assert add_missing_roadmaps(store) == 1  # as an import does
+        keys = {
+            row[0]
+            for row in store.query(
+                "SELECT item_key FROM checklist_items WHERE account_id = ?", (account.id,)
+            )
+        }
+    assert keys == tech

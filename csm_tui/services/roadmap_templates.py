@@ -8,7 +8,8 @@ never stops the app: `load_templates` reports it and carries on with the rest.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -124,10 +125,15 @@ def user_templates_dir() -> Path:
     return config_dir() / "templates"
 
 
-def load_templates(user_dir: Path | None = None) -> tuple[dict[str, Template], list[str]]:
-    """Built-in templates, overridden by the user's own by key; and one message per bad file.
+def load_templates(
+    user_dir: Path | None = None, segment_templates: Mapping[str, str] | None = None
+) -> tuple[dict[str, Template], list[str]]:
+    """Built-in templates, overridden by the user's own by key; and one message per problem.
 
     `user_dir` defaults to the config dir's `templates/` folder; a missing folder is no problem.
+    `segment_templates` (segment name → template key) defaults to the `[[segments.rules]]` of
+    the settings, when the user wrote some: a segment's `template` there wins over the
+    `segments` list of a template file.
     """
     templates = built_in_templates()
     problems: list[str] = []
@@ -140,7 +146,47 @@ def load_templates(user_dir: Path | None = None) -> tuple[dict[str, Template], l
                 problems.append(str(exc))
                 continue
             templates[template.key] = template
+    if segment_templates is None:
+        segment_templates = configured_segment_templates()
+    problems.extend(assign_segment_templates(templates, segment_templates))
     return templates, problems
+
+
+def configured_segment_templates() -> dict[str, str]:
+    """Segment name → template key from the settings' own `[[segments.rules]]` (none when the
+    settings have no rules of their own, or unusable ones: the templates' lists decide)."""
+    from csm_tui.config import load_config
+    from csm_tui.services.segments import segments_from_config
+
+    raw = load_config().raw
+    table = raw.get("segments")
+    if not isinstance(table, dict) or "rules" not in table:
+        return {}
+    segments = segments_from_config(raw)
+    if segments.warnings:
+        return {}  # reported where the segments are used; the rules here would be the defaults
+    return {rule.name: rule.template for rule in segments.rules}
+
+
+def assign_segment_templates(
+    templates: dict[str, Template], segment_templates: Mapping[str, str]
+) -> list[str]:
+    """Make each segment belong to the template the settings give it (in place)."""
+    problems: list[str] = []
+    for segment, key in segment_templates.items():
+        if key not in templates:
+            problems.append(
+                f"segment {segment!r} asks for the roadmap template {key!r}, which does not "
+                f"exist (known: {', '.join(sorted(templates))})"
+            )
+            continue
+        wanted = segment.casefold()
+        for name, template in list(templates.items()):
+            others = tuple(seg for seg in template.segments if seg.casefold() != wanted)
+            chosen = (segment, *others) if name == key else others
+            if chosen != template.segments:
+                templates[name] = replace(template, segments=chosen)
+    return problems
 
 
 def template_for_segment(templates: dict[str, Template], segment: str) -> Template:
