@@ -189,3 +189,27 @@ def test_cli_sync_runs_the_playbooks_on_what_arrived(
     created = [tuple(row) for row in mine.query(query, (acme,))]
     assert (AOI, "renewal-contact-120") in {row[1:] for row in created}
     assert [tuple(row) for row in ken.query(query, (acme,))] == created
+
+
+def test_two_devices_of_one_person_fire_a_rule_once_for_the_team(team: Team) -> None:
+    """Aoi's laptop and desktop both run the playbooks before either syncs: the tasks have
+    the same ids, the server keeps one of each, and nothing is refused."""
+    from csm_tui.store.remote import count_rejected
+
+    laptop, desktop = team.book("laptop"), team.book("desktop")
+    for device in (laptop, desktop):
+        set_me(device, "Aoi Tanaka", AOI)
+        team.sync(device, AOI)
+    fired = [run_playbooks(device, team.clock).tasks for device in (laptop, desktop)]
+    assert fired[0] > 0 and fired[0] == fired[1]
+    for device in (laptop, desktop, laptop):
+        team.sync(device, AOI)
+    query = "SELECT id, rule_id, occurrence FROM tasks ORDER BY id"
+    tasks = [tuple(row) for row in laptop.query(query)]
+    assert len(tasks) == fired[0] == len(set(tasks))
+    assert [tuple(row) for row in desktop.query(query)] == tasks
+    assert count_rejected(laptop) == count_rejected(desktop) == 0
+    ken = team.book("ken")
+    team.sync(ken, KEN)  # Ken covers Acme and Initech: he sees Aoi's tasks there, once each
+    seen = [tuple(row) for row in ken.query(query)]
+    assert len(seen) == len(set(seen)) and set(seen) <= set(tasks)
