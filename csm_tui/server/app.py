@@ -45,6 +45,7 @@ from csm_tui.sync.protocol import (
     PushRequest,
     PushResponse,
     RowKey,
+    RowsPage,
     TableName,
 )
 from csm_tui.sync.rows import ROW_MODELS, Id
@@ -172,6 +173,18 @@ def create_app(
         """The rows you may see that changed after `cursor`, oldest change first, with
         tombstones for deletions and for accounts that are no longer yours."""
         body = feed.pull_json(engine, user, cursor, limit, fresh_until)
+        return Response(body, media_type="application/json")
+
+    @app.get("/v1/sync/rows", response_model=RowsPage, responses=_ERRORS, tags=["sync"])
+    def rows(
+        user: Authed,
+        cursor: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+        fresh_until: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
+    ) -> Response:
+        """The same page as `/v1/sync/pull` (protocol 2), as rows per table: each table's
+        columns once, then each row's values in that order with the sequence of its change."""
+        body = feed.pull_rows_json(engine, user, cursor, limit, fresh_until)
         return Response(body, media_type="application/json")
 
     @app.get(

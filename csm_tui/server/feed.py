@@ -23,6 +23,7 @@ from csm_tui.sync.protocol import (
     PushResponse,
     Status,
 )
+from csm_tui.sync.rows import ROW_MODELS
 
 
 @dataclass
@@ -261,6 +262,79 @@ def pull_json(
         f'"high_water":{high_water},"epoch":{json.dumps(epoch)}}}'
     )
     return (head + tail).encode("utf-8")
+
+
+def _rows_page_sql(postgres: bool) -> Sql:
+    """A page as a few rows: per table, its live rows' sequences and values (each row a JSON
+    array in the table's column order, taken from the stored text: one parse of it, nothing in
+    Python) and its tombstones, joined by the database. Both lists of a table are aggregated
+    over the same rows in the same order, so the n-th sequence is the n-th row's."""
+    cases = []
+    for table, model in ROW_MODELS.items():
+        columns = list(model.model_fields)
+        assert len(columns) > 1  # json_extract of one path is a value, not an array
+        if postgres:
+            values = ", ".join(f"j.d -> '{name}'" for name in columns)
+            cases.append(f"WHEN '{table}' THEN jsonb_build_array({values})::text")
+        else:
+            paths = ", ".join(f"'$.{name}'" for name in columns)
+            cases.append(f"WHEN '{table}' THEN json_extract(r.data, {paths})")
+    parsed = "LEFT JOIN LATERAL (SELECT r.data::jsonb AS d) AS j ON true" if postgres else ""
+    quote = "to_json(f.row_id)::text" if postgres else "json_quote(f.row_id)"
+    order = " ORDER BY p.seq" if postgres else ""  # SQLite: the same order for both lists
+    concat = "string_agg({}, ','" + order + ")" if postgres else "group_concat({}, ',')"
+    return Sql(
+        f"""SELECT p.table_name, p.deleted, count(*), min(p.seq), max(p.seq),
+        {concat.format("p.seq::text" if postgres else "p.seq")}, {concat.format("p.item")}
+        FROM (SELECT f.seq, f.table_name, f.deleted, CASE WHEN f.deleted
+            THEN '{{"seq":' || f.seq || ',"table":"' || f.table_name || '","id":' || {quote} || '}}'
+            ELSE CASE f.table_name {" ".join(cases)} END END AS item
+          FROM feed AS f LEFT JOIN records AS r
+            ON r.table_name = f.table_name AND r.id = f.row_id {parsed}
+          WHERE f.user_id = :user_id AND f.seq > :cursor AND (f.deleted = :live OR f.seq > :fresh)
+          ORDER BY f.seq LIMIT :limit) AS p
+        GROUP BY p.table_name, p.deleted"""
+    )
+
+
+_ROWS_SQLITE = _rows_page_sql(postgres=False)
+_ROWS_PG = _rows_page_sql(postgres=True)
+_MORE = Sql(
+    "SELECT 1 FROM feed AS f WHERE f.user_id = :user_id AND f.seq > :cursor "
+    "AND (f.deleted = :live OR f.seq > :fresh) LIMIT 1"
+)
+_COLUMNS = {table: json.dumps(list(model.model_fields)) for table, model in ROW_MODELS.items()}
+
+
+def pull_rows_json(
+    engine: Engine, user: User, cursor: int, limit: int, fresh_until: int | None
+) -> bytes:
+    """The page of `pull_json` as rows per table (protocol 2: `RowsPage`), put together by the
+    database: a few rows per page, whatever its size."""
+    params = {"user_id": user.id, "cursor": cursor, "live": False, "fresh": fresh_until or 0}
+    with reading(engine) as conn:
+        page = _ROWS_PG if engine.dialect.name == "postgresql" else _ROWS_SQLITE
+        groups = page.run(conn, {**params, "limit": limit}).all()
+        new_cursor = max((group[4] for group in groups), default=cursor)
+        has_more = _MORE.run(conn, {**params, "cursor": new_cursor}).first() is not None
+        high_water = rec.high_water(conn)
+        epoch = read_meta(conn, "epoch")
+    tables: list[str] = []
+    deleted: list[str] = []
+    for table, gone, _count, _first, _last, seqs, items in sorted(groups, key=lambda g: g[3]):
+        if gone:
+            deleted.append(items)
+        else:
+            tables.append(
+                f'{{"table":"{table}","columns":{_COLUMNS[table]},"seqs":[{seqs}],'
+                f'"rows":[{items or ""}]}}'
+            )
+    body = (
+        f'{{"tables":[{",".join(tables)}],"deleted":[{",".join(deleted)}],"cursor":{new_cursor},'
+        f'"has_more":{"true" if has_more else "false"},"high_water":{high_water},'
+        f'"epoch":{json.dumps(epoch)}}}'
+    )
+    return body.encode("utf-8")
 
 
 def history(engine: Engine, user: User, table: str, row_id: str) -> list[HistoryEntry]:

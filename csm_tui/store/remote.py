@@ -1,7 +1,8 @@
 """The store's side of the team sync: the outbox, the sync state, and applying the server's rows.
 
 The journal is the outbox: entries after `acked_through` are pending. Rows pulled from the server
-are written by `apply_remote_changes`, which never writes journal entries (they would be pushed
+are written by `apply_remote_changes` (pages of the feed: `pulled.apply_pulled_page`), which never
+writes journal entries (they would be pushed
 back) and writes the new cursor in the same transaction as the rows, so a page is applied whole
 or not at all. Local changes not yet acknowledged are replayed on top of what the server sent,
 so a pull never undoes something the user did since the last push.
@@ -181,28 +182,8 @@ def apply_remote_changes(
     """
     rows = list(rows)
     with _remote_transaction(store) as conn:
-        pending = _pending_for(conn, rows, pending_after)
-        columns = _Columns(conn)
-        accounts: set[str] = set()
-        plain: dict[str, list[dict[str, Any]]] = {}
-        gone: list[RemoteRow] = []
-        for row in rows:
-            mine = pending.get((row.table, row.id))
-            data = _rebase(row, mine) if mine else row.data
-            if data is None:
-                gone.append(row)
-            elif mine or row.table == "accounts":
-                _upsert(conn, columns, row.table, data)  # one by one, with care
-                if row.table == "accounts":
-                    accounts.add(row.id)
-            else:
-                plain.setdefault(row.table, []).append(data)
-        for table, datas in plain.items():
-            _replace_many(conn, columns, table, datas)
-        for row in gone:  # last: an account's rows in this page go with it
-            _delete(conn, row.table, row.id)
-        for account_id in accounts:
-            refresh_account_search(conn, account_id)
+        pending = _pending_for(conn, [row.id for row in rows], pending_after)
+        _apply(conn, rows, pending)
         for refusal in refusals:
             entry = refusal.entry
             conn.execute(
@@ -223,11 +204,45 @@ def apply_remote_changes(
     return len(rows)
 
 
+def _has_pending(conn: sqlite3.Connection, after: int) -> bool:
+    return conn.execute("SELECT 1 FROM journal WHERE seq > ?", (after,)).fetchone() is not None
+
+
+def _apply(
+    conn: sqlite3.Connection,
+    rows: list[RemoteRow],
+    pending: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]],
+) -> None:
+    columns = _Columns(conn)
+    accounts: set[str] = set()
+    plain: dict[str, list[dict[str, Any]]] = {}
+    gone: list[RemoteRow] = []
+    for row in rows:
+        mine = pending.get((row.table, row.id))
+        data = _rebase(row, mine) if mine else row.data
+        if data is None:
+            gone.append(row)
+        elif mine or row.table == "accounts":
+            _upsert(conn, columns, row.table, data)  # one by one, with care
+            if row.table == "accounts":
+                accounts.add(row.id)
+        else:
+            plain.setdefault(row.table, []).append(data)
+    for table, datas in plain.items():
+        _replace_many(conn, columns, table, datas)
+    for row in gone:  # last: an account's rows in this page go with it
+        _delete(conn, row.table, row.id)
+    for account_id in accounts:
+        refresh_account_search(conn, account_id)
+
+
 @contextmanager
-def _remote_transaction(store: Store) -> Iterator[sqlite3.Connection]:
+def _remote_transaction(store: Store, *, checked: bool = False) -> Iterator[sqlite3.Connection]:
     conn = store.conn
     with store.lock, translate_errors(store.path):
         conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set first
+        if checked:
+            conn.execute("PRAGMA ignore_check_constraints = ON")
         # Pulled rows can be fetched again: a power cut may lose the last page (never half of
         # it, and its cursor with it), so no sync to disk per page. Local edits keep FULL.
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -243,29 +258,23 @@ def _remote_transaction(store: Store) -> Iterator[sqlite3.Connection]:
                 raise
             conn.commit()
         finally:
+            conn.execute("PRAGMA ignore_check_constraints = OFF")
             conn.execute("PRAGMA wal_autocheckpoint = 1000")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
 
 
-def checkpoint(store: Store) -> None:
-    """Fold the WAL back into the database after a long pull (readers never wait for it)."""
-    with store.lock, translate_errors(store.path):
-        store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-
 def _pending_for(
-    conn: sqlite3.Connection, rows: list[RemoteRow], after: int
+    conn: sqlite3.Connection, ids: list[str], after: int
 ) -> dict[tuple[str, str], list[tuple[str, dict[str, Any]]]]:
-    """Unacknowledged local changes to the rows of this page, oldest first."""
-    if not rows:
+    """Unacknowledged local changes to the rows of this page (by id), oldest first."""
+    if not ids or not _has_pending(conn, after):
         return {}
-    ids = json.dumps(sorted({row.id for row in rows}))
     found: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
     for table, row_id, operation, payload in conn.execute(
         "SELECT table_name, row_id, operation, payload FROM journal WHERE seq > ? "
         "AND row_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
-        (after, ids),
+        (after, json.dumps(ids)),
     ):
         found.setdefault((table, row_id), []).append((operation, json.loads(payload)))
     return found

@@ -22,8 +22,9 @@ from csm_tui.clock import iso_now
 from csm_tui.i18n import _, ngettext
 from csm_tui.store import remote
 from csm_tui.store.connection import Store
+from csm_tui.store.pulled import apply_pulled_page, checkpoint
 from csm_tui.store.remote import OutboxEntry, Refusal, RemoteRow
-from csm_tui.sync.http import BadReply, Refused, Server, SyncError, checked_page
+from csm_tui.sync.http import BadReply, PulledPage, Refused, Server, SyncError, checked_page
 from csm_tui.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
@@ -34,7 +35,6 @@ from csm_tui.sync.protocol import (
     PushResponse,
     Status,
 )
-from csm_tui.sync.rows import PageDict
 
 MAX_BATCH_BYTES = MAX_BODY_BYTES // 2
 Progress = Callable[[str, int], None]
@@ -355,47 +355,46 @@ def _pull_all(
         coming = fetch(cursor)
         while True:
             page = checked_page(coming.result())  # parsed here: the fetcher only waits
-            if (state.get("epoch") and page["epoch"] != state["epoch"]) or (
-                cursor > page["high_water"]
-            ):
+            if (state.get("epoch") and page.epoch != state["epoch"]) or cursor > page.high_water:
                 if restarted:
                     raise BadReply(_("The server's feed went backwards twice; try again later."))
                 restarted = True
                 result.notes.append(_("The server was restored from a backup; reloading the book."))
-                _reset_pull(store, state, page["epoch"])
+                _reset_pull(store, state, page.epoch)
                 cursor = 0
                 coming = fetch(cursor)
                 continue
-            rows = _checked_rows(page, cursor)
-            if page["has_more"]:
-                coming = fetch(page["cursor"])
-            done: dict[str, str | None] = {"cursor": str(page["cursor"])}
-            if not page["has_more"] and state.get("fresh_until"):
+            _check_order(page, cursor)
+            if page.has_more:
+                coming = fetch(page.cursor)
+            done: dict[str, str | None] = {"cursor": str(page.cursor)}
+            if not page.has_more and state.get("fresh_until"):
                 done["fresh_until"] = None  # the first download is complete
-            remote.apply_remote_changes(
-                store, rows, pending_after=int(state["acked_through"]), state=done
+            apply_pulled_page(
+                store,
+                page.tables,
+                page.deleted,
+                pending_after=int(state["acked_through"]),
+                state=done,
+                bulk=bool(state.get("fresh_until")) and page.has_more,
+                done=not page.has_more,
             )
-            cursor = page["cursor"]
+            cursor = page.cursor
             state["cursor"] = str(cursor)
             if "fresh_until" in done:
                 state.pop("fresh_until", None)
-            result.pulled += len(rows)
+            result.pulled += page.count
             if progress:
                 progress("pull", result.pulled)
-            if not page["has_more"]:
+            if not page.has_more:
                 if result.pulled > 20 * DEFAULT_PULL_LIMIT:
-                    remote.checkpoint(store)
+                    checkpoint(store)
                 return
 
 
-def _checked_rows(page: PageDict, cursor: int) -> list[RemoteRow]:
-    """The page's rows (checked by `parse_page`), if the page follows the cursor in order."""
-    changes = page["changes"]
-    if page["cursor"] < cursor or (changes and changes[-1]["seq"] != page["cursor"]):
+def _check_order(page: PulledPage, cursor: int) -> None:
+    """The page follows the cursor: its changes come after it, the last one is its cursor."""
+    if page.cursor < cursor or (
+        page.seqs is not None and (page.seqs[0] <= cursor or page.seqs[1] != page.cursor)
+    ):
         raise BadReply(_("The server's feed is out of order; nothing of it was applied."))
-    if any(change["seq"] <= cursor for change in changes[:1]):
-        raise BadReply(_("The server's feed is out of order; nothing of it was applied."))
-    return [
-        RemoteRow(change["table"], change["id"], None if change["deleted"] else change["data"])
-        for change in changes
-    ]

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
-import pydantic_core
 from pydantic import ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
@@ -32,7 +31,7 @@ from csm_tui.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from csm_tui.sync.rows import PAGE, ROW_MODELS, PageDict, key_column, wire_rows
+from csm_tui.sync.rows import ROW_MODELS, ROWS_PAGE, wire_tuples
 
 T = TypeVar("T")
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
@@ -137,8 +136,8 @@ class Server:
             headers={"Content-Type": "application/json"},
         )
 
-    def pull(self, cursor: int, limit: int, fresh_until: int | None) -> PageDict:
-        """A page of the feed, every row checked (see `parse_page`)."""
+    def pull(self, cursor: int, limit: int, fresh_until: int | None) -> PulledPage:
+        """A page of the feed after `cursor`, every row checked (see `parse_rows_page`)."""
         return checked_page(self.pull_raw(cursor, limit, fresh_until))
 
     def pull_raw(self, cursor: int, limit: int, fresh_until: int | None) -> bytes:
@@ -146,7 +145,7 @@ class Server:
         params: dict[str, int] = {"cursor": cursor, "limit": limit}
         if fresh_until:
             params["fresh_until"] = fresh_until
-        return self._call("GET", "/v1/sync/pull", bytes, params=params)
+        return self._call("GET", "/v1/sync/rows", bytes, params=params)
 
     # -- one call, retried ---------------------------------------------------------------------
 
@@ -245,34 +244,65 @@ def _failure(response: httpx.Response, url: str) -> SyncError:
     return Refused(message, status, code or str(status), body)
 
 
-def checked_page(content: bytes) -> PageDict:
-    """`parse_page`, any problem reported as `BadReply` (nothing of the page is used)."""
+@dataclass(frozen=True)
+class PulledPage:
+    """A page of the feed, checked: rows per table (tuples in `columns` order) and tombstones."""
+
+    tables: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
+    deleted: list[tuple[str, str]]  # (table, id)
+    count: int  # rows and tombstones
+    seqs: tuple[int, int] | None  # the first and last change's sequences (None: no change)
+    cursor: int
+    has_more: bool
+    high_water: int
+    epoch: str
+
+
+def checked_page(content: bytes) -> PulledPage:
+    """`parse_rows_page`, any problem reported as `BadReply` (nothing of the page is used)."""
     try:
-        return parse_page(content)
+        return parse_rows_page(content)
     except (ValidationError, ValueError):
         raise BadReply(
             _(
                 "The server's reply to {path} could not be understood; nothing of it was used."
-            ).format(path="/v1/sync/pull")
+            ).format(path="/v1/sync/rows")
         ) from None
 
 
-def parse_page(content: bytes) -> PageDict:
-    """A pulled page, every row checked against its table's columns and types; any problem
-    raises (ValueError or ValidationError), and then nothing of the page is used."""
-    page = PAGE.validate_python(pydantic_core.from_json(content))
-    by_table: dict[str, list[dict[str, Any]]] = {}
-    for change in page["changes"]:
-        data = change["data"]
-        if change["table"] not in ROW_MODELS:
-            raise ValueError(f"unknown table {change['table']}")
-        if data is None:
-            if not change["deleted"]:
-                raise ValueError("a row without data")
-            continue
-        if not isinstance(data, dict) or data.get(key_column(change["table"])) != change["id"]:
-            raise ValueError("a row whose id is not its change's")
-        by_table.setdefault(change["table"], []).append(data)
-    for table, rows in by_table.items():
-        wire_rows(table).validate_python(rows)
-    return page
+def parse_rows_page(content: bytes) -> PulledPage:
+    """A pulled page, every row checked against its table's columns and types (the order of
+    its sequences is the caller's to check). Any problem raises (ValueError or
+    ValidationError), and then nothing of the page is used."""
+    page = ROWS_PAGE.validate_json(content)
+    tables: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]] = []
+    seen: set[str] = set()
+    seqs: list[int] = []
+    for group in page["tables"]:
+        table, columns = group["table"], tuple(group["columns"])
+        if table not in ROW_MODELS or table in seen:
+            raise ValueError(f"unknown or repeated table {table}")
+        seen.add(table)
+        rows = wire_tuples(table, columns).validate_python(group["rows"])
+        if len(rows) != len(group["seqs"]):
+            raise ValueError(f"{table}: as many sequences as rows are needed")
+        if rows:
+            tables.append((table, columns, rows))
+            seqs += (min(group["seqs"]), max(group["seqs"]))
+    deleted = []
+    for gone in page["deleted"]:
+        if gone["table"] not in ROW_MODELS:
+            raise ValueError(f"unknown table {gone['table']}")
+        deleted.append((gone["table"], gone["id"]))
+        seqs.append(gone["seq"])
+    count = sum(len(rows) for _, _, rows in tables) + len(deleted)
+    return PulledPage(
+        tables,
+        deleted,
+        count,
+        (min(seqs), max(seqs)) if seqs else None,
+        page["cursor"],
+        page["has_more"],
+        page["high_water"],
+        page["epoch"],
+    )

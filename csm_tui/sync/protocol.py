@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from csm_tui.sync.rows import ClientId, MutationId
 
-PROTOCOL_VERSION = 1
-"""Sent by the client in the `CSM-Protocol` header; the server answers 426 to older ones."""
+PROTOCOL_VERSION = 2
+"""Sent by the client in the `CSM-Protocol` header; the server answers 426 to older ones, and
+400 `server_too_old` to newer ones. 2: pulls as rows per table (`GET /v1/sync/rows`)."""
 MIN_PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "CSM-Protocol"
 
@@ -100,6 +101,37 @@ class PushResponse(Message):
 
 class PullResponse(Message):
     changes: list[Change]
+    cursor: int
+    has_more: bool
+    high_water: int
+    epoch: str
+
+
+class TableRows(Message):
+    """The rows of one table in a page: each row's values in the order of `columns` (every
+    column of the table), and the sequence of each row's last change."""
+
+    table: str
+    columns: list[str]
+    seqs: list[int]
+    rows: list[list[Scalar]]
+
+
+class Tombstone(Message):
+    """A row gone since the cursor (deleted, or its account is no longer the user's)."""
+
+    seq: int
+    table: str
+    id: str
+
+
+class RowsPage(Message):
+    """A page of the feed as rows per table (protocol 2): the same changes as `PullResponse`,
+    without repeating every column name in every row. The page's changes are those of
+    `tables` and `deleted` together; `cursor` is the last one's sequence."""
+
+    tables: list[TableRows]
+    deleted: list[Tombstone]
     cursor: int
     has_more: bool
     high_water: int

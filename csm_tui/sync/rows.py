@@ -1,8 +1,8 @@
 """The synced tables' rows as they travel: SQLite column values (JSON lists as text, flags as
 0/1), so a journal entry is sent as written and a pulled row is stored as it arrives.
 
-`ROW_MODELS` validates a whole row per table (the server, on every write); `wire_rows` checks a
-page of rows fast (the client). Columns and defaults must match the client's schema: a test
+`ROW_MODELS` validates a whole row per table (the server, on every write); `wire_tuples` checks
+a page of rows fast (the client). Columns and defaults must match the client's schema: a test
 compares them with a freshly migrated database.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import operator
 from datetime import date, datetime
-from functools import cache, reduce
+from functools import lru_cache, reduce
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -298,30 +298,35 @@ def key_column(table: str) -> str:
 
 
 # -- checking a pulled page fast ---------------------------------------------------------------
-# A first sync brings hundreds of thousands of rows: the client checks them with TypedDicts
-# (validated in pydantic-core, no model objects) built from the row models, keeping every type,
-# length and pattern but not the Python-level checks (a real calendar date, JSON inside text);
-# the server ran those on every write.
+# A first sync brings hundreds of thousands of rows: the client checks them as tuples (validated
+# in pydantic-core, no model objects, no dicts) built from the row models, keeping every type,
+# length, pattern and bound (and so every CHECK of the book's schema) but not the Python-level
+# checks (a real calendar date, JSON inside text); the server ran those on every write.
 
 
-class ChangeDict(TypedDict):
+class TableRowsDict(TypedDict):
+    table: str
+    columns: list[str]
+    seqs: list[int]
+    rows: Any  # lists, checked with their table's columns (see `wire_tuples`): no copy on the way
+
+
+class TombstoneDict(TypedDict):
     seq: int
-    table: Annotated[str, StringConstraints(max_length=64)]
-    id: Annotated[str, StringConstraints(max_length=254)]
-    account_id: str | None
-    deleted: bool
-    data: Any  # a dict, checked with its table's rows (see `wire_rows`): no copy on the way
+    table: str
+    id: Annotated[str, StringConstraints(min_length=1, max_length=254)]
 
 
-class PageDict(TypedDict):
-    changes: list[ChangeDict]
+class RowsPageDict(TypedDict):
+    tables: list[TableRowsDict]
+    deleted: list[TombstoneDict]
     cursor: int
     has_more: bool
     high_water: int
     epoch: str
 
 
-PAGE: TypeAdapter[PageDict] = TypeAdapter(PageDict)
+ROWS_PAGE: TypeAdapter[RowsPageDict] = TypeAdapter(RowsPageDict)
 
 
 def _without_python_checks(annotation: Any) -> Any:
@@ -335,18 +340,19 @@ def _without_python_checks(annotation: Any) -> Any:
     return annotation
 
 
-@cache
-def wire_rows(table: str) -> TypeAdapter[list[dict[str, Any]]]:
-    """Checks a list of whole rows of `table` as the server sends them (every column)."""
+@lru_cache(maxsize=64)
+def wire_tuples(table: str, columns: tuple[str, ...]) -> TypeAdapter[list[tuple[Any, ...]]]:
+    """Checks a table's rows as lists of values in the order of `columns`, which must be the
+    table's columns (every one, once); gives tuples, ready to be written."""
     model = ROW_MODELS[table]
-    fields = {}
-    for name, info in model.model_fields.items():
+    if len(set(columns)) != len(columns) or set(columns) != set(model.model_fields):
+        raise ValueError(f"the columns of {table} are not the client's")
+    kinds = []
+    for name in columns:
+        info = model.model_fields[name]
         annotation = _without_python_checks(info.annotation)
         kept = [item for item in info.metadata if not isinstance(item, AfterValidator)]
-        fields[name] = Annotated[(annotation, *kept)] if kept else annotation
-    make: Any = TypedDict  # a TypedDict made at run time: mypy cannot follow, pydantic can
-    shape = make(f"{model.__name__}Wire", fields)
-    shape.__pydantic_config__ = ConfigDict(extra="forbid")
-    rows: Any = list[shape]  # type: ignore[valid-type]
-    adapter: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(rows)
+        kinds.append(Annotated[(annotation, *kept)] if kept else annotation)
+    rows: Any = list[tuple[tuple(kinds)]]  # type: ignore[misc]
+    adapter: TypeAdapter[list[tuple[Any, ...]]] = TypeAdapter(rows)
     return adapter

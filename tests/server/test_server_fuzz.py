@@ -75,6 +75,7 @@ def test_the_openapi_document_is_under_v1(team: Team) -> None:
         "/v1/devices",
         "/v1/sync/push",
         "/v1/sync/pull",
+        "/v1/sync/rows",
         "/v1/accounts/{account_id}",
         "/v1/history/{table}/{row_id}",
     }

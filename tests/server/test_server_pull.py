@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from server_kit import ALICE, BOB, CAROL, Team, account_row, activity_row, item_row, owner_row
 
 from csm_tui.server.db import writing
 from csm_tui.server.importer import _set_owners
+from csm_tui.sync.protocol import RowsPage
+from csm_tui.sync.rows import ROW_MODELS, key_column
 
 
 def test_pages_cover_everything_once_in_order(team: Team) -> None:
@@ -161,5 +165,52 @@ def test_read_receipts_reach_only_their_reader(team: Team) -> None:
 def test_pull_parameters_are_checked(team: Team) -> None:
     for params in ({"cursor": -1}, {"limit": 0}, {"limit": 100_000}, {"cursor": "x"}):
         response = team.alice.get("/v1/sync/pull", **params)
+        assert response.status_code == 422
+        assert response.json()["code"] == "invalid_request"
+
+
+def _rows_pages(client: Any, limit: int, **params: Any) -> tuple[list[dict[str, Any]], int]:
+    """Every page of `/v1/sync/rows`, turned back into the changes of `/v1/sync/pull`."""
+    changes: list[dict[str, Any]] = []
+    cursor = 0
+    while True:
+        response = client.get("/v1/sync/rows", cursor=cursor, limit=limit, **params)
+        assert response.status_code == 200, response.text
+        page = RowsPage.model_validate_json(response.content)
+        for group in page.tables:
+            assert group.columns == list(ROW_MODELS[group.table].model_fields)
+            assert len(group.seqs) == len(group.rows)
+            for seq, values in zip(group.seqs, group.rows, strict=True):
+                data = dict(zip(group.columns, values, strict=True))
+                changes.append(
+                    {"seq": seq, "table": group.table, "id": data[key_column(group.table)]}
+                    | {"deleted": False, "data": data}
+                )
+        for gone in page.deleted:
+            changes.append(gone.model_dump() | {"deleted": True, "data": None})
+        seqs = [change["seq"] for change in changes]
+        assert page.cursor == (max(seqs) if seqs else cursor)
+        cursor = page.cursor
+        if not page.has_more:
+            return sorted(changes, key=lambda change: change["seq"]), cursor
+
+
+def test_rows_pages_hold_what_pull_pages_hold(team: Team) -> None:
+    rows = [activity_row(team.acme, ALICE, note='株式会社サクラ "quoted", 1,2') for _ in range(9)]
+    team.alice.push(*(team.alice.insert("activities", row) for row in rows))
+    team.alice.push(team.alice.mutation("activities", "delete", rows[0]["id"], {}))
+    team.alice.push(team.alice.mutation("activities", "update", rows[1]["id"], {"minutes": 7}))
+    expected, cursor = team.bob.pull_all(limit=4)
+    expected = [{k: v for k, v in c.items() if k != "account_id"} for c in expected]
+    assert any(c["deleted"] for c in expected)
+    for limit in (1, 4, 5000):
+        assert _rows_pages(team.bob, limit) == (expected, cursor)
+    fresh, _ = _rows_pages(team.bob, 3, fresh_until=cursor)  # a new device: live rows only
+    assert fresh == [c for c in expected if not c["deleted"]]
+
+
+def test_rows_parameters_are_checked(team: Team) -> None:
+    for params in ({"cursor": -1}, {"limit": 0}, {"limit": 100_000}, {"fresh_until": "x"}):
+        response = team.alice.get("/v1/sync/rows", **params)
         assert response.status_code == 422
         assert response.json()["code"] == "invalid_request"

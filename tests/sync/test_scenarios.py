@@ -379,7 +379,7 @@ def test_14_401_429_503_and_timeouts(team: Team) -> None:
     waits: list[float] = []
     policy = RetryPolicy(attempts=5, base=0.01, cap=5, deadline=30, sleep=waits.append)
     faults = FaultTransport(
-        {"/v1/sync/push": ["429:2", "503", "timeout"], "/v1/sync/pull": ["500"]}
+        {"/v1/sync/push": ["429:2", "503", "timeout"], "/v1/sync/rows": ["500"]}
     )
     with Server(team.url, team.tokens[AOI], policy=policy, transport=faults) as server:
         result = sync_once(aoi, server)
@@ -388,7 +388,7 @@ def test_14_401_429_503_and_timeouts(team: Team) -> None:
     assert len(waits) == 4 and all(wait <= 5 for wait in waits)
     # 401 in the middle: what was acknowledged stays acknowledged, the rest stays queued
     log_activity(aoi, acme(team), 20, AT)
-    denied = FaultTransport({"/v1/sync/pull": ["401"]})
+    denied = FaultTransport({"/v1/sync/rows": ["401"]})
     with (
         Server(team.url, team.tokens[AOI], policy=FAST, transport=denied) as server,
         pytest.raises(Unauthorized, match="login"),
