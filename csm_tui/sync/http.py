@@ -31,7 +31,7 @@ from csm_tui.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from csm_tui.sync.rows import ROW_MODELS, ROWS_PAGE, wire_tuples
+from csm_tui.sync.rows import COLUMNS, ROW_MODELS, ROWS_PAGE, whole_page, wire_tuples
 
 T = TypeVar("T")
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
@@ -274,7 +274,13 @@ def parse_rows_page(content: bytes) -> PulledPage:
     """A pulled page, every row checked against its table's columns and types (the order of
     its sequences is the caller's to check). Any problem raises (ValueError or
     ValidationError), and then nothing of the page is used."""
-    page = ROWS_PAGE.validate_json(content)
+    try:  # the columns in the usual order: parsed and checked in one pass
+        page = whole_page().validate_json(content)
+        usual = all(tuple(group["columns"]) == COLUMNS[group["table"]] for group in page["tables"])
+    except ValidationError:
+        usual = False
+    if not usual:
+        page = ROWS_PAGE.validate_json(content)
     tables: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]] = []
     seen: set[str] = set()
     seqs: list[int] = []
@@ -283,7 +289,9 @@ def parse_rows_page(content: bytes) -> PulledPage:
         if table not in ROW_MODELS or table in seen:
             raise ValueError(f"unknown or repeated table {table}")
         seen.add(table)
-        rows = wire_tuples(table, columns).validate_python(group["rows"])
+        rows = (
+            group["rows"] if usual else wire_tuples(table, columns).validate_python(group["rows"])
+        )
         if len(rows) != len(group["seqs"]):
             raise ValueError(f"{table}: as many sequences as rows are needed")
         if rows:
