@@ -171,9 +171,21 @@ async def test_the_rest_line_opens_nothing(book_store: Store, make_app: AppFacto
         lines = account_lines(screen)
         assert len(lines) == 11 and lines[-1] == "The other 4 accounts"
         accounts = screen.query_one("#accounts", BarList)
-        assert accounts.get_option_at_index(10).disabled
+        assert accounts.rows[10].key is None
         await pilot.press("end")
-        assert accounts.highlighted == 9  # the cursor skips the line that is no account
+        assert accounts.cursor == 9  # the cursor skips the line that is no account
+        await pilot.press("down")
+        assert accounts.cursor == 9 and accounts.current_key == "x02"  # the 10th most minutes
+        await pilot.press("home", "up")
+        assert accounts.cursor == 0
+        # a click on the rest line neither opens anything nor moves the cursor there
+        await pilot.click("#accounts", offset=(3, 11))  # (the box's border is line 0)
+        await pilot.pause(0.1)
+        assert app.screen is screen and accounts.cursor == 0
+        await pilot.click("#accounts", offset=(3, 3))  # a click on an account opens it
+        await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.account_id == accounts.rows[2].key
 
 
 async def test_custom_period_form(book_store: Store, make_app: AppFactory) -> None:

@@ -70,6 +70,10 @@ def period_title(period: Period, today: date) -> str:
     return title
 
 
+def loading_text() -> Text:
+    return Text(_("Loading…"), style="italic")
+
+
 def type_label(value: str) -> str:
     return _(TYPE_LABELS[ActivityType(value)])
 
@@ -87,6 +91,10 @@ class PeriodBar(Static):
     """
 
     def show(self, period: Period, today: date, mine_only: bool) -> None:
+        self.update(self.text(period, today, mine_only))
+
+    @staticmethod
+    def text(period: Period, today: date, mine_only: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         for kind, key, label in KINDS:
             on = kind is period.kind
@@ -97,19 +105,21 @@ class PeriodBar(Static):
         text.append("  ▶ ]   ", style="bold")
         text.append(" a ", style="bold")
         text.append(" " + (_("My work") if mine_only else _("Everyone's work")))
-        self.update(text)
+        return text
+
+
+SECTION_CSS = """
+    border: round $primary 40%; border-title-color: $primary; border-title-style: bold;
+    padding: 0 1; height: auto;
+"""
 
 
 class Section(Vertical):
-    """A titled box, like the panels of the account overview."""
-
-    DEFAULT_CSS = """
-    Section {
-        border: round $primary 40%; border-title-color: $primary; border-title-style: bold;
-        padding: 0 1; height: auto;
-    }
-    Section > .muted { color: $foreground-muted; }
+    """A titled box, like the panels of the account overview (a chart alone in its box is
+    the box itself: see `EffortScreen.TITLES`).
     """
+
+    DEFAULT_CSS = "Section {" + SECTION_CSS + "}\nSection > .muted { color: $foreground-muted; }"
 
     def __init__(self, title: str, *children: Widget, id: str | None = None) -> None:
         super().__init__(*children, id=id)
@@ -137,12 +147,21 @@ class EffortScreen(TranslatedScreen):
 
     DEFAULT_CSS = """
     EffortScreen #summary { height: 1; padding: 0 1; }
-    EffortScreen #body { height: 1fr; }
+    EffortScreen #body { height: 1fr; scrollbar-gutter: stable; }
     EffortScreen .row { height: auto; }
-    EffortScreen .row > Section { width: 1fr; }
+    EffortScreen .row > .section { width: 1fr; }
     EffortScreen.-narrow .row { layout: vertical; }
     EffortScreen #empty { padding: 1 2; color: $foreground-muted; height: auto; }
-    """
+    """ + ("EffortScreen .section {" + SECTION_CSS + "}")
+
+    # the charts that are boxes of their own, and their titles
+    TITLES = {
+        "accounts": N_("By account"),
+        "types": N_("By type"),
+        "initiative": N_("Reactive or proactive"),
+        "recurrence": N_("One-off or recurring"),
+        "weeks": N_("Per week, the last 12 weeks"),
+    }
 
     def __init__(self, session: Session, kind: PeriodKind = PeriodKind.WEEK) -> None:
         super().__init__()
@@ -150,6 +169,7 @@ class EffortScreen(TranslatedScreen):
         self.today = local_today(session.clock)
         self.period = Period.around(kind, self.today)
         self.mine_only = True
+        self.sub_title = _("Effort")
         self.report: EffortReport | None = None
         self.loaded = False  # the shown report is the one asked for (tests and the bench wait)
         self._asked: tuple[Period, bool] | None = None
@@ -160,17 +180,20 @@ class EffortScreen(TranslatedScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield PeriodBar(id="period")
-        yield Static(id="summary")
-        with VerticalScroll(id="body"):
+        # drawn complete at once: no second frame to pay for while the report is worked out
+        yield PeriodBar(PeriodBar.text(self.period, self.today, self.mine_only), id="period")
+        yield Static(loading_text(), id="summary")  # the report comes after the mount
+        # hidden until the first report is in: the frames before it draw only the bars above
+        with VerticalScroll(id="body") as body:
+            body.display = False
             yield Static(id="empty")
             with Horizontal(id="top", classes="row"):
-                yield Section(N_("By account"), BarList(id="accounts"))
-                yield Section(N_("By type"), BarChart(id="types"))
+                yield self._titled(BarList(id="accounts"))
+                yield self._titled(BarChart(id="types"))
             with Horizontal(id="flags", classes="row"):
-                yield Section(N_("Reactive or proactive"), BarChart(id="initiative"))
-                yield Section(N_("One-off or recurring"), BarChart(id="recurrence"))
-            yield Section(N_("Per week, the last 12 weeks"), WeekColumns(id="weeks"))
+                yield self._titled(BarChart(id="initiative"))
+                yield self._titled(BarChart(id="recurrence"))
+            yield self._titled(WeekColumns(id="weeks"))
             yield Section(
                 N_("Recurring reactive work: candidates to turn proactive"),
                 BarList(label_width=48, id="candidates"),
@@ -179,16 +202,17 @@ class EffortScreen(TranslatedScreen):
             )
         yield KeyBar()
 
+    def _titled(self, widget: Widget) -> Widget:
+        widget.add_class("section")
+        widget.border_title = _(self.TITLES[widget.id or ""])
+        return widget
+
     def on_mount(self) -> None:
-        self.sub_title = _("Effort")
         self._set_narrow(self.size.width)
-        self.query_one(PeriodBar).show(self.period, self.today, self.mine_only)
         self._mounted = True
         early, self._arrived_early = self._arrived_early, None
         if early is not None:  # the first frame is complete
             self._present(early)
-        else:
-            self._loading_hint()
 
     def on_resize(self, event: events.Resize) -> None:
         self._set_narrow(event.size.width)
@@ -224,7 +248,7 @@ class EffortScreen(TranslatedScreen):
 
     def _loading_hint(self) -> None:
         if not self.loaded:
-            self.query_one("#summary", Static).update(Text(_("Loading…"), style="italic"))
+            self.query_one("#summary", Static).update(loading_text())
 
     def _loaded(self, asked: tuple[Period, bool], report: EffortReport) -> None:
         if asked != self._asked:
@@ -237,6 +261,7 @@ class EffortScreen(TranslatedScreen):
     def _present(self, report: EffortReport) -> None:
         self.report = report
         self.show(report)
+        self.query_one("#body").display = True
         self.loaded = True
 
     def refresh_data(self) -> None:
@@ -355,9 +380,7 @@ class EffortScreen(TranslatedScreen):
 
     def _current_account(self) -> str | None:
         focused = self.focused
-        if isinstance(focused, BarList) and focused.highlighted_option is not None:
-            return focused.key_at(focused.highlighted_option.id)
-        return None
+        return focused.current_key if isinstance(focused, BarList) else None
 
     def action_log(self) -> None:
         account_id = self._current_account()
@@ -374,6 +397,8 @@ class EffortScreen(TranslatedScreen):
         self.sub_title = _("Effort")
         for section in self.query(Section):
             section.border_title = _(section.title_msgid)
+        for name, title in self.TITLES.items():
+            self.query_one(f"#{name}").border_title = _(title)
         if self.report is not None:
             self.show(self.report)
         else:

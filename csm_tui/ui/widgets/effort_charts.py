@@ -10,15 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Size
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
+from csm_tui.i18n import N_
 from csm_tui.ui.widgets.account_table import fit
+from csm_tui.ui.widgets.cursor_view import CursorView
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"  # a horizontal bar grows by eighths of a cell
 LEVELS = " ▁▂▃▄▅▆▇█"  # a column, or a sparkline, grows by eighths of a line
@@ -95,29 +98,31 @@ class BarLayout:
         return cls(label, max(width - label - 1 - numbers, 1), duration_width, note)
 
 
-def bar_line(
+def bar_segments(
     row: BarRow, layout: BarLayout, *, maximum: int, total: int, styles: dict[str, Style]
-) -> Text:
-    """`label  ██████▍   3h20  27%  note`, cells as wide as the layout says."""
-    line = Text(no_wrap=True, overflow="crop", end="")
-    line.append(fit(row.label, layout.label), styles["dim"] if row.tone == "dim" else None)
-    line.append(" ")
-    if row.bar:
-        line.append(hbar(row.minutes, maximum, layout.bar), styles.get(row.tone, styles["bar"]))
-    else:
-        line.append(" " * layout.bar)
-    line.append(" " + fit(duration(row.minutes), layout.duration, right=True))
-    line.append(" " + fit(share(row.minutes, total), SHARE_WIDTH, right=True), styles["dim"])
+) -> list[Segment]:
+    """`label  ██████▍   3h20  27%  note`, cells as wide as the layout says; `styles` has the
+    plain style under "" and one per tone.
+    """
+    plain, dim = styles[""], styles["dim"]
+    bar = hbar(row.minutes, maximum, layout.bar) if row.bar else " " * layout.bar
+    segments = [
+        Segment(fit(row.label, layout.label), dim if row.tone == "dim" else plain),
+        Segment(" ", plain),
+        Segment(bar, styles.get(row.tone, styles["bar"])),
+        Segment(" " + fit(duration(row.minutes), layout.duration, right=True), plain),
+        Segment(" " + fit(share(row.minutes, total), SHARE_WIDTH, right=True), dim),
+    ]
     if layout.note:
-        line.append(" " + fit(row.note, layout.note), styles["dim"])
-    return line
+        segments.append(Segment(" " + fit(row.note, layout.note), dim))
+    return segments
 
 
-def tone_styles(widget: Widget, prefix: str) -> dict[str, Style]:
-    """Bar styles from the theme, through the widget's component classes `{prefix}--{tone}`."""
-    return {
-        tone: widget.get_component_rich_style(f"{prefix}--{tone}", partial=True) for tone in TONES
-    }
+def tone_color(widget: Widget, prefix: str, tone: str) -> Style:
+    """The foreground of the component class `{prefix}--{tone}`, to lay over another style.
+    (A partial component style does not blend a translucent colour like $foreground-muted.)
+    """
+    return Style(color=widget.get_component_rich_style(f"{prefix}--{tone}").color)
 
 
 _BAR_CSS = """
@@ -128,6 +133,56 @@ _BAR_CSS = """
 """
 
 
+class BarLines:
+    """The lines of a chart for its widget's width, one strip each (the line API: nothing is
+    measured or laid out per line, so a chart costs little to show), kept until the rows, the
+    width or the styles change.
+    """
+
+    def __init__(self, widget: Widget, prefix: str, most_label: int) -> None:
+        self.widget = widget
+        self.prefix = prefix  # of the component classes: `{prefix}--{tone}`
+        self.most_label = most_label
+        self.rows: list[BarRow] = []
+        self.total = 0
+        self._strips: dict[tuple[int, bool], Strip] = {}
+        self._layout: tuple[int, BarLayout, int] | None = None  # width, layout, longest bar
+        self._colors: dict[str, Style] | None = None
+
+    def show(self, rows: Sequence[BarRow], total: int) -> None:
+        self.rows = list(rows)
+        self.total = total
+        self.forget()
+
+    def forget(self, styles: bool = False) -> None:
+        """Drop the drawn lines (new rows, a new width), and the colours if `styles`."""
+        self._strips.clear()
+        self._layout = None
+        if styles:
+            self._colors = None
+
+    def line(self, index: int, width: int, base: Style, selected: bool = False) -> Strip:
+        """Row `index`, exactly `width` cells, over `base` (the cursor's style if `selected`)."""
+        key = (index, selected)
+        strip = self._strips.get(key)
+        if strip is not None and strip.cell_length == width:
+            return strip
+        if self._layout is None or self._layout[0] != width:
+            layout = BarLayout.fit(self.rows, width, self.most_label)
+            maximum = max((row.minutes for row in self.rows if row.bar), default=0)
+            self._layout = (width, layout, maximum)
+        if self._colors is None:
+            self._colors = {tone: tone_color(self.widget, self.prefix, tone) for tone in TONES}
+        styles = {tone: base + color for tone, color in self._colors.items()}
+        styles[""] = base
+        _width, layout, maximum = self._layout
+        segments = bar_segments(
+            self.rows[index], layout, maximum=maximum, total=self.total, styles=styles
+        )
+        strip = self._strips[key] = Strip(segments).adjust_cell_length(width, base)
+        return strip
+
+
 class BarChart(Widget):
     """Bars that only show (the split by type, reactive/proactive, one-off/recurring)."""
 
@@ -136,93 +191,127 @@ class BarChart(Widget):
 
     def __init__(self, *, label_width: int = 16, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[BarRow] = []
-        self.total = 0
-        self.most_label = label_width
+        self.bars = BarLines(self, "bar-chart", label_width)
+
+    @property
+    def rows(self) -> list[BarRow]:
+        return self.bars.rows
 
     def show(self, rows: Sequence[BarRow], total: int) -> None:
-        self.rows = list(rows)
-        self.total = total
-        self.refresh(layout=True)
+        height_changed = len(rows) != len(self.bars.rows)
+        self.bars.show(rows, total)
+        self.refresh(layout=height_changed)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.rows)
+        return len(self.bars.rows)
 
-    def render(self) -> Text:
-        width = self.content_size.width
-        styles = tone_styles(self, "bar-chart")
-        layout = BarLayout.fit(self.rows, width, self.most_label)
-        maximum = max((row.minutes for row in self.rows if row.bar), default=0)
-        lines = [
-            bar_line(row, layout, maximum=maximum, total=self.total, styles=styles)
-            for row in self.rows
-        ]
-        return Text("\n", no_wrap=True).join(lines)
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.bars.forget(styles=True)
+
+    def render_line(self, y: int) -> Strip:
+        if y >= len(self.bars.rows):
+            return Strip.blank(self.size.width, self.rich_style)
+        return self.bars.line(y, self.size.width, self.rich_style)
 
 
-class BarList(OptionList):
-    """Bars with a cursor: Enter on a line with a key posts `OptionList.OptionSelected`."""
+class BarList(CursorView):
+    """Bars with a cursor on the lines that have a key (an account): Enter, or a click, opens
+    that account. Lines without a key (the rest of the accounts) are passed over.
+    """
 
-    COMPONENT_CLASSES = OptionList.COMPONENT_CLASSES | {f"bar-list--{tone}" for tone in TONES}
+    BINDINGS = [
+        Binding("enter", "choose", N_("Open"), show=False),
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False),
+        Binding("home", "jump(0)", N_("First"), show=False),
+        Binding("end", "jump(-1)", N_("Last"), show=False),
+    ]
+    COMPONENT_CLASSES = {"bar-list--cursor", *(f"bar-list--{tone}" for tone in TONES)}
     DEFAULT_CSS = (
-        "BarList { height: auto; max-height: 100%; padding: 0; }\n"
-        "BarList, BarList:focus { border: none; background: transparent; }\n"
-        "BarList {" + _BAR_CSS.format(name="bar-list") + "}"
+        "BarList { height: auto; overflow: hidden hidden; }\n"
+        "BarList {"
+        + _BAR_CSS.format(name="bar-list")
+        + """
+    & > .bar-list--cursor { background: $block-cursor-blurred-background; }
+    &:focus > .bar-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
+}"""
     )
 
     def __init__(self, *, label_width: int = 28, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[BarRow] = []
-        self.total = 0
-        self.most_label = label_width
-        self._drawn_for = -1
+        self.bars = BarLines(self, "bar-list", label_width)
+        self.rows: list[BarRow] = self.bars.rows
 
     def show(self, rows: Sequence[BarRow], total: int) -> None:
-        self.rows = list(rows)
-        self.total = total
-        self._draw()
+        """New rows; the cursor stays on the same line if it can, on a line with a key."""
+        height_changed = len(rows) != len(self.rows)
+        self.bars.show(rows, total)
+        self.rows = self.bars.rows
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.set_reactive(BarList.cursor, self._keyed(self.cursor, -1))
+        self.refresh(layout=height_changed)
 
-    def _draw(self) -> None:
-        width = self.scrollable_content_region.width
-        self._drawn_for = width
-        highlighted = self.highlighted
-        if width <= 0:
-            self.clear_options()
-            return
-        styles = tone_styles(self, "bar-list")
-        layout = BarLayout.fit(self.rows, width, self.most_label)
-        maximum = max((row.minutes for row in self.rows if row.bar), default=0)
-        self.set_options(
-            Option(
-                bar_line(row, layout, maximum=maximum, total=self.total, styles=styles),
-                id=f"{index}:{row.key}" if row.key else None,
-                disabled=row.key is None,
-            )
-            for index, row in enumerate(self.rows)
-        )
-        if any(row.key for row in self.rows):  # the cursor stays where it was, on a real line
-            self.highlighted = min(highlighted or 0, len(self.rows) - 1)
+    @property
+    def current_key(self) -> str | None:
+        """The key of the line under the cursor (None when no line has one)."""
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor].key
+        return None
 
-    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Enter on an account's line opens the account (every screen with bars wants this)."""
-        account_id = self.key_at(event.option_id)
+    def _keyed(self, index: int, direction: int) -> int:
+        """The line with a key nearest `index`, looking in `direction` first."""
+        last = len(self.rows) - 1
+        index = max(0, min(index, last))
+        for step in (direction, -direction):
+            at = index
+            while 0 <= at <= last:
+                if self.rows[at].key:
+                    return at
+                at += step
+        return index
+
+    def move_to(self, index: int) -> None:
+        super().move_to(self._keyed(index, 1 if index >= self.cursor else -1))
+
+    def action_choose(self) -> None:
+        """Open the account under the cursor (every screen with these bars wants this)."""
+        key = self.current_key
         open_account = getattr(self.app, "open_account", None)
-        if account_id and callable(open_account):
-            event.stop()
-            open_account(account_id)
+        if key and callable(open_account):
+            open_account(key)
 
-    def key_at(self, option_id: str | None) -> str | None:
-        """The row's key from an option id (ids are unique per line; keys may repeat)."""
-        return option_id.split(":", 1)[1] if option_id else None
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)  # the list may have a border, as a section
+        if offset is None:
+            return
+        index = int(self.scroll_y) + offset.y
+        if 0 <= index < len(self.rows) and self.rows[index].key:
+            self.move_to(index)
+            self.action_choose()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.rows)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.scrollable_content_region.width != self._drawn_for:
-            self._draw()
+        self.bars.forget()
+        self.virtual_size = Size(event.size.width, len(self.rows))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        if self.rows and self.is_mounted:
-            self._draw()
+        self.bars.forget(styles=True)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_y) + y
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        if index == self.cursor and self.rows[index].key is not None:
+            cursor = self.rich_style + self.get_component_rich_style("bar-list--cursor")
+            return self.bars.line(index, width, cursor, selected=True)
+        return self.bars.line(index, width, self.rich_style)
 
 
 class WeekColumns(Widget):
@@ -258,9 +347,7 @@ class WeekColumns(Widget):
         widest = max(cell_len(t) for t in [*texts, *self.labels]) + 1
         cell = max(widest, min(self.content_size.width // len(self.values), widest + 4))
         top = max(self.values)
-        bar = self.get_component_rich_style("week-columns--bar", partial=True)
-        last = self.get_component_rich_style("week-columns--last", partial=True)
-        dim = self.get_component_rich_style("week-columns--dim", partial=True)
+        bar, last, dim = (tone_color(self, "week-columns", tone) for tone in ("bar", "last", "dim"))
         thick = max(3, (cell - 1) // 2)  # the bar's width in cells
         lines = [Text(no_wrap=True, end="") for _ in range(self.BAR_LINES + 2)]
         for index, (value, text, label) in enumerate(
