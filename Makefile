@@ -32,9 +32,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## Sync benchmarks: first sync of that book from a loopback server, empty sync, push of 1,000.
+## Sync benchmarks: first sync of that book from a loopback server, empty sync, push of 1,000;
+## then typing in the app while it downloads that book.
 bench-sync: $(STAMP)
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/sync_typing.py
 
 ## Refresh the message catalogs after adding strings.
 i18n: $(STAMP)
