@@ -212,7 +212,7 @@ def main() -> None:
                 book = open_store(tmp / f"device{attempt}.db")
                 with Server(url, token) as server:
                     profiler = cProfile.Profile() if args.profile else None
-                    server_cpu = _cpu(proc.pid)
+                    server_cpu, client_cpu = _cpu(proc.pid), time.process_time()
                     started = time.perf_counter()
                     if profiler:
                         profiler.enable()
@@ -223,8 +223,9 @@ def main() -> None:
                         profiler.dump_stats(args.profile)
                 print(
                     f"first sync: {firsts[-1]:.2f} s for {result.pulled:,} rows "
-                    f"in {result.requests} requests; the server used "
-                    f"{_cpu(proc.pid) - server_cpu:.1f} s of CPU (load {_load()})"
+                    f"in {result.requests} requests; CPU: client "
+                    f"{time.process_time() - client_cpu:.1f} s, server "
+                    f"{_cpu(proc.pid) - server_cpu:.1f} s (load {_load()})"
                 )
                 if attempt < args.first_syncs - 1:
                     book.close()
