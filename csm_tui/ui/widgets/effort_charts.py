@@ -22,6 +22,7 @@ from textual.widget import Widget
 from csm_tui.i18n import N_
 from csm_tui.ui.widgets.account_table import fit
 from csm_tui.ui.widgets.cursor_view import CursorView
+from csm_tui.ui.widgets.tones import tone_color
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"  # a horizontal bar grows by eighths of a cell
 LEVELS = " ▁▂▃▄▅▆▇█"  # a column, or a sparkline, grows by eighths of a line
@@ -116,13 +117,6 @@ def bar_segments(
     if layout.note:
         segments.append(Segment(" " + fit(row.note, layout.note), dim))
     return segments
-
-
-def tone_color(widget: Widget, prefix: str, tone: str) -> Style:
-    """The foreground of the component class `{prefix}--{tone}`, to lay over another style.
-    (A partial component style does not blend a translucent colour like $foreground-muted.)
-    """
-    return Style(color=widget.get_component_rich_style(f"{prefix}--{tone}").color)
 
 
 _BAR_CSS = """

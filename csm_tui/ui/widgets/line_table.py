@@ -21,6 +21,7 @@ from textual.strip import Strip
 from csm_tui.i18n import N_
 from csm_tui.ui.widgets.account_table import fit
 from csm_tui.ui.widgets.cursor_view import CursorView
+from csm_tui.ui.widgets.tones import tone_color
 
 GAP = 1
 TONES = ("bad", "warning", "good", "dim")
@@ -180,10 +181,7 @@ class LineTable(CursorView):
             base = base + self.get_component_rich_style("line-table--cursor")
         elif index % 2:
             base = base + self.get_component_rich_style("line-table--stripe", partial=True)
-        tones = {
-            tone: base + self.get_component_rich_style(f"line-table--{tone}", partial=True)
-            for tone in TONES
-        }
+        tones = {tone: base + tone_color(self, "line-table", tone) for tone in TONES}
         cells = [(text, tones.get(tone, base)) for text, tone in self.rows[index]]
         return self._strip(cells, base, width)
 
