@@ -305,7 +305,7 @@ assert all(len(model.model_fields) > 1 for model in ROW_MODELS.values())  # arra
 def _pg_groups(conn: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """What `_ROWS_SQLITE` answers, from PostgreSQL's plain rows."""
     found: dict[tuple[str, bool], tuple[list[int], list[str]]] = {}
-    for seq, table, row_id, gone, data in _ROWS_PG.run(conn, params):
+    for seq, table, row_id, gone, data in _ROWS_PG.run(conn, params).all():
         seqs, items = found.setdefault((table, bool(gone)), ([], []))
         seqs.append(seq)
         if gone:
@@ -320,9 +320,9 @@ def _pg_groups(conn: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]
     ]
 
 
-_MORE = Sql(
-    "SELECT 1 FROM feed AS f WHERE f.user_id = :user_id AND f.seq > :cursor "
-    "AND (f.deleted = :live OR f.seq > :fresh) LIMIT 1"
+_MORE = Sql(  # ORDER BY: a generic plan (prepared after 5 runs) might scan the table instead
+    "SELECT f.seq FROM feed AS f WHERE f.user_id = :user_id AND f.seq > :cursor "
+    "AND (f.deleted = :live OR f.seq > :fresh) ORDER BY f.user_id, f.seq LIMIT 1"
 )
 _COLUMNS = {table: json.dumps(list(model.model_fields)) for table, model in ROW_MODELS.items()}
 
