@@ -102,6 +102,10 @@ def test_kill_9_a_new_device_while_it_downloads(sqlite_team: Team) -> None:
             return sorted(tuple(v for k, v in row.items() if k != "search") for row in found)
 
         assert rows(ken) == rows(fresh), table
+    indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    assert ken.query(indexes) and [tuple(r) for r in ken.query(indexes)] == [
+        tuple(r) for r in fresh.query(indexes)
+    ]  # whatever a killed download dropped was recreated
 
 
 def test_kill_9_the_server_during_a_push(process_team: tuple[Team, ProcessServer]) -> None:
