@@ -201,11 +201,16 @@ class SyncEngine:
 
         server_url = remote.read_sync_state(store).get("server")
         if not server_url:
-            self._counts(
-                store,
-                state=SyncState.NOT_CONNECTED,
-                message=_("Not connected to a team server (csm-tui login --server URL)."),
-            )
+            from csm_tui.services.demo import DEMO_SETTING
+
+            if store.get_setting(DEMO_SETTING) is not None:
+                message = _(
+                    "This is the demo book: it never syncs. For the team's book, log in with a "
+                    "book of your own (csm-tui --db team.db login --server URL)."
+                )
+            else:
+                message = _("Not connected to a team server (csm-tui login --server URL).")
+            self._counts(store, state=SyncState.NOT_CONNECTED, message=message)
             return self._later(self.interval)
         # httpx and keyring only for a connected book: a local one never imports them
         from csm_tui.sync.http import Transient, Unauthorized

@@ -213,3 +213,17 @@ def test_two_devices_of_one_person_fire_a_rule_once_for_the_team(team: Team) -> 
     team.sync(ken, KEN)  # Ken covers Acme and Initech: he sees Aoi's tasks there, once each
     seen = [tuple(row) for row in ken.query(query)]
     assert len(seen) == len(set(seen)) and set(seen) <= set(tasks)
+
+
+async def test_the_demo_book_says_it_never_syncs(team: Team, tmp_path: Path) -> None:
+    from csm_tui.services.demo import DEMO_SETTING
+
+    demo = team.book("demo")
+    set_me(demo, "Aoi Tanaka", AOI)
+    demo.set_setting(DEMO_SETTING, "{}")
+    app = app_on(demo, team, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "Local book" in indicator(app))
+        await pilot.press("f5")
+        await until(pilot, lambda: any("demo book" in note for note in notes(app)))
+        assert any("--db team.db login" in note for note in notes(app))
