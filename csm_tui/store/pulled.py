@@ -7,8 +7,11 @@ user changed since the last push, accounts and tombstones take the careful path 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import threading
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from csm_tui.store import bulk as bulk_indexes
@@ -122,3 +125,40 @@ def checkpoint(store: Store) -> None:
     """Fold the WAL back into the database after a long pull (readers never wait for it)."""
     with store.lock, translate_errors(store.path):
         store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+class Folding:
+    """Folds the WAL back into the book while a long pull goes on: after each page's commit
+    (`committed`), a PASSIVE checkpoint on a thread of its own with a connection of its own.
+    SQLite does that without Python's lock (on the other core, beside the writes), and never
+    waits for or blocks the writer; `checkpoint` at the end folds what is left, so a user's
+    next save never pays for a long WAL. A checkpoint that fails here is left to that one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._wake = threading.Event()
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="csm-tui-fold", daemon=True)
+        self._thread.start()
+
+    def committed(self) -> None:
+        self._wake.set()
+
+    def close(self) -> None:
+        self._closing = True
+        self._wake.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            conn = sqlite3.connect(self.path, isolation_level=None)
+            try:
+                while True:
+                    self._wake.wait()
+                    self._wake.clear()
+                    if self._closing:
+                        return
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            finally:
+                conn.close()

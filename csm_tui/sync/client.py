@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
+import re
+import threading
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from csm_tui.clock import iso_now
 from csm_tui.i18n import _, ngettext
 from csm_tui.store import remote
 from csm_tui.store.connection import Store
-from csm_tui.store.pulled import apply_pulled_page, checkpoint
+from csm_tui.store.pulled import Folding, apply_pulled_page, checkpoint
 from csm_tui.store.remote import OutboxEntry, Refusal, RemoteRow
 from csm_tui.sync.http import BadReply, PulledPage, Refused, Server, SyncError, checked_page
 from csm_tui.sync.protocol import (
@@ -342,19 +344,15 @@ def _pull_all(
     result: SyncResult,
     progress: Progress | None,
 ) -> None:
-    """Pages in order, each applied with its cursor; the next page is fetched while this one
-    is written (the server builds it meanwhile), so a first sync is not twice as long."""
+    """Pages in order, each applied with its cursor. The pages are fetched ahead on a thread
+    (`_Ahead`), so the server builds the next ones while this one is checked and written."""
     restarted = False
-    with ThreadPoolExecutor(1, thread_name_prefix="csm-tui-pull") as fetcher:
-
-        def fetch(cursor: int) -> Future[bytes]:
-            fresh = int(state["fresh_until"]) if state.get("fresh_until") else None
-            return fetcher.submit(server.pull_raw, cursor, DEFAULT_PULL_LIMIT, fresh)
-
-        cursor = int(state.get("cursor", "0"))
-        coming = fetch(cursor)
+    cursor = int(state.get("cursor", "0"))
+    ahead = _Ahead(server, cursor, _fresh(state))
+    folding: Folding | None = None
+    try:
         while True:
-            page = checked_page(coming.result())  # parsed here: the fetcher only waits
+            page = checked_page(ahead.take(cursor))
             if (state.get("epoch") and page.epoch != state["epoch"]) or cursor > page.high_water:
                 if restarted:
                     raise BadReply(_("The server's feed went backwards twice; try again later."))
@@ -362,11 +360,10 @@ def _pull_all(
                 result.notes.append(_("The server was restored from a backup; reloading the book."))
                 _reset_pull(store, state, page.epoch)
                 cursor = 0
-                coming = fetch(cursor)
+                ahead.close()
+                ahead = _Ahead(server, cursor, _fresh(state))
                 continue
             _check_order(page, cursor)
-            if page.has_more:
-                coming = fetch(page.cursor)
             done: dict[str, str | None] = {"cursor": str(page.cursor)}
             if not page.has_more and state.get("fresh_until"):
                 done["fresh_until"] = None  # the first download is complete
@@ -384,12 +381,109 @@ def _pull_all(
             if "fresh_until" in done:
                 state.pop("fresh_until", None)
             result.pulled += page.count
+            if page.has_more:
+                folding = folding or Folding(store.path)
+                folding.committed()
             if progress:
                 progress("pull", result.pulled)
             if not page.has_more:
+                if folding:
+                    folding.close()
                 if result.pulled > 20 * DEFAULT_PULL_LIMIT:
                     checkpoint(store)
                 return
+    finally:
+        ahead.close()
+        if folding:
+            folding.close()
+
+
+def _fresh(state: dict[str, str]) -> int | None:
+    return int(state["fresh_until"]) if state.get("fresh_until") else None
+
+
+AHEAD = 2
+"""Replies fetched ahead at most (each about 1 MB for a page of 5,000 rows)."""
+_Replies = queue.Queue[tuple[int, bytes | Exception]]
+"""(the cursor asked for, the reply or why there is none)"""
+_NEXT = re.compile(rb'"cursor":(\d+),"has_more":true,')
+
+
+def _next_cursor(reply: bytes) -> int | None:
+    """The cursor the reply ends with, if it says more follows: read from its last bytes as
+    the server writes them, before anything is checked. Only a guess of what to ask for next;
+    None when the reply does not end so (then the page is checked first)."""
+    found = _NEXT.search(reply, max(0, len(reply) - 512))
+    return int(found[1]) if found else None
+
+
+class _Ahead:
+    """The feed's replies, fetched on a thread one after another: each next page is asked for
+    as soon as the previous reply arrives, its cursor guessed from that reply (`_next_cursor`).
+
+    `take(cursor)` gives the reply to a request made with exactly `cursor`, the checked cursor
+    of the page before: a reply to any other request (a wrong guess) is dropped and the page
+    asked for again, so a guess decides nothing but what is asked for early. A failed request
+    is raised by `take` (its retries done on the thread)."""
+
+    def __init__(self, server: Server, cursor: int, fresh_until: int | None) -> None:
+        self.server = server
+        self.fresh_until = fresh_until
+        self._start(cursor)
+
+    def _start(self, cursor: int) -> None:
+        self._stop = threading.Event()
+        self._replies: _Replies = queue.Queue(AHEAD)
+        self._thread = threading.Thread(
+            target=self._run,
+            args=(cursor, self._replies, self._stop),
+            name="csm-tui-pull",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def _run(self, cursor: int, replies: _Replies, stop: threading.Event) -> None:
+        while not stop.is_set():
+            reply: bytes | Exception
+            try:
+                reply = self.server.pull_raw(cursor, DEFAULT_PULL_LIMIT, self.fresh_until)
+            except Exception as exc:  # raised by `take`, in the sync's thread
+                reply = exc
+            while not stop.is_set():
+                try:
+                    replies.put((cursor, reply), timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            following = None if isinstance(reply, Exception) else _next_cursor(reply)
+            if following is None:
+                return
+            cursor = following
+
+    def take(self, cursor: int) -> bytes:
+        while True:
+            try:
+                asked, reply = self._replies.get(timeout=0.05)
+            except queue.Empty:
+                if self._thread.is_alive() or not self._replies.empty():
+                    continue
+                self._restart(cursor)  # nothing more was guessed: ask for this page now
+                continue
+            if asked != cursor:
+                self._restart(cursor)
+                continue
+            if isinstance(reply, Exception):
+                raise reply
+            return reply
+
+    def _restart(self, cursor: int) -> None:
+        self.close()
+        self._start(cursor)
+
+    def close(self) -> None:
+        """Stop fetching; waits for a request under way (as the sync's own would)."""
+        self._stop.set()
+        self._thread.join()
 
 
 def _check_order(page: PulledPage, cursor: int) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import time
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,7 +20,7 @@ from csm_tui.services.accounts import update_account
 from csm_tui.store import bulk, remote
 from csm_tui.store.connection import Store, open_store
 from csm_tui.sync import client
-from csm_tui.sync.http import BadReply, parse_rows_page
+from csm_tui.sync.http import BadReply, Transient, Unauthorized, parse_rows_page
 from csm_tui.sync.rows import ROW_MODELS, wire_tuples
 
 AT = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -288,3 +290,73 @@ def _valid_row(table: str, change: dict[str, Any]) -> tuple[Any, ...]:
     good = tuple(samples.get(name, info.default) for name, info in model.model_fields.items())
     wire_tuples(table, tuple(model.model_fields)).validate_python([good])  # the base is valid
     return tuple(row)
+
+
+class Guessing:
+    """A feed whose replies end with the cursor `hints` says (none: a reply that does not end
+    as the server writes it); `fail` maps a cursor to the error its request raises."""
+
+    url = "http://feed"
+
+    def __init__(self, hints: dict[int, int], fail: dict[int, Exception] | None = None) -> None:
+        self.hints, self.fail, self.asked = hints, fail or {}, []
+
+    def pull_raw(self, cursor: int, limit: int, fresh_until: int | None) -> bytes:
+        self.asked.append(cursor)
+        if cursor in self.fail:
+            raise self.fail[cursor]
+        if cursor not in self.hints:
+            return f'{{"has_more":true,"reply_to":{cursor}}}'.encode()
+        return (
+            f'{{"reply_to":{cursor},"cursor":{self.hints[cursor]},"has_more":true,"e":1}}'.encode()
+        )
+
+
+def test_pages_are_asked_for_ahead_but_only_a_checked_cursors_reply_is_used() -> None:
+    feed = Guessing({0: 5, 5: 9, 7: 11}, fail={9: Transient("down")})
+    ahead = client._Ahead(feed, 0, None)  # type: ignore[arg-type]
+    try:
+        assert b'"reply_to":0' in ahead.take(0)
+        assert b'"reply_to":5' in ahead.take(5)  # the guess was right: asked for already
+        # the page said 7, not 9: the reply to 9 (a failure) is dropped and 7 asked for
+        assert b'"reply_to":7' in ahead.take(7)
+        assert b'"reply_to":11' in ahead.take(11)  # asked for ahead again
+        # 11's reply ends otherwise: nothing is guessed, 12 is asked for when needed
+        assert b'"reply_to":12' in ahead.take(12)
+    finally:
+        ahead.close()
+    assert feed.asked[:4] == [0, 5, 9, 7] and feed.asked.count(11) == 1 and 12 in feed.asked
+
+
+def test_a_failed_request_for_the_page_needed_is_raised() -> None:
+    feed = Guessing({0: 5}, fail={5: Unauthorized("log in")})
+    ahead = client._Ahead(feed, 0, None)  # type: ignore[arg-type]
+    try:
+        ahead.take(0)
+        with pytest.raises(Unauthorized):
+            ahead.take(5)
+    finally:
+        ahead.close()
+
+
+def test_the_wal_is_folded_back_while_a_pull_goes_on(tmp_path: Path) -> None:
+    from csm_tui.store.pulled import Folding
+
+    book = open_store(tmp_path / "book.db")
+    book.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    before = book.path.stat().st_size
+    with book.conn:
+        book.conn.execute("CREATE TABLE filler (x)")
+        book.conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,)] * 2000)
+    assert book.path.stat().st_size == before  # all of it in the WAL
+    folding = Folding(book.path)
+    try:
+        folding.committed()
+        deadline = time.monotonic() + 10
+        while book.path.stat().st_size < before + 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        folding.close()
+    assert book.path.stat().st_size > before + 1_000_000
+    assert book.query_one("SELECT count(*) FROM filler")[0] == 2000  # type: ignore[index]
+    book.close()
