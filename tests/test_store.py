@@ -958,3 +958,24 @@ def test_mutation_ids_are_uuid7_in_time_order() -> None:
     assert parsed.version == 7
     assert parsed.variant == uuid.RFC_4122
     assert all(first < later for later in ids)  # a later millisecond sorts after
+
+
+def test_the_reader_is_a_second_read_only_connection(tmp_path: Path) -> None:
+    """Analytics run two scans at once on it (services/effort.py)."""
+    from csm_tui.models.account import Account
+    from csm_tui.services.accounts import create_account
+
+    store = open_store(tmp_path / "book.db")
+    create_account(store, Account(name="Acme"))
+    with store.reader() as reader:
+        assert reader is not None and reader.conn is not store.conn
+        assert reader.query_one("SELECT name FROM accounts")[0] == "Acme"  # type: ignore[index]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.conn.execute("DELETE FROM accounts")
+        with store.reader() as busy:  # one user at a time: the second runs its reads itself
+            assert busy is None
+    with store.reader() as again:
+        assert again is reader  # kept open for the next report
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        reader.conn.execute("SELECT 1")  # closed with the store

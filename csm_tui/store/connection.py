@@ -77,6 +77,8 @@ class Store:
         # called after each committed transaction that journaled something (the sync engine
         # counts what is pending); on the committing thread, so they must be quick
         self.after_commit: list[Callable[[], None]] = []
+        self._reader: Store | None = None  # see reader()
+        self._reader_lock = threading.Lock()
 
     @cached_property
     def db(self) -> Database:
@@ -119,7 +121,37 @@ class Store:
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Store | None]:
+        """A second, read-only connection to the same file, for one thread at a time: two
+        long reads (the analytics) can then run at once on two cores, since SQLite lets go of
+        the GIL while it works. None when there is none to be had (the file is busy, or in
+        use by another reader of this store): run the reads one after the other."""
+        if not self._reader_lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            if self._reader is None:
+                try:
+                    conn = sqlite3.connect(
+                        f"{self.path.resolve().as_uri()}?mode=ro",
+                        uri=True,
+                        timeout=DEFAULT_BUSY_TIMEOUT_MS / 1000,
+                        check_same_thread=False,
+                    )
+                except sqlite3.Error:
+                    yield None
+                    return
+                conn.row_factory = sqlite3.Row
+                self._reader = Store(conn, self.path, self.clock)
+            yield self._reader
+        finally:
+            self._reader_lock.release()
+
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         self.conn.close()
 
     def __enter__(self) -> Store:
