@@ -290,6 +290,28 @@ def test_checklist_overdue_links_the_item(book: Store) -> None:
     assert fired(book, the_rule) == ["Acme"]
 
 
+def test_a_task_about_an_overdue_item_names_it_in_both_languages(book: Store) -> None:
+    """Two overdue items of one account fire two tasks: each title says which item it is."""
+    from csm_tui.services.roadmap_templates import built_in_templates
+
+    kickoff = built_in_templates()["default"].item("kickoff")
+    assert kickoff is not None
+    the_rule = rule(TriggerKind.CHECKLIST_OVERDUE, days_overdue=1)
+    acme = account(book, "Acme")
+    late = TODAY - timedelta(days=3)
+    template_item = item(book, acme, "kickoff", due_date=late, title=kickoff.title_ja)
+    own_item = item(book, acme, "", due_date=late, title="ROI資料を送る", custom=1)
+    assert fired(book, the_rule) == ["Acme", "Acme"]
+    titles = {
+        row[0]: (row[1], row[2])
+        for row in book.query("SELECT checklist_item_id, title, title_ja FROM tasks")
+    }
+    assert titles == {
+        template_item: (f"{kickoff.title_en} — Do it", f"{kickoff.title_ja} — やる"),
+        own_item: ("ROI資料を送る — Do it", "ROI資料を送る — やる"),
+    }
+
+
 def test_checklist_overdue_by_item_keys(book: Store) -> None:
     the_rule = rule(TriggerKind.CHECKLIST_OVERDUE, items=("kickoff",), days_overdue=1)
     acme = account(book, "Acme")

@@ -286,11 +286,30 @@ _TRIGGERS: dict[TriggerKind, Callable[[Rule, date, dict[str, Any]], str]] = {
 # -- firing --------------------------------------------------------------------------------------
 
 
+def _item_names(store: Store, item_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """item id → its title in English and Japanese: a template item the user has not
+    reworded in both (as the Roadmap tab shows it), any other item in its own words."""
+    if not item_ids:
+        return {}
+    from csm_tui.services.roadmap_templates import load_templates, template_for_segment
+
+    templates, _problems = load_templates()  # a broken user file is reported elsewhere
+    names: dict[str, tuple[str, str]] = {}
+    for item_id, (key, title, custom, segment) in queries.items_for_titles(store, item_ids).items():
+        source = None if custom or not key else template_for_segment(templates, segment).item(key)
+        if source is not None and title in (source.title_en, source.title_ja):
+            names[item_id] = (source.title_en, source.title_ja)
+        else:
+            names[item_id] = (title, title)
+    return names
+
+
 def _fire(store: Store, found: list[_Occurrence], me: str, today: date) -> tuple[int, int]:
     """Write the firings and their tasks in one transaction; returns (fired, tasks)."""
     item_keys = {a.checklist_item for o in found for a in o.rule.actions if a.checklist_item}
     accounts = sorted({occurrence.account_id for occurrence in found})
     items = {key: queries.checklist_item_ids(store, key, accounts) for key in sorted(item_keys)}
+    named = _item_names(store, sorted({o.item_id for o in found if o.item_id}))
     firings: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = []
     for occurrence in found:
@@ -310,12 +329,16 @@ def _fire(store: Store, found: list[_Occurrence], me: str, today: date) -> tuple
             item = occurrence.item_id
             if action.checklist_item:
                 item = items[action.checklist_item].get(occurrence.account_id)
+            title_en, title_ja = action.title_en, action.title_ja
+            about = named.get(occurrence.item_id or "")
+            if about is not None:  # two overdue items: two tasks that say which is which
+                title_en, title_ja = f"{about[0]} — {title_en}", f"{about[1]} — {title_ja}"
             tasks.append(
                 {
                     "id": occurrence_id(rule.id, occurrence.account_id, occurrence.key, action.key),
                     "account_id": occurrence.account_id,
-                    "title": action.title_en,
-                    "title_ja": action.title_ja,
+                    "title": title_en,
+                    "title_ja": title_ja,
                     "due_date": due,
                     "remind_on": due if action.reminder else None,
                     "checklist_item_id": item,

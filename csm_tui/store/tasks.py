@@ -120,6 +120,17 @@ def checklist_item_ids(store: Store, item_key: str, account_ids: list[str]) -> d
     return {row[0]: row[1] for row in rows}
 
 
+def items_for_titles(store: Store, item_ids: list[str]) -> dict[str, tuple[str, str, bool, str]]:
+    """item id → (item_key, title, custom, the account's segment), for naming items in tasks."""
+    rows = store.query(
+        "SELECT c.id, c.item_key, c.title, c.custom, a.segment FROM checklist_items AS c "
+        "JOIN accounts AS a ON a.id = c.account_id "
+        "WHERE c.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(item_ids),),
+    )
+    return {row[0]: (row[1], row[2], bool(row[3]), row[4]) for row in rows}
+
+
 def item_belongs_to(store: Store, item_id: str, account_id: str) -> bool:
     row = store.query_one(
         "SELECT 1 FROM checklist_items WHERE id = ? AND account_id = ?", (item_id, account_id)
