@@ -79,7 +79,8 @@ def fit(text: str, width: int, right: bool = False) -> str:
 
 
 class AccountTable(CursorView):
-    """Rows of accounts with a cursor; Enter posts `AccountTable.Opened`."""
+    """Rows of accounts with a cursor; Enter posts `AccountTable.Opened`.
+    Its cursor keys add g/G (as in a pager) to the ones every CursorView has."""
 
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="table.open"),

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sized
 
+from textual.binding import Binding
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+
+from csm_tui.i18n import N_
 
 
 class CursorView(ScrollView, can_focus=True):
     """Cursor movement and scrolling for tables whose rows are `self.rows` (line 0 is a header)."""
 
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home", "jump(0)", N_("First"), show=False),
+        Binding("end", "jump(-1)", N_("Last"), show=False),
+    ]
     cursor = reactive(0, always_update=True)
     rows: Sized
 

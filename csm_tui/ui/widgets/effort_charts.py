@@ -216,10 +216,6 @@ class BarList(CursorView):
 
     BINDINGS = [
         Binding("enter", "choose", N_("Open"), show=False),
-        Binding("up,k", "cursor(-1)", N_("Up"), show=False),
-        Binding("down,j", "cursor(1)", N_("Down"), show=False),
-        Binding("home", "jump(0)", N_("First"), show=False),
-        Binding("end", "jump(-1)", N_("Last"), show=False),
     ]
     COMPONENT_CLASSES = {"bar-list--cursor", *(f"bar-list--{tone}" for tone in TONES)}
     DEFAULT_CSS = (

@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from csm_tui.i18n import N_
 from csm_tui.ui.widgets.account_table import fit
 from csm_tui.ui.widgets.cursor_view import CursorView
 from csm_tui.ui.widgets.tones import tone_color
@@ -40,15 +38,6 @@ Cell = tuple[str, str]  # text, tone ("" or one of TONES)
 
 class LineTable(CursorView):
     """Rows with a cursor; Enter posts `LineTable.Chosen` with the row's index."""
-
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", N_("Up"), show=False),
-        Binding("down,j", "cursor(1)", N_("Down"), show=False),
-        Binding("pageup", "page(-1)", N_("Page up"), show=False),
-        Binding("pagedown", "page(1)", N_("Page down"), show=False),
-        Binding("home", "jump(0)", N_("First"), show=False),
-        Binding("end", "jump(-1)", N_("Last"), show=False),
-    ]
 
     COMPONENT_CLASSES = {
         "line-table--header",
