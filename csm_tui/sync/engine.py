@@ -53,6 +53,7 @@ class SyncStatus:
     progress: str = ""  # while syncing: what is being done
     received: int = 0  # rows the last sync wrote: reload the screens when not 0
     next_attempt_at: datetime | None = None
+    attempts: int = 0  # sync attempts ended so far: a new number is a new outcome to act on
 
     def label(self, now: datetime) -> str:
         """A short text for a status bar: "Synced 3 min ago · 2 pending"."""
@@ -276,7 +277,11 @@ class SyncEngine:
         return result.pulled
 
     def _later(self, seconds: float) -> float:
-        self._publish(next_attempt_at=self.clock.now() + timedelta(seconds=seconds))
+        """An attempt has ended (its outcome is published): count it, and plan the next."""
+        self._publish(
+            next_attempt_at=self.clock.now() + timedelta(seconds=seconds),
+            attempts=self.status.attempts + 1,
+        )
         return seconds
 
     def _counts(self, store: Store, **changes: object) -> None:

@@ -39,6 +39,7 @@ class SyncLink:
         self.engine: SyncEngine | None = None
         self._asked = False  # the user pressed "Sync now": say how it ended, whatever it was
         self._last_state: str | None = None
+        self._attempts = 0  # the engine's attempts acted on so far
 
     def start(self) -> None:
         """Create the engine (its first sync starts at once); idempotent."""
@@ -76,9 +77,10 @@ class SyncLink:
         from csm_tui.sync.engine import SyncState
 
         self.app.sync_status = status
+        if status.attempts == self._attempts:
+            return  # progress, or a recount of what is pending: only the indicator changes
+        self._attempts = status.attempts
         state = status.state
-        if state is SyncState.SYNCING or (state is SyncState.NOT_CONNECTED and not status.message):
-            return  # busy, or the engine's first word before it has looked at the book
         changed = state.value != self._last_state
         self._last_state = state.value
         if self._asked:

@@ -116,13 +116,26 @@ async def test_syncs_on_start_and_shows_what_a_colleague_did(
 async def test_local_work_is_pending_until_sent(aoi: Store, team: Team, tmp_path: Path) -> None:
     acme = team.accounts["Acme Analytics"]
     app = app_on(aoi, team, tmp_path)
+    arrivals: list[int] = []
+    arrived = app.data_arrived
+
+    def counted() -> None:
+        arrivals.append(1)
+        arrived()
+
+    app.data_arrived = counted  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "Synced" in indicator(app))
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        before = len(arrivals)
         app.session.log_activity(acme, 30, AT, note="QBR prep")
         app.session.log_activity(acme, 15, AT, note="follow-up mail")
         await until(pilot, lambda: "2 pending" in indicator(app))
+        assert len(arrivals) == before  # a recount is not a sync: nothing is reloaded
         await pilot.press("f5")
         await until(pilot, lambda: "pending" not in indicator(app) and "Synced" in indicator(app))
+        await until(pilot, lambda: len(arrivals) == before + 1)  # the echo of the two, once
     ken = team.book("ken")
     team.sync(ken, KEN)
     sent = ken.query("SELECT note FROM activities WHERE account_id = ? ORDER BY note", (acme,))
