@@ -120,8 +120,6 @@ class TitleBar(Widget):
 
     def _sync_text(self) -> Text | None:
         """ "Synced 3 min ago · 2 pending" at the left, coloured by what it asks of the user."""
-        from csm_tui.i18n import _
-
         status: SyncStatus | None = getattr(self.app, "sync_status", None)
         session = getattr(self.app, "session", None)
         if status is None or session is None:
