@@ -18,6 +18,7 @@ from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, current_language, set_language
 from csm_tui.paths import config_path
 from csm_tui.services.session import Session
+from csm_tui.ui.key_gate import KeyGatedApp
 from csm_tui.ui.screens.book import BookScreen
 from csm_tui.ui.sync_link import START_DELAY, SyncLink, SyncStatusChanged
 from csm_tui.ui.widgets.account_table import AccountTable
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 STARTED = time.perf_counter()
 
 
-class CsmApp(App[None]):
+class CsmApp(KeyGatedApp):
     """csm-tui. Give it an open session and the loaded config."""
 
     TITLE = "csm-tui"
