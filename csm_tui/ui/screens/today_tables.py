@@ -141,7 +141,7 @@ def priority_columns() -> list[LineColumn]:
     return [
         LineColumn("#", 4, right=True, min_width=2),
         LineColumn(_("Account"), 30),
-        LineColumn(_("Score"), 5, right=True, min_width=5),
+        LineColumn(_("Score"), 6, right=True, min_width=6),
         LineColumn(_("Why"), 0, min_width=30),
     ]
 
