@@ -87,6 +87,30 @@ async def test_enter_opens_the_handoff_tab_and_reading_updates_the_count(
         await settle(pilot, lambda: type(app.screen).__name__ == "BookScreen")
 
 
+async def test_switching_language_on_an_account_rebuilds_the_covering_screen_under_it(
+    book_store: Store, make_app: AppFactory, clock: FixedClock
+) -> None:
+    from csm_tui.i18n import set_language
+
+    add_notes(book_store, clock)
+    app = make_app(book_store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_covering(pilot, app)
+            await pilot.press("enter")
+            await settle(pilot, lambda: isinstance(app.screen.focused, NoteTable))
+            await pilot.press("f2")
+            await pilot.pause(0.2)
+            await pilot.press("escape")
+            await settle(pilot, lambda: isinstance(app.screen, CoveringScreen))
+            table = app.screen.query_one(CoveringTable)
+            await settle(pilot, lambda: table.row_count > 0)
+            assert str(table.columns["account"].label) == "顧客"
+            assert cells(table, 0)[0] == "ヤマト食品ホールディングス"
+    finally:
+        set_language("en")
+
+
 async def test_nothing_to_cover(book_store: Store, make_app: AppFactory) -> None:
     with book_store.transaction() as tx:
         for row in book_store.query("SELECT id FROM owners WHERE role = 'secondary'"):

@@ -129,3 +129,33 @@ async def test_first_start_form_typed_fast(empty_store: Store, make_app: AppFact
         assert isinstance(app.screen, BookScreen)
     assert empty_store.get_setting("me.name") == "Aoi"
     assert empty_store.get_setting("me.email") == "aoi@example.com"
+
+
+async def test_language_switch_with_every_screen_open(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    """F2 on top of a stack of every screen: each one under it is rebuilt without an error."""
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "3")
+        for key in ["C", "E", "H", "W", "V"]:
+            depth = len(app.screen_stack)
+            await pilot.press(key)
+            for _ in range(40):
+                if len(app.screen_stack) > depth:
+                    break
+                await pilot.pause(0.05)
+        assert len(app.screen_stack) >= 7
+        await pilot.press("f2")
+        await pilot.pause(0.3)
+        await pilot.press("f2")
+        await pilot.pause(0.3)
+        for _ in range(8):
+            if app.return_code is not None or len(app.screen_stack) == 1:
+                break
+            await pilot.press("escape")
+            await pilot.pause(0.1)
+        assert app.return_code is None  # no screen raised on the way down
+        assert len(app.screen_stack) == 1
+        assert "I own" in str(app.screen.query_one(QuickBar).render())

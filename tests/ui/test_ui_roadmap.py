@@ -290,6 +290,34 @@ async def test_checklist_screen_ticks_and_shows_an_empty_state(
         assert isinstance(app.screen, ChecklistScreen)
 
 
+async def test_switching_language_on_a_screen_above_the_account_keeps_its_tab(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    """F2 on the Covering screen rebuilds the account screen under it (it crashed doing so)."""
+    from csm_tui.i18n import set_language
+    from csm_tui.ui.screens.covering import CoveringScreen
+
+    app = make_app(book_store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            roadmap = await open_roadmap(pilot, app, GLOBEX)
+            await pilot.press("down", "down")
+            item = roadmap.current_id()
+            await pilot.press("V")
+            await settle(pilot, lambda: isinstance(app.screen, CoveringScreen))
+            await pilot.press("f2", "f2", "f2")  # three rebuilds queued at once
+            await pilot.pause(0.2)
+            await pilot.press("escape")
+            await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
+            screen = app.screen
+            assert isinstance(screen, AccountScreen)
+            await settle(pilot, lambda: screen.focused is screen.query_one(RoadmapList))
+            assert screen.query_one(RoadmapList).current_id() == item
+            assert "ロードマップ" in str(screen.query_one("Tab#--content-tab-roadmap").label)
+    finally:
+        set_language("en")
+
+
 async def test_a_broken_user_template_is_named_and_the_app_still_starts(
     book_store: Store, make_app: AppFactory, tmp_path: Path
 ) -> None:

@@ -118,11 +118,16 @@ class AccountScreen(TranslatedScreen):
 
     def refresh_data(self) -> None:
         """Show the account as it is now (after an activity was logged, say), same tab."""
+        self.overview = self.session.overview(self.account_id)
+        # rebuilt in turn on the screen's own queue: a screen under another one (F2 on the
+        # Covering screen) rebuilds too, and two rebuilds never overlap
+        self.call_next(self._rebuild)
+
+    async def _rebuild(self) -> None:
         self._active_tab = self.query_one(TabbedContent).active or "overview"
         self._item_id = self.query_one(RoadmapList).current_id()
-        self.overview = self.session.overview(self.account_id)
-        self.refresh(recompose=True)
-        self.call_after_refresh(self._after_recompose)
+        await self.recompose()
+        self._after_recompose()
 
     def _after_recompose(self) -> None:
         self.query_one(RoadmapList).load(self._item_id)

@@ -131,8 +131,11 @@ class CoveringScreen(TranslatedScreen):
     def retranslate(self) -> None:
         super().retranslate()
         self.sub_title = _("Accounts I cover")
-        self.refresh(recompose=True)
-        self.call_after_refresh(self.on_mount)
+        self.call_next(self._rebuild)  # also when under an account screen (F2 there)
+
+    async def _rebuild(self) -> None:
+        await self.recompose()
+        self.on_mount()
 
 
 def _cells(item: CoveredAccount) -> list[Text]:
