@@ -325,7 +325,7 @@ class SavePrompt(ModalScreen[None]):
         except CsmError as exc:
             self.query_one("#save-error", Static).update(str(exc))
             return
-        self.notify(_("Brief saved to {path}.").format(path=path))
+        self.notify(_("Brief saved to {path}.").format(path=path.resolve()))
         self.dismiss(None)
 
     def action_close(self) -> None:
