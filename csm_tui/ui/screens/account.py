@@ -124,10 +124,14 @@ class AccountScreen(TranslatedScreen):
         self.call_next(self._rebuild)
 
     async def _rebuild(self) -> None:
-        self._active_tab = self.query_one(TabbedContent).active or "overview"
-        self._item_id = self.query_one(RoadmapList).current_id()
+        tabs, roadmap = self.query(TabbedContent), self.query(RoadmapList)
+        if not self.is_attached or not tabs or not roadmap:
+            return  # closed (Escape) before its turn came: its widgets are going
+        self._active_tab = tabs.first().active or "overview"
+        self._item_id = roadmap.first().current_id()
         await self.recompose()
-        self._after_recompose()
+        if self.is_attached and self.query(RoadmapList):  # not closed while rebuilding
+            self._after_recompose()
 
     def _after_recompose(self) -> None:
         self.query_one(RoadmapList).load(self._item_id)

@@ -134,8 +134,11 @@ class CoveringScreen(TranslatedScreen):
         self.call_next(self._rebuild)  # also when under an account screen (F2 there)
 
     async def _rebuild(self) -> None:
+        if not self.is_attached or not self.query(CoveringTable):
+            return  # closed before its turn came: its widgets are going
         await self.recompose()
-        self.on_mount()
+        if self.is_attached and self.query(CoveringTable):  # not closed while rebuilding
+            self.on_mount()
 
 
 def _cells(item: CoveredAccount) -> list[Text]:
