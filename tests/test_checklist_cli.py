@@ -139,6 +139,9 @@ def test_account_errors_are_one_sentence(
         ["checklist", "acme", "--within", "3"],
         ["checklist", "--due", "--within", "-1"],
         ["checklist", "--due", "--format", "xml"],
+        ["checklist", "--dry-run"],
+        ["checklist", "--apply-templates", "--due"],
+        ["checklist", "--apply-templates", "--format", "json"],
     ],
 )
 def test_usage_errors_exit_2(
@@ -163,3 +166,41 @@ def test_imported_accounts_get_their_roadmap(
     assert keys == [item.key for item in built_in_templates()["tech-touch"].items]
     code, _out, _err = run(["import", "accounts", str(csv), "--dry-run", "--db", str(db)], capsys)
     assert code == 0
+
+
+def test_apply_templates_adds_what_a_changed_template_gained(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["checklist", "--apply-templates", "--db", str(book)], capsys)
+    assert (code, out) == (0, "Every account already has every item of its roadmap template.\n")
+    # my own default template: the built-in one and a new item at the end
+    folder = tmp_path / "xdg-config" / "csm-tui" / "templates"
+    folder.mkdir(parents=True)
+    source = Path("csm_tui/templates/default.toml").read_text(encoding="utf-8")
+    extra = (
+        '\n[[items]]\nkey = "nps"\nstage = "adoption"\n'
+        'title_en = "Ask for an NPS"\ntitle_ja = "NPSを聞く"\n'
+    )
+    (folder / "default.toml").write_text(source + extra, encoding="utf-8")
+    code, out, err = run(["checklist", "--apply-templates", "--dry-run", "--db", str(book)], capsys)
+    assert code == 0, err
+    assert out == "default: 1 account(s) lack nps\nWould add 1 item(s) to 1 account(s).\n"
+    code, out, _err = run(["checklist", "acme", "--format", "json", "--db", str(book)], capsys)
+    assert "nps" not in out  # the dry run wrote nothing
+    code, out, err = run(["checklist", "--apply-templates", "acme", "--db", str(book)], capsys)
+    assert code == 0, err
+    assert out.endswith("Added 1 item(s) to 1 account(s).\n")
+    code, out, _err = run(["checklist", "acme", "--db", str(book)], capsys)
+    assert "Ask for an NPS" in out and "[x] Read the handoff" in out  # the tick is kept
+
+
+def test_apply_templates_names_a_broken_template_and_uses_the_rest(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "xdg-config" / "csm-tui" / "templates"
+    folder.mkdir(parents=True)
+    (folder / "broken.toml").write_text("key = ", encoding="utf-8")
+    code, out, err = run(["checklist", "--apply-templates", "--db", str(book)], capsys)
+    assert code == 0
+    assert "broken.toml" in err and err.startswith("Warning: ")
+    assert out == "Every account already has every item of its roadmap template.\n"

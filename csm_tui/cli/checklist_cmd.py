@@ -21,6 +21,18 @@ if TYPE_CHECKING:
 @click.argument("account", required=False)
 @click.option("--due", is_flag=True, help="List the open items due across the book instead.")
 @click.option(
+    "--apply-templates",
+    "apply_templates",
+    is_flag=True,
+    help="Add the items a changed roadmap template has gained to its accounts (ACCOUNT's only, "
+    "if given). Nothing is removed or unticked.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With --apply-templates: say what would be added, write nothing.",
+)
+@click.option(
     "--within",
     type=click.IntRange(min=0),
     default=None,
@@ -41,14 +53,28 @@ def checklist(
     ctx: click.Context,
     account: str | None,
     due: bool,
+    apply_templates: bool,
+    dry_run: bool,
     within: int | None,
     fmt: str,
     db: Path | None,
 ) -> None:
     """Print ACCOUNT's roadmap checklist (id, external id or the start of its name).
 
-    With --due, list the open items due across the whole book, overdue first.
+    With --due, list the open items due across the whole book, overdue first. With
+    --apply-templates, add to each account the items its template has gained since.
     """
+    if dry_run and not apply_templates:
+        raise click.BadOptionUsage(
+            "dry_run", "--dry-run only applies to --apply-templates.", ctx=ctx
+        )
+    if apply_templates:
+        if due or within is not None or fmt != "text":
+            raise click.UsageError(
+                "--apply-templates takes only an account and --dry-run.", ctx=ctx
+            )
+        _apply_templates(ctx, account, dry_run, db)
+        return
     if due and account:
         raise click.UsageError("Give an account or --due, not both.", ctx=ctx)
     if not due and not account:
@@ -75,6 +101,38 @@ def checklist(
     finally:
         store.close()
     click.echo(text.encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the terminal's locale
+
+
+def _apply_templates(
+    ctx: click.Context, account: str | None, dry_run: bool, db: Path | None
+) -> None:
+    from csm_tui.services.roadmap_reapply import plan_reapply, reapply
+    from csm_tui.services.roadmap_templates import load_templates
+    from csm_tui.services.roadmap_view import resolve_account
+
+    templates, problems = load_templates()
+    for problem in problems:
+        click.echo(f"Warning: {problem}", err=True)
+    store = open_for_command(ctx, db)
+    try:
+        only = [resolve_account(store, account).id] if account else None
+        plan = plan_reapply(store, templates, only)
+        if not plan.accounts:
+            click.echo("Every account already has every item of its roadmap template.")
+            return
+        per_template: dict[str, tuple[int, set[str]]] = {}
+        for template, lacking in plan.missing.values():
+            count, all_keys = per_template.get(template.key, (0, set()))
+            per_template[template.key] = (count + 1, all_keys | set(lacking))
+        for key, (count, all_keys) in sorted(per_template.items()):
+            click.echo(f"{key}: {count:,} account(s) lack {', '.join(sorted(all_keys))}")
+        if dry_run:
+            click.echo(f"Would add {plan.items:,} item(s) to {plan.accounts:,} account(s).")
+            return
+        added = reapply(store, plan)
+    finally:
+        store.close()
+    click.echo(f"Added {added:,} item(s) to {plan.accounts:,} account(s).")
 
 
 def _roadmap_text(view: RoadmapView) -> str:

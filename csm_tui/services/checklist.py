@@ -50,36 +50,48 @@ def apply_template(
     order; nothing is removed and no tick is reset. The roadmap starts today if it had no start.
     """
     account = _account(store, account_id)
-    items = queries.items_of(store, account_id)
-    existing = {item.item_key: item for item in items}
-    started = queries.stage_started_on(store, account_id)
     with store.transaction() as tx:
-        if started is None:
-            started = store.clock.today()
-            _write_account(tx, account_id, {"stage_started_on": started})
-        rows = template_item_rows(
-            template,
-            account_id,
-            now=tx.now,
-            language=language or current_language(),
-            skip=existing,
-        )
-        dues = computed_due_dates(
-            [*(item.model_dump(mode="python") for item in items), *rows],
-            stage=account.stage.value,
-            stage_start=started,
-            renewal=account.renewal_date,
-        )
-        for row in rows:  # dated before they are written: one journal entry per new item
-            row["due_date"] = dues.get(row["id"])
-        insert_many(tx, "checklist_items", rows)
-        for key, position in _template_positions(template).items():
-            item = existing.get(key)
-            if item is not None and item.position != position:
-                tx.update("checklist_items", item.id, {"position": position, "updated_at": tx.now})
-        refresh_due_in(tx, account)
-    added = {row["id"] for row in rows}
+        added = apply_template_in(tx, account, template, language=language)
     return [item for item in queries.items_of(store, account_id) if item.id in added]
+
+
+def apply_template_in(
+    tx: Transaction, account: Account, template: Template, *, language: str | None = None
+) -> set[str]:
+    """`apply_template` inside the caller's transaction (many accounts in one); the new ids."""
+    store = tx.store
+    items = queries.items_of(store, account.id)
+    existing = {item.item_key: item for item in items}
+    started = queries.stage_started_on(store, account.id)
+    if started is None:
+        started = store.clock.today()
+        _write_account(tx, account.id, {"stage_started_on": started})
+    rows = template_item_rows(
+        template,
+        account.id,
+        now=tx.now,
+        language=language or current_language(),
+        skip=existing,
+    )
+    dues = computed_due_dates(
+        [*(item.model_dump(mode="python") for item in items), *rows],
+        stage=account.stage.value,
+        stage_start=started,
+        renewal=account.renewal_date,
+    )
+    for row in rows:  # dated before they are written: one journal entry per new item
+        row["due_date"] = dues.get(row["id"])
+    insert_many(tx, "checklist_items", rows)
+    positions = _template_positions(template)
+    for item in items:  # the old items' dates, from the same computation (as refresh_due_in)
+        changes: dict[str, Any] = {}
+        if item.item_key in positions and item.position != positions[item.item_key]:
+            changes["position"] = positions[item.item_key]
+        if item.id in dues and dues[item.id] != item.due_date:
+            changes["due_date"] = dues[item.id]
+        if changes:
+            tx.update("checklist_items", item.id, {**changes, "updated_at": tx.now})
+    return {row["id"] for row in rows}
 
 
 def add_missing_roadmaps(

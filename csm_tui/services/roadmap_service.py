@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.i18n import current_language
 from csm_tui.models.account import Account, Stage
@@ -20,6 +20,9 @@ from csm_tui.services.roadmap_view import RoadmapView, account_roadmap, display_
 from csm_tui.store import checklist as queries
 from csm_tui.store.connection import Store
 
+if TYPE_CHECKING:
+    from csm_tui.services.roadmap_reapply import ReapplyPlan
+
 
 class RoadmapService:
     """Roadmap reads and changes for the UI; every change goes through the journal."""
@@ -28,12 +31,13 @@ class RoadmapService:
         self.store = store
         self._templates: dict[str, Template] | None = None
         self.problems: list[str] = []  # one sentence per template file that could not be used
+        self.user_dir: Path | None = None  # the user's templates (None: the config dir's)
 
     # -- templates ---------------------------------------------------------------------------
 
     def load_templates(self, user_dir: Path | None = None) -> list[str]:
         """Read the built-in and the user's templates; returns the problems (bad files skipped)."""
-        self._templates, self.problems = load_templates(user_dir)
+        self._templates, self.problems = load_templates(user_dir or self.user_dir)
         return self.problems
 
     @property
@@ -42,6 +46,18 @@ class RoadmapService:
             self.load_templates()
         assert self._templates is not None
         return self._templates
+
+    def plan_reapply(self) -> ReapplyPlan:
+        """What the templates as loaded now would add to the book's accounts."""
+        from csm_tui.services.roadmap_reapply import plan_reapply
+
+        return plan_reapply(self.store, self.templates)
+
+    def reapply(self, plan: ReapplyPlan) -> int:
+        """Add the planned items through the journal; returns how many were added."""
+        from csm_tui.services.roadmap_reapply import reapply
+
+        return reapply(self.store, plan)
 
     def template_for(self, account: Account) -> Template:
         return template_for_segment(self.templates, account.segment)

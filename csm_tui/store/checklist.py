@@ -198,3 +198,17 @@ def segments(store: Store) -> list[str]:
         "SELECT DISTINCT segment FROM accounts WHERE segment != '' ORDER BY segment COLLATE NOCASE"
     )
     return [row[0] for row in rows]
+
+
+def template_keys_by_account(store: Store) -> dict[str, tuple[str, set[str]]]:
+    """Every account's segment and the template item keys it already has (one query)."""
+    rows = store.query(
+        "SELECT a.id, a.segment, c.item_key FROM accounts AS a "
+        "LEFT JOIN checklist_items AS c ON c.account_id = a.id AND c.item_key != ''"
+    )
+    found: dict[str, tuple[str, set[str]]] = {}
+    for account_id, segment, key in rows:
+        keys = found.setdefault(account_id, (segment, set()))[1]
+        if key:
+            keys.add(key)
+    return found

@@ -80,6 +80,8 @@ class CsmApp(KeyGatedApp):
         self._playbooks_started = False
         self.sync = SyncLink(self)
         self._sync_enabled = sync  # tests of other things leave the engine off
+        # one folder of templates, whoever reads them first: the worker, or a screen before it
+        session.roadmap.user_dir = (config.path or config_path()).parent / "templates"
         self.today_weights, problems = today_weights(config)
         self._startup_warnings.extend(
             _("Today's score weights: {problem}").format(problem=problem) for problem in problems
@@ -153,8 +155,7 @@ class CsmApp(KeyGatedApp):
     @work(thread=True, exit_on_error=False, group="templates")
     def _load_templates(self) -> None:
         """Read the roadmap templates after the first frame; a broken file is named, not fatal."""
-        folder = (self.config.path or config_path()).parent / "templates"
-        for problem in self.session.roadmap.load_templates(folder):
+        for problem in self.session.roadmap.load_templates():
             message = _("Roadmap template skipped (the default is used): {problem}")
             self.call_from_thread(
                 self.notify, message.format(problem=problem), severity="warning", timeout=15
@@ -207,7 +208,7 @@ class CsmApp(KeyGatedApp):
     def data_arrived(self) -> None:
         """A sync wrote rows into the book: every open screen shows them, and the playbooks
         see them (a renewal date moved, a health score dropped…)."""
-        self._refresh_screens()
+        self.refresh_screens()
         self._run_playbooks(after_sync=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -349,9 +350,9 @@ class CsmApp(KeyGatedApp):
 
     def _logged(self, saved: bool | None) -> None:
         if saved:
-            self._refresh_screens()
+            self.refresh_screens()
 
-    def _refresh_screens(self) -> None:
+    def refresh_screens(self) -> None:
         """After a change: the book and every open screen with data show it."""
         for screen in self.screen_stack:
             if isinstance(screen, BookScreen):
@@ -379,6 +380,12 @@ class CsmApp(KeyGatedApp):
         self.push_screen(
             LogActivityScreen(self.session, draft["account_id"], name, draft=draft), self._logged
         )
+
+    def action_reapply_templates(self) -> None:
+        """Add the items the roadmap templates have gained to the accounts that use them."""
+        from csm_tui.ui import reapply_flow
+
+        reapply_flow.start(self)
 
     def action_effort(self) -> None:
         """Where the time went: effort by account, type and week."""

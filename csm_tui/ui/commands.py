@@ -40,6 +40,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
         "app.checklist",
         N_("Open roadmap items across the book, overdue first"),
     ),
+    (
+        N_("Re-apply roadmap templates"),
+        "app.reapply_templates",
+        N_("Add the items your templates have gained to their accounts; nothing is removed"),
+    ),
     (N_("Today"), "app.today", N_("My priorities, my tasks and the accounts I cover")),
     (N_("Book of business"), "app.book", N_("Every account in one table")),
     (N_("Effort"), "app.effort", N_("Where the time went: by account, type and week")),

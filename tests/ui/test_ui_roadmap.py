@@ -359,3 +359,20 @@ def test_checklist_screen_snapshot(
         await pilot.pause(0.1)
 
     assert snap_compare(app, run_before=show, terminal_size=SIZE)
+
+
+async def test_closing_the_account_while_it_rebuilds(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    """Escape right after a change (the screen rebuilds itself): no error on the way out."""
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_roadmap(pilot, app, ACME)
+        screen = app.screen
+        assert isinstance(screen, AccountScreen)
+        screen.refresh_data()
+        screen.refresh_data()
+        app.pop_screen()
+        await pilot.pause(0.3)
+        assert app.return_code is None
+        assert type(app.screen).__name__ == "BookScreen"
