@@ -466,6 +466,40 @@ class TestBookService:
         create_account(store, Account(id="b", name="Beta", renewal_date=date(2027, 6, 1)))
         create_account(store, Account(id="c", name="Cobalt", segment="SMB"), primary_owner=KEN)
 
+    def test_reading_a_row_while_a_worker_reloads_the_book(
+        self, store: Store, clock: FixedClock, me: tuple[str, str]
+    ) -> None:
+        """A reload drops and rebuilds temp.book on the shared connection; a row read from
+        the UI thread meanwhile once failed ("database table is locked", "no such table")."""
+        import threading
+        import time
+
+        for n in range(300):
+            create_account(store, Account(id=f"x{n}", name=f"Account {n}"), primary_owner=ME)
+        book = BookService(store, clock)
+        book.load()
+        errors: list[Exception] = []
+        stop = time.monotonic() + 1.5
+
+        def reload() -> None:
+            while time.monotonic() < stop:
+                try:
+                    book.load()
+                except StoreError as exc:
+                    errors.append(exc)
+
+        worker = threading.Thread(target=reload)
+        worker.start()
+        try:
+            while time.monotonic() < stop:
+                try:
+                    assert book.row("x7") is not None
+                except StoreError as exc:
+                    errors.append(exc)
+        finally:
+            worker.join()
+        assert errors == []
+
     def test_load_and_query(self, store: Store, clock: FixedClock, me: tuple[str, str]) -> None:
         self._seed(store)
         book = BookService(store, clock)

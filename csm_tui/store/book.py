@@ -189,12 +189,15 @@ def query_book_ids(store: Store, query: BookQuery) -> list[int]:
 
 def query_book(store: Store, query: BookQuery) -> list[BookRow]:
     """The rows matching the query, sorted (for callers that do not keep the rows loaded)."""
-    rows = load_book_rows(store)
-    return [rows[rowid] for rowid in query_book_ids(store, query)]
+    with store.lock:
+        rows = load_book_rows(store)
+        return [rows[rowid] for rowid in query_book_ids(store, query)]
 
 
 def book_row(store: Store, account_id: str) -> BookRow | None:
-    with translate_errors(store.path):
+    # under the lock: a worker may be dropping and rebuilding temp.book on this connection
+    # ("database table is locked" there, "no such table" here)
+    with store.lock, translate_errors(store.path):
         cursor = store.conn.execute(f"SELECT {_COLUMNS} FROM temp.book WHERE id = ?", (account_id,))
         cursor.row_factory = None
         row = cursor.fetchone()
