@@ -222,6 +222,9 @@ async def settle(pilot: Pilot[None], done: Callable[[], bool], timeout: float = 
     while not done() and waited < timeout:
         await pilot.pause(0.05)
         waited += 0.05
+    # a screen is on the stack before it has composed: let what is pending run before the
+    # caller looks inside it
+    await pilot.pause()
 
 
 @pytest.fixture

@@ -211,7 +211,8 @@ async def test_an_edit_of_an_older_version_is_kept_beside_the_latest(
         await settle(pilot, lambda: conflict_shown(app))  # the tab is rebuilt after the save
         assert conflict_shown(app)
         await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(app.screen, NoteScreen))
+        await settle(pilot, lambda: bool(app.screen.query("#note-conflict")))
+        assert isinstance(app.screen, NoteScreen)
         warning = str(app.screen.query_one("#note-conflict", Static).render())
         assert "made from version 1 while version 2 was the latest" in warning
 
