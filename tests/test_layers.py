@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 START_UP = (
     "csm_tui.cli.main",
@@ -31,6 +32,28 @@ def test_first_screen_does_not_import_heavy_libraries() -> None:
     loaded = imported_after(START_UP)
     for heavy in ("pydantic", "sqlite_utils", "httpx", "keyring", "tomli_w"):
         assert heavy not in loaded, f"{heavy} is imported on the start-up path"
+
+
+def test_making_the_app_does_not_import_heavy_libraries(tmp_path: Path) -> None:
+    """Not only the imports: building the session and the app object stays light too (the
+    roadmap service, and pydantic with it, once came in through the app's constructor)."""
+    code = (
+        "import sys, pathlib\n"
+        "from csm_tui.config import Config\n"
+        "from csm_tui.services.session import Session\n"
+        "from csm_tui.store.connection import open_store\n"
+        "from csm_tui.ui.app import CsmApp\n"
+        f"folder = pathlib.Path({str(tmp_path)!r})\n"
+        "store = open_store(folder / 'book.db')\n"
+        "CsmApp(Session(store), Config(path=folder / 'config.toml'))\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.split())
+    for heavy in ("pydantic", "sqlite_utils", "httpx", "keyring"):
+        assert heavy not in loaded, f"{heavy} is imported when the app is made"
 
 
 def test_core_does_not_import_textual() -> None:

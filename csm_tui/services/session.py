@@ -36,6 +36,7 @@ class Session:
         self.clock = clock or store.clock
         self.book = BookService(store, self.clock)
         self._roadmap: RoadmapService | None = None
+        self.templates_dir: Path | None = None  # the user's roadmap templates (None: config dir)
 
     @property
     def path(self) -> Path:
@@ -103,6 +104,7 @@ class Session:
             from csm_tui.services.roadmap_service import RoadmapService
 
             self._roadmap = RoadmapService(self.store)
+            self._roadmap.user_dir = self.templates_dir
         return self._roadmap
 
     def save_draft(self, name: str, data: dict[str, Any]) -> None:

@@ -81,7 +81,8 @@ class CsmApp(KeyGatedApp):
         self.sync = SyncLink(self)
         self._sync_enabled = sync  # tests of other things leave the engine off
         # one folder of templates, whoever reads them first: the worker, or a screen before it
-        session.roadmap.user_dir = (config.path or config_path()).parent / "templates"
+        # (on the session: its roadmap service, and pydantic with it, comes after the first frame)
+        session.templates_dir = (config.path or config_path()).parent / "templates"
         self.today_weights, problems = today_weights(config)
         self._startup_warnings.extend(
             _("Today's score weights: {problem}").format(problem=problem) for problem in problems
