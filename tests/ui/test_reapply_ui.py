@@ -62,7 +62,7 @@ async def test_the_palette_adds_what_the_templates_gained_after_asking(
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = str(app.screen.question)
-        assert f"新しい項目 {plan.items:,} 件" in question and f"{plan.accounts:,} 社" in question
+        assert f"新しい項目{plan.items:,}件" in question and f"{plan.accounts:,} 社" in question
         await pilot.press("n")  # not now: nothing written
         await settle(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
         assert nps_items(book_store) == 0
