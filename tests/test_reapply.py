@@ -40,6 +40,12 @@ def with_item(template: Template, key: str, title: str) -> Template:
     return replace(template, items=(*template.items, extra))
 
 
+@pytest.fixture
+def changed(templates: dict[str, Template]) -> dict[str, Template]:
+    """The templates after the user added an "nps" item to the default one."""
+    return {**templates, "default": with_item(templates["default"], "nps", "Ask for an NPS")}
+
+
 def test_an_unchanged_template_plans_nothing(
     store: Store, book: list[Account], templates: dict[str, Template]
 ) -> None:
@@ -49,17 +55,16 @@ def test_an_unchanged_template_plans_nothing(
 
 
 def test_a_new_item_reaches_the_accounts_of_that_template_only(
-    store: Store, book: list[Account], templates: dict[str, Template]
+    store: Store, book: list[Account], changed: dict[str, Template]
 ) -> None:
     acme, globex, tiny = book
-    changed = {**templates, "default": with_item(templates["default"], "nps", "Ask for an NPS")}
     plan = plan_reapply(store, changed)
     assert set(plan.missing) == {acme.id, globex.id}
     assert (plan.accounts, plan.items) == (2, 2)
     before = len(journal(store))
     assert reapply(store, plan, language="en") == 2
     assert by_key(store, acme.id, "nps").title == "Ask for an NPS"
-    assert by_key(store, globex.id, "nps").stage == templates["default"].items[0].stage
+    assert by_key(store, globex.id, "nps").stage == changed["default"].items[0].stage
     assert all(item.item_key != "nps" for item in queries.items_of(store, tiny.id))
     inserts = [e for e in journal(store)[before:] if e[1] == "insert"]
     assert sorted(e[2]["account_id"] for e in inserts) == sorted([acme.id, globex.id])
@@ -85,10 +90,9 @@ def test_ticks_custom_items_and_dropped_items_are_kept(
 
 
 def test_only_the_accounts_asked_for(
-    store: Store, book: list[Account], templates: dict[str, Template]
+    store: Store, book: list[Account], changed: dict[str, Template]
 ) -> None:
     acme, globex, _tiny = book
-    changed = {**templates, "default": with_item(templates["default"], "nps", "Ask for an NPS")}
     plan = plan_reapply(store, changed, [globex.id])
     assert list(plan.missing) == [globex.id]
     reapply(store, plan)
@@ -96,10 +100,9 @@ def test_only_the_accounts_asked_for(
 
 
 def test_an_account_deleted_after_the_plan_is_skipped(
-    store: Store, book: list[Account], templates: dict[str, Template]
+    store: Store, book: list[Account], changed: dict[str, Template]
 ) -> None:
     acme, globex, _tiny = book
-    changed = {**templates, "default": with_item(templates["default"], "nps", "Ask for an NPS")}
     plan = plan_reapply(store, changed)
     with store.transaction() as tx:  # as a sync applies a colleague's deletion
         tx.delete("accounts", acme.id)
