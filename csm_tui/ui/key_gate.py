@@ -37,10 +37,13 @@ class KeyHandled(Message):
 class KeyGatedApp(App[None]):
     """An app whose keys (and pastes) reach widgets in order, each after the one before."""
 
+    key_gate_give_up = GIVE_UP  # seconds; tests make it long to prove no key waits for it
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held: deque[events.Key | events.Paste] = deque()
         self._in_flight = 0  # serial of the key on its way, 0 when none
+        self._marker_back = False  # its marker has come back: it waits only for a new screen
         self._serial = 0
         self._sent_on: Screen[object] | None = None
         self._sent_at = 0.0
@@ -65,6 +68,7 @@ class KeyGatedApp(App[None]):
         await super().on_event(event)  # priority bindings, then forwarded to `target`
         self._serial += 1
         self._in_flight = self._serial
+        self._marker_back = False
         self._sent_on = screen
         self._sent_at = monotonic()
         if not target.post_message(KeyHandled(self._serial)):
@@ -76,7 +80,7 @@ class KeyGatedApp(App[None]):
     def _arm_give_up(self) -> None:
         if self._give_up is not None:
             self._give_up.stop()
-        self._give_up = self.set_timer(GIVE_UP, self._gave_up, name="key-gate")
+        self._give_up = self.set_timer(self.key_gate_give_up, self._gave_up, name="key-gate")
 
     async def _gave_up(self) -> None:
         self._in_flight = 0
@@ -85,11 +89,12 @@ class KeyGatedApp(App[None]):
     async def on_key_handled(self, message: KeyHandled) -> None:
         message.stop()
         if message.serial == self._in_flight:
+            self._marker_back = True
             await self._maybe_release()
 
     async def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
-        # a screen opened by the key in flight has focused its first field
-        if self._in_flight and self._waiting_for_screen is not None:
+        # a screen opened by the key in flight may have focused its first field
+        if self._in_flight and self._marker_back:
             await self._maybe_release()
 
     @property
@@ -105,7 +110,10 @@ class KeyGatedApp(App[None]):
         return screen
 
     async def _maybe_release(self) -> None:
-        if self._waiting_for_screen is not None and monotonic() - self._sent_at < GIVE_UP:
+        if (
+            self._waiting_for_screen is not None
+            and monotonic() - self._sent_at < self.key_gate_give_up
+        ):
             return  # DescendantFocus, or the give-up timer, comes back here
         self._in_flight = 0
         if self._give_up is not None:

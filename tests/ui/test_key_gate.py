@@ -38,6 +38,7 @@ async def test_a_form_opened_by_a_key_gets_the_keys_typed_behind_it(
 ) -> None:
     """`n` then a title at once: the title lands in the new form, and the space ticks nothing."""
     app = make_app(book_store)
+    app.key_gate_give_up = 60  # the keys must go on when the form has focus, not on a timeout
     async with app.run_test(size=SIZE) as pilot:
         await open_roadmap(pilot, app, ACME_ROADMAP)
         before = [item.done for item in items(book_store, ACME_ROADMAP, Stage.ADOPTION)]
@@ -55,6 +56,7 @@ async def test_tab_moves_on_before_the_next_keys_arrive(
 ) -> None:
     """E-mail, Tab, from, Tab, until, Tab, reason, in one burst: each lands in its own field."""
     app = make_app(book_store)
+    app.key_gate_give_up = 60
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_owners(pilot, app, ACME)
         burst(app, KEN, "tab", "12/1", "tab", "12/14", "tab", "parental leave")
