@@ -35,8 +35,11 @@ def role(value: str | None) -> str:
 
 
 def days(value: int | None) -> str:
+    """Days to a date: `41 d`, or `5 d late` once it has passed (as Today words it)."""
     if value is None:
         return "—"
+    if value < 0:
+        return _("{n} d late").format(n=-value)
     return _("{n} d").format(n=value)
 
 

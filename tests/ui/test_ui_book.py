@@ -248,3 +248,15 @@ async def test_reload_shows_an_import_made_meanwhile(
         await pilot.press("ctrl+r")
         await settle(pilot, lambda: len(names(app)) == 9)
         assert "Zeta Imported KK" in names(app)
+
+
+def test_days_to_renewal_read_the_same_as_today_once_passed() -> None:
+    from csm_tui.i18n import set_language
+    from csm_tui.ui import format as fmt
+
+    assert [fmt.days(n) for n in (None, 0, 41, -5)] == ["—", "0 d", "41 d", "5 d late"]
+    set_language("ja")
+    try:
+        assert [fmt.days(n) for n in (41, -5)] == ["41 日", "5 日超過"]
+    finally:
+        set_language("en")
