@@ -84,12 +84,8 @@ class AccountTable(CursorView):
 
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="table.open"),
-        Binding("up,k", "cursor(-1)", N_("Up"), show=False),
-        Binding("down,j", "cursor(1)", N_("Down"), show=False),
-        Binding("pageup", "page(-1)", N_("Page up"), show=False),
-        Binding("pagedown", "page(1)", N_("Page down"), show=False),
-        Binding("home,g", "jump(0)", N_("First"), show=False),
-        Binding("end,G", "jump(-1)", N_("Last"), show=False),
+        Binding("g", "jump(0)", N_("First"), show=False),  # the rest come from CursorView
+        Binding("G", "jump(-1)", N_("Last"), show=False),
     ]
 
     COMPONENT_CLASSES = {
