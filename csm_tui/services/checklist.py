@@ -82,15 +82,7 @@ def apply_template_in(
     for row in rows:  # dated before they are written: one journal entry per new item
         row["due_date"] = dues.get(row["id"])
     insert_many(tx, "checklist_items", rows)
-    positions = _template_positions(template)
-    for item in items:  # the old items' dates, from the same computation (as refresh_due_in)
-        changes: dict[str, Any] = {}
-        if item.item_key in positions and item.position != positions[item.item_key]:
-            changes["position"] = positions[item.item_key]
-        if item.id in dues and dues[item.id] != item.due_date:
-            changes["due_date"] = dues[item.id]
-        if changes:
-            tx.update("checklist_items", item.id, {**changes, "updated_at": tx.now})
+    _write_moved(tx, items, dues, _template_positions(template))  # the items it had
     return {row["id"] for row in rows}
 
 
@@ -150,11 +142,27 @@ def refresh_due_in(tx: Transaction, account: Account) -> int:
         stage_start=queries.stage_started_on(store, account.id),
         renewal=account.renewal_date,
     )
+    return _write_moved(tx, items, dues)
+
+
+def _write_moved(
+    tx: Transaction,
+    items: list[ChecklistItem],
+    dues: dict[str, date | None],
+    positions: dict[str, int] | None = None,
+) -> int:
+    """Write the items whose computed due date (or template position) differs, one journal
+    entry per item; returns how many due dates moved."""
     moved = 0
     for item in items:
+        changes: dict[str, Any] = {}
+        if positions and item.item_key in positions and item.position != positions[item.item_key]:
+            changes["position"] = positions[item.item_key]
         if item.id in dues and dues[item.id] != item.due_date:
-            tx.update("checklist_items", item.id, {"due_date": dues[item.id], "updated_at": tx.now})
+            changes["due_date"] = dues[item.id]
             moved += 1
+        if changes:
+            tx.update("checklist_items", item.id, {**changes, "updated_at": tx.now})
     return moved
 
 
