@@ -121,6 +121,10 @@ def current_user(
 
 
 Authed = Annotated[User, Depends(current_user)]
+# the page parameters of /v1/sync/pull and /v1/sync/rows
+Cursor = Annotated[int, Query(ge=0, le=MAX_SEQ)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)]
+FreshUntil = Annotated[int | None, Query(ge=0, le=MAX_SEQ)]
 
 
 def create_app(
@@ -166,9 +170,9 @@ def create_app(
     @app.get("/v1/sync/pull", response_model=PullResponse, responses=_ERRORS, tags=["sync"])
     def pull(
         user: Authed,
-        cursor: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
-        limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-        fresh_until: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
+        cursor: Cursor = 0,
+        limit: Limit = DEFAULT_PULL_LIMIT,
+        fresh_until: FreshUntil = None,
     ) -> Response:
         """The rows you may see that changed after `cursor`, oldest change first, with
         tombstones for deletions and for accounts that are no longer yours."""
@@ -178,9 +182,9 @@ def create_app(
     @app.get("/v1/sync/rows", response_model=RowsPage, responses=_ERRORS, tags=["sync"])
     def rows(
         user: Authed,
-        cursor: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
-        limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-        fresh_until: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
+        cursor: Cursor = 0,
+        limit: Limit = DEFAULT_PULL_LIMIT,
+        fresh_until: FreshUntil = None,
     ) -> Response:
         """The same page as `/v1/sync/pull` (protocol 2), as rows per table: each table's
         columns once, then each row's values in that order with the sequence of its change."""
