@@ -15,7 +15,6 @@ from csm_tui.services.session import Session
 from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.account_table import COLUMNS, AccountTable
 from csm_tui.ui.widgets.key_bar import KeyBar
-from csm_tui.ui.widgets.keys import pass_on_if_unfocused
 from csm_tui.ui.widgets.quick_bar import QuickBar
 from csm_tui.ui.widgets.title_bar import TitleBar
 
@@ -31,10 +30,7 @@ class FilterInput(Input):
     LEAVE_KEYS = frozenset({"enter", "down", "escape"})
 
     async def _on_key(self, event: events.Key) -> None:
-        if pass_on_if_unfocused(self, event):
-            return
         if event.key in self.LEAVE_KEYS:
-            # handled here, not by a binding: the keys queued behind must reach the table
             event.prevent_default()
             event.stop()
             self.action_done()

@@ -14,7 +14,6 @@ from textual.widgets import Button, Input, Label, Static
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.services.session import Session
-from csm_tui.ui.widgets.keys import pass_on_if_unfocused
 
 
 class MeInput(Input):
@@ -25,8 +24,6 @@ class MeInput(Input):
         self.next_id = next_id
 
     async def _on_key(self, event: events.Key) -> None:
-        if pass_on_if_unfocused(self, event):
-            return
         if event.key == "enter" and self.next_id:
             event.prevent_default()
             event.stop()

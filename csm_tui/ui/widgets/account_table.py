@@ -24,7 +24,6 @@ from csm_tui.i18n import N_, NC_, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS, BookRow, SortKey
 from csm_tui.ui import format as fmt
 from csm_tui.ui.widgets.cursor_view import CursorView
-from csm_tui.ui.widgets.keys import pass_on_if_unfocused
 
 
 @dataclass(frozen=True)
@@ -180,13 +179,7 @@ class AccountTable(CursorView):
             self.post_message(self.Opened(row.id))
 
     async def _on_key(self, event: events.Key) -> None:
-        """`/` moves to the filter at once, so what is typed after it lands there.
-
-        (A binding would run only after `/` has bubbled up to the app, too late for the keys
-        already queued behind it, which `pass_on_if_unfocused` hands on.)
-        """
-        if pass_on_if_unfocused(self, event):
-            return
+        """`/` moves to the filter, where what is typed after it lands (see ui/key_gate.py)."""
         if event.key == "slash" and self.type_target is not None:
             event.prevent_default()
             event.stop()
