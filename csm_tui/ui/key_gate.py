@@ -51,8 +51,11 @@ class KeyGatedApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if self._in_flight and monotonic() - self._sent_at >= self.key_gate_give_up:
+                self._in_flight = 0  # its marker was lost with a closed widget
             if self._in_flight or self._held:
                 self._held.append(event)
+                self._arm_give_up()
                 return
             await self._send(event)
             return
@@ -74,15 +77,18 @@ class KeyGatedApp(App[None]):
         if not target.post_message(KeyHandled(self._serial)):
             self._in_flight = 0  # the widget is closing: nothing to wait for
             await self._send_held()
-            return
-        self._arm_give_up()
+        elif self._held:
+            self._arm_give_up()
 
     def _arm_give_up(self) -> None:
+        """A timer only while keys are held (none on the path of a key typed alone)."""
         if self._give_up is not None:
             self._give_up.stop()
-        self._give_up = self.set_timer(self.key_gate_give_up, self._gave_up, name="key-gate")
+        left = self.key_gate_give_up - (monotonic() - self._sent_at)
+        self._give_up = self.set_timer(max(left, 0.001), self._gave_up, name="key-gate")
 
     async def _gave_up(self) -> None:
+        self._give_up = None
         self._in_flight = 0
         await self._send_held()
 
