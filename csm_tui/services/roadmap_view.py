@@ -14,6 +14,7 @@ from csm_tui.services.roadmap_templates import Template
 from csm_tui.store import checklist as queries
 from csm_tui.store.accounts import find_account_by_external_id, get_account
 from csm_tui.store.connection import Store
+from csm_tui.store.search import accounts_named_like, fold
 
 CANDIDATES = 20  # name matches looked at when an account is named by the start of its name
 
@@ -82,15 +83,20 @@ def display_title(item: ChecklistItem, template: Template, language: str) -> str
 
 
 def resolve_account(store: Store, text: str) -> Account:
-    """An account named by its id, its external id, or the start of its name (if unique)."""
+    """An account named by its id, its external id, or the start of its name (if unique).
+
+    Names match as in the book's filter (width, case and kana folded); when no name starts so,
+    a name (or segment, tag) holding every word typed.
+    """
     wanted = text.strip()
     account = get_account(store, wanted) or find_account_by_external_id(store, wanted)
     if account is not None or not wanted:
         if account is None:
             raise ValidationError("Name an account by its id, external id or name.")
         return account
-    matches = queries.accounts_named_from(store, wanted, limit=CANDIDATES + 1)
-    exact = [match for match in matches if match[1].casefold() == wanted.casefold()]
+    # folded as the book's `/` filter folds: `さくら` finds サクラ建設, full width finds half
+    matches = accounts_named_like(store, wanted, limit=CANDIDATES + 1)
+    exact = [match for match in matches if fold(match[1]) == fold(wanted)]
     if len(exact) == 1 or len(matches) == 1:
         return _account(store, (exact or matches)[0][0])
     if not matches:

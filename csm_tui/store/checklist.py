@@ -172,17 +172,6 @@ def overdue_counts(store: Store, today: date) -> dict[str, int]:
     return {row[0]: int(row[1]) for row in rows}
 
 
-def accounts_named_from(store: Store, prefix: str, limit: int = 20) -> list[tuple[str, str]]:
-    """(id, name) of the accounts whose name starts with `prefix`, ignoring case, by name."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = store.query(
-        "SELECT id, name FROM accounts WHERE name LIKE ? ESCAPE '\\' "
-        "ORDER BY name COLLATE NOCASE LIMIT ?",
-        (f"{escaped}%", limit),
-    )
-    return [(row[0], row[1]) for row in rows]
-
-
 def accounts_without_items(store: Store) -> list[str]:
     """Ids of the accounts that have no checklist item yet (new from an import)."""
     rows = store.query(
