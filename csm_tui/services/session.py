@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from csm_tui.services.timer import RunningTimer, StoppedTimer
     from csm_tui.services.today import TodayView
     from csm_tui.services.week_report import WeekReport
+    from csm_tui.store.journal import Changes
 
 
 class Session:
@@ -49,6 +50,11 @@ class Session:
     def on_local_change(self, callback: Callable[[], None]) -> None:
         """`callback()` after every saved change that the sync will send (on the saving
         thread: it must be quick, e.g. wake the sync engine)."""
+        self.store.after_commit.append(lambda changes: callback())
+
+    def on_change(self, callback: Callable[[Changes], None]) -> None:
+        """`callback(changes)` after every saved change, with the tables and accounts it
+        wrote (on the saving thread: it must be quick and never wait for the UI)."""
         self.store.after_commit.append(callback)
 
     def set_me(self, name: str, email: str) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from csm_tui.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from csm_tui.store.journal import Transaction
+    from csm_tui.store.journal import Changes, Transaction
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
@@ -74,9 +74,10 @@ class Store:
         self.path = path
         self.clock = clock
         self.lock = threading.RLock()
-        # called after each committed transaction that journaled something (the sync engine
-        # counts what is pending); on the committing thread, so they must be quick
-        self.after_commit: list[Callable[[], None]] = []
+        # called with what changed after each committed transaction that journaled something
+        # (the sync engine counts what is pending, the UI reloads); on the committing thread,
+        # so they must be quick and never wait for another thread
+        self.after_commit: list[Callable[[Changes], None]] = []
         self._reader: Store | None = None  # see reader()
         self._reader_lock = threading.Lock()
 

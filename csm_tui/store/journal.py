@@ -11,6 +11,7 @@ import os
 import sqlite3
 import time
 from datetime import date, datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from types import TracebackType
@@ -45,6 +46,16 @@ JOURNALED_TABLES = frozenset(
 
 
 _PLAIN = frozenset({str, int, float, type(None)})
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What one committed transaction wrote: the tables, and the accounts whose rows they are
+    (every journaled table but `users` has an `account_id`; an account's own id for `accounts`).
+    The after-commit listeners receive it, so the UI reloads only what changed."""
+
+    tables: frozenset[str]
+    account_ids: frozenset[str]
 
 
 def new_mutation_id() -> str:
@@ -90,6 +101,8 @@ class Transaction:
         self.store = store
         self.now = iso_now(store.clock)
         self.entries = 0
+        self._tables: set[str] = set()
+        self._account_ids: set[str] = set()
         self._atomic: AbstractContextManager[Any] | None = None
 
     def __enter__(self) -> Transaction:
@@ -120,8 +133,14 @@ class Transaction:
         if isinstance(exc, sqlite3.Error):
             raise StoreError(describe_sqlite_error(exc, self.store.path)) from exc
         if exc_type is None and self.entries:
+            changes = self.changes
             for listener in list(self.store.after_commit):
-                listener()
+                listener(changes)
+
+    @property
+    def changes(self) -> Changes:
+        """The tables and accounts written so far."""
+        return Changes(frozenset(self._tables), frozenset(self._account_ids))
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -131,6 +150,7 @@ class Transaction:
         self.store.db.table(table).insert(values)
         if table == "accounts":
             refresh_account_search(self.store.conn, str(values["id"]))
+        self._touched(table, values.get("account_id", values.get("id")))
         self._journal(
             table, str(values["id"] if "id" in values else values["email"]), "insert", values
         )
@@ -150,11 +170,13 @@ class Transaction:
             raise NotFoundError(f"No {table[:-1]} with id {row_id}.")
         if table == "accounts":
             refresh_account_search(self.store.conn, row_id)
+        self._touched(table, values.get("account_id") or self._account_of(table, row_id))
         self._journal(table, row_id, "update", values)
 
     def delete(self, table: str, row_id: str) -> None:
         self._check(table)
         key = "email" if table == "users" else "id"
+        self._touched(table, self._account_of(table, row_id))
         cursor = self.store.conn.execute(
             f'DELETE FROM "{table}" WHERE "{key}" = ?',
             (row_id,),
@@ -170,6 +192,21 @@ class Transaction:
             raise ValueError(f"{table} is not a journaled table")
         if self._atomic is None:
             raise RuntimeError("use the transaction as a context manager")
+
+    def _account_of(self, table: str, row_id: str) -> str | None:
+        if table == "users":
+            return None
+        if table == "accounts":
+            return row_id
+        row = self.store.conn.execute(
+            f'SELECT account_id FROM "{table}" WHERE id = ?', (row_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _touched(self, table: str, account_id: object) -> None:
+        self._tables.add(table)
+        if table != "users" and account_id is not None:
+            self._account_ids.add(str(account_id))
 
     def _journal(self, table: str, row_id: str, operation: str, payload: dict[str, Any]) -> None:
         self.store.conn.execute(
@@ -208,6 +245,8 @@ def insert_many(tx: Transaction, table: str, rows: list[dict[str, Any]]) -> None
     )
     if table == "accounts":
         refresh_account_search(conn)
+    for row in converted:
+        tx._touched(table, row.get("account_id", row.get("id")))
     conn.executemany(
         "INSERT INTO journal (uuid, table_name, row_id, operation, payload, created_at) "
         "VALUES (?, ?, ?, 'insert', ?, ?)",
