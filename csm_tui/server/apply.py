@@ -229,6 +229,11 @@ def _place_version(conn: Connection, row: dict[str, Any]) -> tuple[dict[str, Any
     head = conn.execute(select(note_heads).where(note_heads.c.note_id == row["note_id"])).first()
     clean = True
     if head is not None:
+        latest = rec.get_record(conn, "handoff_notes", head.head_id)
+        if latest is None or latest.account_id != row["account_id"]:
+            # a note never moves between accounts: whoever once saw a note id must not be able
+            # to move its head from an account of their own (issue 19.3)
+            raise Refused("This note id belongs to another note; a new note needs a new id.")
         clean = row["parent_id"] == head.head_id and row["version"] == head.version + 1
         row = {**row, "version": head.version + 1}
         conn.execute(

@@ -245,3 +245,20 @@ def test_a_nul_character_is_refused_not_a_database_error(team: Team) -> None:
     bad_key = team.alice.mutation("activities", "delete", "x\x00", {})
     assert team.alice.push_raw(bad_key).status_code == 422
     assert team.alice.get("/v1/history/activities/x%00y").status_code == 422
+
+
+def test_a_note_version_must_stay_on_its_notes_account(team: Team) -> None:
+    """Issue 19.3: a note id seen once (Bob covers Acme) cannot be used to move the head of
+    Acme's note from another account (Sakura, Bob's own): the owner's next edit stays clean."""
+    first = _note(team, team.alice, body="v1")
+    hijack = note_row(
+        team.sakura, BOB, note_id=first["note_id"], version=2, parent_id=first["id"], body="x"
+    )
+    result = team.bob.push(team.bob.insert("handoff_notes", hijack))[0]
+    assert result["status"] == "rejected"
+    assert result["current"]["deleted"] is True
+    second = note_row(
+        team.acme, ALICE, note_id=first["note_id"], version=2, parent_id=first["id"], body="v2"
+    )
+    assert team.alice.push(team.alice.insert("handoff_notes", second))[0]["status"] == "applied"
+    assert ("handoff_notes", hijack["id"]) not in team.bob.visible()
