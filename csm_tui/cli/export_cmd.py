@@ -20,7 +20,7 @@ def export_group() -> None:
 
 
 def output_options(format_help: str) -> Callable[[F], F]:
-    """--format, -o/--output and --excel, the same on every export."""
+    """--format, -o/--output, --excel and --raw, the same on every export."""
 
     def decorate(func: F) -> F:
         options = [
@@ -36,7 +36,13 @@ def output_options(format_help: str) -> Callable[[F], F]:
             click.option(
                 "--excel",
                 is_flag=True,
-                help="CSV for Excel: add a UTF-8 BOM and defuse formula-like cells.",
+                help="CSV for Excel: add a UTF-8 BOM, so Excel reads the file as UTF-8.",
+            ),
+            click.option(
+                "--raw",
+                is_flag=True,
+                help="CSV with text exactly as stored: formula-like cells (=, +, -, @, tab) "
+                "are not defused with a leading '.",
             ),
         ]
         for option in reversed(options):
@@ -46,9 +52,13 @@ def output_options(format_help: str) -> Callable[[F], F]:
     return decorate
 
 
-def check_excel(ctx: click.Context, fmt: str, excel: bool) -> None:
-    if excel and fmt != "csv":
-        raise click.BadOptionUsage("excel", "--excel only applies to --format csv.", ctx=ctx)
+def check_csv_flags(ctx: click.Context, fmt: str, excel: bool, raw: bool) -> None:
+    from csm_tui.i18n import _
+
+    for name, given in (("excel", excel), ("raw", raw)):
+        if given and fmt != "csv":
+            message = _("--{flag} only applies to --format csv.").format(flag=name)
+            raise click.BadOptionUsage(name, message, ctx=ctx)
 
 
 def deliver(text: str, output: Path | None, done: str) -> None:
@@ -68,18 +78,18 @@ def deliver(text: str, output: Path | None, done: str) -> None:
 @db_option
 @click.pass_context
 def accounts(
-    ctx: click.Context, fmt: str, output: Path | None, excel: bool, db: Path | None
+    ctx: click.Context, fmt: str, output: Path | None, excel: bool, raw: bool, db: Path | None
 ) -> None:
     """Export every account with its owners."""
     from csm_tui.services.export import account_records, render_csv, render_json
 
-    check_excel(ctx, fmt, excel)
+    check_csv_flags(ctx, fmt, excel, raw)
     store = open_for_command(ctx, db)
     try:
         records = account_records(store)
     finally:
         store.close()
-    text = render_json(records) if fmt == "json" else render_csv(records, excel=excel)
+    text = render_json(records) if fmt == "json" else render_csv(records, excel=excel, raw=raw)
     noun = "account" if len(records) == 1 else "accounts"
     deliver(text, output, f"Exported {len(records)} {noun} to {{output}}.")
 
@@ -106,6 +116,7 @@ def activities(
     fmt: str,
     output: Path | None,
     excel: bool,
+    raw: bool,
     db: Path | None,
 ) -> None:
     """Export the activity log of a period (all of it by default), oldest first."""
@@ -115,14 +126,14 @@ def activities(
         render_activities_json,
     )
 
-    check_excel(ctx, fmt, excel)
+    check_csv_flags(ctx, fmt, excel, raw)
     store = open_for_command(ctx, db)
     try:
         records = activity_records(store, since, until)
         if fmt == "json":
             text = render_activities_json(records)
         else:
-            text = render_activities_csv(records, excel=excel)
+            text = render_activities_csv(records, excel=excel, raw=raw)
     finally:
         store.close()
     deliver(text, output, "Exported the activities to {output}.")

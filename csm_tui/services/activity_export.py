@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 from csm_tui.errors import ValidationError
+from csm_tui.services.export import defuse
 from csm_tui.store.connection import Store
 
 COLUMNS = (
@@ -28,7 +28,6 @@ COLUMNS = (
     "author_email",
 )
 _TEXT = frozenset({"account_name", "account_external_id", "note", "author_email"})
-_FORMULA_START = re.compile(r"^[=+\-@]")
 
 
 def _bound(day: date | None) -> str | None:
@@ -58,7 +57,11 @@ def activity_records(
         yield record
 
 
-def render_activities_csv(records: Iterator[dict[str, Any]], *, excel: bool = False) -> str:
+def render_activities_csv(
+    records: Iterator[dict[str, Any]], *, excel: bool = False, raw: bool = False
+) -> str:
+    """CSV, formula-like text cells (a note from a colleague) defused unless `raw`; `excel` adds a
+    BOM."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -73,9 +76,7 @@ def render_activities_csv(records: Iterator[dict[str, Any]], *, excel: bool = Fa
                 if isinstance(value, bool)
                 else str(value)
             )
-            if excel and column in _TEXT and _FORMULA_START.match(text):
-                text = "'" + text  # Excel would run it as a formula
-            cells.append(text)
+            cells.append(text if raw or column not in _TEXT else defuse(text))
         writer.writerow(cells)
     return ("\ufeff" if excel else "") + buffer.getvalue()
 

@@ -139,7 +139,7 @@ class BadValue(ValueError):
     """A cell that cannot be read; the message names the field and the value."""
 
 
-_FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@])")
+_FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
 _SYMBOL_CURRENCY: dict[str, str | None] = {
     "$": None,  # dollars of which country? the currency column (or the default) decides
     "¥": "JPY",

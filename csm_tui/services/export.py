@@ -28,7 +28,14 @@ ExportFormat = Literal["csv", "json"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "json")
 COLUMNS = (*FIELDS, *OWNER_COLUMNS)
 _TEXT_COLUMNS = frozenset({"name", "external_id", "segment", "tags", *OWNER_COLUMNS})
-_FORMULA_START = re.compile(r"^[=+\-@]")
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+
+def defuse(text: str) -> str:
+    """A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+1`, `-1`, `@SUM`, or a tab
+    or carriage return before one) gets a leading `'`, which makes it text; the import removes it.
+    """
+    return "'" + text if _FORMULA_START.match(text) else text
 
 
 def _owners(store: Store) -> dict[str, tuple[str | None, list[str]]]:
@@ -80,7 +87,7 @@ def _record(account: Account, primary: str | None, secondary: list[str]) -> dict
     }
 
 
-def _cell(column: str, value: Any, excel: bool) -> str:
+def _cell(column: str, value: Any, raw: bool) -> str:
     if value is None:
         text = ""
     elif isinstance(value, list):
@@ -89,18 +96,17 @@ def _cell(column: str, value: Any, excel: bool) -> str:
         text = f"{value:.2f}"
     else:
         text = str(value)
-    if excel and column in _TEXT_COLUMNS and _FORMULA_START.match(text):
-        text = "'" + text  # Excel would run "=HYPERLINK(...)" as a formula; the import undoes it
-    return text
+    return text if raw or column not in _TEXT_COLUMNS else defuse(text)
 
 
-def render_csv(records: list[dict[str, Any]], *, excel: bool = False) -> str:
-    """CSV in the import's columns; `excel` adds a BOM and defuses formula-like cells."""
+def render_csv(records: list[dict[str, Any]], *, excel: bool = False, raw: bool = False) -> str:
+    """CSV in the import's columns, formula-like text cells defused unless `raw`; `excel` adds a
+    BOM (Excel then reads the file as UTF-8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for record in records:
-        writer.writerow([_cell(column, record[column], excel) for column in COLUMNS])
+        writer.writerow([_cell(column, record[column], raw) for column in COLUMNS])
     return ("\ufeff" if excel else "") + buffer.getvalue()
 
 
@@ -108,14 +114,16 @@ def render_json(records: list[dict[str, Any]]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def export_accounts(store: Store, fmt: ExportFormat = "csv", *, excel: bool = False) -> str:
+def export_accounts(
+    store: Store, fmt: ExportFormat = "csv", *, excel: bool = False, raw: bool = False
+) -> str:
     """The whole book as CSV or JSON text."""
     if fmt not in FORMATS:
         raise ValidationError(f'Unknown export format "{fmt}"; use csv or json.')
     records = account_records(store)
     if fmt == "json":
         return render_json(records)
-    return render_csv(records, excel=excel)
+    return render_csv(records, excel=excel, raw=raw)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
