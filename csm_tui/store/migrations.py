@@ -247,6 +247,42 @@ MIGRATIONS: list[str] = [
         (occurred_at, author_email, account_id, type, proactive, recurring, minutes);
     DROP INDEX activities_time;
     """,
+    # 8: the CRM connector's local state, never journaled or synced (the server keeps its own).
+    # crm_state: the connection (vendor, address, mapping, owner ids) and one cursor per object
+    # type, each written in the transaction of the page it describes. crm_records: which local
+    # row a CRM record became (and what the book has no column for, like a contact's phone).
+    # crm_links: the CRM id of each pushed activity; no foreign key, so a deleted activity's
+    # link stays to delete its engagement. `sending` is committed before the create request:
+    # found on the next pass, it means "outcome unknown, look it up before creating again".
+    """
+    CREATE TABLE crm_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE crm_records (
+        crm TEXT NOT NULL,
+        object TEXT NOT NULL,
+        crm_id TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        parent_id TEXT,
+        state TEXT NOT NULL DEFAULT 'live' CHECK (state IN ('live', 'archived', 'moved')),
+        extra TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (crm, object, crm_id)
+    );
+    CREATE INDEX crm_records_local ON crm_records (local_id);
+    CREATE INDEX crm_records_parent ON crm_records (parent_id);
+    CREATE TABLE crm_links (
+        activity_id TEXT PRIMARY KEY,
+        crm TEXT NOT NULL,
+        object_type TEXT NOT NULL,
+        crm_id TEXT,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed', 'deleted')),
+        pushed_hash TEXT NOT NULL DEFAULT '',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
