@@ -52,6 +52,9 @@ ALL_TABLES = {
     "usage_metrics",
     "tasks",
     "playbook_firings",
+    "crm_state",
+    "crm_records",
+    "crm_links",
 }
 
 
