@@ -173,9 +173,11 @@ def tick(store: Store, item_id: str, done: bool, note: str = "") -> ChecklistIte
     """Set (not toggle) an item's state; a tick keeps who and when, an untick clears them.
 
     Ticking a done item again only changes its note. Ticking the kickoff moves the due dates
-    that count from it.
+    that count from it. The open tasks linked to the item are completed by the tick, and
+    reopened by the untick (see `follow_item_tick_in`).
     """
     from csm_tui.services.identity import me_identity
+    from csm_tui.services.tasks import follow_item_tick_in
 
     item = _item(store, item_id)
     if done and item.done:
@@ -197,6 +199,14 @@ def tick(store: Store, item_id: str, done: bool, note: str = "") -> ChecklistIte
         return updated
     with store.transaction() as tx:
         tx.update("checklist_items", item_id, {**changes, "updated_at": tx.now})
+        if "done" in changes:  # the tasks linked to the item follow it
+            follow_item_tick_in(
+                tx,
+                item_id,
+                done=updated.done,
+                done_at=updated.done_at if updated.done else item.done_at,
+                done_by=updated.done_by,
+            )
         if item.item_key == KICKOFF_KEY:
             refresh_due_in(tx, _account(store, item.account_id))
     return _item(store, item_id)

@@ -17,6 +17,7 @@ from csm_tui.store.tasks import TaskRow
 
 if TYPE_CHECKING:
     from csm_tui.models.task import Task
+    from csm_tui.store.journal import Transaction
 
 TITLE_MAX = 500
 
@@ -127,6 +128,40 @@ def reopen_task(store: Store, task_id: str) -> TaskRow:
                 {"done": False, "done_at": None, "done_by": None, "updated_at": tx.now},
             )
     return _open_row(store, task_id)
+
+
+# -- tasks linked to a checklist item follow its tick -----------------------------------------
+
+
+def follow_item_tick_in(
+    tx: Transaction, item_id: str, *, done: bool, done_at: datetime | None, done_by: str | None
+) -> list[str]:
+    """In the transaction ticking (or unticking) checklist item `item_id`, the linked tasks follow.
+
+    A tick completes the open tasks linked to the item (the work would otherwise count twice),
+    with the tick's who and when; an untick reopens the ones that tick completed (those done at
+    the same moment), not a task someone completed on its own. Each change is journaled.
+    Returns the ids of the tasks changed.
+    """
+    store = tx.store
+    if done:
+        rows = store.query(
+            "SELECT id FROM tasks WHERE checklist_item_id = ? AND done = 0 ORDER BY id", (item_id,)
+        )
+        changes: dict[str, Any] = {"done": True, "done_at": done_at, "done_by": done_by}
+    else:
+        if done_at is None:
+            return []
+        rows = store.query(
+            "SELECT id FROM tasks WHERE checklist_item_id = ? AND done = 1 AND done_at = ? "
+            "ORDER BY id",
+            (item_id, done_at.isoformat()),
+        )
+        changes = {"done": False, "done_at": None, "done_by": None}
+    ids = [row[0] for row in rows]
+    for task_id in ids:
+        tx.update("tasks", task_id, {**changes, "updated_at": tx.now})
+    return ids
 
 
 def my_open_tasks(
