@@ -2,10 +2,10 @@
 
 My effort (minutes by account and by type, the proactive share, activities logged: the Effort
 analytics of services/effort.py), the checklist items I ticked, my tasks done and overdue, the
-health movers among my accounts and their renewals in the next 120 days. "My accounts" are the
-ones I own or cover (every account when the book does not know who I am yet). Figures that move
-with time (overdue, movers, renewals) are taken on the week's last day, or today while the week
-is running.
+health movers among my accounts and their renewals in the next 120 days, overdue ones first.
+"My accounts" are the ones I own or cover (every account when the book does not know who I am
+yet). Figures that move with time (overdue, movers, renewals) are taken on the week's last day,
+or today while the week is running.
 """
 
 from __future__ import annotations
@@ -253,7 +253,8 @@ def _renewals(store: Store, on: date, mine: str, email: str | None) -> list[Rene
         "SELECT a.id, a.name, a.renewal_date, a.contract_value, a.currency, a.health_score, "
         "  (SELECT max(x.occurred_at) FROM activities AS x WHERE x.account_id = a.id "
         "   AND x.occurred_at < :hi AND (:me IS NULL OR x.author_email = :me)) "
-        f"FROM accounts AS a WHERE {mine} AND a.renewal_date >= :on AND a.renewal_date <= :last "
+        # an overdue renewal (date passed, not renewed) is the most urgent: it comes first
+        f"FROM accounts AS a WHERE {mine} AND a.renewal_date <= :last "
         "ORDER BY a.renewal_date, a.name",
         {
             "on": on.isoformat(),

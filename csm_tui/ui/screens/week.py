@@ -235,7 +235,8 @@ class WeekScreen(TranslatedScreen):
         )
         for renewal in report.renewals[:SHOWN]:
             last = renewal.last_contact
-            style = "bold yellow" if renewal.days <= RENEWAL_SOON_DAYS // 4 else ""
+            soon = renewal.days <= RENEWAL_SOON_DAYS // 4
+            style = "bold red" if renewal.days < 0 else "bold yellow" if soon else ""
             table.add_row(
                 renewal.renewal.isoformat(),
                 Text(fmt.days(renewal.days), style),
