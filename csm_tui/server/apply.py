@@ -34,6 +34,10 @@ ITEM_LINKS = ("activities", "tasks")
 """Tables whose rows may point at a checklist item (cleared when the item goes)."""
 
 
+NOT_YOURS = "This row does not exist on the server (deleted, or not yours)."
+"""The one answer about a row the user may not see, whatever it holds."""
+
+
 class Refused(Exception):
     """The mutation breaks a rule; the message says which, in one sentence."""
 
@@ -85,6 +89,9 @@ def _insert(conn: Connection, user: User, mutation: Mutation, current: Record | 
         raise Refused("The row's id does not match the mutation's.")
     row = _validated(table, mutation.payload)
     if current is not None and not current.deleted:
+        if not _visible(conn, user, current):
+            # the same answer whatever the hidden row holds: never "applied" for a right guess
+            raise Refused(NOT_YOURS)
         # another device wrote the same row (ids derived from content: read receipts, playbook
         # occurrences): the server's copy stays, and the client takes it
         same = current.data == row
@@ -105,7 +112,7 @@ def _insert(conn: Connection, user: User, mutation: Mutation, current: Record | 
     if table == "handoff_notes":
         row, clean = _place_version(conn, row)
         status = Status.APPLIED if clean else Status.CONFLICT
-    _check_unique(conn, table, row)
+    _check_unique(conn, user, table, row)
     seq = changes.write_record(conn, table, row, user_id=user.id, current=current)
     outcome = Outcome(status, server_seq=seq)
     if status is Status.CONFLICT:
@@ -117,7 +124,7 @@ def _insert(conn: Connection, user: User, mutation: Mutation, current: Record | 
 def _update(conn: Connection, user: User, mutation: Mutation, current: Record | None) -> Outcome:
     table = mutation.table
     if current is None or current.deleted or not _visible(conn, user, current):
-        raise Refused("This row does not exist on the server (deleted, or not yours).")
+        raise Refused(NOT_YOURS)
     assert current.data is not None
     role = _role(conn, user, current.account_id)
     for fixed in (key_column(table), "account_id", "author_email", "reader_email", "note_id"):
@@ -133,7 +140,7 @@ def _update(conn: Connection, user: User, mutation: Mutation, current: Record | 
         row = _detach_missing_item(conn, row)
     if row == current.data:
         return Outcome(Status.APPLIED)
-    _check_unique(conn, table, row)
+    _check_unique(conn, user, table, row)
     return Outcome(
         Status.APPLIED,
         server_seq=changes.write_record(conn, table, row, user_id=user.id, current=current),
@@ -145,7 +152,7 @@ def _delete(conn: Connection, user: User, mutation: Mutation, current: Record | 
     if current is not None and current.deleted:
         return Outcome(Status.APPLIED)  # deleted already: the same end state
     if current is None or not _visible(conn, user, current):
-        raise Refused("This row does not exist on the server (deleted, or not yours).")
+        raise Refused(NOT_YOURS)
     assert current.data is not None
     role = _role(conn, user, current.account_id)
     if table in ("accounts", "owners") and not _manages(conn, user, role, current.account_id):
@@ -202,7 +209,7 @@ def _check_author(user: User, table: str, data: dict[str, Any]) -> None:
         raise Refused(f"Only {data.get(column)} changes their own {table.replace('_', ' ')}.")
 
 
-def _check_unique(conn: Connection, table: str, row: dict[str, Any]) -> None:
+def _check_unique(conn: Connection, user: User, table: str, row: dict[str, Any]) -> None:
     if table == "owners" and row["role"] == "primary":
         others = rec.live_rows(conn, "owners", row["account_id"])
         if any(other["role"] == "primary" and other["id"] != row["id"] for other in others):
@@ -212,6 +219,12 @@ def _check_unique(conn: Connection, table: str, row: dict[str, Any]) -> None:
         return
     holder = rec.holder_of(conn, table, key)
     if holder is not None and holder != row[key_column(table)]:
+        if table == "accounts":
+            # the only key shared across accounts: say nothing of the account holding it unless
+            # it is the user's (whether an external id is taken is all a refusal can tell)
+            if changes.role_of(conn, user, holder) is not None:
+                raise Refused(f"Another account of yours already has external id {key}.")
+            raise Refused(f"External id {key} cannot be used on the server; ask an admin.")
         what = {
             "accounts": f"external id {row.get('external_id')}",
             "owners": f"owner {row.get('user_email')}",

@@ -367,15 +367,16 @@ def history(engine: Engine, user: User, table: str, row_id: str) -> list[History
             conn, user, table, row_id
         ):
             raise ApiError(404, "not_found", "There is no such record.")
-        rows = conn.execute(
-            select(mutations)
-            .where(
-                mutations.c.table_name == table,
-                mutations.c.row_id == row_id,
-                mutations.c.server_seq.is_not(None),  # what changed the row; not refusals
-            )
-            .order_by(mutations.c.server_seq)
-        ).all()
+        query = select(mutations).where(
+            mutations.c.table_name == table,
+            mutations.c.row_id == row_id,
+            mutations.c.server_seq.is_not(None),  # what changed the row; not refusals
+        )
+        if table == "handoff_reads":  # a receipt is its reader's alone, like in the feed
+            query = query.where(mutations.c.user_id == user.id)
+        rows = conn.execute(query.order_by(mutations.c.server_seq)).all()
+        if table == "handoff_reads" and not rows:
+            raise ApiError(404, "not_found", "There is no such record.")
         emails = dict(conn.execute(select(users.c.id, users.c.email)).all())
     return [
         HistoryEntry(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from server_kit import ALICE, BOB, Team, activity_row, item_row, new_id, note_row
+from server_kit import ALICE, BOB, Team, account_row, activity_row, item_row, new_id, note_row
 
 from csm_tui.server.users import new_user_token, revoke_token
 
@@ -154,3 +154,61 @@ def test_only_the_author_changes_an_activity(team: Team) -> None:
         team.alice.mutation("activities", "update", activity["id"], {"minutes": 45})
     )
     assert by_alice[0]["status"] == "applied"
+
+
+# -- issue 19.7: answers about rows a user may not see do not depend on what they hold ----------
+
+RECEIPT = {
+    "note_id": "n1",
+    "reader_email": BOB,
+    "read_version": 3,
+    "read_at": "2026-11-27T09:00:00+00:00",
+}
+
+
+def _bobs_receipt(team: Team) -> dict[str, object]:
+    receipt = {"id": new_id(), "account_id": team.acme, **RECEIPT}
+    assert team.bob.push(team.bob.insert("handoff_reads", receipt))[0]["status"] == "applied"
+    return receipt
+
+
+def _answer(result: dict[str, object]) -> tuple[object, ...]:
+    return result["status"], result["reason"], result["current"], result.get("server_seq")
+
+
+def test_guessing_the_values_of_a_hidden_row_learns_nothing(team: Team) -> None:
+    """Alice co-owns Acme but not Bob's read receipts; Carol owns nothing: an insert over a row
+    they cannot see answers the same whether the guessed values are right or wrong."""
+    receipt = _bobs_receipt(team)
+    activity = activity_row(team.sakura, BOB)
+    team.bob.push(team.bob.insert("activities", activity))
+    for client, table, row, wrong in (
+        (team.alice, "handoff_reads", receipt, {**receipt, "read_version": 4}),
+        (team.carol, "activities", activity, {**activity, "minutes": 31}),
+    ):
+        right, guessed_wrong = client.push(client.insert(table, row), client.insert(table, wrong))
+        assert right["status"] == "rejected"
+        assert _answer(right) == _answer(guessed_wrong)
+        missing = client.push(client.insert(table, {**row, "id": new_id()}))[0]
+        assert right["current"] == {**missing["current"], "id": row["id"]}
+
+
+def test_an_external_id_held_by_a_hidden_account_is_not_named(team: Team) -> None:
+    clash = team.carol.push(team.carol.insert("accounts", account_row("X", external_id="CRM-1")))
+    assert clash[0]["status"] == "rejected"
+    assert "Another row" not in clash[0]["reason"]
+    mine = account_row("Acme again", external_id="CRM-1")
+    seen = team.alice.push(team.alice.insert("accounts", mine))[0]  # Alice owns CRM-1 (Acme)
+    assert "Another account of yours" in seen["reason"]
+
+
+def test_the_history_of_another_readers_receipt_is_404(team: Team) -> None:
+    receipt = _bobs_receipt(team)
+    path = f"/v1/history/handoff_reads/{receipt['id']}"
+    assert team.bob.get(path).status_code == 200
+    hidden, missing = team.alice.get(path), team.alice.get(f"/v1/history/handoff_reads/{new_id()}")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+    team.bob.push(team.bob.mutation("handoff_reads", "delete", str(receipt["id"]), {}))
+    assert team.alice.get(path).status_code == 404  # nor once deleted
+    assert team.bob.get(path).status_code == 200
