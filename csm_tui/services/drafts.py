@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from csm_tui.store.connection import Store, translate_errors
+from csm_tui.store.connection import Store, immediate, translate_errors
 
 _PREFIX = "draft:"
 
@@ -29,5 +29,5 @@ def load_draft(store: Store, name: str) -> dict[str, Any] | None:
 
 
 def clear_draft(store: Store, name: str) -> None:
-    with translate_errors(store.path), store.lock, store.conn:
+    with translate_errors(store.path), store.lock, immediate(store.conn):
         store.conn.execute("DELETE FROM settings WHERE key = ?", (_PREFIX + name,))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from csm_tui.clock import Clock
 from csm_tui.errors import NotFoundError
 from csm_tui.services.drafts import _PREFIX as DRAFT_PREFIX
-from csm_tui.store.connection import Store, translate_errors
+from csm_tui.store.connection import Store, immediate, translate_errors
 
 TIMER_KEY = "timer"
 MAX_MINUTES = 24 * 60  # what one activity may take (the minutes parser refuses more)
@@ -94,13 +94,13 @@ def stop_timer(store: Store, clock: Clock, *, draft: str | None = None) -> Stopp
     with translate_errors(store.path), store.lock:
         timer = running_timer(store)
         if timer is None:
-            with store.conn:
+            with immediate(store.conn):
                 store.conn.execute("DELETE FROM settings WHERE key = ?", (TIMER_KEY,))
             return None
         elapsed = timer.elapsed(clock.now())
         minutes, capped = timer_minutes(elapsed)
         exists = _account_name(store, timer.account_id) is not None
-        with store.conn:
+        with immediate(store.conn):
             store.conn.execute("DELETE FROM settings WHERE key = ?", (TIMER_KEY,))
             if draft is not None and exists:
                 data = {

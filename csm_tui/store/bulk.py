@@ -7,6 +7,9 @@ row replaces) and keeps their definitions in `sync_state`, in the same transacti
 page's transaction recreates them. A download killed in between leaves the definitions there:
 the next `open_store` recreates the indexes (unless a sync of the book is running: it will), so
 the book is never left slow, and never without an index a migration expects.
+
+The indexes that queries name with `INDEXED BY` stay: the app (or another csm-tui process) reads
+the book while it downloads, and such a query fails outright when its index is missing.
 """
 
 from __future__ import annotations
@@ -16,6 +19,17 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+
+NAMED_BY_QUERIES = frozenset(
+    {
+        "activities_effort",
+        "checklist_open_account",
+        "checklist_open_due",
+        "tasks_open",
+        "tasks_open_account",
+    }
+)
+"""Indexes a query names with `INDEXED BY`: never dropped (a test checks the list is whole)."""
 
 DROPPED_KEY = "dropped_indexes"
 """`sync_state` key: a JSON list of the `CREATE INDEX` statements of the indexes dropped."""
@@ -39,7 +53,11 @@ def drop_secondary_indexes(conn: sqlite3.Connection, tables: frozenset[str]) -> 
     ).fetchall()
     kept = dropped(conn)
     for name, table, sql in found:
-        if table not in tables or sql.lstrip().upper().startswith("CREATE UNIQUE"):
+        if (
+            table not in tables
+            or name in NAMED_BY_QUERIES
+            or sql.lstrip().upper().startswith("CREATE UNIQUE")
+        ):
             continue
         kept.append(sql)
         conn.execute(f'DROP INDEX "{name}"')

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from csm_tui.clock import Clock, SystemClock
 from csm_tui.errors import StoreError
-from csm_tui.store.bulk import restore_after_a_kill
+from csm_tui.i18n import _
+from csm_tui.store.bulk import restore_after_a_kill, sync_lock_path
 from csm_tui.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -28,18 +29,56 @@ def describe_sqlite_error(exc: sqlite3.Error, path: Path | str) -> str:
     """Turn an sqlite3 exception into one sentence a user can act on."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        return f"The database {path} is locked by another program; close it and try again."
+        if _sync_is_running(Path(path)):
+            return _(
+                "The database {path} stayed busy while csm-tui's sync was writing to it; "
+                "nothing was saved. Try again in a moment."
+            ).format(path=path)
+        return _(
+            "The database {path} is busy: another csm-tui window or another program is "
+            "writing to it. Nothing was saved; try again in a moment."
+        ).format(path=path)
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return f"The file {path} is not a csm-tui database or it is damaged ({exc})."
-    if "readonly" in text or "read-only" in text:
-        return f"The database {path} is read-only; check its permissions."
-    if "unable to open" in text:
-        return (
-            f"The database {path} cannot be opened; check that its folder exists and is writable."
+        return _("The file {path} is not a csm-tui database or it is damaged ({error}).").format(
+            path=path, error=exc
         )
-    if "disk" in text and "full" in text:
-        return f"The disk holding {path} is full; nothing was saved."
-    return f"Database error in {path}: {exc}"
+    if "readonly" in text or "read-only" in text:
+        return _("The database {path} is read-only; check its permissions.").format(path=path)
+    if "unable to open" in text:
+        return _(
+            "The database {path} cannot be opened; check that its folder exists and is writable."
+        ).format(path=path)
+    if ("disk" in text and "full" in text) or ("disk i/o" in text and _disk_is_full(Path(path))):
+        return _("The disk holding {path} is full; nothing was saved.").format(path=path)
+    return _("Database error in {path}: {error}").format(path=path, error=exc)
+
+
+def _sync_is_running(path: Path) -> bool:
+    """Whether a sync of this book holds its lock now (so a busy book is csm-tui's own doing)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks to ask
+        return False
+    try:
+        fd = os.open(sync_lock_path(path), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing lets go of a lock taken above
+    return False
+
+
+def _disk_is_full(path: Path) -> bool:
+    """SQLite says "disk I/O error" when the disk fills before the WAL file exists."""
+    try:
+        stats = os.statvfs(path.parent)
+    except (OSError, AttributeError):
+        return False
+    return stats.f_bavail * stats.f_frsize < 1024 * 1024
 
 
 @contextlib.contextmanager
@@ -49,6 +88,36 @@ def translate_errors(path: Path | str) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise StoreError(describe_sqlite_error(exc, path)) from exc
+
+
+@contextlib.contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`).
+
+    A deferred `BEGIN` reads first and asks for the write lock later; if another connection
+    (csm-tui's own sync) committed in between, SQLite fails the write at once with SQLITE_BUSY
+    instead of waiting out the busy timeout. Taking the lock first makes writers queue.
+    Nested, it is a savepoint of the transaction already open.
+    """
+    if conn.in_transaction:
+        name = f"tx_{os.urandom(8).hex()}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:  # a RAISE(ROLLBACK) may already have ended it
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.rollback()  # a no-op when the error has already ended the transaction
+        raise
 
 
 def _create_private_file(path: Path) -> None:
@@ -111,7 +180,7 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         """Local, per-machine settings (who "me" is). They are not user data and not journaled."""
-        with translate_errors(self.path), self.conn:
+        with translate_errors(self.path), self.lock, immediate(self.conn):
             self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -10,8 +10,8 @@ import json
 import os
 import sqlite3
 import time
-from datetime import date, datetime
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from types import TracebackType
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from csm_tui.clock import iso_now
 from csm_tui.errors import NotFoundError, StoreError
-from csm_tui.store.connection import describe_sqlite_error
+from csm_tui.store.connection import describe_sqlite_error, immediate
 from csm_tui.store.search import refresh_account_search
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class Transaction:
     def __enter__(self) -> Transaction:
         self.store.lock.acquire()
         try:
-            self._atomic = self.store.db.atomic()
+            self._atomic = immediate(self.store.conn)
             self._atomic.__enter__()
         except BaseException as exc:
             self.store.lock.release()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from csm_tui.store.connection import Store, translate_errors
+from csm_tui.store.connection import Store, immediate, translate_errors
 from csm_tui.store.search import refresh_account_search
 
 ACCOUNT_CHILDREN = (
@@ -76,7 +76,7 @@ def read_sync_state(store: Store) -> dict[str, str]:
 
 
 def write_sync_state(store: Store, values: Mapping[str, str | None]) -> None:
-    with store.lock, translate_errors(store.path), store.conn:
+    with store.lock, translate_errors(store.path), immediate(store.conn):
         _write_state(store.conn, values)
 
 
