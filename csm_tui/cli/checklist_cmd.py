@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.terminal import echo, show
 
 if TYPE_CHECKING:
     from datetime import date
@@ -100,7 +101,7 @@ def checklist(
             text = _roadmap_json(view) if fmt == "json" else _roadmap_text(view)
     finally:
         store.close()
-    click.echo(text.encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the terminal's locale
+    show(text)
 
 
 def _apply_templates(
@@ -112,27 +113,27 @@ def _apply_templates(
 
     templates, problems = load_templates()
     for problem in problems:
-        click.echo(f"Warning: {problem}", err=True)
+        echo(f"Warning: {problem}", err=True)
     store = open_for_command(ctx, db)
     try:
         only = [resolve_account(store, account).id] if account else None
         plan = plan_reapply(store, templates, only)
         if not plan.accounts:
-            click.echo("Every account already has every item of its roadmap template.")
+            echo("Every account already has every item of its roadmap template.")
             return
         per_template: dict[str, tuple[int, set[str]]] = {}
         for template, lacking in plan.missing.values():
             count, all_keys = per_template.get(template.key, (0, set()))
             per_template[template.key] = (count + 1, all_keys | set(lacking))
         for key, (count, all_keys) in sorted(per_template.items()):
-            click.echo(f"{key}: {count:,} account(s) lack {', '.join(sorted(all_keys))}")
+            echo(f"{key}: {count:,} account(s) lack {', '.join(sorted(all_keys))}")
         if dry_run:
-            click.echo(f"Would add {plan.items:,} item(s) to {plan.accounts:,} account(s).")
+            echo(f"Would add {plan.items:,} item(s) to {plan.accounts:,} account(s).")
             return
         added = reapply(store, plan)
     finally:
         store.close()
-    click.echo(f"Added {added:,} item(s) to {plan.accounts:,} account(s).")
+    echo(f"Added {added:,} item(s) to {plan.accounts:,} account(s).")
 
 
 def _roadmap_text(view: RoadmapView) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from csm_tui.cli.options import db_option_saying
+from csm_tui.cli.terminal import echo
 from csm_tui.errors import StoreError
 
 if TYPE_CHECKING:
@@ -80,11 +81,11 @@ def demo(
             )
         if not reset:
             if no_open:
-                click.echo(
+                echo(
                     f"The demo book at {path} already exists (use --reset to rebuild it).", err=True
                 )
             else:
-                click.echo(
+                echo(
                     f"Opening the existing demo book at {path} (use --reset to rebuild it).",
                     err=True,
                 )
@@ -93,7 +94,7 @@ def demo(
     started = time.perf_counter()
     summary = build_into(path, accounts=accounts, activities=total, seed=seed)
     seconds = time.perf_counter() - started  # the whole build, including moving the file
-    click.echo(
+    echo(
         f"Demo book: {summary.accounts:,} accounts, {summary.activities:,} activities "
         f"in {seconds:.1f} s → {path}",
         err=True,

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from csm_tui.cli.options import db_option, open_for_command, output_option
+from csm_tui.cli.terminal import echo, printable, show, show_data
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,16 +62,18 @@ def check_csv_flags(ctx: click.Context, fmt: str, excel: bool, raw: bool) -> Non
             raise click.BadOptionUsage(name, message, ctx=ctx)
 
 
-def deliver(text: str, output: Path | None, done: str) -> None:
-    """Write to stdout, or replace `output` in one step and say `done` on stderr."""
+def deliver(text: str, output: Path | None, done: str, *, data: bool = False) -> None:
+    """Write to stdout, or replace `output` in one step and say `done` on stderr.
+
+    A page for people is cleaned of terminal controls wherever it goes; `data` (an export) only
+    when it goes to a terminal (see cli/terminal.py)."""
     from csm_tui.services.export import write_atomically
 
-    data = text.encode("utf-8")
     if output is None:
-        click.echo(data, nl=False)  # bytes: UTF-8 whatever the terminal's locale
+        (show_data if data else show)(text)
         return
-    write_atomically(output, data)
-    click.echo(done.format(output=output), err=True)
+    write_atomically(output, (text if data else printable(text)).encode("utf-8"))
+    echo(done.format(output=output), err=True)
 
 
 @export_group.command("accounts")
@@ -91,7 +94,7 @@ def accounts(
         store.close()
     text = render_json(records) if fmt == "json" else render_csv(records, excel=excel, raw=raw)
     noun = "account" if len(records) == 1 else "accounts"
-    deliver(text, output, f"Exported {len(records)} {noun} to {{output}}.")
+    deliver(text, output, f"Exported {len(records)} {noun} to {{output}}.", data=True)
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -136,4 +139,4 @@ def activities(
             text = render_activities_csv(records, excel=excel, raw=raw)
     finally:
         store.close()
-    deliver(text, output, "Exported the activities to {output}.")
+    deliver(text, output, "Exported the activities to {output}.", data=True)

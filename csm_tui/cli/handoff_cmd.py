@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from csm_tui.cli.options import db_option, lang_option, open_for_command, output_option
+from csm_tui.cli.terminal import show
 
 if TYPE_CHECKING:
     from csm_tui.services.coverage import CoveredAccount
@@ -104,7 +105,7 @@ def list_notes(ctx: click.Context, unread: bool, fmt: str, db: Path | None) -> N
     finally:
         store.close()
     text = _list_json(found) if fmt == "json" else _list_text(found, unread)
-    click.echo(text.encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the terminal's locale
+    show(text)
 
 
 def _list_text(found: list[tuple[CoveredAccount, NoteView]], unread: bool) -> str:

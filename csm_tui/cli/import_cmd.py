@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.terminal import echo
 
 MAX_PROBLEMS_SHOWN = 100
 """Enough to fix a file row by row; a wrongly mapped column would otherwise flood the terminal."""
@@ -41,9 +42,9 @@ def accounts(
 
     parsed = parse_accounts_csv(file)  # before opening the store: a bad file changes nothing
     if parsed.unknown_columns:
-        click.echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
+        echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
     for warning in parsed.warnings:
-        click.echo(warning, err=True)
+        echo(warning, err=True)
     store = open_for_command(ctx, db)
     try:
         summary = import_parsed(store, parsed, skip_invalid=skip_invalid, dry_run=dry_run)
@@ -57,15 +58,15 @@ def accounts(
     finally:
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     if len(summary.problems) > MAX_PROBLEMS_SHOWN:
         hidden = len(summary.problems) - MAX_PROBLEMS_SHOWN
-        click.echo(f"... and {hidden} more problems.", err=True)
+        echo(f"... and {hidden} more problems.", err=True)
     message = summary.describe()
     if summary.blocked and summary.imported and not skip_invalid:
         valid = "the valid row" if summary.imported == 1 else f"the {summary.imported} valid rows"
         message += f" Fix them, or use --skip-invalid to import {valid}."
-    click.echo(message, err=True)
+    echo(message, err=True)
     if summary.blocked:
         raise SystemExit(1)  # reaches the shell the same way from main() and from CliRunner
 
@@ -77,10 +78,10 @@ def run_playbooks_and_say(store: Any) -> int:
 
     run = run_playbooks(store, store.clock)
     for problem in run.problems:
-        click.echo(f"Playbook rule skipped: {problem}", err=True)
+        echo(f"Playbook rule skipped: {problem}", err=True)
     if run.tasks:
         noun = "task" if run.tasks == 1 else "tasks"
-        click.echo(f"Playbooks created {run.tasks} {noun}.", err=True)
+        echo(f"Playbooks created {run.tasks} {noun}.", err=True)
     return run.tasks
 
 
@@ -91,11 +92,11 @@ def _assign_segments(store: Any) -> None:
 
     segments = segments_from_config(load_config().raw)
     for warning in segments.warnings:
-        click.echo(warning, err=True)
+        echo(warning, err=True)
     assigned = assign_segments(store, segments)
     if assigned.total:
         parts = ", ".join(f"{name} {count}" for name, count in sorted(assigned.counts.items()))
-        click.echo(f"Segments from the rules: {parts}.", err=True)
+        echo(f"Segments from the rules: {parts}.", err=True)
 
 
 @import_group.command("metrics")
@@ -116,7 +117,7 @@ def metrics(ctx: click.Context, file: Path, dry_run: bool, db: Path | None) -> N
 
     parsed = parse_metrics_csv(file)  # before opening the store: a bad file changes nothing
     if parsed.unknown_columns:
-        click.echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
+        echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
     store = open_for_command(ctx, db)
     try:
         summary = import_metrics(store, parsed, dry_run=dry_run)
@@ -126,10 +127,10 @@ def metrics(ctx: click.Context, file: Path, dry_run: bool, db: Path | None) -> N
     finally:
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     if len(summary.problems) > MAX_PROBLEMS_SHOWN:
         hidden = len(summary.problems) - MAX_PROBLEMS_SHOWN
-        click.echo(f"... and {hidden} more problems.", err=True)
-    click.echo(summary.describe(), err=True)
+        echo(f"... and {hidden} more problems.", err=True)
+    echo(summary.describe(), err=True)
     if summary.blocked:
         raise SystemExit(1)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.terminal import echo
 from csm_tui.models.activity import ActivityType, Outcome
 
 
@@ -77,5 +78,5 @@ def log(
     finally:
         store.close()
     local = activity.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    click.echo(f"Logged {effort} min ({kind}) for {target.name} at {local}.", err=True)
-    click.echo(activity.id)
+    echo(f"Logged {effort} min ({kind}) for {target.name} at {local}.", err=True)
+    echo(activity.id)

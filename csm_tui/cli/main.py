@@ -10,6 +10,7 @@ import click
 from csm_tui import __version__
 from csm_tui.cli.lazy import LazyGroup
 from csm_tui.cli.options import DB_HELP
+from csm_tui.cli.terminal import echo
 from csm_tui.errors import CsmError
 
 SUBCOMMANDS = {
@@ -66,20 +67,20 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click.Abort:
-        click.echo("Aborted.", err=True)
+        echo("Aborted.", err=True)
         sys.exit(1)
     except CsmError as exc:
-        click.echo(f"csm-tui: {exc}", err=True)
+        echo(f"csm-tui: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        echo("Interrupted.", err=True)
         sys.exit(130)
     except OSError as exc:
-        click.echo(f"csm-tui: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        echo(f"csm-tui: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(1)
     except Exception as exc:
         log = _log_crash()
-        click.echo(f"csm-tui: unexpected error: {exc} (details in {log})", err=True)
+        echo(f"csm-tui: unexpected error: {exc} (details in {log})", err=True)
         sys.exit(1)
 
 

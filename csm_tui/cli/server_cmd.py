@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from csm_tui.cli.terminal import echo
 from csm_tui.errors import CsmError
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def run(database: str | None, host: str, port: int, workers: int) -> None:
 
     engine = _engine(database)
     where = f"http://{host}:{port}/v1" if port else f"a free port of {host} (see below)"
-    click.echo(f"csm-tui server on {where}, database {_shown(engine)}", err=True)
+    echo(f"csm-tui server on {where}, database {_shown(engine)}", err=True)
     if workers == 1:
         from csm_tui.server.app import create_app
 
@@ -122,8 +123,8 @@ def add_user(email: str, name: str, admin: bool, database: str | None) -> None:
     from csm_tui.server.users import add_user as add
 
     token = add(_engine(database), email, name, admin=admin, now=_now())
-    click.echo(token)
-    click.echo(f"Added {email.strip().lower()}; give them the token above.", err=True)
+    echo(token)
+    echo(f"Added {email.strip().lower()}; give them the token above.", err=True)
 
 
 @server_group.command("new-token")
@@ -133,8 +134,8 @@ def new_token(email: str, database: str | None) -> None:
     """Give a user a new API token (the old one stops working)."""
     from csm_tui.server.users import new_user_token
 
-    click.echo(new_user_token(_engine(database), email, now=_now()))
-    click.echo(f"New token for {email.strip().lower()}; the old one no longer works.", err=True)
+    echo(new_user_token(_engine(database), email, now=_now()))
+    echo(f"New token for {email.strip().lower()}; the old one no longer works.", err=True)
 
 
 @server_group.command("revoke-token")
@@ -145,7 +146,7 @@ def revoke_token(email: str, database: str | None) -> None:
     from csm_tui.server.users import revoke_token as revoke
 
     revoke(_engine(database), email)
-    click.echo(f"Revoked the token of {email.strip().lower()}.", err=True)
+    echo(f"Revoked the token of {email.strip().lower()}.", err=True)
 
 
 @server_group.command("import-accounts")
@@ -170,11 +171,11 @@ def import_accounts(file: Path, language: str, database: str | None) -> None:
 
     result = run_import(_engine(database), file, now=_now(), today=date.today(), language=language)
     for problem in result.problems[:100]:
-        click.echo(problem, err=True)
+        echo(problem, err=True)
     if result.problems:
-        click.echo(f"Nothing was imported: {len(result.problems)} problems.", err=True)
+        echo(f"Nothing was imported: {len(result.problems)} problems.", err=True)
         raise SystemExit(1)
-    click.echo(result.describe(), err=True)
+    echo(result.describe(), err=True)
 
 
 @server_group.command("mark-restored")
@@ -191,7 +192,7 @@ def mark_restored(database: str | None) -> None:
     engine = _engine(database)
     with writing(engine) as conn:
         conn.execute(update(meta).where(meta.c.key == "epoch").values(value=uuid.uuid4().hex))
-    click.echo(
+    echo(
         "Marked as restored: each device sends its changes again and reloads at its next sync.",
         err=True,
     )

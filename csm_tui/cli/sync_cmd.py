@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.terminal import echo
 from csm_tui.errors import CsmError
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def login(
         save_token(url, token)
     except TokenUnavailable as exc:
         raise CsmError(f"The book is connected, but the token could not be kept: {exc}") from None
-    click.echo(f"Logged in to {url} as {me.name} <{me.email}>.", err=True)
+    echo(f"Logged in to {url} as {me.name} <{me.email}>.", err=True)
 
 
 @click.command("logout")
@@ -101,9 +102,9 @@ def logout(ctx: click.Context, server_url: str | None, db: Path | None) -> None:
     finally:
         store.close()
     removed = delete_token(url)
-    click.echo(f"Logged out of {url}." if removed else f"No token for {url} was stored.", err=True)
+    echo(f"Logged out of {url}." if removed else f"No token for {url} was stored.", err=True)
     if os.environ.get(TOKEN_ENV):
-        click.echo(f"{TOKEN_ENV} is still set in this shell.", err=True)
+        echo(f"{TOKEN_ENV} is still set in this shell.", err=True)
 
 
 @click.command("sync")
@@ -138,8 +139,8 @@ def sync(ctx: click.Context, server_url: str | None, push_local: bool, db: Path 
     finally:
         store.close()
     for note in result.notes:
-        click.echo(note, err=True)
-    click.echo(result.describe())
+        echo(note, err=True)
+    echo(result.describe())
 
 
 @click.command("status")
@@ -161,19 +162,19 @@ def status(ctx: click.Context, db: Path | None) -> None:
     finally:
         store.close()
     if not state.get("server"):
-        click.echo("Server:     none (this book is not connected; see csm-tui login)")
+        echo("Server:     none (this book is not connected; see csm-tui login)")
     else:
-        click.echo(f"Server:     {state['server']}")
-        click.echo(f"User:       {me[0]} <{me[1]}>")
-        click.echo(f"Last sync:  {_when(state.get('last_sync_at'))}")
+        echo(f"Server:     {state['server']}")
+        echo(f"User:       {me[0]} <{me[1]}>")
+        echo(f"Last sync:  {_when(state.get('last_sync_at'))}")
         if state.get("last_error"):
-            click.echo(f"Last error: {state['last_error']}")
-        click.echo(f"Token:      {_token_source(state['server'])}")
-    click.echo(f"Pending:    {pending} change{'s' if pending != 1 else ''} to send")
-    click.echo(f"Refused:    {refused} change{'s' if refused != 1 else ''}")
+            echo(f"Last error: {state['last_error']}")
+        echo(f"Token:      {_token_source(state['server'])}")
+    echo(f"Pending:    {pending} change{'s' if pending != 1 else ''} to send")
+    echo(f"Refused:    {refused} change{'s' if refused != 1 else ''}")
     for row in rejected:
-        click.echo(f"  #{row[0]} {row[3]} {row[1]} {row[2]}: {row[4]}")
-    click.echo(f"Conflicts:  {conflicts} handoff note{'s' if conflicts != 1 else ''}")
+        echo(f"  #{row[0]} {row[3]} {row[1]} {row[2]}: {row[4]}")
+    echo(f"Conflicts:  {conflicts} handoff note{'s' if conflicts != 1 else ''}")
 
 
 def _when(value: str | None) -> str:

@@ -13,6 +13,7 @@ import click
 
 from csm_tui.cli.checklist_cmd import _fit, _width
 from csm_tui.cli.options import db_option, lang_option, open_for_command
+from csm_tui.cli.terminal import echo, show
 
 if TYPE_CHECKING:
     from csm_tui.services.today import CoverageRow, PriorityRow, TaskRow, TodayView
@@ -54,7 +55,7 @@ def _me(store: Store) -> str:
 
 
 def _echo(text: str) -> None:
-    click.echo(text.encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the terminal's locale
+    show(text)
 
 
 # -- today ---------------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ def today(ctx: click.Context, limit: int, fmt: str, lang: str | None, db: Path |
     _language(lang)
     weights, problems = today_weights(load_config())
     for problem in problems:
-        click.echo(f"Warning: {problem}.", err=True)
+        echo(f"Warning: {problem}.", err=True)
     store = open_for_command(ctx, db)
     try:
         _me(store)
