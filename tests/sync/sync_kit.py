@@ -10,7 +10,11 @@ The team: Aoi (primary owner of Acme, the Japanese 株式会社サクラ精機 a
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -107,27 +111,31 @@ SERVER_COMMAND = [sys.executable, "-m", "csm_tui", "server", "run"]
 
 
 class ProcessServer:
-    """`csm-tui server run` as a child process (killable with -9)."""
+    """`csm-tui server run` as a child process in a process group of its own (killable with -9):
+    uvicorn's workers and multiprocessing's resource tracker go with it, never left running."""
 
-    def __init__(self, database: str, log: Path) -> None:
+    def __init__(self, database: str, log: Path, workers: int = 1) -> None:
         self.database = database
         self.log = log
+        self.workers = workers
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = ""
 
-    def start(self, port: int = 0) -> None:
-        handle = self.log.open("ab")
-        self.proc = subprocess.Popen(
-            [*SERVER_COMMAND, "--database", self.database, "--port", str(port)],
-            stdout=handle,
-            stderr=handle,
-        )
-        deadline = time.monotonic() + 30
+    def start(self, port: int = 0, timeout: float = 60) -> None:
+        """Start and wait until it serves: under load, starting two workers takes a while."""
+        command = [*SERVER_COMMAND, "--database", self.database, "--port", str(port)]
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
+        with self.log.open("ab") as handle:
+            self.proc = subprocess.Popen(
+                command, stdout=handle, stderr=handle, start_new_session=True
+            )
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = re.findall(
                 rb"Uvicorn running on http://127\.0\.0\.1:(\d+)", self.log.read_bytes()
             )
-            if len(found) > self._starts:
+            if len(found) > self._starts and self._serving(int(found[-1])):
                 self.url = f"http://127.0.0.1:{int(found[-1])}"
                 self._starts = len(found)
                 return
@@ -136,19 +144,63 @@ class ProcessServer:
                     f"exit {self.proc.returncode}: {self.log.read_text(errors='replace')}"
                 )
             time.sleep(0.05)
-        raise RuntimeError("the server process did not start")
+        self.kill()
+        raise RuntimeError(f"the server did not start: {self.log.read_text(errors='replace')}")
 
     _starts = 0
 
-    def kill(self) -> None:
-        """kill -9: no chance to finish anything."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+    def _serving(self, port: int) -> bool:
+        try:
+            response = httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=5)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    def kill(self, timeout: float = 30) -> None:
+        """kill -9 of the whole group: no chance to finish anything. Returns once every process
+        of the group is gone and the port is closed (so a restart on it cannot fail)."""
+        if self.proc is None:
+            return
+        group = self.proc.pid
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+        self.proc.wait()
+        deadline = time.monotonic() + timeout
+        while group_alive(group) or (self.url and port_open(self.port)):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server's processes (group {group}) did not stop")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+            time.sleep(0.05)
 
     @property
     def port(self) -> int:
         return int(self.url.rsplit(":", 1)[1])
+
+
+def group_alive(group: int) -> bool:
+    """Whether a process of the group still runs (zombies waiting for their parent do not)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            return True
+    return False
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def seed_team(

@@ -14,10 +14,11 @@ import pytest
 from sync_kit import (
     AOI,
     KEN,
-    SERVER_COMMAND,
     ProcessServer,
     Team,
     book_state,
+    group_alive,
+    port_open,
     rows_of,
     seed_team,
 )
@@ -141,42 +142,30 @@ def test_two_server_processes_on_one_database(
 
 
 def test_server_run_with_several_workers(server_url: str, tmp_path: object, clock: object) -> None:
-    """`server run --workers 2`: uvicorn's worker processes share nothing but the database."""
-    import subprocess
-    import time
+    """`server run --workers 2`: uvicorn's worker processes share nothing but the database; and
+    stopping the server stops all of them (the group), with the port closed afterwards."""
     from pathlib import Path
 
     import httpx
 
     tmp = Path(str(tmp_path))
     tokens, accounts = seed_team(server_url, tmp)
-    log = tmp / "workers.log"
-    with log.open("wb") as handle:
-        proc = subprocess.Popen(
-            [*SERVER_COMMAND, "--workers", "2", "--port", "0", "--database", server_url],
-            stdout=handle,
-            stderr=handle,
-        )
+    server = ProcessServer(server_url, tmp / "workers.log", workers=2)
+    server.start()
     try:
-        url = ""
-        deadline = time.monotonic() + 30
-        while not url and time.monotonic() < deadline:
-            text = log.read_text(errors="replace")
-            found = [line for line in text.splitlines() if "Uvicorn running on" in line]
-            if found:
-                url = found[0].split("running on ")[1].split()[0]
-            time.sleep(0.1)
-        assert url, log.read_text()
-        started = log.read_text()
-        assert started.count("Started server process") >= 2 or "Started parent process" in started
-        book = Team(url, server_url, tokens, accounts, tmp, clock).book("aoi")  # type: ignore[arg-type]
-        with Server(url, tokens[AOI]) as server:
-            result = sync_once(book, server)
+        assert server.proc is not None
+        group = server.proc.pid
+        started = server.log.read_text(errors="replace")
+        assert "Started parent process" in started, started
+        book = Team(server.url, server_url, tokens, accounts, tmp, clock).book("aoi")  # type: ignore[arg-type]
+        with Server(server.url, tokens[AOI]) as client:
+            result = sync_once(book, client)
             log_activity(book, accounts["Acme Analytics"], 10, AT)
-            assert sync_once(book, server).pushed == 1
+            assert sync_once(book, client).pushed == 1
         book.close()
         assert result.pulled > 0
-        assert httpx.get(f"{url}/v1/health").json()["status"] == "ok"
+        assert httpx.get(f"{server.url}/v1/health").json()["status"] == "ok"
     finally:
-        proc.kill()
-        proc.wait()
+        server.kill()
+    assert not group_alive(group)  # no worker, no resource tracker left behind
+    assert not port_open(server.port)
