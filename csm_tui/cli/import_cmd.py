@@ -47,14 +47,18 @@ def accounts(
         echo(warning, err=True)
     store = open_for_command(ctx, db)
     try:
-        summary = import_parsed(store, parsed, skip_invalid=skip_invalid, dry_run=dry_run)
-        if summary.new and not summary.blocked and not dry_run:
-            from csm_tui.services.checklist import add_missing_roadmaps
+        # One transaction (the steps' own become savepoints): a kill or a failure leaves the
+        # book as it was, never accounts without their segment, roadmap or playbook tasks.
+        with store.transaction():
+            summary = import_parsed(store, parsed, skip_invalid=skip_invalid, dry_run=dry_run)
+            if not summary.blocked and not dry_run:
+                from csm_tui.services.checklist import add_missing_roadmaps
 
-            _assign_segments(store)  # before the roadmaps: they follow the segment
-            add_missing_roadmaps(store)  # new accounts get their segment's roadmap
-        if summary.imported and not summary.blocked and not dry_run:
-            run_playbooks_and_say(store)  # renewals near, health dropped, …
+                # also when nothing is new: an import cut short by an older version is repaired
+                _assign_segments(store)  # before the roadmaps: they follow the segment
+                add_missing_roadmaps(store)  # accounts without one get their segment's roadmap
+            if summary.imported and not summary.blocked and not dry_run:
+                run_playbooks_and_say(store)  # renewals near, health dropped, …
     finally:
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
@@ -120,10 +124,11 @@ def metrics(ctx: click.Context, file: Path, dry_run: bool, db: Path | None) -> N
         echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
     store = open_for_command(ctx, db)
     try:
-        summary = import_metrics(store, parsed, dry_run=dry_run)
-        if summary.written:
-            _assign_segments(store)  # a size rule may only match now
-            run_playbooks_and_say(store)  # logins down, new users, a key feature unused
+        with store.transaction():  # all or nothing, like the account import
+            summary = import_metrics(store, parsed, dry_run=dry_run)
+            if summary.written:
+                _assign_segments(store)  # a size rule may only match now
+                run_playbooks_and_say(store)  # logins down, new users, a key feature unused
     finally:
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
