@@ -10,6 +10,7 @@ it is applied.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,7 +71,8 @@ class BadReply(SyncError):
 
 @dataclass
 class RetryPolicy:
-    """How hard to try: attempts, backoff base and cap, overall deadline (seconds)."""
+    """How hard to try: attempts, backoff base and cap, and the overall deadline (seconds) of
+    a call, its retries and each request's own reading included."""
 
     attempts: int = 5
     base: float = 0.5
@@ -95,17 +97,22 @@ class Server:
     ) -> None:
         self.url = url.rstrip("/")
         self.policy = policy or DEFAULT_POLICY
-        self.client = httpx.Client(
+        self._token = token
+        self._transport = transport
+        self.client = self._new_client()
+        self.requests = 0  # round trips made, for the summary and the benchmark
+
+    def _new_client(self) -> httpx.Client:
+        return httpx.Client(
             base_url=self.url,
             timeout=TIMEOUT,
-            transport=transport or httpx.HTTPTransport(retries=1),
+            transport=self._transport or httpx.HTTPTransport(retries=1),
             headers={
-                "Authorization": f"Bearer {token}",
+                "Authorization": f"Bearer {self._token}",
                 PROTOCOL_HEADER: str(PROTOCOL_VERSION),
                 "User-Agent": f"csm-tui/{__version__}",
             },
         )
-        self.requests = 0  # round trips made, for the summary and the benchmark
 
     def close(self) -> None:
         self.client.close()
@@ -165,13 +172,16 @@ class Server:
             sleep=policy.sleep,
             reraise=True,
         )
-        result: T = retrying(self._once, method, path, parse, **kwargs)
+        until = started + policy.deadline
+        result: T = retrying(self._once, method, path, parse, until, **kwargs)
         return result
 
-    def _once(self, method: str, path: str, parse: Callable[[bytes], T], **kwargs: Any) -> T:
+    def _once(
+        self, method: str, path: str, parse: Callable[[bytes], T], until: float, **kwargs: Any
+    ) -> T:
         self.requests += 1
         try:
-            response = self.client.request(method, path, **kwargs)
+            response = self._send(method, path, until, kwargs)
         except httpx.TimeoutException:
             raise Transient(
                 _("The server {url} did not answer in time.").format(url=self.url)
@@ -190,6 +200,49 @@ class Server:
                     "The server's reply to {path} could not be understood; nothing of it was used."
                 ).format(path=path)
             ) from None
+
+    def _send(self, method: str, path: str, until: float, kwargs: dict[str, Any]) -> httpx.Response:
+        """One request, finished by `until` however slowly the server sends.
+
+        httpx's timeouts apply to each read, so a server that trickles a byte at a time would
+        hold a sync forever. The request runs on a daemon thread, and the body is read in
+        chunks with the deadline checked between them; when the deadline passes first, the
+        client (and its connection) is replaced, and the thread left to end on its own.
+        """
+        outcome: list[httpx.Response | BaseException] = []
+        finished = threading.Event()
+        client = self.client
+
+        def run() -> None:
+            try:
+                with client.stream(method, path, **kwargs) as streamed:
+                    chunks = []
+                    for chunk in streamed.iter_bytes():
+                        if time.monotonic() > until:
+                            raise httpx.ReadTimeout("the whole-request deadline passed")
+                        chunks.append(chunk)
+                    outcome.append(
+                        httpx.Response(
+                            streamed.status_code,
+                            headers=streamed.headers,
+                            content=b"".join(chunks),
+                            request=streamed.request,
+                        )
+                    )
+            except BaseException as exc:  # handed to the caller's thread below
+                outcome.append(exc)
+            finally:
+                finished.set()
+
+        threading.Thread(target=run, name="csm-tui-request", daemon=True).start()
+        if not finished.wait(max(0.0, until - time.monotonic())):
+            self.client = self._new_client()
+            threading.Thread(target=client.close, daemon=True).start()
+            raise httpx.ReadTimeout("the whole-request deadline passed")
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
 
 def _wait(state: RetryCallState, policy: RetryPolicy) -> float:
