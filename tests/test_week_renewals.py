@@ -20,9 +20,7 @@ def test_overdue_renewals_come_first(store: Store, me: tuple[str, str]) -> None:
         for account_id, days in (("soon", 30), ("late", -17), ("far", 200), ("later", -3)):
             add_account(
                 tx,
-                Account(
-                    id=account_id, name=account_id, renewal_date=TODAY + timedelta(days=days)
-                ),
+                Account(id=account_id, name=account_id, renewal_date=TODAY + timedelta(days=days)),
             )
             add_owner(
                 tx, OwnerAssignment(account_id=account_id, user_email=ME_EMAIL, role=Role.PRIMARY)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from csm_tui.clock import Clock
 from csm_tui.models.book import BookQuery, BookRow
 from csm_tui.services.identity import me_identity
@@ -14,6 +16,9 @@ from csm_tui.store.book import (
     query_book_ids,
 )
 from csm_tui.store.connection import Store
+
+if TYPE_CHECKING:
+    from csm_tui.services.segments import Segments
 
 RECENT_QUERIES = 32
 
@@ -28,6 +33,27 @@ class BookService:
         self._rows: dict[int, BookRow] = {}
         self._built = False
         self._recent: dict[tuple[object, ...], list[BookRow]] = {}
+        self._segments: Segments | None = None
+
+    @property
+    def segments(self) -> Segments:
+        """`[segments]` of the settings: its currency and rates convert contract values so the
+        book sorts yen and dollars together (the defaults until the app sets its own)."""
+        if self._segments is None:
+            from csm_tui.services.segments import DEFAULT_SEGMENTS
+
+            self._segments = DEFAULT_SEGMENTS
+        return self._segments
+
+    @segments.setter
+    def segments(self, segments: Segments) -> None:
+        self._segments = segments
+        self.invalidate()
+
+    def value_in_base(self, row: BookRow) -> float | None:
+        """The row's contract value in the segments' currency, as the Contract sort ranks it
+        (None without a value, or for a currency without a rate)."""
+        return self.segments.value_in_base(row.contract_value, row.currency)
 
     @property
     def me(self) -> tuple[str, str] | None:
@@ -52,11 +78,24 @@ class BookService:
         """
         me = self.me
         with self.store.lock:  # a query waits for the new table rather than seeing half of it
-            size = build_book(self.store, me[1] if me else None, self.clock.today())
+            segments = self.segments
+            size = build_book(
+                self.store,
+                me[1] if me else None,
+                self.clock.today(),
+                currency=segments.currency,
+                rates=segments.rates,
+            )
             rows = load_book_rows(self.store)
             self.size, self._rows, self._built = size, rows, True
             self._recent.clear()
         return size
+
+    def invalidate(self) -> None:
+        """Data the table shows changed: the next `ensure_loaded` computes it again (the rows
+        already loaded stay readable meanwhile)."""
+        self._built = False
+        self._recent.clear()
 
     def ensure_loaded(self) -> None:
         """Return once the book is loaded: wait for a load in progress, or load now."""

@@ -6,6 +6,7 @@ health tables, so they are computed when the book is (re)loaded, not on each key
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,6 +47,7 @@ SELECT
         AND n.version = (SELECT max(m.version) FROM handoff_notes AS m WHERE m.note_id = n.note_id)
         AND n.version > coalesce((SELECT r.read_version FROM handoff_reads AS r
             WHERE r.reader_email = :me AND r.note_id = n.note_id), 0)) AS unread_notes,
+    {value_base} AS value_base,
     a.search
 FROM accounts AS a
 """
@@ -63,7 +65,8 @@ _SORT_SQL: dict[SortKey, str] = {
     SortKey.SEGMENT: "NULLIF(segment, '') COLLATE NOCASE",
     SortKey.STAGE: _STAGE_ORDER,
     SortKey.HEALTH: "health",
-    SortKey.VALUE: "contract_value",
+    # converted into one currency with `[segments] rates`: yen and dollars rank together
+    SortKey.VALUE: "value_base",
     SortKey.RENEWAL: "days_to_renewal",
     SortKey.ROLE: _ROLE_ORDER,
     SortKey.LAST_ACTIVITY: "last_activity",
@@ -85,17 +88,47 @@ _COLUMNS = (
 )
 
 
-def build_book(store: Store, me: str | None, today: date) -> int:
-    """(Re)compute the TEMP book table; returns the number of accounts."""
+def _value_base(currency: str, rates: Mapping[str, float]) -> tuple[str, dict[str, Any]]:
+    """SQL for the contract value in `currency`; NULL for a currency without a rate (it sorts
+    with the empty values: a guess would rank it wrongly)."""
+    params: dict[str, Any] = {"base": currency}
+    cases = ["WHEN :base THEN 1.0"]
+    for number, (code, rate) in enumerate(sorted(rates.items())):
+        if code != currency and rate > 0:
+            params[f"c{number}"], params[f"r{number}"] = code, float(rate)
+            cases.append(f"WHEN :c{number} THEN 1.0 / :r{number}")
+    return f"a.contract_value * (CASE a.currency {' '.join(cases)} END)", params
+
+
+def build_book(
+    store: Store,
+    me: str | None,
+    today: date,
+    *,
+    currency: str = "USD",
+    rates: Mapping[str, float] | None = None,
+) -> int:
+    """(Re)compute the TEMP book table; returns the number of accounts.
+
+    The contract values are also kept converted into `currency` (`rates`: units of each other
+    currency per one `currency`, as `[segments] rates` gives them), for sorting by value;
+    without `rates`, the values as they are.
+    """
     conn = store.conn
+    rate_params: dict[str, Any] = {}
+    if rates is None:  # no settings: the values as they are
+        value_base = "a.contract_value"
+    else:
+        value_base, rate_params = _value_base(currency, rates)
     with store.lock, translate_errors(store.path):
         conn.execute("DROP TABLE IF EXISTS temp.book")
         conn.execute(
-            _BUILD,
+            _BUILD.format(value_base=value_base),
             {
                 "me": me or "",
                 "today": today.isoformat(),
                 "past": (today - timedelta(days=30)).isoformat(),
+                **rate_params,
             },
         )
         return int(conn.execute("SELECT count(*) FROM temp.book").fetchone()[0])

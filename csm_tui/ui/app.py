@@ -17,6 +17,7 @@ from csm_tui.config import DEFAULT_THEME, Config, save_config, today_weights
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, current_language, set_language
 from csm_tui.paths import config_path
+from csm_tui.services.segments import segments_from_config
 from csm_tui.services.session import Session
 from csm_tui.ui.key_gate import KeyGatedApp
 from csm_tui.ui.screens.book import BookScreen
@@ -83,6 +84,8 @@ class CsmApp(KeyGatedApp):
         # one folder of templates, whoever reads them first: the worker, or a screen before it
         # (on the session: its roadmap service, and pydantic with it, comes after the first frame)
         session.templates_dir = (config.path or config_path()).parent / "templates"
+        # the book's Contract sort converts currencies with `[segments] rates`
+        session.book.segments = segments_from_config(config.raw)
         self.today_weights, problems = today_weights(config)
         self._startup_warnings.extend(
             _("Today's score weights: {problem}").format(problem=problem) for problem in problems

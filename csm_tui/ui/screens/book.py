@@ -76,6 +76,7 @@ class BookScreen(TranslatedScreen):
     def on_mount(self) -> None:
         table = self.query_one(AccountTable)
         table.type_target = self.query_one(FilterInput)
+        table.book = self.session.book  # the Contract sort's converted values
         table.set_sort(self.book_query.sort, self.book_query.descending)
         table.focus()
         book = self.session.book

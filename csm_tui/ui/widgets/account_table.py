@@ -22,6 +22,7 @@ from textual.widget import Widget
 
 from csm_tui.i18n import N_, NC_, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS, BookRow, SortKey
+from csm_tui.services.book import BookService
 from csm_tui.ui import format as fmt
 from csm_tui.ui.widgets.cursor_view import CursorView
 
@@ -141,6 +142,8 @@ class AccountTable(CursorView):
         self._widths_for = -1  # the content width `_widths` was computed for
         self.type_target: Widget | None = None  # where `/` sends the typing (the filter box)
         self.empty_message = ""  # shown when there are no rows: why, and what to do
+        # sorted by Contract, values in another currency show converted, marked `≈`
+        self.book: BookService | None = None
 
     # -- data --------------------------------------------------------------------------------
 
@@ -158,9 +161,23 @@ class AccountTable(CursorView):
         self.refresh()
 
     def set_sort(self, key: SortKey, descending: bool) -> None:
+        if SortKey.VALUE in (key, self.sort_key) and key != self.sort_key:
+            self._cache.clear()  # the Contract cells change with this sort
         self.sort_key = key
         self.descending = descending
         self.refresh()
+
+    def contract_cell(self, row: BookRow) -> str:
+        """The contract value; sorted by Contract, one in another currency is shown as the sort
+        ranks it: converted with `[segments] rates`, marked `≈` (`≈$8,000` for ¥1,200,000)."""
+        book = self.book
+        if book is None or self.sort_key != SortKey.VALUE:
+            return fmt.money(row.contract_value, row.currency)
+        currency = book.segments.currency
+        converted = book.value_in_base(row)
+        if row.currency == currency or converted is None:
+            return fmt.money(row.contract_value, row.currency)
+        return "≈" + fmt.money(round(converted), currency)
 
     @property
     def current(self) -> BookRow | None:
@@ -310,7 +327,7 @@ class AccountTable(CursorView):
             (row.segment, base),
             (roadmap_cell(row), warning if row.overdue_items else base),
             (health.rstrip(), health_style),
-            (fmt.money(row.contract_value, row.currency), base),
+            (self.contract_cell(row), base),
             (fmt.days(row.days_to_renewal), renewal_style),
             (role_cell(row), (warning if row.unread_notes else base) if row.my_role else dim),
             (row.last_activity or "—", base if row.last_activity else dim),
