@@ -273,17 +273,27 @@ def test_commitments_are_read_line_by_line() -> None:
     assert ho.parse_commitments(back, TODAY) == ho.parse_commitments(text, TODAY)
 
 
+def test_a_commitment_may_have_no_due_date() -> None:
+    """Issue 13 (6): a line without a date is a commitment without one, not an error."""
+    assert ho.parse_commitments("Send the guide\nok 2026-12-05\n12/5 研修", TODAY) == [
+        Commitment(text="Send the guide", due=None),
+        Commitment(text="ok 2026-12-05", due=None),
+        Commitment(text="研修", due=date(2026, 12, 5)),
+    ]
+    back = ho.format_commitments(ho.parse_commitments("Send the guide", TODAY))
+    assert ho.parse_commitments(back, TODAY) == [Commitment(text="Send the guide")]
+
+
 @pytest.mark.parametrize(
-    ("text", "line"),
+    ("text", "line", "says"),
     [
-        ("Send the guide", 1),
-        ("2026-12-05 ok\n2026-13-01 bad month", 2),
-        ("2026-12-05", 1),
-        ("ok 2026-12-05", 1),
+        ("2026-12-05 ok\n2026-13-01 bad month", 2, "is not a date"),
+        ("12/40 送付", 1, "is not a date"),
+        ("2026-12-05", 1, "say what was promised"),
     ],
 )
-def test_a_commitment_without_a_due_date_names_its_line(text: str, line: int) -> None:
-    with pytest.raises(ValidationError, match=f"line {line}: start with the due date"):
+def test_a_wrong_date_or_a_date_alone_names_its_line(text: str, line: int, says: str) -> None:
+    with pytest.raises(ValidationError, match=f"line {line}: .*{says}"):
         ho.parse_commitments(text, TODAY)
 
 

@@ -99,8 +99,14 @@ def me_email(store: Store) -> str:
 # -- commitments as the editor shows them: one per line, "2026-12-05 what was promised" ----------
 
 
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.年]\d")  # meant as a date, even when it is not one
+
+
 def parse_commitments(text: str, today: date) -> list[Commitment]:
-    """One commitment per line: its due date, then what was promised; `[x]` first marks it done."""
+    """One commitment per line: what was promised, after its due date if it has one.
+
+    `[x]` first marks it done. A line that does not start with a date is a commitment without one.
+    """
     result = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = _BULLET.sub("", unicodedata.normalize("NFKC", raw).strip())
@@ -112,11 +118,21 @@ def parse_commitments(text: str, today: date) -> list[Commitment]:
         try:
             due = parse_day(first, today)
         except ValidationError:
+            if _DATE_LIKE.match(first):
+                raise ValidationError(
+                    _(
+                        "Commitment line {n}: “{date}” is not a date; write it like 2026-12-05, "
+                        "or leave the date out."
+                    ).format(n=number, date=first)
+                ) from None
             due = None
-        if due is None or not rest.strip():
+        if due is None:
+            rest = line  # no date: the whole line is what was promised
+        elif not rest.strip():
             raise ValidationError(
                 _(
-                    "Commitment line {n}: start with the due date, like “2026-12-05 Send the plan”."
+                    "Commitment line {n}: after the date, say what was promised, "
+                    "like “2026-12-05 Send the plan”."
                 ).format(n=number)
             )
         what = " ".join(rest.split())

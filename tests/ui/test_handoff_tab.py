@@ -104,7 +104,7 @@ async def test_write_a_note_with_commitments_contacts_and_a_period(
         editor.query_one("#commitments", TextArea).text = "12/40 送付"
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, HandoffEditor)
-        assert "line 1: start with the due date" in error(app, "#commitments-error")
+        assert "line 1: “12/40” is not a date" in error(app, "#commitments-error")
         editor.query_one(
             "#commitments", TextArea
         ).text = "12/5 SSO手順を送付\n[x] 2026-11-20 議事録を共有"

@@ -6,13 +6,12 @@ form again brings the text back. Escape on a form with something typed asks firs
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from csm_tui.errors import CsmError
@@ -21,6 +20,7 @@ from csm_tui.models.account import Stage
 from csm_tui.services.due_input import parse_due
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.draft_form import DraftForm
+from csm_tui.ui.screens.form_screen import FormScreen
 
 if TYPE_CHECKING:
     from csm_tui.models.checklist import ChecklistItem
@@ -50,6 +50,7 @@ class ItemForm(DraftForm[str | None]):
     """Adds a custom item (no `item`) or edits one; dismisses with the item's id when saved."""
 
     DRAFT = DRAFT
+    ERROR_LINES: ClassVar[dict[str, str]] = {"item-title": "title-error", "item-due": "due-error"}
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel")),
@@ -163,26 +164,16 @@ class ItemForm(DraftForm[str | None]):
 
     def action_save(self) -> None:
         values = self.values()
-        title_error = self.query_one("#title-error", Static)
-        title_error.update("")
         title = values["title"].strip()
+        errors = {"item-title": "" if title else _("Give the item a title.")}
         due = None
-        problem = False
-        if not title:
-            title_error.update(_("Give the item a title."))
-            self.set_focus(self.query_one("#item-title", Input))
-            problem = True
         if self.item is None:
-            due_error = self.query_one("#due-error", Static)
-            due_error.update("")
+            errors["item-due"] = ""
             try:
                 due = parse_due(values["due"], self.session.clock.today())
             except CsmError as exc:
-                due_error.update(_(str(exc)))
-                if not problem:
-                    self.set_focus(self.query_one("#item-due", Input))
-                problem = True
-        if problem:
+                errors["item-due"] = _(str(exc))
+        if self.show_errors(errors):
             return
         roadmap = self.session.roadmap
         try:
@@ -211,7 +202,7 @@ class ItemForm(DraftForm[str | None]):
         self.cancel(None)
 
 
-class DueForm(ModalScreen[str | None]):
+class DueForm(FormScreen[str | None]):
     """Sets an item's due date by hand; empty goes back to its rule. Dismisses with the id."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
@@ -237,13 +228,11 @@ class DueForm(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        error = self.query_one("#due-error", Static)
-        error.update("")
         try:
             due = parse_due(self.query_one("#due", Input).value, self.session.clock.today())
             saved = self.session.roadmap.set_due(self.item.id, due)
         except CsmError as exc:
-            error.update(_(str(exc)))
+            self.show_errors({"due": _(str(exc))})
             return
         self.dismiss(saved.id)
 

@@ -1,7 +1,8 @@
 """Forms that never lose what was typed: a draft saved on every change, Escape asks first.
 
 The draft lives in the database (a setting), so a crash or a kill leaves it behind; the next
-start, or the next time the same form opens, brings it back.
+start, or the next time the same form opens, brings it back. Errors are shown the way every form
+shows them (`FormScreen`).
 """
 
 from __future__ import annotations
@@ -9,17 +10,17 @@ from __future__ import annotations
 from typing import Any, ClassVar, Generic, TypeVar
 
 from textual import on
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Switch, TextArea
 
 from csm_tui.errors import CsmError
 from csm_tui.services.session import Session
 from csm_tui.ui.screens.confirm import discard_question
+from csm_tui.ui.screens.form_screen import FormScreen
 
 Result = TypeVar("Result")
 
 
-class DraftForm(ModalScreen[Result], Generic[Result]):
+class DraftForm(FormScreen[Result], Generic[Result]):
     """Subclasses name their `DRAFT`, and give `values()` and `has_input()`."""
 
     DRAFT: ClassVar[str]
@@ -28,6 +29,7 @@ class DraftForm(ModalScreen[Result], Generic[Result]):
         super().__init__()
         self.session = session
         self._restoring = True  # no drafts are written while the fields are being filled
+        self._opened_with: dict[str, Any] | None = None  # the values as the form opened
 
     def values(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -41,6 +43,11 @@ class DraftForm(ModalScreen[Result], Generic[Result]):
 
     def _restored(self) -> None:
         self._restoring = False
+        self._opened_with = self.values()
+
+    def unchanged(self) -> bool:
+        """Whether every field still holds what it held when the form opened."""
+        return self._opened_with is not None and self.values() == self._opened_with
 
     @on(Input.Changed)
     @on(Select.Changed)

@@ -10,7 +10,7 @@ Also here: the small prompt that saves the coverage brief to a file.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -37,6 +37,7 @@ class HandoffEditor(DraftForm[bool]):
     """Dismisses with True when a note (or a new version of one) was saved."""
 
     DRAFT = DRAFT
+    ERROR_LINES: ClassVar[dict[str, str]] = {"from": "coverage-error", "to": "coverage-error"}
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel")),
@@ -97,7 +98,10 @@ class HandoffEditor(DraftForm[bool]):
                 yield TextArea(get(name, ""), id=name)
             yield Label(_(FIELD_LABELS["commitments"]))
             yield Static(
-                _("One per line: due date, then what was promised (2026-12-05 Send the plan)."),
+                _(
+                    "One per line: what was promised, after its due date if it has one "
+                    "(2026-12-05 Send the plan)."
+                ),
                 classes="hint",
             )
             yield TextArea(get("commitments", ""), id="commitments")
@@ -167,7 +171,7 @@ class HandoffEditor(DraftForm[bool]):
 
         values = self.values()
         today = self.session.clock.today()
-        errors = {"commitments": "", "coverage": ""}
+        errors = {"commitments": "", "from": "", "to": ""}
         commitments = []
         start = end = None
         try:
@@ -176,14 +180,13 @@ class HandoffEditor(DraftForm[bool]):
             errors["commitments"] = str(exc)
         try:
             start = parse_day(values["from"], today)
+        except CsmError as exc:
+            errors["from"] = str(exc)
+        try:
             end = parse_day(values["to"], today)
         except CsmError as exc:
-            errors["coverage"] = str(exc)
-        for name, error in errors.items():
-            self.query_one(f"#{name}-error", Static).update(error)
-        if any(errors.values()):
-            focus = "#commitments" if errors["commitments"] else "#from"
-            self.set_focus(self.query_one(focus))
+            errors["to"] = str(exc)
+        if self.show_errors(errors):
             return None
         return NoteFields(
             situation=values["situation"],
@@ -210,6 +213,7 @@ class HandoffEditor(DraftForm[bool]):
                 saved = service.write(self.account_id, fields)
         except CsmError as exc:
             form_error.update(str(exc))  # the form and the draft stay
+            self.call_after_refresh(self.scroll_to_widget, form_error, animate=False)
             return
         if saved is None:
             self.notify(_("Nothing changed; no new version was saved."))

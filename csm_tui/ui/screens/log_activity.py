@@ -148,8 +148,11 @@ class LogActivityScreen(DraftForm[bool]):
         *,
         minutes: int | None = None,
         draft: dict[str, Any] | None = None,
+        editing: bool = False,
     ) -> None:
         super().__init__(session)
+        # True when opened on a saved activity (not on a draft that was never saved)
+        self.editing = editing
         self.account_id = account_id
         self.account_name = account_name
         self.initial = dict(draft or {})
@@ -236,6 +239,8 @@ class LogActivityScreen(DraftForm[bool]):
         }
 
     def has_input(self) -> bool:
+        if self.editing:
+            return not self.unchanged()  # an edit left as it opened loses nothing
         values = self.values()
         return bool(values["minutes"].strip() or values["when"].strip() or values["note"].strip())
 
@@ -251,22 +256,17 @@ class LogActivityScreen(DraftForm[bool]):
 
     def action_save(self) -> None:
         values = self.values()
-        minutes_error = self.query_one("#minutes-error", Static)
-        when_error = self.query_one("#when-error", Static)
-        minutes_error.update("")
-        when_error.update("")
+        errors = {"minutes": "", "when": ""}
         minutes = when = None
         try:
             minutes = parse_minutes(values["minutes"])
         except CsmError as exc:
-            minutes_error.update(_(str(exc)))
+            errors["minutes"] = _(str(exc))
         try:
             when = parse_when(values["when"], self.session.clock)
         except CsmError as exc:
-            when_error.update(_(str(exc)))
-        if minutes is None or when is None:
-            focus = "#minutes" if minutes is None else "#when"
-            self.set_focus(self.query_one(focus, Input))
+            errors["when"] = _(str(exc))
+        if self.show_errors(errors) or minutes is None or when is None:
             return
         fields = {
             "type": ActivityType(values["type"]),
@@ -286,9 +286,16 @@ class LogActivityScreen(DraftForm[bool]):
         except CsmError as exc:
             self.notify(str(exc), severity="error", timeout=10)  # the form and draft stay
             return
-        self.notify(
-            _("Logged {minutes} min for {name}.").format(minutes=minutes, name=self.account_name)
-        )
+        if self.activity_id:
+            self.notify(
+                _("Saved the changes to the work for {name}.").format(name=self.account_name)
+            )
+        else:
+            self.notify(
+                _("Logged {minutes} min for {name}.").format(
+                    minutes=minutes, name=self.account_name
+                )
+            )
         self.finish(True)
 
     def action_cancel(self) -> None:
@@ -309,4 +316,4 @@ def edit_form(session: Session, activity: Activity, account_name: str) -> LogAct
         "note": activity.note,
         "checklist_item_id": activity.checklist_item_id,
     }
-    return LogActivityScreen(session, activity.account_id, account_name, draft=draft)
+    return LogActivityScreen(session, activity.account_id, account_name, draft=draft, editing=True)

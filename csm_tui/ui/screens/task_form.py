@@ -12,19 +12,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.services.due_input import parse_due
 from csm_tui.ui.screens.confirm import discard_question
+from csm_tui.ui.screens.form_screen import FormScreen
 
 if TYPE_CHECKING:
     from csm_tui.services.session import Session
 
 
-class TaskFormScreen(ModalScreen[bool]):
+class TaskFormScreen(FormScreen[bool]):
     """Dismisses with True when the task was saved."""
 
     BINDINGS = [
@@ -73,23 +73,16 @@ class TaskFormScreen(ModalScreen[bool]):
         self.action_save()
 
     def action_save(self) -> None:
-        title_input = self.query_one("#task-title", Input)
-        due_input = self.query_one("#task-due", Input)
-        title_error = self.query_one("#task-title-error", Static)
-        due_error = self.query_one("#task-due-error", Static)
-        title_error.update("")
-        due_error.update("")
+        title = self.query_one("#task-title", Input).value
         try:
-            due = parse_due(due_input.value, self.session.clock.today())
+            due = parse_due(self.query_one("#task-due", Input).value, self.session.clock.today())
         except CsmError as exc:
-            due_error.update(_(str(exc)))
-            self.set_focus(due_input)
+            self.show_errors({"task-title": "", "task-due": _(str(exc))})
             return
         try:
-            self.session.tasks.add(self.account_id, title_input.value, due_date=due)
+            self.session.tasks.add(self.account_id, title, due_date=due)
         except CsmError as exc:
-            title_error.update(str(exc))
-            self.set_focus(title_input)
+            self.show_errors({"task-title": str(exc), "task-due": ""})
             return
         self.notify(_("Task added for {name}.").format(name=self.account_name))
         self.dismiss(True)
