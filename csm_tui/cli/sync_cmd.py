@@ -80,7 +80,7 @@ def login(
     finally:
         store.close()
     try:
-        save_token(url, token)
+        save_token(url, token, user=me.email)
     except TokenUnavailable as exc:
         raise CsmError(f"The book is connected, but the token could not be kept: {exc}") from None
     echo(f"Logged in to {url} as {me.name} <{me.email}>.", err=True)
@@ -94,14 +94,16 @@ def logout(ctx: click.Context, server_url: str | None, db: Path | None) -> None:
     """Remove the token from the system keyring (changes not yet sent stay in the book)."""
     import os
 
+    from csm_tui.store.remote import read_sync_state
     from csm_tui.sync.token import TOKEN_ENV, delete_token
 
     store = open_for_command(ctx, db)
     try:
         url = _server_url(store, server_url)
+        user = read_sync_state(store).get("user")
     finally:
         store.close()
-    removed = delete_token(url)
+    removed = delete_token(url, user=user)
     echo(f"Logged out of {url}." if removed else f"No token for {url} was stored.", err=True)
     if os.environ.get(TOKEN_ENV):
         echo(f"{TOKEN_ENV} is still set in this shell.", err=True)
@@ -119,7 +121,7 @@ def logout(ctx: click.Context, server_url: str | None, db: Path | None) -> None:
 def sync(ctx: click.Context, server_url: str | None, push_local: bool, db: Path | None) -> None:
     """Send this book's changes to the server and fetch the team's: one line, exit code 0/1."""
     from csm_tui.cli.import_cmd import run_playbooks_and_say
-    from csm_tui.store.remote import write_sync_state
+    from csm_tui.store.remote import read_sync_state, write_sync_state
     from csm_tui.sync.client import sync_once
     from csm_tui.sync.http import Server, SyncError
     from csm_tui.sync.token import find_token
@@ -127,7 +129,7 @@ def sync(ctx: click.Context, server_url: str | None, push_local: bool, db: Path 
     store = open_for_command(ctx, db)
     try:
         url = _server_url(store, server_url)
-        with Server(url, find_token(url)) as server:
+        with Server(url, find_token(url, user=read_sync_state(store).get("user"))) as server:
             try:
                 result = sync_once(store, server, push_local=push_local)
                 # what arrived may fire playbook rules; their tasks go to the team at once
@@ -169,7 +171,7 @@ def status(ctx: click.Context, db: Path | None) -> None:
         echo(f"Last sync:  {_when(state.get('last_sync_at'))}")
         if state.get("last_error"):
             echo(f"Last error: {state['last_error']}")
-        echo(f"Token:      {_token_source(state['server'])}")
+        echo(f"Token:      {_token_source(state['server'], state.get('user'))}")
     echo(f"Pending:    {pending} change{'s' if pending != 1 else ''} to send")
     echo(f"Refused:    {refused} change{'s' if refused != 1 else ''}")
     for row in rejected:
@@ -184,7 +186,7 @@ def _when(value: str | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _token_source(server: str) -> str:
+def _token_source(server: str, user: str | None) -> str:
     import os
 
     from csm_tui.sync.token import TOKEN_ENV, TokenUnavailable, find_token
@@ -192,7 +194,7 @@ def _token_source(server: str) -> str:
     if os.environ.get(TOKEN_ENV):
         return f"from {TOKEN_ENV}"
     try:
-        find_token(server)
+        find_token(server, user=user)
     except TokenUnavailable as exc:
         return str(exc)
     return "in the system keyring"

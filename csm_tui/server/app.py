@@ -35,6 +35,7 @@ from csm_tui.sync.protocol import (
     MIN_PROTOCOL_VERSION,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    USER_HEADER,
     Change,
     DeviceRequest,
     DeviceResponse,
@@ -117,6 +118,10 @@ def current_user(
         user = authenticate(conn, credentials.credentials)
     if user is None:
         raise ApiError(401, "unauthorized", "The API token is not valid (revoked or mistyped).")
+    expected = request.headers.get(USER_HEADER)
+    if expected is not None and expected.strip().lower() != user.email:
+        # a book's sync with the token of another book's user (issue 19.4): nothing happens
+        raise ApiError(409, "wrong_user", f"This token is {user.email}'s, not the book's user's.")
     return user
 
 

@@ -31,6 +31,7 @@ from csm_tui.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
     MAX_PUSH_MUTATIONS,
+    USER_HEADER,
     DeviceRequest,
     Mutation,
     PushRequest,
@@ -45,6 +46,10 @@ Progress = Callable[[str, int], None]
 
 class LocalBook(SyncError):
     """The book holds changes made before it was connected; nothing is sent without consent."""
+
+
+class WrongUser(SyncError):
+    """The token is another user's than the book's: nothing is sent or received."""
 
 
 @dataclass
@@ -90,12 +95,17 @@ def sync_once(
     with sync_lock(store.path):
         state = connect(store, server, push_local=push_local)
         result = SyncResult(server.url)
-        _push_all(store, server, state, result, progress)
-        _pull_all(store, server, state, result, progress)
-        if state.pop("restored", None):  # the server lost recent history: send ours again
-            _rewind(store, server, state)
+        try:
             _push_all(store, server, state, result, progress)
             _pull_all(store, server, state, result, progress)
+            if state.pop("restored", None):  # the server lost recent history: send ours again
+                _rewind(store, server, state)
+                _push_all(store, server, state, result, progress)
+                _pull_all(store, server, state, result, progress)
+        except Refused as exc:
+            if exc.code == "wrong_user":
+                raise _wrong_user(server, state["user"]) from None
+            raise
         remote.write_sync_state(store, {"last_sync_at": iso_now(store.clock), "last_error": None})
         result.requests = server.requests
         return result
@@ -134,6 +144,10 @@ def connect(store: Store, server: Server, *, push_local: bool = False) -> dict[s
                     "This book syncs with {current}; use another database (--db) for {other}."
                 ).format(current=state["server"], other=server.url)
             )
+        if not state.get("user"):  # connected by an older csm-tui: ask once whose book it is
+            state["user"] = server.me().email
+            remote.write_sync_state(store, {"user": state["user"]})
+        _expect_user(server, state["user"])
         return state
     from csm_tui.services.demo import DEMO_SETTING
     from csm_tui.services.identity import me_identity, set_me
@@ -163,6 +177,7 @@ def connect(store: Store, server: Server, *, push_local: bool = False) -> dict[s
         )
     if local is None:
         set_me(store, me.name, me.email)
+    _expect_user(server, me.email)
     client_id = uuid.uuid4().hex
     device = server.register(DeviceRequest(client_id=client_id, next_seq=1))
     state = {
@@ -176,6 +191,26 @@ def connect(store: Store, server: Server, *, push_local: bool = False) -> dict[s
     }
     remote.write_sync_state(store, state)
     return state
+
+
+def _expect_user(server: Server, email: str) -> None:
+    """Every request of this sync names the book's user; the server refuses a token of anyone
+    else (409 wrong_user), so a book never takes another user's feed (issue 19.4)."""
+    server.client.headers[USER_HEADER] = email
+
+
+def _wrong_user(server: Server, book_user: str) -> WrongUser:
+    del server.client.headers[USER_HEADER]
+    try:
+        other = server.me().email
+    except SyncError:
+        other = "?"
+    return WrongUser(
+        _(
+            "This book is {book}'s, but the token is {other}'s: nothing was sent or received. "
+            "Log in as {book}: csm-tui login --server {server}"
+        ).format(book=book_user, other=other, server=server.url)
+    )
 
 
 def _register_again(store: Store, server: Server, state: dict[str, str], *, new_id: bool) -> None:

@@ -200,7 +200,8 @@ class SyncEngine:
         """One sync; returns the seconds until the next one."""
         from csm_tui.store import remote
 
-        server_url = remote.read_sync_state(store).get("server")
+        sync_state = remote.read_sync_state(store)
+        server_url = sync_state.get("server")
         if not server_url:
             from csm_tui.services.demo import DEMO_SETTING
 
@@ -219,7 +220,7 @@ class SyncEngine:
 
         self._publish(state=SyncState.SYNCING, server=server_url, progress="")
         try:
-            token = find_token(server_url, timeout=self.token_timeout)
+            token = find_token(server_url, sync_state.get("user"), timeout=self.token_timeout)
         except TokenUnavailable as exc:
             self._counts(store, state=SyncState.DISABLED, message=str(exc))
             return self._later(self.interval)

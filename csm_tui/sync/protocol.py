@@ -17,6 +17,8 @@ PROTOCOL_VERSION = 2
 400 `server_too_old` to newer ones. 2: pulls as rows per table (`GET /v1/sync/rows`)."""
 MIN_PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "CSM-Protocol"
+USER_HEADER = "CSM-User"
+"""The e-mail of the book's user: the server refuses a token of anyone else (409 wrong_user)."""
 
 MAX_PUSH_MUTATIONS = 500
 MAX_PULL_LIMIT = 10_000

@@ -30,15 +30,36 @@ class TokenMissing(TokenUnavailable):
     """The keyring works but holds no token for this server: log in."""
 
 
-def find_token(server: str, timeout: float = KEYRING_TIMEOUT) -> str:
-    """The token for `server`: the environment variable first, then the keyring."""
+def keyring_entry(server: str, user: str | None) -> str:
+    """The keyring's name for the token of `user` on `server`: one per server and user, so two
+    books of two users on one server never share (or log out) each other's token. Without a
+    user, the entry of csm-tui before issue 19 (one per server)."""
+    return f"{user} at {server}" if user else server
+
+
+def find_token(server: str, user: str | None = None, timeout: float = KEYRING_TIMEOUT) -> str:
+    """The token of `user` for `server`: the environment variable first, then the keyring (an
+    entry kept by an older csm-tui, one per server, is still read; each sync checks whose token
+    it is)."""
     env = os.environ.get(TOKEN_ENV, "").strip()
     if env:
         return env
     import keyring
 
-    token = _keyring_call(lambda: keyring.get_password(SERVICE, server), timeout)
+    def read() -> str | None:
+        found = keyring.get_password(SERVICE, keyring_entry(server, user))
+        if not found and user:
+            found = keyring.get_password(SERVICE, keyring_entry(server, None))
+        return found
+
+    token = _keyring_call(read, timeout)
     if not token:
+        if user:
+            raise TokenMissing(
+                _(
+                    "Not logged in to {server} as {user}: run `csm-tui login --server {server}`."
+                ).format(server=server, user=user)
+            )
         raise TokenMissing(
             _("Not logged in to {server}: run `csm-tui login --server {server}`.").format(
                 server=server
@@ -47,14 +68,18 @@ def find_token(server: str, timeout: float = KEYRING_TIMEOUT) -> str:
     return token
 
 
-def save_token(server: str, token: str, timeout: float = KEYRING_TIMEOUT) -> None:
+def save_token(
+    server: str, token: str, user: str | None = None, timeout: float = KEYRING_TIMEOUT
+) -> None:
     """Keep the token in the keyring, and check that it is really there (a "null" backend
     accepts anything and keeps nothing)."""
     import keyring
 
+    entry = keyring_entry(server, user)
+
     def save_and_read() -> str | None:
-        keyring.set_password(SERVICE, server, token)
-        return keyring.get_password(SERVICE, server)
+        keyring.set_password(SERVICE, entry, token)
+        return keyring.get_password(SERVICE, entry)
 
     if _keyring_call(save_and_read, timeout) != token:
         raise TokenUnavailable(
@@ -64,17 +89,30 @@ def save_token(server: str, token: str, timeout: float = KEYRING_TIMEOUT) -> Non
         )
 
 
-def delete_token(server: str, timeout: float = KEYRING_TIMEOUT) -> bool:
-    """Remove the stored token; False if there was none."""
+def delete_token(server: str, user: str | None = None, timeout: float = KEYRING_TIMEOUT) -> bool:
+    """Remove the stored token of `user`; False if there was none. An older csm-tui's entry for
+    the server goes too when this book was using it (no entry of its own, or the same token):
+    otherwise it is another book's, which stays logged in."""
     import keyring
     from keyring.errors import PasswordDeleteError
 
+    own, legacy = keyring_entry(server, user), keyring_entry(server, None)
+
     def remove() -> bool:
-        try:
-            keyring.delete_password(SERVICE, server)
-        except PasswordDeleteError:
-            return False
-        return True
+        mine = keyring.get_password(SERVICE, own)
+        entries = [own]
+        if user:
+            older = keyring.get_password(SERVICE, legacy)
+            if older is not None and (mine is None or older == mine):
+                entries.append(legacy)
+        removed = False
+        for entry in entries:
+            try:
+                keyring.delete_password(SERVICE, entry)
+            except PasswordDeleteError:
+                continue
+            removed = True
+        return removed
 
     return _keyring_call(remove, timeout)
 

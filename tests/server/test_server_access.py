@@ -212,3 +212,18 @@ def test_the_history_of_another_readers_receipt_is_404(team: Team) -> None:
     team.bob.push(team.bob.mutation("handoff_reads", "delete", str(receipt["id"]), {}))
     assert team.alice.get(path).status_code == 404  # nor once deleted
     assert team.bob.get(path).status_code == 200
+
+
+def test_a_token_of_another_user_than_the_books_is_refused(team: Team) -> None:
+    """Issue 19.4: the client names the book's user on every request (CSM-User)."""
+    activity = activity_row(team.acme, BOB)
+    headers = {**team.bob.headers, "CSM-User": ALICE}
+    body = {"client_id": team.bob.client_id, "mutations": [team.bob.insert("activities", activity)]}
+    for response in (
+        team.http.post("/v1/sync/push", headers=headers, json=body),
+        team.http.get("/v1/sync/rows", headers=headers),
+    ):
+        assert response.status_code == 409
+        assert response.json()["code"] == "wrong_user"
+    assert team.alice.get(f"/v1/history/activities/{activity['id']}").status_code == 404
+    assert team.http.get("/v1/me", headers={**team.bob.headers, "CSM-User": BOB.upper()}).is_success

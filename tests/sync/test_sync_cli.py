@@ -42,7 +42,7 @@ def test_login_keeps_the_token_in_the_keyring_only(
     assert code == 0, err
     assert "Logged in to" in err and "Aoi Tanaka" in err
     assert token not in out + err
-    assert memory_keyring.saved == {("csm-tui", team.url): token}
+    assert memory_keyring.saved == {("csm-tui", f"{AOI} at {team.url}"): token}
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert token.encode() not in path.read_bytes(), path
@@ -116,3 +116,28 @@ def test_status_of_a_book_never_connected(
 ) -> None:
     code, out, _ = run(["status", "--db", str(tmp_path / "x.db")], capsys)
     assert code == 0 and "not connected" in out
+
+
+def test_two_books_of_two_users_on_one_server(
+    team: Team,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """Issue 19.4: Ken's login does not replace Aoi's token; each book syncs as its own user,
+    `status` names it, and Ken's logout leaves Aoi logged in."""
+    books = {AOI: str(tmp_path / "aoi.db"), KEN: str(tmp_path / "ken.db")}
+    for email, db in books.items():
+        _stdin(monkeypatch, team.tokens[email] + "\n")
+        assert run(["login", "--server", team.url, "--db", db], capsys)[0] == 0
+    for email, db in books.items():
+        code, out, err = run(["sync", "--db", db], capsys)
+        assert code == 0, err
+        code, out, _ = run(["status", "--db", db], capsys)
+        assert f"<{email}>" in out and "in the system keyring" in out
+    assert run(["logout", "--db", books[KEN]], capsys)[0] == 0
+    code, _, err = run(["sync", "--db", books[KEN]], capsys)
+    assert code == 1 and "csm-tui login" in err
+    code, out, err = run(["sync", "--db", books[AOI]], capsys)
+    assert code == 0, err

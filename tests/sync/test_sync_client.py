@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -145,3 +146,20 @@ def test_a_pull_never_undoes_a_change_not_yet_sent(team: Team) -> None:
     team.sync(ken, KEN)
     again = rows_of(ken, "checklist_items", "WHERE id = ?", (item["id"],))[0]
     assert (again["title"], again["done"], again["done_by"]) == ("Kickoff held (with IT)", 1, AOI)
+
+
+def test_a_book_never_syncs_with_another_users_token(team: Team) -> None:
+    """Issue 19.4: the token's user is checked on every sync, not only the first: a book of Aoi
+    given Ken's token (the keyring's entry of another book) sends and receives nothing."""
+    from csm_tui.sync.client import WrongUser
+
+    aoi = team.book("aoi")
+    team.sync(aoi, AOI)
+    log_activity(aoi, team.accounts["Acme Analytics"], 20, AT)
+    before = {table: rows_of(aoi, table) for table in ("accounts", "activities", "owners")}
+    state = remote.read_sync_state(aoi)
+    with pytest.raises(WrongUser, match=rf"{re.escape(AOI)}.*{re.escape(KEN)}"):
+        team.sync(aoi, KEN)
+    assert {table: rows_of(aoi, table) for table in before} == before
+    assert remote.read_sync_state(aoi) == state  # nothing acknowledged, nothing pulled
+    assert team.sync(aoi, AOI).pushed == 1  # her own token still works

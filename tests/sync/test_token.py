@@ -109,3 +109,29 @@ def test_a_keyring_that_keeps_nothing_is_caught(use_keyring: object) -> None:
     use_keyring(NullKeyring())  # type: ignore[operator]
     with pytest.raises(TokenUnavailable, match="did not keep the token"):
         save_token(SERVER, "secret")
+
+
+def test_two_users_on_one_server_keep_their_own_tokens(use_keyring: object) -> None:
+    """Issue 19.4: two books, two users, one server: a login or a logout in one book leaves
+    the other's token alone."""
+    use_keyring(MemoryKeyring())  # type: ignore[operator]
+    save_token(SERVER, "aoi-token", user="aoi@example.com")
+    save_token(SERVER, "ken-token", user="ken@example.com")
+    assert find_token(SERVER, user="aoi@example.com") == "aoi-token"
+    assert find_token(SERVER, user="ken@example.com") == "ken-token"
+    assert delete_token(SERVER, user="ken@example.com") is True
+    assert find_token(SERVER, user="aoi@example.com") == "aoi-token"
+    with pytest.raises(TokenMissing, match=r"ken@example\.com"):
+        find_token(SERVER, user="ken@example.com")
+
+
+def test_a_token_kept_by_an_older_csm_tui_is_still_found(use_keyring: object) -> None:
+    memory = use_keyring(MemoryKeyring())  # type: ignore[operator]
+    memory.set_password("csm-tui", SERVER, "older")  # one entry per server
+    assert find_token(SERVER, user="aoi@example.com") == "older"
+    save_token(SERVER, "ken-token", user="ken@example.com")
+    assert delete_token(SERVER, user="ken@example.com") is True  # Ken's own entry only
+    assert find_token(SERVER, user="aoi@example.com") == "older"
+    assert delete_token(SERVER, user="aoi@example.com") is True  # the book was using it
+    with pytest.raises(TokenMissing):
+        find_token(SERVER, user="aoi@example.com")
