@@ -22,6 +22,12 @@ def config_dir() -> Path:
     return user_config_path(APP_NAME, appauthor=False)
 
 
+def cache_dir() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
 def default_db_path() -> Path:
     """The book of business used when neither `--db` nor `CSM_TUI_DB` names one."""
     return data_dir() / "book.db"

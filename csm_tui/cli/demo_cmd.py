@@ -125,6 +125,7 @@ def build_into(path: Path, *, accounts: int, activities: int, seed: int) -> Demo
     """Build in a temporary file beside `path`, then move it into place."""
     from csm_tui.clock import SystemClock
     from csm_tui.services.demo import build_demo
+    from csm_tui.store import soundness
     from csm_tui.store.connection import open_store
 
     folder = path.parent
@@ -156,8 +157,14 @@ def build_into(path: Path, *, accounts: int, activities: int, seed: int) -> Demo
             _sidecar(path, suffix).unlink(missing_ok=True)
         temp.replace(path)
         _sync_folder(folder)
+        soundness.record_sound(path)  # built just now: no need to check it on the first save
     finally:
-        for leftover in (temp, _sidecar(temp, "-wal"), _sidecar(temp, "-shm")):
+        for leftover in (
+            temp,
+            _sidecar(temp, "-wal"),
+            _sidecar(temp, "-shm"),
+            soundness.checked_path(temp),  # the temporary file's record, kept in the cache
+        ):
             leftover.unlink(missing_ok=True)
     return summary
 

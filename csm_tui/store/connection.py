@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from csm_tui.clock import Clock, SystemClock
 from csm_tui.errors import StoreError
 from csm_tui.i18n import _
+from csm_tui.store import soundness
 from csm_tui.store.bulk import restore_after_a_kill, sync_lock_path
 from csm_tui.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -149,6 +150,21 @@ class Store:
         self.after_commit: list[Callable[[Changes], None]] = []
         self._reader: Store | None = None  # see reader()
         self._reader_lock = threading.Lock()
+        # whether the file is known to be sound: found as csm-tui left it, or checked (see
+        # store.soundness); set by open_store
+        self.sound = False
+        self._sound_lock = threading.Lock()
+
+    def ensure_sound(self) -> None:
+        """Before the first write of this process: refuse a damaged book (StoreError)."""
+        if self.sound:
+            return
+        # on a connection of its own, so that a check of seconds (a large book) on a worker
+        # does not hold `lock`, which the UI thread's reads take
+        with self._sound_lock:
+            if not self.sound:
+                soundness.check_file(self.path)
+                self.sound = True
 
     @cached_property
     def db(self) -> Database:
@@ -223,6 +239,8 @@ class Store:
             self._reader.close()
             self._reader = None
         self.conn.close()
+        if self.sound:  # after the close's checkpoint: the file as this process leaves it
+            soundness.record_sound(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -242,6 +260,8 @@ def open_store(
     path = Path(path)
     if path.exists() and path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file.")
+    new_book = not path.exists() or path.stat().st_size == 0
+    sound = new_book or soundness.known_sound(path)
     try:
         _create_private_file(path)
     except OSError as exc:
@@ -281,7 +301,9 @@ def open_store(
     except BaseException:
         conn.close()
         raise
-    return Store(conn, path, clock or SystemClock())
+    store = Store(conn, path, clock or SystemClock())
+    store.sound = sound
+    return store
 
 
 def peek_setting(path: Path, key: str) -> str | None:

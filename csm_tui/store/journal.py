@@ -106,6 +106,7 @@ class Transaction:
         self._atomic: AbstractContextManager[Any] | None = None
 
     def __enter__(self) -> Transaction:
+        self.store.ensure_sound()
         self.store.lock.acquire()
         try:
             self._atomic = immediate(self.store.conn)

@@ -239,6 +239,7 @@ def _apply(
 @contextmanager
 def _remote_transaction(store: Store, *, checked: bool = False) -> Iterator[sqlite3.Connection]:
     conn = store.conn
+    store.ensure_sound()
     with store.lock, translate_errors(store.path):
         conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set first
         if checked:
