@@ -1,0 +1,214 @@
+"""The connector core: one pull pass and one push pass, the same for every vendor and book.
+
+Pull: for each object type (companies, contacts, removals) ask the vendor for the page after
+the stored cursor, convert the mapped fields, and hand page and cursor to the book to write in
+one transaction; a pass killed half way resumes from the last committed page.
+
+Push, exactly once: a create is preceded by a committed `sending` mark; a `sending` link found
+at the start of a pass means the outcome is unknown (timeout, kill between the CRM's reply and
+the local commit), so the engagement is looked up by the marker in its body before anything is
+created again. Edits update the engagement, deletions remove it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from csm_tui.crm.book import Applied, Book
+from csm_tui.crm.errors import CrmRefused, OutcomeUnknown
+from csm_tui.crm.http import Api
+from csm_tui.crm.mapping import convert
+from csm_tui.crm.records import (
+    COMPANIES,
+    OBJECT_TYPES,
+    CrmContact,
+    FieldInfo,
+    Link,
+    OutActivity,
+    Owner,
+    Page,
+)
+
+
+@dataclass(frozen=True)
+class PullContext:
+    """What an adapter needs to ask for a page."""
+
+    me: Owner
+    mapped_fields: tuple[str, ...]
+    known_companies: frozenset[str]
+    known_contacts: frozenset[str]
+
+
+class Vendor(Protocol):
+    """One CRM's API, behind the shapes of `records`."""
+
+    name: str
+    api: Api
+
+    def fields(self) -> list[FieldInfo]: ...
+    def owners(self) -> list[Owner]: ...
+    def page(self, obj: str, cursor: dict[str, Any], ctx: PullContext) -> Page: ...
+    def contacts_for(self, company_ids: list[str]) -> list[CrmContact]: ...
+    def object_type(self, activity: OutActivity) -> str: ...
+    def find(self, object_type: str, activity_id: str, marker: str) -> str | None: ...
+    def create(self, object_type: str, activity: OutActivity, owner_id: str) -> str: ...
+    def update(
+        self, object_type: str, crm_id: str, activity: OutActivity, owner_id: str
+    ) -> None: ...
+    def delete(self, object_type: str, crm_id: str) -> None: ...
+
+
+@dataclass
+class PushResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    found: int = 0  # unknown outcomes resolved by the marker: created before, not again
+    failed: list[str] = field(default_factory=list)
+    unknown: int = 0  # still unknown (no answer): looked up on the next pass
+
+
+def find_owner(owners: list[Owner], email: str) -> Owner | None:
+    """The CRM owner with this e-mail, compared case-insensitively."""
+    wanted = email.strip().lower()
+    return next((owner for owner in owners if owner.email.lower() == wanted), None)
+
+
+def pull(vendor: Vendor, book: Book, mapping: Mapping[str, str], me: Owner) -> Applied:
+    """One pull pass over every object type; returns what it did to the book."""
+    state = book.state()
+    owner_emails: dict[str, str] = dict(state.get("owners") or {})
+    applied = Applied()
+    for obj in OBJECT_TYPES:
+        cursor: dict[str, Any] = dict(state.get(f"cursor.{obj}") or {})
+        while True:
+            ctx = PullContext(
+                me=me,
+                mapped_fields=tuple(sorted(set(mapping.values()))),
+                known_companies=frozenset(book.known_companies()),
+                known_contacts=frozenset(book.known_contacts()),
+            )
+            page = vendor.page(obj, cursor, ctx)
+            converted: dict[str, dict[str, Any]] = {}
+            if obj == COMPANIES:
+                if any(c.owner_id and c.owner_id not in owner_emails for c in page.companies):
+                    owner_emails = _refresh_owners(vendor, book)
+                mine = [c.crm_id for c in page.companies if _owned_by(c.owner_id, me)]
+                page.contacts = vendor.contacts_for(mine) if mine else []
+                page.contacts_of = mine
+                for company in page.companies:
+                    converted[company.crm_id] = {
+                        "name": company.name,
+                        **convert(mapping, company.values),
+                    }
+            applied.add(book.apply_page(page, converted, owner_emails))
+            cursor = page.cursor
+            if page.done:
+                break
+    return applied
+
+
+def _owned_by(owner_id: str | None, me: Owner) -> bool:
+    return owner_id is not None and owner_id == me.id
+
+
+def _refresh_owners(vendor: Vendor, book: Book) -> dict[str, str]:
+    emails = {owner.id: owner.email.lower() for owner in vendor.owners()}
+    book.set_state({"owners": emails})
+    return emails
+
+
+def digest(activity: OutActivity, object_type: str, owner_id: str) -> str:
+    """What was sent, in short: an edit of any pushed field changes it."""
+    data = [
+        object_type,
+        owner_id,
+        activity.company_id,
+        activity.type,
+        activity.minutes,
+        activity.occurred_at.isoformat(),
+        activity.proactive,
+        activity.recurring,
+        activity.outcome,
+        activity.note,
+    ]
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:32]
+
+
+def push(
+    vendor: Vendor,
+    book: Book,
+    owner_ids: Mapping[str, str],
+    since: str,
+    backfill_since: str | None = None,
+) -> PushResult:
+    """One push pass; `owner_ids` maps an author's e-mail (lower case) to the CRM owner id."""
+    result = PushResult()
+    _resolve_unknown(vendor, book, result)
+    links = book.links()
+    for activity in book.activities_to_push(since, backfill_since):
+        owner_id = owner_ids.get(activity.author_email.lower())
+        link = links.get(activity.id)
+        object_type = vendor.object_type(activity)
+        if owner_id is None:
+            if link is None or link.state != "failed":
+                reason = f"{activity.author_email} is not a user of {vendor.name}"
+                book.record_failed(activity.id, object_type, reason, "")
+                result.failed.append(reason)
+            continue
+        wanted = digest(activity, object_type, owner_id)
+        if link is not None and link.pushed_hash == wanted and link.state in ("sent", "failed"):
+            continue
+        try:
+            if link is not None and link.state in ("sent", "failed") and link.crm_id:
+                if link.object_type == object_type:
+                    vendor.update(object_type, link.crm_id, activity, owner_id)
+                    book.record_sent(activity.id, object_type, link.crm_id, wanted)
+                    result.updated += 1
+                    continue
+                vendor.delete(link.object_type, link.crm_id)  # a call became a meeting
+            book.begin_send(activity.id, object_type)
+            crm_id = vendor.create(object_type, activity, owner_id)
+        except OutcomeUnknown:
+            result.unknown += 1
+            break  # the CRM is not answering: the rest waits for the next pass
+        except CrmRefused as exc:
+            book.record_failed(activity.id, object_type, str(exc), wanted)
+            result.failed.append(str(exc))
+            continue
+        book.record_sent(activity.id, object_type, crm_id, wanted)
+        result.created += 1
+    for link in book.deleted_activity_links():
+        if link.crm_id:
+            try:
+                vendor.delete(link.object_type, link.crm_id)
+            except CrmRefused as exc:
+                if exc.status != 404:
+                    result.failed.append(str(exc))
+                    continue
+        book.record_deleted(link.activity_id)
+        result.deleted += 1
+    return result
+
+
+def _resolve_unknown(vendor: Vendor, book: Book, result: PushResult) -> None:
+    """Links left `sending`: found by their marker → sent (never created twice); else new."""
+    for link in list(book.links().values()):
+        if link.state != "sending":
+            continue
+        marker = OutActivity.marker_of(link.activity_id)
+        crm_id = vendor.find(link.object_type, link.activity_id, marker)
+        if crm_id is None:
+            book.forget_link(link.activity_id)
+            continue
+        # created with the activity as it was then: an empty digest makes the next step update
+        book.record_sent(link.activity_id, link.object_type, crm_id, "")
+        result.found += 1
+
+
+__all__ = ["Link", "PullContext", "PushResult", "Vendor", "digest", "find_owner", "pull", "push"]

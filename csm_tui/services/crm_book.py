@@ -1,0 +1,382 @@
+"""The CRM connector's `Book` on the local SQLite book of a CSM without a team server.
+
+Accounts are written by the CSV import's upsert (`csv_import._plan`: match by external_id, else
+link an unlinked account of the same name, validate, then `apply_account_changes` /
+`insert_many`), inside the page's one journaled transaction, with the page's cursor. Only what
+the CRM owns is written (name, mapped fields, primary owner, contacts); activities, checklists,
+notes and tasks are never touched. An edit the CSM made to a CRM-owned field is overwritten by
+the CRM's value, and stays in the journal as the CSM's own entry.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError as PydanticError
+
+from csm_tui.crm.book import Applied
+from csm_tui.crm.records import COMPANIES, CrmContact, Link, OutActivity, Page
+from csm_tui.models.contact import Contact
+from csm_tui.models.owner import OwnerAssignment, Role
+from csm_tui.services.accounts import account_row, apply_account_changes
+from csm_tui.services.csv_import import AccountRow, _plan
+from csm_tui.services.identity import upsert_user
+from csm_tui.store.connection import Store
+from csm_tui.store.journal import Transaction, insert_many
+
+_CONTACT_IDS = uuid.UUID("5b0d8f4e-3a4c-4c55-9f3e-6a1c2c8e0c12")
+
+
+def contact_id(crm: str, crm_id: str, account_id: str) -> str:
+    """The same local id for a CRM contact on an account on every pass (and every device)."""
+    return uuid.uuid5(_CONTACT_IDS, f"{crm}:{crm_id}:{account_id}").hex
+
+
+class LocalBook:
+    """The local book, as the connector core sees it (see `csm_tui.crm.book.Book`)."""
+
+    def __init__(self, store: Store, crm: str, me_email: str) -> None:
+        self.store = store
+        self.crm = crm
+        self.me = me_email.lower()
+
+    # -- state -------------------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        return {
+            row[0]: json.loads(row[1])
+            for row in self.store.query("SELECT key, value FROM crm_state")
+        }
+
+    def set_state(self, values: Mapping[str, Any]) -> None:
+        with self.store.transaction():
+            self._write_state(values)
+
+    def _write_state(self, values: Mapping[str, Any]) -> None:
+        for key, value in values.items():
+            if value is None:
+                self.store.conn.execute("DELETE FROM crm_state WHERE key = ?", (key,))
+            else:
+                self.store.conn.execute(
+                    "INSERT OR REPLACE INTO crm_state (key, value) VALUES (?, ?)",
+                    (key, json.dumps(value, ensure_ascii=False, sort_keys=True)),
+                )
+
+    def known_companies(self) -> set[str]:
+        return self._known("company")
+
+    def known_contacts(self) -> set[str]:
+        return self._known("contact")
+
+    def _known(self, obj: str) -> set[str]:
+        rows = self.store.query(
+            "SELECT crm_id FROM crm_records WHERE crm = ? AND object = ? AND state = 'live'",
+            (self.crm, obj),
+        )
+        return {row[0] for row in rows}
+
+    # -- pull --------------------------------------------------------------------------------
+
+    def apply_page(
+        self, page: Page, converted: Mapping[str, dict[str, Any]], owner_emails: Mapping[str, str]
+    ) -> Applied:
+        applied = Applied()
+        with self.store.transaction() as tx:
+            if page.companies:
+                self._companies(tx, page, converted, owner_emails, applied)
+            if page.contacts_of is not None:
+                self._replace_contacts(tx, page.contacts_of, page.contacts, applied)
+            elif page.contacts:
+                self._update_contacts(tx, page.contacts, applied)
+            for crm_id in page.removed:
+                self._remove(tx, crm_id, applied)
+            self._write_state({f"cursor.{page.object}": page.cursor})
+        return applied
+
+    def _records(self, obj: str) -> dict[str, tuple[str, str]]:
+        rows = self.store.query(
+            "SELECT crm_id, local_id, state FROM crm_records WHERE crm = ? AND object = ?",
+            (self.crm, obj),
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def _companies(
+        self,
+        tx: Transaction,
+        page: Page,
+        converted: Mapping[str, dict[str, Any]],
+        owner_emails: Mapping[str, str],
+        applied: Applied,
+    ) -> None:
+        records = self._records("company")
+        rows: list[AccountRow] = []
+        owners: dict[str, str | None] = {}
+        for line, company in enumerate(page.companies, start=1):
+            email = owner_emails.get(company.owner_id or "") or company.owner_email
+            email = email.lower() if email else None
+            if email != self.me and company.crm_id not in records:
+                continue  # someone else's company that was never in this book
+            owners[company.crm_id] = email
+            rows.append(
+                AccountRow(line, {**converted[company.crm_id], "external_id": company.crm_id})
+            )
+        if not rows:
+            return
+        plan = _plan(self.store, rows)
+        applied.skipped.extend(str(problem) for problem in plan.problems)
+        insert_many(tx, "accounts", [account_row(account, tx.now) for account in plan.new])
+        for current, updated in plan.changed:
+            apply_account_changes(tx, current, updated)
+        applied.new += len(plan.new)
+        applied.updated += len(plan.changed)
+        applied.unchanged += plan.unchanged
+        local = {
+            row[0]: row[1]
+            for row in self.store.query(
+                "SELECT external_id, id FROM accounts WHERE external_id IS NOT NULL"
+            )
+        }
+        for crm_id, email in owners.items():
+            account_id = local.get(crm_id)
+            if account_id is None:
+                continue  # refused by the plan (reported in `skipped`)
+            if self._set_primary(tx, account_id, email) and email != self.me:
+                applied.moved += 1
+            self.store.conn.execute(
+                "INSERT OR REPLACE INTO crm_records (crm, object, crm_id, local_id, state) "
+                "VALUES (?, 'company', ?, ?, ?)",
+                (self.crm, crm_id, account_id, "live" if email == self.me else "moved"),
+            )
+
+    def _set_primary(self, tx: Transaction, account_id: str, email: str | None) -> bool:
+        """Make `email` the account's primary owner, as the CRM says; True if it changed."""
+        row = self.store.query_one(
+            "SELECT id, user_email FROM owners WHERE account_id = ? AND role = 'primary'",
+            (account_id,),
+        )
+        if row is not None and row[1] == email:
+            return False
+        if row is not None:
+            tx.delete("owners", row[0])
+        if email is None:
+            return row is not None
+        if email != self.me:
+            upsert_user(tx, email, email.split("@")[0])
+        other = self.store.query_one(
+            "SELECT id FROM owners WHERE account_id = ? AND user_email = ?", (account_id, email)
+        )
+        if other is not None:  # a secondary owner becomes the primary one
+            tx.update("owners", other[0], {"role": Role.PRIMARY.value})
+        else:
+            owner = OwnerAssignment(account_id=account_id, user_email=email, role=Role.PRIMARY)
+            tx.insert("owners", {**owner.model_dump(mode="python"), "created_at": tx.now})
+        return True
+
+    def _remove(self, tx: Transaction, crm_id: str, applied: Applied) -> None:
+        """Archived in the CRM: out of the user's book (no owner), kept with its history."""
+        found = self.store.query_one(
+            "SELECT local_id, state FROM crm_records WHERE crm = ? AND object = 'company' "
+            "AND crm_id = ?",
+            (self.crm, crm_id),
+        )
+        if found is None or found[1] == "archived":
+            return
+        for owner in self.store.query(
+            "SELECT id FROM owners WHERE account_id = ? AND user_email = ?", (found[0], self.me)
+        ):
+            tx.delete("owners", owner[0])
+        self.store.conn.execute(
+            "UPDATE crm_records SET state = 'archived' WHERE crm = ? AND object = 'company' "
+            "AND crm_id = ?",
+            (self.crm, crm_id),
+        )
+        applied.removed += 1
+
+    def _replace_contacts(
+        self, tx: Transaction, companies: list[str], contacts: list[CrmContact], applied: Applied
+    ) -> None:
+        accounts = {crm_id: local for crm_id, (local, _state) in self._records("company").items()}
+        by_company: dict[str, list[CrmContact]] = {crm_id: [] for crm_id in companies}
+        for contact in contacts:
+            if contact.company_id in by_company:
+                by_company[contact.company_id].append(contact)
+        new_rows: list[dict[str, Any]] = []
+        for company, wanted in by_company.items():
+            account_id = accounts.get(company)
+            if account_id is None:
+                continue
+            keep: set[str] = set()
+            for contact in wanted:
+                row = self._contact_row(contact, account_id, tx.now)
+                if row is None:
+                    continue
+                keep.add(row["id"])
+                if self._write_contact(tx, row, new_rows):
+                    applied.contacts += 1
+                self._record_contact(contact, row["id"], company)
+            for old in self.store.query(
+                "SELECT local_id, crm_id FROM crm_records WHERE crm = ? AND object = 'contact' "
+                "AND parent_id = ?",
+                (self.crm, company),
+            ):
+                if old[0] not in keep:
+                    if self.store.query_one("SELECT 1 FROM contacts WHERE id = ?", (old[0],)):
+                        tx.delete("contacts", old[0])
+                    self.store.conn.execute(
+                        "DELETE FROM crm_records WHERE crm = ? AND object = 'contact' "
+                        "AND local_id = ?",
+                        (self.crm, old[0]),
+                    )
+                    applied.contacts_removed += 1
+        insert_many(tx, "contacts", new_rows)
+
+    def _update_contacts(
+        self, tx: Transaction, contacts: list[CrmContact], applied: Applied
+    ) -> None:
+        """Contacts changed in the CRM (no company given): rewrite each copy in the book."""
+        for contact in contacts:
+            for row in self.store.query(
+                "SELECT c.account_id, r.parent_id FROM crm_records AS r "
+                "JOIN contacts AS c ON c.id = r.local_id "
+                "WHERE r.crm = ? AND r.object = 'contact' AND r.crm_id = ?",
+                (self.crm, contact.crm_id),
+            ):
+                values = self._contact_row(contact, row[0], tx.now)
+                if values is not None and self._write_contact(tx, values, None):
+                    applied.contacts += 1
+                    self._record_contact(contact, values["id"], row[1])
+
+    def _contact_row(self, contact: CrmContact, account_id: str, now: str) -> dict[str, Any] | None:
+        data: dict[str, Any] = {
+            "id": contact_id(self.crm, contact.crm_id, account_id),
+            "account_id": account_id,
+            "name": contact.name or contact.email or contact.crm_id,
+            "role": contact.title[:200],
+            "email": contact.email,
+        }
+        try:
+            model = Contact.model_validate(data)
+        except PydanticError:
+            try:
+                model = Contact.model_validate({**data, "email": None})
+            except PydanticError:
+                return None
+        return {**model.model_dump(mode="python"), "created_at": now}
+
+    def _write_contact(
+        self, tx: Transaction, row: dict[str, Any], new_rows: list[dict[str, Any]] | None
+    ) -> bool:
+        """Insert or update one contact; the CSM's champion/decision-maker marks are kept."""
+        current = self.store.query_one(
+            "SELECT name, role, email FROM contacts WHERE id = ?", (row["id"],)
+        )
+        if current is None:
+            if new_rows is None:
+                return False
+            new_rows.append(row)
+            return True
+        changes = {key: row[key] for key in ("name", "role", "email") if current[key] != row[key]}
+        if changes:
+            tx.update("contacts", row["id"], changes)
+        return bool(changes)
+
+    def _record_contact(self, contact: CrmContact, local_id: str, company: str | None) -> None:
+        self.store.conn.execute(
+            "INSERT OR REPLACE INTO crm_records (crm, object, crm_id, local_id, parent_id, extra) "
+            "VALUES (?, 'contact', ?, ?, ?, ?)",
+            (self.crm, contact.crm_id, local_id, company, json.dumps({"phone": contact.phone})),
+        )
+
+    # -- push --------------------------------------------------------------------------------
+
+    def activities_to_push(self, since: str, backfill_since: str | None) -> list[OutActivity]:
+        rows = self.store.query(
+            "SELECT a.*, r.crm_id AS company FROM activities AS a "
+            "JOIN crm_records AS r ON r.local_id = a.account_id AND r.crm = :crm "
+            "AND r.object = 'company' AND r.state = 'live' "
+            "WHERE a.created_at >= :since OR a.occurred_at >= :backfill "
+            "OR a.id IN (SELECT activity_id FROM crm_links WHERE crm = :crm) "
+            "ORDER BY a.occurred_at, a.id",
+            {"crm": self.crm, "since": since, "backfill": backfill_since or "~"},
+        )
+        return [_out(row) for row in rows]
+
+    def links(self) -> dict[str, Link]:
+        rows = self.store.query(
+            "SELECT activity_id, object_type, crm_id, state, pushed_hash FROM crm_links "
+            "WHERE crm = ?",
+            (self.crm,),
+        )
+        return {row[0]: Link(row[0], row[1], row[2], row[3], row[4]) for row in rows}
+
+    def deleted_activity_links(self) -> list[Link]:
+        rows = self.store.query(
+            "SELECT l.activity_id, l.object_type, l.crm_id, l.state, l.pushed_hash "
+            "FROM crm_links AS l LEFT JOIN activities AS a ON a.id = l.activity_id "
+            "WHERE l.crm = ? AND l.state = 'sent' AND a.id IS NULL",
+            (self.crm,),
+        )
+        return [Link(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+    def begin_send(self, activity_id: str, object_type: str) -> None:
+        self._link(activity_id, object_type, None, "sending", "", "")
+
+    def record_sent(self, activity_id: str, object_type: str, crm_id: str, digest: str) -> None:
+        self._link(activity_id, object_type, crm_id, "sent", digest, "")
+
+    def record_failed(self, activity_id: str, object_type: str, reason: str, digest: str) -> None:
+        self._link(activity_id, object_type, None, "failed", digest, reason)
+
+    def record_deleted(self, activity_id: str) -> None:
+        with self.store.transaction() as tx:
+            self.store.conn.execute(
+                "UPDATE crm_links SET state = 'deleted', updated_at = ? WHERE activity_id = ?",
+                (tx.now, activity_id),
+            )
+
+    def forget_link(self, activity_id: str) -> None:
+        with self.store.transaction():
+            self.store.conn.execute("DELETE FROM crm_links WHERE activity_id = ?", (activity_id,))
+
+    def _link(
+        self,
+        activity_id: str,
+        object_type: str,
+        crm_id: str | None,
+        state: str,
+        digest: str,
+        error: str,
+    ) -> None:
+        """One committed write of a link: `sending` must be on disk before the request."""
+        with self.store.transaction() as tx:
+            self.store.conn.execute(
+                "INSERT INTO crm_links (activity_id, crm, object_type, crm_id, state, pushed_hash, "
+                "attempts, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) "
+                "ON CONFLICT (activity_id) DO UPDATE SET object_type = excluded.object_type, "
+                "crm_id = coalesce(excluded.crm_id, crm_links.crm_id), state = excluded.state, "
+                "pushed_hash = excluded.pushed_hash, attempts = crm_links.attempts + 1, "
+                "last_error = excluded.last_error, updated_at = excluded.updated_at",
+                (activity_id, self.crm, object_type, crm_id, state, digest, error, tx.now),
+            )
+
+
+def _out(row: Any) -> OutActivity:
+    return OutActivity(
+        id=row["id"],
+        company_id=row["company"],
+        author_email=row["author_email"],
+        type=row["type"],
+        minutes=int(row["minutes"]),
+        occurred_at=datetime.fromisoformat(row["occurred_at"]),
+        proactive=bool(row["proactive"]),
+        recurring=bool(row["recurring"]),
+        outcome=row["outcome"],
+        note=row["note"],
+    )
+
+
+__all__ = ["COMPANIES", "LocalBook", "contact_id"]
