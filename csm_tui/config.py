@@ -81,7 +81,7 @@ def save_config(config: Config) -> None:
             f"Settings not saved: {path} has errors, and overwriting it would lose what is in it. "
             "Fix or remove the file."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # settings are private
     payload = tomli_w.dumps(config.to_toml())
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
     try:

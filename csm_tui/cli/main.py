@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ SUBCOMMANDS = {
     "export": "csm_tui.cli.export_cmd:export_group",
     "checklist": "csm_tui.cli.checklist_cmd:checklist",
     "server": "csm_tui.cli.server_cmd:server_group",
+    "crm": "csm_tui.cli.crm_cmd:crm_group",
     "login": "csm_tui.cli.sync_cmd:login",
     "logout": "csm_tui.cli.sync_cmd:logout",
     "sync": "csm_tui.cli.sync_cmd:sync",
@@ -91,8 +93,9 @@ def _log_crash() -> str:
 
     try:
         path = data_dir() / "crash.log"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)  # it may hold user data
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
             traceback.print_exc(file=handle)
         return str(path)
     except OSError:

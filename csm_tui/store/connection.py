@@ -127,9 +127,27 @@ def _create_private_file(path: Path) -> None:
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
+        _make_private(path)
         return
     os.close(fd)
     path.chmod(0o600)  # in case the umask took bits away; never adds any to an existing file
+
+
+def _make_private(path: Path) -> None:
+    """A book readable by other users (say a file made with the umask's 0644, then given to
+    --db) is made private, as a new one is; one that cannot be is refused."""
+    mode = path.stat().st_mode
+    if not mode & 0o077:
+        return
+    try:
+        path.chmod(mode & 0o700 | 0o600)
+    except OSError as exc:
+        raise StoreError(
+            _(
+                "The book {path} can be read by other users (mode {mode:o}) and csm-tui cannot "
+                "change that ({error}); run `chmod 600 {path}` and try again."
+            ).format(path=path, mode=mode & 0o777, error=exc.strerror or exc)
+        ) from exc
 
 
 class Store:
