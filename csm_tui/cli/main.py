@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -93,9 +92,8 @@ def _log_crash() -> str:
 
     try:
         path = data_dir() / "crash.log"
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)  # it may hold user data
-        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
             traceback.print_exc(file=handle)
         return str(path)
     except OSError:

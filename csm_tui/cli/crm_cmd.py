@@ -1,0 +1,195 @@
+"""`csm-tui crm connect | sync | status`: the CRM connector of a CSM without a team server.
+
+The credential comes from CSM_TUI_CRM_TOKEN, else it is asked for without echo (or read from
+stdin when that is not a terminal) and kept in the OS keyring; it is never printed, logged or
+written to the database or the config.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.errors import CsmError
+from csm_tui.i18n import _
+
+
+@click.group("crm")
+def crm_group() -> None:
+    """Keep the book in step with HubSpot or Salesforce, and send logged work there."""
+
+
+def _read_token(vendor: str) -> tuple[str, bool]:
+    """(credential, whether it was typed in and should be kept in the keyring)."""
+    from csm_tui.crm.token import token_from_env
+
+    env = token_from_env()
+    if env:
+        return env, False
+    label = _("{vendor} access token").format(vendor=vendor)
+    if sys.stdin.isatty():
+        token = str(click.prompt(label, hide_input=True, err=True))
+    else:
+        token = sys.stdin.readline()
+    token = token.strip()
+    if not token:
+        raise CsmError(_("No credential was given."))
+    return token, True
+
+
+@crm_group.command("connect")
+@click.argument("vendor", type=click.Choice(["hubspot", "salesforce"]))
+@click.option("--api-url", default=None, help="HubSpot's API address (a sandbox or a test).")
+@click.option(
+    "--instance-url", default=None, help="Salesforce: https://yourcompany.my.salesforce.com."
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=CRM_FIELD",
+    help="Which CRM field fills renewal_date, contract_value, currency, health_score, "
+    "segment or stage (repeatable; adds to [crm.<vendor>.fields] in config.toml).",
+)
+@db_option
+@click.pass_context
+def connect(
+    ctx: click.Context,
+    vendor: str,
+    api_url: str | None,
+    instance_url: str | None,
+    maps: tuple[str, ...],
+    db: Path | None,
+) -> None:
+    """Connect this book to a CRM, check the field mapping, list the fields it can use."""
+    from csm_tui.config import load_config
+    from csm_tui.crm.mapping import ACCEPTED
+    from csm_tui.crm.token import save_crm_token
+    from csm_tui.services import crm
+
+    url = instance_url if vendor == "salesforce" else api_url
+    name = crm.NAMES[vendor]
+    token, typed = _read_token(name)
+    store = open_for_command(ctx, db)
+    try:
+        result = crm.connect(
+            store, vendor, token, url=url, map_options=maps, raw_config=load_config().raw
+        )
+    finally:
+        store.close()
+    if typed:
+        save_crm_token(vendor, result.url, token)
+    usable = {kind for kinds in ACCEPTED[vendor].values() for kind in kinds}
+    click.echo(_("Fields of {vendor} you can map (API name, type, label):").format(vendor=name))
+    for info in sorted(result.fields, key=lambda item: item.name):
+        if info.type in usable:
+            click.echo(f"  {info.name:<40} {info.type:<12} {info.label}")
+    for slot, field_name in sorted(result.mapping.items()):
+        click.echo(_("Mapped: {slot} = {field}").format(slot=slot, field=field_name))
+    click.echo(
+        _("Connected to {vendor} at {url} as {name} <{email}>.").format(
+            vendor=name, url=result.url, name=result.owner.name, email=result.owner.email
+        ),
+        err=True,
+    )
+
+
+@crm_group.command("sync")
+@click.option(
+    "--backfill",
+    "backfill",
+    default=None,
+    metavar="SINCE",
+    help="Also send the work logged before the connection, from this date (2026-11-01).",
+)
+@db_option
+@click.pass_context
+def sync(ctx: click.Context, backfill: str | None, db: Path | None) -> None:
+    """One pass: bring the CRM's changes into the book, send new work to the CRM."""
+    from datetime import date
+
+    from csm_tui.crm.token import find_crm_token
+    from csm_tui.services import crm
+
+    if backfill is not None:
+        try:
+            backfill = date.fromisoformat(backfill.strip()).isoformat()
+        except ValueError:
+            raise CsmError(
+                _("--backfill takes a date like 2026-11-01 (got {given}).").format(given=backfill)
+            ) from None
+    store = open_for_command(ctx, db)
+    try:
+        state = crm.connection(store)
+        if not state:
+            raise CsmError(_("This book is not connected to a CRM: run `csm-tui crm connect`."))
+        token = find_crm_token(state["vendor"], state["url"])
+        report = crm.sync(store, token, backfill_since=backfill)
+    finally:
+        store.close()
+    click.echo(_describe(report.pulled, report.pushed, sum(report.requests.values())), err=True)
+
+
+def _describe(pulled: dict[str, object], pushed: dict[str, object], requests: int) -> str:
+    line = _(
+        "Pulled: {new} new, {updated} updated, {moved} moved, {removed} archived, "
+        "{contacts} contacts. Pushed: {created} created, {changed} updated, {deleted} deleted."
+    ).format(
+        new=pulled.get("new", 0),
+        updated=pulled.get("updated", 0),
+        moved=pulled.get("moved", 0),
+        removed=pulled.get("removed", 0),
+        contacts=pulled.get("contacts", 0),
+        created=pushed.get("created", 0),
+        changed=pushed.get("updated", 0),
+        deleted=pushed.get("deleted", 0),
+    )
+    failed = pushed.get("failed") or []
+    if isinstance(failed, list) and failed:
+        line += " " + _("{count} not sent: {reason}").format(count=len(failed), reason=failed[0])
+    return line + " " + _("({requests} requests)").format(requests=requests)
+
+
+@crm_group.command("status")
+@db_option
+@click.pass_context
+def status(ctx: click.Context, db: Path | None) -> None:
+    """The CRM this book is connected to, the last pass, what it did and its error."""
+    from csm_tui.services import crm
+
+    store = open_for_command(ctx, db)
+    try:
+        found = crm.status(store)
+    finally:
+        store.close()
+    if not found:
+        click.echo(_("Not connected to a CRM."))
+        return
+    owner = found["owner"]
+    click.echo(
+        _("Connected to {vendor} at {url} as {email}.").format(
+            vendor=crm.NAMES[found["vendor"]], url=found["url"], email=owner.get("email", "")
+        )
+    )
+    for slot, field_name in sorted(found["mapping"].items()):
+        click.echo(_("Mapped: {slot} = {field}").format(slot=slot, field=field_name))
+    last = found["last_pass"]
+    if not last:
+        click.echo(_("No pass yet: run `csm-tui crm sync`."))
+        return
+    click.echo(_("Last pass: {at}").format(at=last["at"]))
+    click.echo(_describe(last["pulled"], last["pushed"], sum(last["requests"].values())))
+    links = found["links"]
+    if links:
+        click.echo(
+            _("Activities in the CRM: {sent} sent, {failed} refused, {sending} unknown.").format(
+                sent=links.get("sent", 0),
+                failed=links.get("failed", 0),
+                sending=links.get("sending", 0),
+            )
+        )
+    if last["error"]:
+        click.echo(_("Last error: {error}").format(error=last["error"]))
