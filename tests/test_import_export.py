@@ -277,7 +277,8 @@ BAD_ROW_PROBLEMS = [
     'line 7: stage "closed won" is not one of onboarding, adoption, renewal '
     "(導入期, 活用期, 契約更新期)",
     'line 8: external_id "G-1" is already on line 2',
-    'line 9: renewal_date "31/01/2026" is not a date like 2025-03-31',  # a two-line quoted name
+    "line 9: name contains a line break (at character 6)",  # a two-line quoted name
+    'line 9: renewal_date "31/01/2026" is not a date like 2025-03-31',
 ]
 
 
@@ -466,7 +467,7 @@ def test_blocked_import_through_the_real_entry_point(
         main(["import", "accounts", str(FIXTURES / "bad_rows.csv"), "--db", str(tmp_path / "x.db")])
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
-    assert err.splitlines()[:7] == BAD_ROW_PROBLEMS
+    assert err.splitlines()[:8] == BAD_ROW_PROBLEMS
     assert err.splitlines()[-1] == (
         "Nothing was imported: 7 of 9 rows are invalid. "
         "Fix them, or use --skip-invalid to import the 2 valid rows."

@@ -25,10 +25,20 @@ def import_group() -> None:
     "--skip-invalid", is_flag=True, help="Import the valid rows even if some rows are invalid."
 )
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.option(
+    "--large",
+    is_flag=True,
+    help="Import a file beyond 100,000 rows or 100 MiB (refused without it: it takes a while).",
+)
 @db_option
 @click.pass_context
 def accounts(
-    ctx: click.Context, file: Path, skip_invalid: bool, dry_run: bool, db: Path | None
+    ctx: click.Context,
+    file: Path,
+    skip_invalid: bool,
+    dry_run: bool,
+    large: bool,
+    db: Path | None,
 ) -> None:
     """Import accounts from a CSV file (UTF-8), such as a HubSpot or Salesforce export.
 
@@ -36,11 +46,13 @@ def accounts(
     (yyyy-mm-dd), health_score (0-100), stage (onboarding, adoption, renewal) and tags
     (separated by ";"). Rows update the account with the same external_id, else the only
     account with the same name. Nothing is written if any row is invalid, unless
-    --skip-invalid is given.
+    --skip-invalid is given. A file beyond 100,000 rows or 100 MiB needs --large.
     """
     from csm_tui.services.csv_import import import_parsed, parse_accounts_csv
 
-    parsed = parse_accounts_csv(file)  # before opening the store: a bad file changes nothing
+    parsed = parse_accounts_csv(
+        file, large=large
+    )  # before opening the store: a bad file changes nothing
     if parsed.unknown_columns:
         echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
     for warning in parsed.warnings:

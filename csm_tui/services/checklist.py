@@ -18,7 +18,7 @@ from csm_tui.services.checklist_plan import computed_due_dates, template_item_ro
 from csm_tui.services.due_rules import KICKOFF_KEY, MANUAL, mark_manual, unmark_manual
 from csm_tui.services.roadmap_templates import Template
 from csm_tui.store import checklist as queries
-from csm_tui.store.accounts import all_accounts, get_account
+from csm_tui.store.accounts import get_account
 from csm_tui.store.checklist import DueRow as DueRow
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import Transaction, insert_many
@@ -97,22 +97,31 @@ def add_missing_roadmaps(
     from csm_tui.services.checklist_plan import new_account_rows
     from csm_tui.services.roadmap_templates import load_templates
 
-    missing = set(queries.accounts_without_items(store))
+    missing = queries.accounts_without_items(store)
     if not missing:
         return 0
     if templates is None:
         templates, _problems = load_templates()  # a broken user file is reported elsewhere
-    accounts = [account for account in all_accounts(store) if account.id in missing]
     today = store.clock.today()
     with store.transaction() as tx:
-        for account in accounts:
-            if queries.stage_started_on(store, account.id) is None:
-                _write_account(tx, account.id, {"stage_started_on": today})
-        rows = new_account_rows(
-            accounts, templates, today=today, now=tx.now, language=language or current_language()
-        )
-        insert_many(tx, "checklist_items", rows)
-    return len(accounts)
+        for start in range(0, len(missing), _ROADMAP_BATCH):  # memory stays flat
+            found = (
+                get_account(store, account_id)
+                for account_id in missing[start : start + _ROADMAP_BATCH]
+            )
+            batch = [account for account in found if account is not None]
+            for account in batch:
+                if queries.stage_started_on(store, account.id) is None:
+                    _write_account(tx, account.id, {"stage_started_on": today})
+            rows = new_account_rows(
+                batch, templates, today=today, now=tx.now, language=language or current_language()
+            )
+            insert_many(tx, "checklist_items", rows)
+    return len(missing)
+
+
+_ROADMAP_BATCH = 500
+"""Accounts whose roadmap rows are built and written at a time (about 17 items each)."""
 
 
 def _template_positions(template: Template) -> dict[str, int]:

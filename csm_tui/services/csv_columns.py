@@ -163,9 +163,20 @@ _STAGES = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL_NAMES = {"\x00": "a NUL character", "\n": "a line break", "\r": "a line break"}
+
+
 def _text(raw: str, field: str, max_length: int) -> str:
-    """Plain text; undoes the `'=` escape the Excel export adds against formula injection."""
+    """One line of plain text; undoes the `'=` escape the Excel export adds against formula
+    injection. A control character (a NUL, which would cut the text short; a line break, often
+    a quote closed rows later; an escape sequence) makes the row invalid, so nothing is lost or
+    shortened without a word."""
     value = _FORMULA_ESCAPE.sub("", raw.strip())
+    control = _CONTROL.search(value)
+    if control:
+        what = _CONTROL_NAMES.get(control[0], f"the control character U+{ord(control[0]):04X}")
+        raise BadValue(f"{field} contains {what} (at character {control.start() + 1})")
     if len(value) > max_length:
         raise BadValue(f"{field} is longer than {max_length} characters")
     return value

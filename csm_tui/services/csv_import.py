@@ -8,8 +8,11 @@ duplicate accounts: rows match existing accounts by external_id, else by an unam
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+import itertools
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -156,24 +159,83 @@ def detect_delimiter(header_line: str) -> str:
     return best
 
 
-def parse_accounts_csv(path: Path | str) -> ParseResult:
-    """Read and check every row without touching a database."""
-    path = Path(path)
-    text = read_csv_text(path)
-    first, _, rest = text.partition("\n")
-    offset = 0
-    sep = _SEP_LINE.match(first)
-    if sep:  # Excel's "sep=;" hint line
-        delimiter, text, offset = sep[1], rest, 1
-    else:
-        delimiter = detect_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+MAX_ROWS = 100_000
+"""Rows an import takes without `--large`: far more than a book of business, and a file beyond it
+is more likely the wrong export (a CRM's whole contact table) than a book. Memory stays flat as a
+file grows (it is read row by row, roadmaps written in batches), but time does not."""
+
+MAX_BYTES = 100 * 2**20
+"""Bytes an import reads without `--large`, checked before reading: 100 MiB."""
+
+
+class TooLarge(ValidationError):
+    """A file beyond `MAX_ROWS` or `MAX_BYTES`, refused before anything is written."""
+
+
+def _too_large(path: Path, what: str) -> TooLarge:
+    return TooLarge(
+        f"{path} has more than {what}; an import takes up to {MAX_ROWS:,} rows "
+        f"({MAX_BYTES // 2**20} MiB). Nothing was imported. Check that it is the right export, "
+        "split it, or import it anyway with --large."
+    )
+
+
+@contextlib.contextmanager
+def open_csv(path: Path, *, large: bool = False) -> Iterator[tuple[_CsvReader, int]]:
+    """A CSV reader over the file, row by row (the file is never held whole), and the number of
+    lines before the header (1 after Excel's "sep=;" hint line, else 0).
+
+    The reader is strict: a quote that is never closed is an error with its line number, not a
+    cell that swallows the rest of the file. Every way the file can fail to open or decode
+    becomes one sentence the user can act on.
+    """
     try:
-        return _parse_rows(path, reader, offset)
-    except csv.Error as exc:
-        raise ValidationError(
-            f"{path} is not valid CSV near line {reader.line_num + offset}: {exc}."
-        ) from None
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise ValidationError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise ValidationError(f"{path} is a folder, not a CSV file.") from None
+    except PermissionError:
+        raise ValidationError(f"{path} cannot be read: permission denied.") from None
+    except OSError as exc:
+        raise ValidationError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+    with handle:
+        if not large and os.fstat(handle.fileno()).st_size > MAX_BYTES:
+            raise _too_large(path, f"{MAX_BYTES // 2**20} MiB")
+        head = handle.read(4)
+        handle.seek(0)
+        if head.startswith(b"PK\x03\x04"):
+            raise ValidationError(
+                f'{path} looks like an Excel workbook; save it as "CSV UTF-8" and import that file.'
+            )
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode Text"
+            encoding = "utf-16"
+        else:
+            encoding = "utf-8-sig"
+        text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+        try:
+            first = text.readline()
+            offset = 0
+            sep = _SEP_LINE.match(first.rstrip("\r\n"))
+            if sep:  # Excel's "sep=;" hint line
+                delimiter, lines, offset = sep[1], iter(text), 1
+            else:
+                delimiter = detect_delimiter(first.rstrip("\r\n"))
+                lines = itertools.chain([first], text)
+            yield csv.reader(lines, delimiter=delimiter, strict=True), offset
+        except UnicodeDecodeError:
+            raise ValidationError(
+                f"{path} is not UTF-8 text (it may be Shift-JIS or another legacy encoding); "
+                'save it from Excel as "CSV UTF-8" and import it again.'
+            ) from None
+
+
+def parse_accounts_csv(path: Path | str, *, large: bool = False) -> ParseResult:
+    """Read and check every row without touching a database; beyond `MAX_ROWS` rows or
+    `MAX_BYTES` the file is refused (`TooLarge`) unless `large`."""
+    path = Path(path)
+    with open_csv(path, large=large) as (reader, offset):
+        return _parse_rows(path, reader, offset, None if large else MAX_ROWS)
 
 
 class _CsvReader(Protocol):
@@ -185,8 +247,32 @@ class _CsvReader(Protocol):
     def __next__(self) -> list[str]: ...
 
 
-def _parse_rows(path: Path, reader: _CsvReader, offset: int) -> ParseResult:
-    header = next(reader, None)
+def _rows(path: Path, reader: _CsvReader, offset: int) -> Iterator[tuple[int, list[str]]]:
+    """(line where the row starts, cells) of each row; a malformed row stops the import with
+    its line number (the one where it starts: an unclosed quote runs to the end of the file)."""
+    previous = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = previous + 1 + offset
+            if "unexpected end of data" in str(exc):
+                raise ValidationError(
+                    f"{path}, line {line}: a quoted value starts on this row and is never "
+                    'closed; add the closing " (a quote inside a value is written "").'
+                ) from None
+            raise ValidationError(f"{path} is not valid CSV on line {line}: {exc}.") from None
+        yield previous + 1 + offset, cells
+        previous = reader.line_num
+
+
+def _parse_rows(
+    path: Path, reader: _CsvReader, offset: int, max_rows: int | None = None
+) -> ParseResult:
+    rows = _rows(path, reader, offset)
+    _line, header = next(rows, (0, None))
     if header is None or not any(cell.strip() for cell in header):
         raise ValidationError(f"{path} is empty; it needs a header line with a name column.")
     header_map = map_header(header)
@@ -197,19 +283,19 @@ def _parse_rows(path: Path, reader: _CsvReader, offset: int) -> ParseResult:
         )
     candidates: list[AccountRow] = []
     problems: list[RowProblem] = []
-    previous = reader.line_num
-    for cells in reader:
-        line, previous = previous + 1 + offset, reader.line_num
+    for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
+        if max_rows is not None and len(candidates) >= max_rows:
+            raise _too_large(path, f"{max_rows:,} rows")
         values, errors = _parse_cells(cells, header, header_map)
         problems.extend(RowProblem(line, message) for message in errors)
         candidates.append(AccountRow(line, values))
     problems.extend(_duplicates(candidates))
     bad = {problem.line for problem in problems}
-    rows = [row for row in candidates if row.line not in bad]
+    rows_ok = [row for row in candidates if row.line not in bad]
     problems.sort(key=lambda problem: problem.line)
-    return ParseResult(rows, problems, header_map.unknown, header_map.shadowed)
+    return ParseResult(rows_ok, problems, header_map.unknown, header_map.shadowed)
 
 
 def _parse_cells(
@@ -384,10 +470,15 @@ def import_parsed(
     if dry_run or blocked or not (plan.new or plan.changed):
         return summary
     with store.transaction() as tx:
-        insert_many(tx, "accounts", [account_row(account, tx.now) for account in plan.new])
+        for start in range(0, len(plan.new), _BATCH):  # rows are built a batch at a time
+            batch = plan.new[start : start + _BATCH]
+            insert_many(tx, "accounts", [account_row(account, tx.now) for account in batch])
+            if owner:  # new accounts have no owners yet, so there is no primary to respect
+                rows = [_primary_row(account, owner, tx.now) for account in batch]
+                insert_many(tx, "owners", rows)
         for current, updated in plan.changed:
             apply_account_changes(tx, current, updated)
-        if owner:  # new accounts have no owners yet, so there is no primary to respect
-            rows = [_primary_row(account, owner, tx.now) for account in plan.new]
-            insert_many(tx, "owners", rows)
     return replace(summary, owner=owner)
+
+
+_BATCH = 2_000

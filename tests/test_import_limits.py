@@ -1,0 +1,116 @@
+"""How big and how broken a CSV the account import takes (issue 19, items 13 and 15): a size limit
+unless --large, the file read row by row, and no lenient reading of broken quotes or NULs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from csm_tui.errors import ValidationError
+from csm_tui.services import csv_import
+from csm_tui.services.csv_import import MAX_ROWS, import_accounts, parse_accounts_csv
+from csm_tui.store.connection import Store, open_store
+from tests.cli_run import run
+
+
+def _accounts_csv(path: Path, rows: int) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("name,external_id\n")
+        handle.writelines(f"Account {index},X-{index}\n" for index in range(rows))
+    return path
+
+
+def _count(book: Path) -> int:
+    with open_store(book) as store:
+        return int(store.query("SELECT count(*) FROM accounts")[0][0])
+
+
+def test_a_file_beyond_the_row_limit_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = _accounts_csv(tmp_path / "big.csv", MAX_ROWS + 1)
+    book = tmp_path / "book.db"
+    code, out, err = run(["import", "accounts", str(big), "--db", str(book)], capsys)
+    assert code == 1 and out == ""
+    assert err == (
+        f"csm-tui: {big} has more than 100,000 rows; an import takes up to 100,000 rows "
+        "(100 MiB). Nothing was imported. Check that it is the right export, split it, or import "
+        "it anyway with --large.\n"
+    )
+    assert not book.exists()  # refused before the book is even opened
+
+
+def test_the_limit_counts_rows_not_lines(tmp_path: Path) -> None:
+    """Exactly MAX_ROWS rows (and blank lines, which are not rows) are taken."""
+    path = _accounts_csv(tmp_path / "max.csv", MAX_ROWS)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n\n,\n")
+    assert len(parse_accounts_csv(path).rows) == MAX_ROWS
+
+
+def test_large_imports_beyond_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(csv_import, "MAX_ROWS", 10)
+    path = _accounts_csv(tmp_path / "a.csv", 25)
+    book = tmp_path / "book.db"
+    code, _out, err = run(["import", "accounts", str(path), "--db", str(book)], capsys)
+    assert code == 1 and "more than 10 rows" in err
+    code, _out, err = run(["import", "accounts", str(path), "--large", "--db", str(book)], capsys)
+    assert code == 0, err
+    assert _count(book) == 25
+
+
+def test_a_file_beyond_the_byte_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_import, "MAX_BYTES", 2**20)
+    path = _accounts_csv(tmp_path / "a.csv", 60_000)  # 1.3 MiB, within the row limit
+    with pytest.raises(ValidationError, match=r"has more than 1 MiB; an import takes up to"):
+        parse_accounts_csv(path)
+    assert len(parse_accounts_csv(path, large=True).rows) == 60_000
+
+
+# -- broken files (item 15) ------------------------------------------------------------------------
+
+
+def test_an_unterminated_quote_is_refused_with_its_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text('name,external_id\nGood,G-1\n"Broken, Inc,B-1\nLater,L-1\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        import_accounts(store, path)
+    assert str(caught.value) == (
+        f"{path}, line 3: a quoted value starts on this row and is never closed; add the "
+        'closing " (a quote inside a value is written "").'
+    )
+    assert store.query("SELECT count(*) FROM accounts")[0][0] == 0
+
+
+def test_a_quote_closed_rows_later_is_a_line_break_in_the_name(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text('name\n"Broken, Inc\nLater\nEnd"\nGood\n', encoding="utf-8")
+    summary = import_accounts(store, path)
+    assert summary.blocked
+    assert [str(p) for p in summary.problems] == [
+        "line 2: name contains a line break (at character 12)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("Acme\x00 Corp", "name contains a NUL character (at character 5)"),
+        ("Acme\x1b[2J", "name contains the control character U+001B (at character 5)"),
+    ],
+)
+def test_a_control_character_in_a_name_is_refused(
+    store: Store, tmp_path: Path, cell: str, problem: str
+) -> None:
+    path = tmp_path / "n.csv"
+    path.write_text(f"name,external_id\n{cell},N-1\nFine,F-1\n", encoding="utf-8")
+    summary = import_accounts(store, path)
+    assert summary.blocked and [str(p) for p in summary.problems] == [f"line 2: {problem}"]
+    assert import_accounts(store, path, skip_invalid=True).new == 1  # the other row still goes in
