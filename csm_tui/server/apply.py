@@ -101,7 +101,9 @@ def _insert(conn: Connection, user: User, mutation: Mutation, current: Record | 
             current=None if same else current_change(conn, user, table, mutation.row_id),
         )
     account_id = rec.account_of(table, row)
-    if table != "accounts":
+    if table == "activities" and _earned(conn, user, row):
+        pass  # work done while the author had the account, logged since it moved (issue 19.6)
+    elif table != "accounts":
         role = _role(conn, user, account_id)
         if table == "owners" and not _manages(conn, user, role, account_id):
             raise Refused("Only the account's primary owner changes its owners.")
@@ -180,6 +182,18 @@ def _role(conn: Connection, user: User, account_id: str | None) -> str:
     if role is None:
         raise Refused("There is no such account on the server (deleted, or not yours).")
     return role
+
+
+def _earned(conn: Connection, user: User, row: dict[str, Any]) -> bool:
+    """An activity of an account the author no longer has, which happened while they had it:
+    their work record, kept on the account (its owners see it; the author's devices do not)."""
+    account_id = str(row["account_id"])
+    if changes.role_of(conn, user, account_id) is not None:
+        return False
+    account = rec.get_record(conn, "accounts", account_id)
+    if account is None or account.deleted:
+        return False
+    return changes.had_access(conn, user.email, account_id, str(row["occurred_at"]))
 
 
 def _manages(conn: Connection, user: User, role: str, account_id: str | None) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -57,6 +58,19 @@ _ACCOUNT_ROWS = Sql(
     "SELECT table_name, id, data FROM records WHERE account_id = :account_id AND deleted = :live"
 )
 _DIRECTORY = Sql("SELECT id FROM records WHERE table_name = 'users' AND deleted = :live")
+_HISTORY_OPEN = Sql(
+    "INSERT INTO access_history (account_id, user_email, since) VALUES (:account_id, :email, :at)"
+)
+_HISTORY_CLOSE = Sql(
+    "UPDATE access_history SET until = :at WHERE account_id = :account_id AND until IS NULL "
+    "AND user_email = :email"
+)
+_HISTORY_CLOSE_ALL = Sql(
+    "UPDATE access_history SET until = :at WHERE account_id = :account_id AND until IS NULL"
+)
+_HISTORY_OF = Sql(
+    "SELECT since, until FROM access_history WHERE account_id = :account_id AND user_email = :email"
+)
 _FEED_DROP = Sql("DELETE FROM feed WHERE user_id = :user_id AND account_id = :account_id")
 _FEED_UPSERT = Sql(
     "INSERT INTO feed (user_id, table_name, row_id, account_id, seq, deleted) "
@@ -127,6 +141,7 @@ def delete_record(conn: Connection, record: Record, *, user_id: int | None) -> i
         for reader in readers:
             _FEED_DROP.run(conn, {"user_id": reader, "account_id": record.id})
         _ACCESS_DROP_ALL.run(conn, {"account_id": record.id})
+        _HISTORY_CLOSE_ALL.run(conn, {"account_id": record.id, "at": now(conn)})
         cache(conn).clear()
         conn.info.pop("csm_records", None)  # its rows changed in bulk
     else:
@@ -210,11 +225,14 @@ def refresh_access(conn: Connection, account_id: str) -> None:
         if creator and creator not in wanted:
             wanted[creator] = "creator"
     before = dict(access_roles(conn, account_id))
+    at = now(conn)
     for email in before.keys() - wanted.keys():
         _ACCESS_DROP.run(conn, {"account_id": account_id, "email": email})
+        _HISTORY_CLOSE.run(conn, {"account_id": account_id, "email": email, "at": at})
     for email, role in wanted.items():
         if email not in before:
             _ACCESS_ADD.run(conn, {"account_id": account_id, "email": email, "role": role})
+            _HISTORY_OPEN.run(conn, {"account_id": account_id, "email": email, "at": at})
         elif before[email] != role:
             _ACCESS_SET.run(conn, {"account_id": account_id, "email": email, "role": role})
     cache(conn).clear()
@@ -222,6 +240,41 @@ def refresh_access(conn: Connection, account_id: str) -> None:
         revoke(conn, user_id, account_id)
     for user_id in _ids_of(conn, wanted.keys() - before.keys()):
         grant(conn, user_id, account_id)
+
+
+def now(conn: Connection) -> str:
+    """The time of this write transaction (the push's, from the server's clock), in UTC."""
+    at: str = conn.info.setdefault("csm_now", _utc(datetime.now(UTC)))
+    return at
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def set_now(conn: Connection, iso: str) -> None:
+    conn.info["csm_now"] = _utc(_instant(iso))
+
+
+def _instant(iso: str) -> datetime:
+    """An ISO date or time as an instant; a time without an offset is taken as UTC."""
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+SKEW = timedelta(minutes=5)
+"""How far a device's clock (which dates the work) may run ahead of the server's (which dates
+the loss of access)."""
+
+
+def had_access(conn: Connection, email: str, account_id: str, at: str) -> bool:
+    """Whether `email` had access to the account at the time `at` (by the access history)."""
+    moment = _instant(at)
+    for since, until in _HISTORY_OF.run(conn, {"account_id": account_id, "email": email}):
+        started = not since or _instant(since) - SKEW <= moment
+        if started and (until is None or moment <= _instant(until) + SKEW):
+            return True
+    return False
 
 
 def grant(conn: Connection, user_id: int, account_id: str) -> None:

@@ -10,12 +10,29 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from csm_tui.errors import CsmError
-from csm_tui.server.schema import SCHEMA_VERSION, meta, metadata, sequence
+from csm_tui.server.schema import (
+    SCHEMA_VERSION,
+    access,
+    access_history,
+    meta,
+    metadata,
+    sequence,
+)
 
 DATABASE_ENV = "CSM_TUI_SERVER_DATABASE"
 _INIT_LOCK = 0x43534D54  # pg_advisory_xact_lock key: two processes starting at once
@@ -85,7 +102,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 def writing(engine: Engine) -> Iterator[Connection]:
     """A write transaction that holds the writers' lock from its first statement."""
     with engine.connect() as conn:
-        for memo in ("csm_cache", "csm_records", "csm_seqs"):
+        for memo in ("csm_cache", "csm_records", "csm_seqs", "csm_now"):
             conn.info.pop(memo, None)  # memos of an earlier transaction are stale
         conn.execution_options(write=True)
         with conn.begin():
@@ -97,7 +114,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn, conn.begin():
-        for memo in ("csm_cache", "csm_records", "csm_seqs"):
+        for memo in ("csm_cache", "csm_records", "csm_seqs", "csm_now"):
             conn.info.pop(memo, None)
         yield conn
 
@@ -122,11 +139,27 @@ def init_database(engine: Engine) -> None:
                     ],
                 )
                 conn.execute(insert(sequence).values(id=1, value=0))
+            elif int(stored) < SCHEMA_VERSION:
+                _upgrade(conn, int(stored))
             elif int(stored) > SCHEMA_VERSION:
                 raise CsmError(
                     f"The server database was written by a newer csm-tui (schema {stored}, this "
                     f"version knows {SCHEMA_VERSION}); upgrade csm-tui to use it."
                 )
+
+
+def _upgrade(conn: Connection, stored: int) -> None:
+    """Bring a database of an older server up to `SCHEMA_VERSION` (its tables exist already)."""
+    if stored < 2:  # access held today has no known start: it counts from the beginning
+        conn.execute(
+            insert(access_history).from_select(
+                ["account_id", "user_email", "since"],
+                select(access.c.account_id, access.c.user_email, literal("")),
+            )
+        )
+    conn.execute(
+        update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
+    )
 
 
 def read_meta(conn: Connection, key: str) -> str:

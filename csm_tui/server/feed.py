@@ -68,6 +68,7 @@ def register_device(engine: Engine, user: User, request: DeviceRequest, now: str
 def push(engine: Engine, user: User, request: PushRequest, now: str) -> PushResponse:
     """Apply a batch in one transaction: all of it, or (on a database error) none of it."""
     with writing(engine) as conn:
+        changes.set_now(conn, now)
         device = conn.execute(
             select(devices).where(devices.c.client_id == request.client_id)
         ).first()

@@ -71,6 +71,7 @@ def import_accounts(
         return ImportResult(problems=sorted(problems, key=_line_number))
     result = ImportResult()
     with writing(engine) as conn:
+        changes.set_now(conn, now)  # when access changes (see `access_history`)
         existing = _live_accounts(conn)
         created: list[Account] = []
         for account, wanted in rows:

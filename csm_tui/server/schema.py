@@ -24,7 +24,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: the first; 2: `access_history` (filled from `access` when a version 1 database opens)."""
 
 metadata = MetaData()
 
@@ -99,6 +100,20 @@ access = Table(
     Column("user_email", String(254), primary_key=True),
     Column("role", String(16), nullable=False),
     Index("access_user", "user_email"),
+)
+
+# Who had access to an account when (ISO times in UTC, from the server's clock; `since` is "" for
+# access held before the history was kept, `until` None while it lasts): work logged offline by
+# someone who has lost the account since is kept if it happened while they had it (issue 19.6).
+access_history = Table(
+    "access_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(64), nullable=False),
+    Column("user_email", String(254), nullable=False),
+    Column("since", String(40), nullable=False),
+    Column("until", String(40), nullable=True),
+    Index("access_history_account", "account_id", "user_email"),
 )
 
 feed = Table(

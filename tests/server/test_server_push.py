@@ -7,6 +7,7 @@ from typing import Any
 from server_kit import (
     ALICE,
     BOB,
+    CAROL,
     Team,
     account_row,
     activity_row,
@@ -262,3 +263,55 @@ def test_a_note_version_must_stay_on_its_notes_account(team: Team) -> None:
     )
     assert team.alice.push(team.alice.insert("handoff_notes", second))[0]["status"] == "applied"
     assert ("handoff_notes", hijack["id"]) not in team.bob.visible()
+
+
+def test_work_done_while_the_author_had_access_is_kept_after_the_account_moved(
+    team: Team,
+) -> None:
+    """Issue 19.6: Bob covered Acme and logged a call offline; meanwhile Alice took him off the
+    account. The call happened while he had access: the server keeps it (Alice sees it); work
+    dated after he lost access, or by someone who never had it, is refused."""
+    from datetime import UTC, datetime, timedelta
+
+    during = datetime.now(UTC).isoformat()
+    bobs_owner_row = next(
+        key[1]
+        for key, row in team.alice.visible().items()
+        if key[0] == "owners" and row["user_email"] == BOB and row["account_id"] == team.acme
+    )
+    removed = team.alice.push(team.alice.mutation("owners", "delete", bobs_owner_row, {}))[0]
+    assert removed["status"] == "applied"
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    offline = activity_row(team.acme, BOB, occurred_at=during, minutes=25)
+    too_late = activity_row(team.acme, BOB, occurred_at=later)
+    kept, refused = team.bob.push(
+        team.bob.insert("activities", offline), team.bob.insert("activities", too_late)
+    )
+    assert kept["status"] == "applied", kept
+    assert refused["status"] == "rejected"
+    assert team.alice.visible()[("activities", offline["id"])]["minutes"] == 25
+    assert ("activities", offline["id"]) not in team.bob.visible()  # he no longer sees Acme
+    never = team.carol.push(
+        team.carol.insert("activities", activity_row(team.acme, CAROL, occurred_at=during))
+    )[0]
+    assert never["status"] == "rejected"
+    assert never["reason"] == refused["reason"]
+
+
+def test_a_version_1_database_gets_its_access_history_from_access(team: Team) -> None:
+    from sqlalchemy import select, update
+
+    from csm_tui.server.db import init_database, writing
+    from csm_tui.server.schema import access, access_history, meta
+
+    with writing(team.engine) as conn:  # as a server before issue 19.6 left it
+        conn.execute(access_history.delete())
+        conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
+    init_database(team.engine)
+    with writing(team.engine) as conn:
+        history = conn.execute(select(access_history.c.account_id, access_history.c.user_email))
+        now = conn.execute(select(access.c.account_id, access.c.user_email))
+        assert sorted(history) == sorted(now)
+        assert {row.since for row in conn.execute(select(access_history))} == {""}
+        version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
+        assert version.scalar_one() == "2"

@@ -469,3 +469,30 @@ def test_16_an_account_taken_away_leaves_the_book_with_everything_of_it(team: Te
         assert not rows_of(ken, table, "WHERE account_id = ?", (acme(team),)), table
     assert rows_of(ken, "accounts", "WHERE name = 'Initech'")  # the others stay
     assert isinstance(SyncResult, type)
+
+
+def test_16b_work_logged_offline_before_the_account_moved_is_kept(team: Team) -> None:
+    """Issue 19.6: Ken covers Acme, logs a call offline; meanwhile Acme is reassigned without
+    him. His call happened while he had the account: the server keeps it (Aoi receives it);
+    his book then drops Acme as in scenario 16, and nothing is refused."""
+    from datetime import date
+
+    from sync_kit import ACCOUNTS_CSV, engine_for
+
+    from csm_tui.server.importer import import_accounts
+
+    ken, aoi = team.book("ken"), team.book("aoi")
+    team.sync(ken, KEN)
+    team.sync(aoi, AOI)
+    call = log_activity(ken, acme(team), 35, datetime(2026, 11, 27, 10, 0, tzinfo=UTC))
+    path = team.tmp / "reassigned.csv"
+    path.write_text(ACCOUNTS_CSV.replace(f"{AOI},{KEN}\n", f"{AOI},\n"), encoding="utf-8")
+    engine = engine_for(team.database)
+    import_accounts(engine, path, now="2026-11-27T12:00:00+00:00", today=date(2026, 11, 27))
+    engine.dispose()
+    result = team.sync(ken, KEN)
+    assert result.refused == 0
+    assert not rows_of(ken, "accounts", "WHERE id = ?", (acme(team),))
+    team.sync(aoi, AOI)
+    kept = rows_of(aoi, "activities", "WHERE id = ?", (call.id,))
+    assert [(row["author_email"], row["minutes"]) for row in kept] == [(KEN, 35)]
