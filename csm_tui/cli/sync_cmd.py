@@ -36,6 +36,31 @@ def _server_url(store: Store, given: str | None) -> str:
     return url
 
 
+def warn_if_clear_text(url: str) -> None:
+    """Say on stderr that the token will travel unencrypted: http:// to a host that is not this
+    machine (on loopback, as in a test or behind a local proxy, it never leaves it)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    from csm_tui.i18n import _
+
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return
+    host = (parts.hostname or "").lower()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    if not loopback:
+        message = _(
+            "Warning: {url} is not encrypted (http://): your token and the book's data travel "
+            "in clear text to {host}, readable by anyone on the way. Use https:// unless the "
+            "network is yours."
+        )
+        echo(message.format(url=url, host=host), err=True)
+
+
 def _read_token() -> str:
     if sys.stdin.isatty():
         token = str(click.prompt("API token", hide_input=True, err=True))
@@ -71,6 +96,7 @@ def login(
     store = open_for_command(ctx, db)
     try:
         url = _server_url(store, server_url)
+        warn_if_clear_text(url)  # before the token is asked for, so the user can still stop
         token = _read_token()
         with Server(url, token) as server:
             me = server.me()
@@ -129,6 +155,7 @@ def sync(ctx: click.Context, server_url: str | None, push_local: bool, db: Path 
     store = open_for_command(ctx, db)
     try:
         url = _server_url(store, server_url)
+        warn_if_clear_text(url)
         with Server(url, find_token(url, user=read_sync_state(store).get("user"))) as server:
             try:
                 result = sync_once(store, server, push_local=push_local)
