@@ -20,6 +20,10 @@ from csm_tui.i18n import _
 @click.group("crm")
 def crm_group() -> None:
     """Keep the book in step with HubSpot or Salesforce, and send logged work there."""
+    from csm_tui.config import load_config
+    from csm_tui.i18n import set_language
+
+    set_language(load_config().language)
 
 
 def _read_token(vendor: str) -> tuple[str, bool]:

@@ -70,7 +70,8 @@ class LocalBook:
         return self._known("company")
 
     def known_contacts(self) -> set[str]:
-        return self._known("contact")
+        # a contact's record is keyed `contact id@company id`: one per account it is on
+        return {key.partition("@")[0] for key in self._known("contact")}
 
     def _known(self, obj: str) -> set[str]:
         rows = self.store.query(
@@ -224,31 +225,59 @@ class LocalBook:
                 (self.crm, company),
             ):
                 if old[0] not in keep:
-                    if self.store.query_one("SELECT 1 FROM contacts WHERE id = ?", (old[0],)):
-                        tx.delete("contacts", old[0])
-                    self.store.conn.execute(
-                        "DELETE FROM crm_records WHERE crm = ? AND object = 'contact' "
-                        "AND local_id = ?",
-                        (self.crm, old[0]),
-                    )
+                    self._drop_contact(tx, old[0])
                     applied.contacts_removed += 1
         insert_many(tx, "contacts", new_rows)
 
     def _update_contacts(
         self, tx: Transaction, contacts: list[CrmContact], applied: Applied
     ) -> None:
-        """Contacts changed in the CRM (no company given): rewrite each copy in the book."""
+        """Contacts changed in the CRM. With a company in the book (Salesforce's AccountId):
+        the contact is written there and leaves any other account; without one (HubSpot),
+        every copy in the book is rewritten."""
+        accounts = {
+            crm_id: local
+            for crm_id, (local, state) in self._records("company").items()
+            if state == "live"
+        }
         for contact in contacts:
-            for row in self.store.query(
-                "SELECT c.account_id, r.parent_id FROM crm_records AS r "
-                "JOIN contacts AS c ON c.id = r.local_id "
-                "WHERE r.crm = ? AND r.object = 'contact' AND r.crm_id = ?",
-                (self.crm, contact.crm_id),
-            ):
-                values = self._contact_row(contact, row[0], tx.now)
+            copies = self.store.query(
+                "SELECT r.local_id, r.parent_id, c.account_id FROM crm_records AS r "
+                "LEFT JOIN contacts AS c ON c.id = r.local_id "
+                "WHERE r.crm = ? AND r.object = 'contact' AND r.crm_id LIKE ?",
+                (self.crm, f"{contact.crm_id}@%"),
+            )
+            if contact.company_id is not None:
+                account_id = accounts.get(contact.company_id)
+                keep = None
+                if account_id is not None:
+                    new_rows: list[dict[str, Any]] = []
+                    row = self._contact_row(contact, account_id, tx.now)
+                    if row is not None:
+                        keep = row["id"]
+                        if self._write_contact(tx, row, new_rows):
+                            applied.contacts += 1
+                        insert_many(tx, "contacts", new_rows)
+                        self._record_contact(contact, keep, contact.company_id)
+                for copy in copies:
+                    if copy[0] != keep:
+                        self._drop_contact(tx, copy[0])
+                        applied.contacts_removed += 1
+                continue
+            for copy in copies:
+                if copy[2] is None:
+                    continue
+                values = self._contact_row(contact, copy[2], tx.now)
                 if values is not None and self._write_contact(tx, values, None):
                     applied.contacts += 1
-                    self._record_contact(contact, values["id"], row[1])
+
+    def _drop_contact(self, tx: Transaction, local_id: str) -> None:
+        if self.store.query_one("SELECT 1 FROM contacts WHERE id = ?", (local_id,)):
+            tx.delete("contacts", local_id)
+        self.store.conn.execute(
+            "DELETE FROM crm_records WHERE crm = ? AND object = 'contact' AND local_id = ?",
+            (self.crm, local_id),
+        )
 
     def _contact_row(self, contact: CrmContact, account_id: str, now: str) -> dict[str, Any] | None:
         data: dict[str, Any] = {
@@ -284,11 +313,17 @@ class LocalBook:
             tx.update("contacts", row["id"], changes)
         return bool(changes)
 
-    def _record_contact(self, contact: CrmContact, local_id: str, company: str | None) -> None:
+    def _record_contact(self, contact: CrmContact, local_id: str, company: str) -> None:
         self.store.conn.execute(
             "INSERT OR REPLACE INTO crm_records (crm, object, crm_id, local_id, parent_id, extra) "
             "VALUES (?, 'contact', ?, ?, ?, ?)",
-            (self.crm, contact.crm_id, local_id, company, json.dumps({"phone": contact.phone})),
+            (
+                self.crm,
+                f"{contact.crm_id}@{company}",
+                local_id,
+                company,
+                json.dumps({"phone": contact.phone}),
+            ),
         )
 
     # -- push --------------------------------------------------------------------------------

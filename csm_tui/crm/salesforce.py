@@ -1,0 +1,329 @@
+"""Salesforce: REST API queries (SOQL), describe, getDeleted, and Task/Event records.
+
+Incremental accounts: a keyset on `(SystemModstamp, Id)` — SystemModstamp moves on automated
+changes too, and the Id breaks ties between rows a bulk update stamped alike — read in pages
+chained by `nextRecordsUrl`; the cursor committed with each page is the last row's key (and the
+locator, used while it lives). The first window asks only for the user's own accounts; later
+ones read every change and let the book decide, so an account given to someone else is seen.
+Deletions come from getDeleted, from where the last call's coverage ended.
+
+Pushed engagements carry their marker in the Subject: a Task's Description is a long text area,
+which SOQL cannot filter on.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from csm_tui.crm.core import PullContext
+from csm_tui.crm.http import Api, Policy
+from csm_tui.crm.records import (
+    COMPANIES,
+    CONTACTS,
+    REMOVED,
+    CrmCompany,
+    CrmContact,
+    FieldInfo,
+    OutActivity,
+    Owner,
+    Page,
+)
+from csm_tui.crm.text import body, subject
+from csm_tui.i18n import _
+
+API = "/services/data/v60.0"  # one constant, like HubSpot's, that the stand-in reads too
+ACCOUNT_FIELDS = ("Id", "Name", "OwnerId", "Owner.Email", "SystemModstamp")
+CONTACT_FIELDS = ("Id", "AccountId", "FirstName", "LastName", "Email", "Title", "Phone")
+_ID = re.compile(r"^[A-Za-z0-9]{15,18}$")
+IN_CHUNK = 100  # ids per `IN (...)` list
+
+
+def soql_time(stamp: str) -> str:
+    """A SystemModstamp as a SOQL datetime literal: unquoted UTC with Z (a raw `+0000` in a
+    URL becomes a space and breaks the query)."""
+    moment = datetime.strptime(stamp.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03}Z"
+    )
+
+
+def _quoted(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"not a Salesforce id: {value!r}")
+    return f"'{value}'"
+
+
+class SalesforceRules:
+    vendor = "Salesforce"
+
+    def __init__(self) -> None:
+        self.usage: tuple[int, int] | None = None  # api-usage=used/limit, rolling 24 h
+
+    def error_of(self, response: httpx.Response) -> tuple[str, str]:
+        try:
+            data = response.json()
+        except ValueError:
+            return "", ""
+        if isinstance(data, list) and data and isinstance(data[0], dict):
+            return str(data[0].get("errorCode") or ""), str(data[0].get("message") or "")
+        if isinstance(data, dict):  # the OAuth endpoints
+            return str(data.get("error") or ""), str(data.get("error_description") or "")
+        return "", ""
+
+    def stops_pass(self, response: httpx.Response, code: str) -> bool:
+        return code == "REQUEST_LIMIT_EXCEEDED"
+
+    def pace(self, response: httpx.Response) -> float:
+        found = re.search(r"api-usage=(\d+)/(\d+)", response.headers.get("Sforce-Limit-Info", ""))
+        if found:
+            self.usage = (int(found[1]), int(found[2]))
+        return 0.0
+
+    def auth_hint(self) -> str:
+        return _(
+            "Get a new access token for the integration user and run "
+            "`csm-tui crm connect salesforce --instance-url URL` again."
+        )
+
+
+class Salesforce:
+    """The Salesforce adapter of the connector core."""
+
+    name = "salesforce"
+
+    def __init__(
+        self,
+        token: str,
+        instance_url: str,
+        *,
+        policy: Policy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.rules = SalesforceRules()
+        self.api = Api(instance_url, token, self.rules, policy=policy, transport=transport)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _query(self, soql: str, label: str) -> dict[str, Any]:
+        return self._check(
+            self.api.call("GET", f"{API}/query", params={"q": soql}, label=label), label
+        )
+
+    def _more(self, url: str, label: str) -> dict[str, Any]:
+        return self._check(self.api.call("GET", url, label=label), label)
+
+    def _check(self, data: Any, label: str) -> dict[str, Any]:
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("records"), list)
+            or not isinstance(data.get("done"), bool)
+            or not all(isinstance(row, dict) and "Id" in row for row in data["records"])
+        ):
+            raise self.api.bad_reply(label)
+        return data
+
+    def _all(self, soql: str, label: str) -> list[dict[str, Any]]:
+        data = self._query(soql, label)
+        rows = list(data["records"])
+        while not data["done"]:
+            if not data.get("nextRecordsUrl"):
+                raise self.api.bad_reply(label)
+            data = self._more(str(data["nextRecordsUrl"]), label)
+            rows.extend(data["records"])
+        return rows
+
+    def fields(self) -> list[FieldInfo]:
+        data = self.api.call("GET", f"{API}/sobjects/Account/describe", label="describe")
+        fields = data.get("fields") if isinstance(data, dict) else None
+        if not isinstance(fields, list):
+            raise self.api.bad_reply("describe")
+        return [
+            FieldInfo(str(f["name"]), str(f.get("label") or ""), str(f["type"])) for f in fields
+        ]
+
+    def owners(self) -> list[Owner]:
+        rows = self._all("SELECT Id, Email, Name FROM User WHERE IsActive = true", "users")
+        return [
+            Owner(str(r["Id"]), str(r["Email"]), str(r.get("Name") or ""))
+            for r in rows
+            if r.get("Email")
+        ]
+
+    def page(self, obj: str, cursor: dict[str, Any], ctx: PullContext) -> Page:
+        if obj == COMPANIES:
+            return self._accounts(cursor, ctx)
+        if obj == CONTACTS:
+            return self._contacts(cursor, ctx)
+        return self._deleted(cursor, ctx)
+
+    def _keyset_page(
+        self, sobject: str, fields: list[str], cursor: dict[str, Any], extra: str, label: str
+    ) -> tuple[list[dict[str, Any]], dict[str, Any], bool]:
+        if cursor.get("next"):
+            try:
+                data = self._more(str(cursor["next"]), label)
+            except Exception as exc:  # an expired locator: ask again from the keyset
+                from csm_tui.crm.errors import CrmRefused
+
+                if not isinstance(exc, CrmRefused):
+                    raise
+                cursor = {k: v for k, v in cursor.items() if k != "next"}
+                return self._keyset_page(sobject, fields, cursor, extra, label)
+        else:
+            where = []
+            if cursor.get("stamp"):
+                ts, last = soql_time(str(cursor["stamp"])), _quoted(str(cursor["id"]))
+                where.append(f"(SystemModstamp > {ts} OR (SystemModstamp = {ts} AND Id > {last}))")
+            if extra:
+                where.append(extra)
+            clause = f" WHERE {' AND '.join(where)}" if where else ""
+            soql = f"SELECT {', '.join(fields)} FROM {sobject}{clause} ORDER BY SystemModstamp, Id"
+            data = self._query(soql, label)
+        rows = data["records"]
+        following = {k: v for k, v in cursor.items() if k != "next"}
+        if rows:
+            following |= {"stamp": rows[-1]["SystemModstamp"], "id": rows[-1]["Id"]}
+        if data["done"]:
+            return rows, following, True
+        if not data.get("nextRecordsUrl"):
+            raise self.api.bad_reply(label)
+        return rows, {**following, "next": data["nextRecordsUrl"]}, False
+
+    def _accounts(self, cursor: dict[str, Any], ctx: PullContext) -> Page:
+        first = not cursor or bool(cursor.get("first"))
+        extra = f"OwnerId = {_quoted(ctx.me.id)}" if first else ""
+        fields = list(dict.fromkeys([*ACCOUNT_FIELDS, *ctx.mapped_fields]))
+        rows, following, done = self._keyset_page("Account", fields, cursor, extra, "accounts")
+        if first and not done:
+            following["first"] = True
+        else:
+            following.pop("first", None)
+        if done and not following.get("stamp"):  # nothing at all yet: start from now
+            following = {"stamp": self._now_stamp(), "id": "000000000000000AAA"}
+        companies = [
+            CrmCompany(
+                crm_id=str(row["Id"]),
+                name=str(row.get("Name") or row["Id"]),
+                owner_id=row.get("OwnerId"),
+                owner_email=(row.get("Owner") or {}).get("Email"),
+                values={key: row.get(key) for key in ctx.mapped_fields},
+            )
+            for row in rows
+        ]
+        return Page(COMPANIES, following, done, companies=companies)
+
+    def _contacts(self, cursor: dict[str, Any], ctx: PullContext) -> Page:
+        if not cursor:  # the first pass read every contact through its account
+            return Page(CONTACTS, {"stamp": self._now_stamp(), "id": "000000000000000AAA"}, True)
+        fields = [*CONTACT_FIELDS, "SystemModstamp"]
+        rows, following, done = self._keyset_page("Contact", fields, cursor, "", "contacts")
+        contacts = [
+            _contact(row)
+            for row in rows
+            if row.get("AccountId") in ctx.known_companies or str(row["Id"]) in ctx.known_contacts
+        ]
+        return Page(CONTACTS, following, done, contacts=contacts)
+
+    def _deleted(self, cursor: dict[str, Any], ctx: PullContext) -> Page:
+        end = self._now_stamp(seconds=True)
+        if not cursor.get("start"):
+            return Page(REMOVED, {"start": end}, True)
+        params = {"start": cursor["start"], "end": end}
+        data = self.api.call(
+            "GET", f"{API}/sobjects/Account/deleted/", params=params, label="deleted"
+        )
+        records = data.get("deletedRecords") if isinstance(data, dict) else None
+        if not isinstance(records, list) or not data.get("latestDateCovered"):
+            raise self.api.bad_reply("deleted")
+        removed = [str(r["id"]) for r in records if str(r.get("id")) in ctx.known_companies]
+        covered = str(data["latestDateCovered"]).replace("+0000", "Z").replace(".000Z", "Z")
+        return Page(REMOVED, {"start": covered}, True, removed=removed)
+
+    def contacts_for(self, company_ids: list[str]) -> list[CrmContact]:
+        contacts: list[CrmContact] = []
+        for start in range(0, len(company_ids), IN_CHUNK):
+            ids = ", ".join(_quoted(i) for i in company_ids[start : start + IN_CHUNK])
+            soql = f"SELECT {', '.join(CONTACT_FIELDS)} FROM Contact WHERE AccountId IN ({ids})"
+            contacts.extend(_contact(row) for row in self._all(soql, "contacts"))
+        return contacts
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def object_type(self, activity: OutActivity) -> str:
+        return "Event" if activity.type == "meeting" else "Task"
+
+    def _fields(
+        self, object_type: str, activity: OutActivity, owner_id: str, new: bool
+    ) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "Subject": f"{subject(activity)[:200]} [{activity.marker}]",
+            "Description": body(activity),
+            "WhatId": activity.company_id,
+            "OwnerId": owner_id,
+        }
+        start = activity.occurred_at.astimezone(UTC)
+        if object_type == "Event":
+            fields |= {
+                "StartDateTime": start.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "DurationInMinutes": activity.minutes,
+            }
+            return fields
+        # ActivityDate is a bare date: the author's day, not UTC's
+        fields |= {
+            "ActivityDate": activity.occurred_at.astimezone().date().isoformat(),
+            "Status": "Completed",
+        }
+        if activity.type == "call":
+            fields["CallDurationInSeconds"] = activity.minutes * 60
+        if new:  # TaskSubtype can be set on create only
+            fields["TaskSubtype"] = {"call": "Call", "email": "Email"}.get(activity.type, "Task")
+        return fields
+
+    def find(self, object_type: str, activity_id: str, marker: str) -> str | None:
+        soql = f"SELECT Id FROM {object_type} WHERE Subject LIKE '%{marker}%'"
+        rows = self._query(soql, "look-up")["records"]
+        return str(rows[0]["Id"]) if rows else None
+
+    def create(self, object_type: str, activity: OutActivity, owner_id: str) -> str:
+        data = self.api.call(
+            "POST",
+            f"{API}/sobjects/{object_type}/",
+            json=self._fields(object_type, activity, owner_id, new=True),
+            label="create",
+            unknown_on_failure=True,
+        )
+        if not isinstance(data, dict) or not data.get("success") or not data.get("id"):
+            raise self.api.bad_reply("create")
+        return str(data["id"])
+
+    def update(self, object_type: str, crm_id: str, activity: OutActivity, owner_id: str) -> None:
+        fields = self._fields(object_type, activity, owner_id, new=False)
+        self.api.call(
+            "PATCH", f"{API}/sobjects/{object_type}/{crm_id}", json=fields, label="update"
+        )
+
+    def delete(self, object_type: str, crm_id: str) -> None:
+        self.api.call("DELETE", f"{API}/sobjects/{object_type}/{crm_id}", label="delete")
+
+    def _now_stamp(self, seconds: bool = False) -> str:
+        moment = datetime.fromtimestamp(self.api.server_time or time.time(), UTC)
+        if seconds:
+            return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+
+
+def _contact(row: dict[str, Any]) -> CrmContact:
+    name = " ".join(filter(None, (row.get("FirstName"), row.get("LastName")))).strip()
+    return CrmContact(
+        crm_id=str(row["Id"]),
+        company_id=row.get("AccountId"),
+        name=name or str(row.get("Email") or ""),
+        email=row.get("Email") or None,
+        title=str(row.get("Title") or ""),
+        phone=str(row.get("Phone") or ""),
+    )
