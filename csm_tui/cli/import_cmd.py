@@ -50,9 +50,9 @@ def accounts(
     """
     from csm_tui.services.csv_import import import_parsed, parse_accounts_csv
 
-    parsed = parse_accounts_csv(
-        file, large=large
-    )  # before opening the store: a bad file changes nothing
+    refuse_unreadable_settings(dry_run)
+    # before opening the store: a bad file changes nothing
+    parsed = parse_accounts_csv(file, large=large)
     if parsed.unknown_columns:
         echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
     for warning in parsed.warnings:
@@ -85,6 +85,27 @@ def accounts(
     echo(message, err=True)
     if summary.blocked:
         raise SystemExit(1)  # reaches the shell the same way from main() and from CliRunner
+
+
+def refuse_unreadable_settings(dry_run: bool) -> None:
+    """An import gives accounts their segments by the rules in config.toml, for good (a segment
+    once set is kept): with the file unreadable it would use the default rules without a word,
+    so it stops first. A wrong value the file can still be read around is only a warning."""
+    from csm_tui.cli.main import warn_about_settings
+    from csm_tui.config import load_config
+    from csm_tui.errors import CsmError
+    from csm_tui.i18n import _
+
+    config = load_config()
+    if config.unreadable and not dry_run:
+        raise CsmError(
+            _(
+                "Nothing was imported: the settings cannot be read ({problem}), and the "
+                "accounts would get their segments without your rules. Fix the file, or move "
+                "it away to use the defaults."
+            ).format(problem=config.problem)
+        )
+    warn_about_settings()
 
 
 def run_playbooks_and_say(store: Any) -> int:
@@ -131,6 +152,7 @@ def metrics(ctx: click.Context, file: Path, dry_run: bool, db: Path | None) -> N
     """
     from csm_tui.services.metrics_import import import_metrics, parse_metrics_csv
 
+    refuse_unreadable_settings(dry_run)
     parsed = parse_metrics_csv(file)  # before opening the store: a bad file changes nothing
     if parsed.unknown_columns:
         echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)

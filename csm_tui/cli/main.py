@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -52,7 +53,21 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         from csm_tui.cli.run_app import run_app
         from csm_tui.paths import resolve_db_path
 
-        run_app(resolve_db_path(db))
+        run_app(resolve_db_path(db))  # the app shows a settings problem itself
+    elif ctx.invoked_subcommand not in ("server", "import"):  # import refuses (see import_cmd)
+        warn_about_settings()
+
+
+def warn_about_settings() -> None:
+    """A config.toml that cannot be read, or holds a wrong value, is named on stderr with the
+    line at fault (the command goes on with the defaults, and the file is left as it is)."""
+    from csm_tui.config import load_config
+    from csm_tui.i18n import _
+
+    problem = load_config().problem
+    if problem:
+        message = _("Warning: settings not used ({problem}); the defaults apply until it is fixed.")
+        echo(message.format(problem=problem), err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -92,8 +107,9 @@ def _log_crash() -> str:
 
     try:
         path = data_dir() / "crash.log"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)  # it may hold user data
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
             traceback.print_exc(file=handle)
         return str(path)
     except OSError:
