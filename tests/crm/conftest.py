@@ -16,6 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fake_hubspot import FakeHubSpot
+from fake_salesforce import FakeSalesforce
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
@@ -124,3 +125,39 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(memory)
     yield memory
     keyring.set_keyring(before)
+
+
+@pytest.fixture
+def salesforce() -> Iterator[tuple[FakeSalesforce, str]]:
+    """The Salesforce stand-in with Aoi and Ken as users and the usual custom fields."""
+    fake = FakeSalesforce()
+    fake.add_user(AOI, "Aoi Tanaka")
+    fake.add_user("ken.sato@example.com", "Ken Sato")
+    fake.describe = [
+        {"name": "Id", "label": "Account ID", "type": "id"},
+        {"name": "Name", "label": "Account Name", "type": "string"},
+        {"name": "OwnerId", "label": "Owner ID", "type": "reference"},
+        {"name": "Renewal_Date__c", "label": "Renewal date", "type": "date"},
+        {"name": "ARR__c", "label": "ARR", "type": "currency"},
+        {"name": "CurrencyIsoCode", "label": "Account Currency", "type": "picklist"},
+        {"name": "Health__c", "label": "Health", "type": "percent"},
+        {"name": "Segment__c", "label": "Segment", "type": "picklist"},
+        {"name": "CS_Stage__c", "label": "CS stage", "type": "picklist"},
+        {"name": "Description", "label": "Description", "type": "textarea"},
+    ]
+    served = Served(fake.app())
+    try:
+        yield fake, served.url
+    finally:
+        fake.released.set()
+        served.stop()
+
+
+SALESFORCE_MAP = (
+    "renewal_date=Renewal_Date__c",
+    "contract_value=ARR__c",
+    "currency=CurrencyIsoCode",
+    "health_score=Health__c",
+    "segment=Segment__c",
+    "stage=CS_Stage__c",
+)
