@@ -65,9 +65,10 @@ def test_days_as_typed(text: str, expected: date | None) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("tomorrow", "not a date like 2026-12-01"),
-        ("2026-02-30", "not a real date"),
-        ("13/1", "not a real date"),
+        ("soon", "not a date like 2026-12-01"),
+        ("2026-02-30", "There is no such date"),
+        ("13/1", "There is no such date"),
+        ("0001-01-01", "before 2000"),
         ("2026-12-01x", "not a date like"),
     ],
 )

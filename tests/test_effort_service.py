@@ -146,6 +146,13 @@ def test_trend_ends_with_the_period_or_today() -> None:
         ("今日", date(2026, 11, 28)),
         ("昨日", date(2026, 11, 27)),
         ("2026-11-20 09:30", date(2026, 11, 20)),
+        # the shared reader of typed dates (issue 13, item 12): 11/1 as everywhere else
+        ("11/01", date(2026, 11, 1)),
+        ("11/1", date(2026, 11, 1)),
+        ("11月1日", date(2026, 11, 1)),
+        ("12/24", date(2025, 12, 24)),  # the last 24 December: a period is in the past
+        ("R8.11.1", date(2026, 11, 1)),
+        ("last friday", date(2026, 11, 27)),
     ],
 )
 def test_parse_day(text: str, day: date) -> None:
@@ -161,8 +168,7 @@ def test_parse_day(text: str, day: date) -> None:
         ("   ", "Enter a date."),
         ("2026-02-30", "There is no such date."),
         ("2026-13-01", "There is no such date."),
-        ("next friday", "A date like"),
-        ("11/01", "A date like"),
+        ("soon", "A date like"),
         ("2030-01-01 10:00", "A date like"),  # a time in the future is not a day of work done
     ],
 )

@@ -59,7 +59,8 @@ def test_log_by_external_id_defaults(book: Path, capsys: pytest.CaptureFixture[s
         (["log", "CRM-1", "0"], "at least one minute"),
         (["log", "CRM-1", "25h"], "more than 24 hours"),
         (["log", "CRM-1", "soon"], "Minutes like"),
-        (["log", "CRM-1", "30", "--at", "tomorrow"], "A time like"),
+        (["log", "CRM-1", "30", "--at", "tomorrow"], "in the future"),
+        (["log", "CRM-1", "30", "--at", "soon"], "A time like"),
     ],
 )
 def test_bad_input_is_one_sentence_and_writes_nothing(

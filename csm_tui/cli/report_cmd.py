@@ -69,7 +69,7 @@ def week(
     store = open_for_command(ctx, db)
     try:
         today = local_today(store.clock)
-        monday = parse_week(week) if week else today - timedelta(days=today.weekday())
+        monday = parse_week(week, today) if week else today - timedelta(days=today.weekday())
         report = week_report(store, monday, store.clock, config.raw)
     finally:
         store.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -15,33 +13,24 @@ from csm_tui.store import owners as queries
 from csm_tui.store.accounts import get_account
 from csm_tui.store.connection import Store
 
-_DAY = re.compile(r"^(?:(?P<year>\d{4})[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?$")
 REASON_MAX = 200
 
 
 def parse_day(text: str, today: date) -> date | None:
-    """A date typed in a form: 2026-12-01, 2026/12/1, 2026年12月1日, or 12/1 (the nearest one).
-
-    Blank means no date. Full-width digits (typed with a Japanese IME) are read as ASCII.
+    """A date typed in a form, read as everywhere (csm_tui/date_input.py): 2026-12-01,
+    2026/12/1, 2026年12月1日, R8.12.1, today, +14, or 12/1 (the nearest one: "1/10" typed in
+    December is next January's). Blank means no date.
     """
-    value = unicodedata.normalize("NFKC", text).strip()
-    if not value:
-        return None
-    match = _DAY.match(value)
-    if match is None:
-        raise ValidationError(_("{text!r} is not a date like 2026-12-01.").format(text=text))
-    month, day = int(match["month"]), int(match["day"])
-    years = [int(match["year"])] if match["year"] else [today.year - 1, today.year, today.year + 1]
-    candidates = []
-    for year in years:
-        try:
-            candidates.append(date(year, month, day))
-        except ValueError:
-            continue  # 2/29 in a year without it
-    if not candidates:
-        raise ValidationError(_("{text!r} is not a real date.").format(text=text))
-    # without a year: the nearest such day ("1/10" typed in December is next January's)
-    return min(candidates, key=lambda day: abs((day - today).days))
+    from csm_tui.date_input import DateInputError, parse_date
+
+    try:
+        return parse_date(text, today, prefer="nearest")
+    except DateInputError as error:
+        if error.reason == "unreadable":
+            raise ValidationError(
+                _("{text!r} is not a date like 2026-12-01.").format(text=text)
+            ) from None
+        raise
 
 
 def check_period(start: date | None, end: date | None) -> None:

@@ -7,8 +7,6 @@ turned into UTC for the queries, day by day, so a daylight-saving change moves t
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,7 +28,7 @@ TREND_WEEKS = 12
 # unflagged reactive work of one type for one account this often in a period is recurring too
 REPEATS = 3
 
-DAY_HELP = N_("A date like 2026-11-01, today or yesterday.")
+DAY_HELP = N_("A date like 2026-11-01, 11/1, today or yesterday.")
 
 
 class PeriodKind(StrEnum):
@@ -263,22 +261,22 @@ def _sum(items: Sequence[_Counted]) -> Effort:
     return Effort(sum(item.count for item in items), sum(item.minutes for item in items))
 
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
 def parse_day(text: str, clock: Clock, zone: tzinfo | None = None) -> date:
-    """A calendar day: 2026-11-01, 2026/11/01, 2026年11月1日, today, yesterday (今日, 昨日)."""
-    value = unicodedata.normalize("NFKC", text).strip()
-    if not value:
+    """A calendar day, as every form reads one (csm_tui/date_input.py): 2026-11-01, 11/1,
+    2026年11月1日, today, yesterday, last friday… A day without its year is the last such day."""
+    from csm_tui.date_input import DateInputError, parse_date
+
+    today = clock.now().astimezone(zone).date()
+    try:
+        found = parse_date(text, today, prefer="past")
+    except DateInputError as error:
+        if error.reason != "unreadable":
+            raise
+        try:  # a moment, as the log form takes one: "2026-11-20 09:30", "yesterday 9:00"
+            moment = parse_when(text, clock, zone)
+        except ValidationError:
+            raise ValidationError(DAY_HELP) from None
+        return moment.astimezone(zone).date()
+    if found is None:
         raise ValidationError(N_("Enter a date."))
-    match = _DATE.match(value)
-    if match:
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            raise ValidationError(N_("There is no such date.")) from None
-    try:  # the words the log form knows: today, yesterday, 今日, 昨日
-        moment = parse_when(value, clock, zone)
-    except ValidationError:
-        raise ValidationError(DAY_HELP) from None
-    return moment.astimezone(zone).date()
+    return found

@@ -41,22 +41,35 @@ _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 WEEK_HELP = N_("Give a week like 2026-W48, or a date in it like 2026-11-25.")
 
 
-def parse_week(text: str) -> date:
-    """The Monday of an ISO week written `2026-W48`, or of the week holding a date."""
+def parse_week(text: str, today: date | None = None) -> date:
+    """The Monday of an ISO week written `2026-W48`, or of the week holding a date (read as
+    every form reads one, csm_tui/date_input.py: `2026-11-25`, `11/25`, `last friday`…; without
+    `today`, only a date with its year)."""
+    from csm_tui.date_input import DateInputError, parse_date
+
     value = unicodedata.normalize("NFKC", text).strip()
     week = _WEEK.match(value)
+    no_week = _("There is no week {text}.").format(text=text.strip()) + " " + _(WEEK_HELP)
     try:
         if week:
             return date.fromisocalendar(int(week[1]), int(week[2]), 1)
-        day = _DATE.match(value)
-        if day:
-            found = date(int(day[1]), int(day[2]), int(day[3]))
-            return found - timedelta(days=found.weekday())
     except ValueError:
-        raise ValidationError(
-            _("There is no week {text}.").format(text=text.strip()) + " " + _(WEEK_HELP)
-        ) from None
-    raise ValidationError(_(WEEK_HELP))
+        raise ValidationError(no_week) from None
+    try:
+        if today is None:
+            day = _DATE.match(value)
+            found = parse_date(value, date(int(day[1]), 1, 1), relative=False) if day else None
+        else:
+            found = parse_date(value, today, prefer="nearest")
+    except DateInputError as error:
+        if error.reason == "unreadable":
+            raise ValidationError(_(WEEK_HELP)) from None
+        if error.reason == "no_such_date":
+            raise ValidationError(no_week) from None
+        raise ValidationError(str(error) + " " + _(WEEK_HELP)) from None
+    if found is None:
+        raise ValidationError(_(WEEK_HELP))
+    return found - timedelta(days=found.weekday())
 
 
 def week_label(monday: date) -> str:

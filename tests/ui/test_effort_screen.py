@@ -202,7 +202,8 @@ async def test_custom_period_form(book_store: Store, make_app: AppFactory) -> No
         form.set_focus(form.query_one("#to", Input))
         await pilot.press("enter")
         await pilot.pause(0.1)
-        assert str(form.query_one("#from-error", Static).render()) == "There is no such date."
+        error = str(form.query_one("#from-error", Static).render())
+        assert error == "There is no such date: 2026-13-01."
         assert "A date like" in str(form.query_one("#to-error", Static).render())
         assert app.focused is form.query_one("#from", Input)
 
