@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from csm_tui.i18n import N_, _
 from csm_tui.models.account import Stage
 
 FIELDS = (
@@ -164,7 +165,7 @@ _STAGES = {
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_CONTROL_NAMES = {"\x00": "a NUL character", "\n": "a line break", "\r": "a line break"}
+_CONTROL_NAMES = {"\x00": N_("a NUL character"), "\n": N_("a line break"), "\r": N_("a line break")}
 
 
 def _text(raw: str, field: str, max_length: int) -> str:
@@ -175,8 +176,17 @@ def _text(raw: str, field: str, max_length: int) -> str:
     value = _FORMULA_ESCAPE.sub("", raw.strip())
     control = _CONTROL.search(value)
     if control:
-        what = _CONTROL_NAMES.get(control[0], f"the control character U+{ord(control[0]):04X}")
-        raise BadValue(f"{field} contains {what} (at character {control.start() + 1})")
+        char = control[0]
+        what = (
+            _(_CONTROL_NAMES[char])
+            if char in _CONTROL_NAMES
+            else _("the control character U+{code:04X}").format(code=ord(char))
+        )
+        raise BadValue(
+            _("{field} contains {what} (at character {n})").format(
+                field=field, what=what, n=control.start() + 1
+            )
+        )
     if len(value) > max_length:
         raise BadValue(f"{field} is longer than {max_length} characters")
     return value
@@ -278,13 +288,17 @@ def read_stage(raw: str) -> Stage | None:
 
 
 def read_tags(raw: str) -> list[str]:
+    from csm_tui.models.limits import MAX_TAG, MAX_TAGS  # the server's limits (issue 19.5)
+
     tags: list[str] = []
     for part in raw.split(";"):
         tag = _text(part, "a tag", 10_000)
-        if len(tag) > 50:
-            raise BadValue(f'tag "{tag[:20]}…" is longer than 50 characters')
+        if len(tag) > MAX_TAG:
+            raise BadValue(f'tag "{tag[:20]}…" is longer than {MAX_TAG} characters')
         if tag and tag not in tags:
             tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise BadValue(f"has {len(tags)} tags; an account has at most {MAX_TAGS}")
     return tags
 
 

@@ -23,6 +23,7 @@ from pydantic import ValidationError as PydanticError
 from pydantic_core import ErrorDetails
 
 from csm_tui.errors import ValidationError
+from csm_tui.i18n import _
 from csm_tui.models.account import Account
 from csm_tui.models.owner import OwnerAssignment, Role
 from csm_tui.services.accounts import ACCOUNT_FIELDS, account_row, apply_account_changes
@@ -174,9 +175,11 @@ class TooLarge(ValidationError):
 
 def _too_large(path: Path, what: str) -> TooLarge:
     return TooLarge(
-        f"{path} has more than {what}; an import takes up to {MAX_ROWS:,} rows "
-        f"({MAX_BYTES // 2**20} MiB). Nothing was imported. Check that it is the right export, "
-        "split it, or import it anyway with --large."
+        _(
+            "{path} has more than {what}; an import takes up to {rows:,} rows ({mib} MiB). "
+            "Nothing was imported. Check that it is the right export, split it, or import it "
+            "anyway with --large."
+        ).format(path=path, what=what, rows=MAX_ROWS, mib=MAX_BYTES // 2**20)
     )
 
 
@@ -201,7 +204,7 @@ def open_csv(path: Path, *, large: bool = False) -> Iterator[tuple[_CsvReader, i
         raise ValidationError(f"{path} cannot be read: {exc.strerror or exc}.") from None
     with handle:
         if not large and os.fstat(handle.fileno()).st_size > MAX_BYTES:
-            raise _too_large(path, f"{MAX_BYTES // 2**20} MiB")
+            raise _too_large(path, _("{mib} MiB").format(mib=MAX_BYTES // 2**20))
         head = handle.read(4)
         handle.seek(0)
         if head.startswith(b"PK\x03\x04"):
@@ -260,8 +263,10 @@ def _rows(path: Path, reader: _CsvReader, offset: int) -> Iterator[tuple[int, li
             line = previous + 1 + offset
             if "unexpected end of data" in str(exc):
                 raise ValidationError(
-                    f"{path}, line {line}: a quoted value starts on this row and is never "
-                    'closed; add the closing " (a quote inside a value is written "").'
+                    _(
+                        "{path}, line {line}: a quoted value starts on this row and is never "
+                        'closed; add the closing " (a quote inside a value is written "").'
+                    ).format(path=path, line=line)
                 ) from None
             raise ValidationError(f"{path} is not valid CSV on line {line}: {exc}.") from None
         yield previous + 1 + offset, cells
@@ -287,7 +292,7 @@ def _parse_rows(
         if not any(cell.strip() for cell in cells):
             continue
         if max_rows is not None and len(candidates) >= max_rows:
-            raise _too_large(path, f"{max_rows:,} rows")
+            raise _too_large(path, _("{rows:,} rows").format(rows=max_rows))
         values, errors = _parse_cells(cells, header, header_map)
         problems.extend(RowProblem(line, message) for message in errors)
         candidates.append(AccountRow(line, values))
