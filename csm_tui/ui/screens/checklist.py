@@ -61,7 +61,7 @@ class ChecklistScreen(TranslatedScreen):
 
     DEFAULT_CSS = """
     ChecklistScreen #checklist-filters {
-        height: 1; padding: 0 1; background: $surface; color: $foreground-muted;
+        height: auto; padding: 0 1; background: $surface; color: $foreground-muted;
     }
     ChecklistScreen #checklist-count { padding: 0 1; height: 1; color: $foreground-muted; }
     ChecklistScreen DueTable { height: 1fr; }
@@ -99,17 +99,31 @@ class ChecklistScreen(TranslatedScreen):
         self._fill(keep)
 
     def _show_filters(self) -> None:
+        """The filters and their values; a filter that does not fit goes whole to the next line."""
         bar = Text()
+        room = max(self.size.width - 2, 20)
+        line = 0
         for key, label, value in (
             ("s", _("Stage"), fmt.stage(self.stage) if self.stage else _("All stages")),
             ("g", _("Segment"), self.segment or _("All segments")),
             ("m", _("Moments of truth only"), _("on") if self.moments_only else _("off")),
         ):
-            bar.append(f" {key} ", style="bold reverse")
-            bar.append(f" {label}: ")
-            bar.append(value, style="bold")
-            bar.append("   ")
+            chunk = Text()
+            chunk.append(f" {key} ", style="bold reverse")
+            chunk.append(f" {label}: ")
+            chunk.append(value, style="bold")
+            if line and line + 3 + chunk.cell_len > room:
+                bar.append("\n")
+                line = 0
+            elif line:
+                bar.append("   ")
+                line += 3
+            bar.append_text(chunk)
+            line += chunk.cell_len
         self.query_one("#checklist-filters", Static).update(bar)
+
+    def on_resize(self) -> None:
+        self._show_filters()
 
     def set_filters(
         self, *, stage: str | None = None, segment: str | None = None, moments_only: bool = False
@@ -119,11 +133,13 @@ class ChecklistScreen(TranslatedScreen):
         self.load()
 
     def _columns(self) -> list[LineColumn]:
+        """Narrow (80 columns), Segment and then Stage give way; the due date with how late it
+        is, the account and the item always stay (the filters above say the stage and segment)."""
         return [
             LineColumn(_("Due"), 27),
-            LineColumn(_("Account"), 28),
-            LineColumn(_("Segment"), 12),
-            LineColumn(_("Stage"), 10),
+            LineColumn(_("Account"), 0, min_width=20, max_width=28),
+            LineColumn(_("Segment"), 12, give_way=2),
+            LineColumn(_("Stage"), 10, give_way=1),
             LineColumn(_("Item"), 0, min_width=24),
         ]
 

@@ -59,7 +59,7 @@ class TodayScreen(TranslatedScreen):
     ]
 
     DEFAULT_CSS = """
-    TodayScreen #today-summary { height: 1; padding: 0 1; background: $surface; }
+    TodayScreen #today-summary { height: auto; padding: 0 1; background: $surface; }
     TodayScreen .today-heading {
         height: 1; padding: 0 1; text-style: bold; color: $accent; margin-top: 1;
     }

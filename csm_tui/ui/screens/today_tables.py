@@ -147,19 +147,22 @@ def priority_columns() -> list[LineColumn]:
 
 
 def task_columns() -> list[LineColumn]:
+    """Narrow, "Created by" gives way and the account's name is shortened; the due date (with
+    how late it is) and the task stay."""
     return [
         LineColumn(_("Due"), 25),
-        LineColumn(_("Account"), 24),
+        LineColumn(_("Account"), 0, min_width=18, max_width=24),
         LineColumn(_("Task"), 0, min_width=30),
-        LineColumn(_("Created by"), 20),
+        LineColumn(_("Created by"), 20, give_way=1),
     ]
 
 
 def coverage_columns() -> list[LineColumn]:
+    """Narrow, the owner gives way: the section is about the unread notes, which stay."""
     return [
-        LineColumn(_("Account"), 30),
+        LineColumn(_("Account"), 0, min_width=20, max_width=30),
         LineColumn(_("Coverage"), 26),
-        LineColumn(_("Owner"), 22),
+        LineColumn(_("Owner"), 22, give_way=1),
         LineColumn(_("Unread notes"), 0, min_width=14),
     ]
 

@@ -33,17 +33,20 @@ class Column:
     title: str  # a msgid in the "column" context, translated when drawn
     width: int  # 0: takes the remaining width
     right: bool = False
+    # too narrow for every column (80 cells), whole columns are left out, the highest first;
+    # 0 never goes. Cells are never cut to fit ("17 d late" stays whole).
+    give_way: int = 0
 
 
 COLUMNS: tuple[Column, ...] = (
     Column(SortKey.NAME, NC_("column", "Account"), 0),
-    Column(SortKey.SEGMENT, NC_("column", "Segment"), 12),
-    Column(SortKey.STAGE, NC_("column", "Roadmap"), 17),
+    Column(SortKey.SEGMENT, NC_("column", "Segment"), 12, give_way=4),
+    Column(SortKey.STAGE, NC_("column", "Roadmap"), 17, give_way=1),
     Column(SortKey.HEALTH, NC_("column", "Health"), 9, right=True),
     Column(SortKey.VALUE, NC_("column", "Contract"), 13, right=True),
     Column(SortKey.RENEWAL, NC_("column", "Renewal"), 10, right=True),
-    Column(SortKey.ROLE, NC_("column", "My role"), 13),
-    Column(SortKey.LAST_ACTIVITY, NC_("column", "Last activity"), 13),
+    Column(SortKey.ROLE, NC_("column", "My role"), 13, give_way=2),
+    Column(SortKey.LAST_ACTIVITY, NC_("column", "Last activity"), 13, give_way=3),
 )
 MIN_NAME_WIDTH = 16
 GAP = 1
@@ -165,6 +168,7 @@ class AccountTable(CursorView):
             self._cache.clear()  # the Contract cells change with this sort
         self.sort_key = key
         self.descending = descending
+        self._widths_for = -1  # the sorted column is always shown
         self.refresh()
 
     def contract_cell(self, row: BookRow) -> str:
@@ -226,6 +230,8 @@ class AccountTable(CursorView):
     def _column_at(self, x: int) -> SortKey | None:
         start = 0
         for column, width in zip(COLUMNS, self._widths, strict=False):
+            if not width:
+                continue  # gave way
             if start <= x < start + width + GAP:
                 return column.key
             start += width + GAP
@@ -251,9 +257,21 @@ class AccountTable(CursorView):
         return max(self.size.width - self.styles.scrollbar_size_vertical, 0)
 
     def _column_widths(self, total: int) -> list[int]:
-        fixed = sum(column.width + GAP for column in COLUMNS if column.width)
+        """Each column's width, 0 for one that gives way (never the one the rows are sorted by);
+        the account's name takes what the others leave."""
+        shown = list(COLUMNS)
+
+        def needed() -> int:
+            return sum((column.width or MIN_NAME_WIDTH) + GAP for column in shown)
+
+        while needed() > total:
+            droppable = [c for c in shown if c.give_way and c.key != self.sort_key]
+            if not droppable:
+                break
+            shown.remove(max(droppable, key=lambda column: column.give_way))
+        fixed = sum(column.width + GAP for column in shown if column.width)
         name = max(MIN_NAME_WIDTH, total - fixed - GAP)
-        return [column.width or name for column in COLUMNS]
+        return [(column.width or name) if column in shown else 0 for column in COLUMNS]
 
     def render_line(self, y: int) -> Strip:
         width = self._content_width()
@@ -287,6 +305,8 @@ class AccountTable(CursorView):
         sorted_style = self.get_component_rich_style("account-table--sorted")
         segments: list[Segment] = []
         for column, cell_width in zip(COLUMNS, self._widths, strict=True):
+            if not cell_width:
+                continue  # gave way
             title = pgettext("column", column.title)
             if column.key == self.sort_key:
                 # the arrow always shows: the title gives way to it when the column is narrow
@@ -296,7 +316,7 @@ class AccountTable(CursorView):
             else:
                 segments.append(Segment(fit(title, cell_width, column.right), header))
             segments.append(Segment(" " * GAP, header))
-        used = sum(self._widths) + GAP * len(COLUMNS)
+        used = sum(self._widths) + GAP * sum(1 for cell_width in self._widths if cell_width)
         if used < width:
             segments.append(Segment(" " * (width - used), header))
         return Strip(segments)
@@ -335,9 +355,11 @@ class AccountTable(CursorView):
         segments: list[Segment] = []
         gap = Segment(" " * GAP, base)
         for (text, style), column, cell_width in zip(cells, COLUMNS, self._widths, strict=True):
+            if not cell_width:
+                continue  # gave way
             segments.append(Segment(fit(text, cell_width, column.right), style))
             segments.append(gap)
-        used = sum(self._widths) + GAP * len(COLUMNS)
+        used = sum(self._widths) + GAP * sum(1 for cell_width in self._widths if cell_width)
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments)

@@ -31,6 +31,10 @@ class LineColumn:
     width: int  # cells; 0 takes what the other columns leave (at least `min_width`)
     right: bool = False
     min_width: int = 12
+    # when the table is too narrow for every column, whole columns give way (are left out),
+    # the highest `give_way` first; 0 never goes. A column's words are never cut short to fit.
+    give_way: int = 0
+    max_width: int = 0  # a flexible column grows no wider (0: no limit)
 
 
 Cell = tuple[str, str]  # text, tone ("" or one of TONES)
@@ -133,10 +137,8 @@ class LineTable(CursorView):
         self._cache.clear()
 
     def _column_widths(self, total: int) -> list[int]:
-        fixed = sum(column.width + GAP for column in self.columns if column.width)
-        flexible = [column for column in self.columns if not column.width]
-        share = max(total - fixed - GAP * len(flexible), 0) // max(len(flexible), 1)
-        return [column.width or max(column.min_width, share) for column in self.columns]
+        """Each column's width; 0 for a column that gives way because the table is too narrow."""
+        return column_widths(self.columns, total)
 
     def render_line(self, y: int) -> Strip:
         width = max(self.size.width - self.styles.scrollbar_size_vertical, 0)
@@ -180,9 +182,41 @@ class LineTable(CursorView):
         for (text, style), column, cell_width in zip(
             cells, self.columns, self._widths, strict=False
         ):
+            if not cell_width:
+                continue  # gave way
             segments.append(Segment(fit(text, cell_width, column.right), style))
             segments.append(gap)
-        used = sum(self._widths) + GAP * len(self._widths)
+        used = sum(self._widths) + GAP * sum(1 for cell_width in self._widths if cell_width)
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments).crop(0, width)
+
+
+def column_widths(columns: Sequence[LineColumn], total: int) -> list[int]:
+    """Widths for `columns` in `total` cells: fixed ones as given, flexible ones share the rest
+    (each at least its `min_width`, at most its `max_width`); while they do not fit, the column
+    with the highest `give_way` is left out (width 0)."""
+    shown = list(range(len(columns)))
+
+    def needed(indexes: list[int]) -> int:
+        return sum((columns[i].width or columns[i].min_width) + GAP for i in indexes)
+
+    while needed(shown) > total:
+        droppable = [i for i in shown if columns[i].give_way]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (columns[i].give_way, i)))
+    widths = [columns[i].width if i in shown else 0 for i in range(len(columns))]
+    flexible = [i for i in shown if not columns[i].width]
+    left = total - sum(widths) - GAP * len(shown)
+    capped = [i for i in flexible if columns[i].max_width]
+    free = [i for i in flexible if not columns[i].max_width]
+    for number, i in enumerate(capped):  # as wide as they may be, leaving the others their least
+        column = columns[i]
+        others = sum(columns[j].min_width for j in (*capped[number + 1 :], *free))
+        widths[i] = max(column.min_width, min(column.max_width, left - others))
+        left -= widths[i]
+    share = max(left, 0) // max(len(free), 1)
+    for i in free:
+        widths[i] = max(columns[i].min_width, share)
+    return widths
