@@ -52,10 +52,12 @@ class Session:
         thread: it must be quick, e.g. wake the sync engine)."""
         self.store.after_commit.append(lambda changes: callback())
 
-    def on_change(self, callback: Callable[[Changes], None]) -> None:
+    def on_change(self, callback: Callable[[Changes], None]) -> Callable[[], None]:
         """`callback(changes)` after every saved change, with the tables and accounts it
-        wrote (on the saving thread: it must be quick and never wait for the UI)."""
+        wrote (on the saving thread: it must be quick and never wait for the UI). Returns
+        the function that stops the calls."""
         self.store.after_commit.append(callback)
+        return lambda: self.store.after_commit.remove(callback)
 
     def set_me(self, name: str, email: str) -> tuple[str, str]:
         """Record who uses the book; "my role" in the book changes with it."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
 from textual.reactive import var
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from csm_tui.config import DEFAULT_THEME, Config, save_config, today_weights
@@ -19,13 +21,17 @@ from csm_tui.i18n import N_, _, current_language, set_language
 from csm_tui.paths import config_path
 from csm_tui.services.segments import segments_from_config
 from csm_tui.services.session import Session
+from csm_tui.ui.changes import BOOK_KINDS, ChangeFeed, ChangesPending, DataChanged
 from csm_tui.ui.key_gate import KeyGatedApp
+from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.screens.book import BookScreen
 from csm_tui.ui.sync_link import START_DELAY, SyncLink, SyncStatusChanged
+from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.account_table import AccountTable
-from csm_tui.ui.widgets.title_bar import press_timer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from textual.screen import Screen
 
     from csm_tui.services.playbooks import PlaybookRun
@@ -34,6 +40,35 @@ if TYPE_CHECKING:
     from csm_tui.ui.screens.today import TodayScreen
 
 STARTED = time.perf_counter()
+
+# The screens a key or the palette opens on top of the current one: action `show('name')`.
+# Imported when first opened (not at start-up). Today and the book have their own actions: they
+# go back to the one below when it is open.
+SCREENS: dict[str, tuple[str, str]] = {
+    "checklist": ("csm_tui.ui.screens.checklist", "ChecklistScreen"),
+    "covering": ("csm_tui.ui.screens.covering", "CoveringScreen"),
+    "effort": ("csm_tui.ui.screens.effort", "EffortScreen"),
+    "health": ("csm_tui.ui.screens.health", "HealthScreen"),
+    "week": ("csm_tui.ui.screens.week", "WeekScreen"),
+}
+
+# Textual's own palette commands, so that babel sees them (get_system_commands translates them)
+SYSTEM_COMMANDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+    N_("palette"),  # the description of Textual's Ctrl+P binding, in the key bar
+)
 
 
 class CsmApp(KeyGatedApp):
@@ -49,12 +84,12 @@ class CsmApp(KeyGatedApp):
         # book back to Today
         Binding("b", "book", N_("Book"), show=False, id="app.book"),
         Binding("b", "today", N_("Today"), id="app.today"),
-        Binding("C", "checklist", N_("Checklist"), id="app.checklist"),
-        Binding("E", "effort", N_("Effort"), id="app.effort"),
-        Binding("V", "covering", N_("Covering"), id="app.covering"),
+        Binding("C", "show('checklist')", N_("Checklist"), id="app.checklist"),
+        Binding("E", "show('effort')", N_("Effort"), id="app.effort"),
+        Binding("V", "show('covering')", N_("Covering"), id="app.covering"),
         # not in the footer (it is full): in the help (?) and the palette
-        Binding("H", "health", N_("Health"), show=False, id="app.health"),
-        Binding("W", "week", N_("Week"), show=False, id="app.week"),
+        Binding("H", "show('health')", N_("Health"), show=False, id="app.health"),
+        Binding("W", "show('week')", N_("Week"), show=False, id="app.week"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
         Binding("t", "timer", N_("Start/stop the timer"), show=False, id="app.timer"),
         Binding("f5", "sync_now", N_("Sync now"), show=False, id="app.sync"),
@@ -80,6 +115,10 @@ class CsmApp(KeyGatedApp):
         self.landing = landing  # "today", or "book" to open on the book
         self._playbooks_started = False
         self.sync = SyncLink(self)
+        # what changed in the book, for every screen that shows it (csm_tui/ui/changes.py)
+        self.data_changed: Signal[DataChanged] = Signal(self, "data-changed")
+        self._changes = ChangeFeed(self, self._change_origin)
+        self._stop_changes = session.on_change(self._changes.committed)
         self._sync_enabled = sync  # tests of other things leave the engine off
         # one folder of templates, whoever reads them first: the worker, or a screen before it
         # (on the session: its roadmap service, and pydantic with it, comes after the first frame)
@@ -154,7 +193,33 @@ class CsmApp(KeyGatedApp):
             self.set_timer(START_DELAY, self.sync.start)
 
     def on_unmount(self) -> None:
+        self._stop_changes()
         self.sync.stop()
+
+    # -- the change signal -------------------------------------------------------------------
+
+    def _change_origin(self) -> Screen[object] | None:
+        """On the committing thread: the screen on top when the UI thread saved something (a
+        screen that redraws itself after its own edits need not refresh again)."""
+        if threading.get_ident() != self._thread_id:
+            return None  # a worker's, or the sync's
+        try:
+            return self.screen
+        except ScreenStackError:
+            return None
+
+    @on(ChangesPending)
+    def _changes_pending(self) -> None:
+        change = self._changes.take()
+        if change is not None:
+            self.publish_change(change)
+
+    def publish_change(self, change: DataChanged) -> None:
+        """Tell every screen what changed (on the UI thread); the book's table is computed
+        again when next shown."""
+        if change.touches(BOOK_KINDS):
+            self.session.book.invalidate()
+        self.data_changed.publish(change)
 
     @work(thread=True, exit_on_error=False, group="templates")
     def _load_templates(self) -> None:
@@ -193,9 +258,6 @@ class CsmApp(KeyGatedApp):
         for problem in run.problems:
             message = _("Playbook rule skipped: {problem}").format(problem=problem)
             self.notify(message, severity="warning", timeout=15)
-        today = self._today_screen()
-        if run.tasks and today is not None:
-            today.refresh_data()  # the new tasks, and the accounts they rank up
         if run.tasks and after_sync and self.sync.engine is not None:
             self.sync.engine.request_sync()  # the new tasks reach the team now, not in 5 min
 
@@ -212,7 +274,7 @@ class CsmApp(KeyGatedApp):
     def data_arrived(self) -> None:
         """A sync wrote rows into the book: every open screen shows them, and the playbooks
         see them (a renewal date moved, a health score dropped…)."""
-        self.refresh_screens()
+        self.publish_change(DataChanged.everything(remote=True))
         self._run_playbooks(after_sync=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -255,11 +317,9 @@ class CsmApp(KeyGatedApp):
 
     def _identity_set(self, result: tuple[str, str] | None) -> None:
         self._show_identity()
-        if isinstance(self.screen, BookScreen):
-            self.screen.show_fresh_rows()  # set_me reloaded the book: "my role" changed
-        today = self._today_screen()
-        if result is not None and today is not None:
-            today.refresh_data()  # "my accounts" changed
+        if result is not None:
+            # "my accounts" and "my role" changed (a setting, not a journaled write)
+            self.publish_change(DataChanged(frozenset({"owners"}), None))
             self._run_playbooks()
 
     # -- navigation --------------------------------------------------------------------------
@@ -282,43 +342,25 @@ class CsmApp(KeyGatedApp):
             return
         self.push_screen(screen)
 
-    def action_checklist(self) -> None:
-        """Open items with a due date across the book."""
-        from csm_tui.ui.screens.checklist import ChecklistScreen
+    def action_show(self, name: str) -> None:
+        """Open one of the screens of `SCREENS` on top (not a second time on top of itself)."""
+        import importlib
 
-        if not isinstance(self.screen, ChecklistScreen):
-            self.push_screen(ChecklistScreen(self.session))
-
-    def action_covering(self) -> None:
-        """The accounts I cover, active coverage first, with their unread handoff notes."""
-        from csm_tui.ui.screens.covering import CoveringScreen
-
-        if not isinstance(self.screen, CoveringScreen):
-            self.push_screen(CoveringScreen(self.session))
-
-    def action_health(self) -> None:
-        """Health month over month and year over year, per segment and account; the movers."""
-        from csm_tui.ui.screens.health import HealthScreen
-
-        if not isinstance(self.screen, HealthScreen):
-            self.push_screen(HealthScreen(self.session))
-
-    def action_week(self) -> None:
-        """The weekly review: the page to bring to a one-to-one."""
-        from csm_tui.ui.screens.week import WeekScreen
-
-        if not isinstance(self.screen, WeekScreen):
-            self.push_screen(WeekScreen(self.session))
+        module, class_name = SCREENS[name]
+        screen_class = getattr(importlib.import_module(module), class_name)
+        if not isinstance(self.screen, screen_class):
+            self.push_screen(screen_class(self.session))
 
     def _offer_handoff_draft(self) -> None:
         """After a kill, the unsaved handoff note comes back (after the activity's, if any)."""
-        from csm_tui.ui.screens.handoff_editor import offer_draft
+        from csm_tui.ui.flows.handoff import offer_draft
 
         offer_draft(self, self.session)
 
-    def action_log_work(self, account_id: str | None = None, minutes: int | None = None) -> None:
+    def log_work(self, account_id: str | None = None, minutes: int | None = None) -> None:
         """Open the log form for an account (the book row or the open account); with no
-        account, the account picker comes first."""
+        account, the account picker comes first. Screens call this (after their key's
+        handler has returned: `self.app.call_later(self.app.log_work, id)`)."""
         from csm_tui.ui.screens.log_activity import LogActivityScreen
 
         if account_id is None:
@@ -326,7 +368,7 @@ class CsmApp(KeyGatedApp):
 
             def chosen(picked: str | None) -> None:
                 if picked:
-                    self.action_log_work(picked, minutes)
+                    self.log_work(picked, minutes)
 
             picker = AccountPickerScreen(self.session, _("Log work for which account?"))
             self.push_screen(picker, chosen)
@@ -335,38 +377,20 @@ class CsmApp(KeyGatedApp):
         row = self.session.book.row(account_id) if self.session.book.loaded else None
         name = row.name if row else self.session.overview(account_id).account.name
         screen = LogActivityScreen(self.session, account_id, name, minutes=minutes)
-        self.push_screen(screen, self._logged)
+        self.push_screen(screen)  # the saved activity reaches every screen: data_changed
+
+    def action_log_work(self, account_id: str | None = None, minutes: int | None = None) -> None:
+        self.log_work(account_id, minutes)
 
     def current_account_id(self) -> str | None:
-        """The account the user is on: the open account, else the book's selected row."""
+        """The account the user is on: the open account, the book's row, Today's line."""
         screen = self.screen
-        account_id = getattr(screen, "account_id", None)
-        if isinstance(account_id, str):
-            return account_id
-        if isinstance(screen, BookScreen):
-            row = screen.query_one(AccountTable).current
-            return row.id if row else None
-        current = getattr(screen, "current_account_id", None)  # Today: the line's account
-        return current() if callable(current) else None
+        return screen.current_account_id() if isinstance(screen, DataScreen) else None
 
     def action_timer(self) -> None:
+        from csm_tui.ui.flows.timer import press_timer
+
         press_timer(self, self.current_account_id())
-
-    def _logged(self, saved: bool | None) -> None:
-        if saved:
-            self.refresh_screens()
-
-    def refresh_screens(self) -> None:
-        """After a change: the book and every open screen with data show it."""
-        for screen in self.screen_stack:
-            if isinstance(screen, BookScreen):
-                screen.reload()  # the last-activity column changed
-            refresh_data = getattr(screen, "refresh_data", None)
-            if callable(refresh_data):
-                try:
-                    refresh_data()
-                except CsmError as exc:  # e.g. a sync took the open account out of my book
-                    self.notify(str(exc), severity="warning", timeout=10)
 
     def _offer_draft(self) -> None:
         """After a crash or a kill, the unsaved activity comes back where it was left."""
@@ -381,22 +405,13 @@ class CsmApp(KeyGatedApp):
             self.session.clear_draft(DRAFT)  # its account is gone; nothing left to attach it to
             return
         self.notify(_("Your unsaved activity is back: save it, or Escape to discard it."))
-        self.push_screen(
-            LogActivityScreen(self.session, draft["account_id"], name, draft=draft), self._logged
-        )
+        self.push_screen(LogActivityScreen(self.session, draft["account_id"], name, draft=draft))
 
     def action_reapply_templates(self) -> None:
         """Add the items the roadmap templates have gained to the accounts that use them."""
-        from csm_tui.ui import reapply_flow
+        from csm_tui.ui.flows import reapply
 
-        reapply_flow.start(self)
-
-    def action_effort(self) -> None:
-        """Where the time went: effort by account, type and week."""
-        from csm_tui.ui.screens.effort import EffortScreen
-
-        if not isinstance(self.screen, EffortScreen):
-            self.push_screen(EffortScreen(self.session))
+        reapply.start(self)
 
     def action_help(self) -> None:
         from csm_tui.ui.screens.help import HelpScreen
@@ -418,11 +433,23 @@ class CsmApp(KeyGatedApp):
         self.config.language = language
         self._save()
         for screen in self.screen_stack:
-            retranslate = getattr(screen, "retranslate", None)
-            if callable(retranslate):
-                retranslate()
+            if isinstance(screen, TranslatedScreen):
+                screen.retranslate()
         self._show_identity()
         self.refresh_bindings()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands (Theme, Quit, Keys…), in the current language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
+
+    def action_command_palette(self) -> None:
+        """The palette, with its placeholder in the current language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 
     def action_toggle_language(self) -> None:
         self.action_set_language("en" if current_language() == "ja" else "ja")

@@ -37,7 +37,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     (N_("Reverse sort order"), "screen.sort_reverse", N_("Flip ascending and descending")),
     (
         N_("Checklist"),
-        "app.checklist",
+        "app.show('checklist')",
         N_("Open roadmap items across the book, overdue first"),
     ),
     (
@@ -47,14 +47,14 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ),
     (N_("Today"), "app.today", N_("My priorities, my tasks and the accounts I cover")),
     (N_("Book of business"), "app.book", N_("Every account in one table")),
-    (N_("Effort"), "app.effort", N_("Where the time went: by account, type and week")),
-    (N_("Covering"), "app.covering", N_("The accounts I cover, with unread handoff notes")),
+    (N_("Effort"), "app.show('effort')", N_("Where the time went: by account, type and week")),
+    (N_("Covering"), "app.show('covering')", N_("The accounts I cover, with unread handoff notes")),
     (
         N_("Health"),
-        "app.health",
+        "app.show('health')",
         N_("Month over month and year over year, by segment and account; the biggest movers"),
     ),
-    (N_("Week"), "app.week", N_("The weekly review: the page to bring to a one-to-one")),
+    (N_("Week"), "app.show('week')", N_("The weekly review: the page to bring to a one-to-one")),
     (
         N_("Sync now"),
         "app.sync_now",

@@ -12,7 +12,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from csm_tui.i18n import N_, _
 from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
-from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.widgets.activity_timeline import ActivityTable, ActivityTimeline
 from csm_tui.ui.widgets.handoff_tab import HandoffTab, NoteTable
 from csm_tui.ui.widgets.overview import Overview
@@ -20,12 +20,15 @@ from csm_tui.ui.widgets.roadmap_tab import RoadmapList
 
 if TYPE_CHECKING:
     from csm_tui.services.activities import Removed
+    from csm_tui.ui.changes import DataChanged
 from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
 
 
-class AccountScreen(TranslatedScreen):
+class AccountScreen(DataScreen):
     """Opened with Enter from the book; Escape goes back."""
+
+    UPDATES_ITSELF = True  # its tabs redraw after their own edits
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="account.back"),
@@ -59,7 +62,6 @@ class AccountScreen(TranslatedScreen):
         self._item_id = item_id  # the checklist item to show first (from the Checklist screen)
         self.removed: list[Removed] = []  # deleted activities, newest last, for undo
         self.removed_items: list[dict[str, Any]] = []  # removed checklist items, for undo
-        self.book_changed = False  # the book's columns are recomputed when going back
         # the title bar shows the account instead of who is using the app
         self.sub_title = self.overview.account.name
 
@@ -102,19 +104,23 @@ class AccountScreen(TranslatedScreen):
 
         def closed(changed: bool | None) -> None:
             if changed:
-                self.book_changed = True  # "my role" may have changed
                 self.refresh_data()
 
         editor = OwnersEditor(self.session, self.account_id, self.overview.account.name)
         self.app.push_screen(editor, closed)
 
     def on_roadmap_list_changed(self, event: RoadmapList.Changed) -> None:
-        self.book_changed = True
         if event.stage_changed:
             self.refresh_data()  # the title and the overview show the stage
 
     def action_log(self) -> None:
-        self.app.call_later(self.app.run_action, f"log_work('{self.account_id}')")
+        self.app.call_later(self.app.log_work, self.account_id)
+
+    def current_account_id(self) -> str | None:
+        return self.account_id
+
+    def concerns(self, change: DataChanged) -> bool:
+        return change.touches_account(self.account_id) or "owners" in change.kinds
 
     def refresh_data(self) -> None:
         """Show the account as it is now (after an activity was logged, say), same tab."""
@@ -139,20 +145,7 @@ class AccountScreen(TranslatedScreen):
             self.action_tab(self._active_tab)
 
     def on_activity_table_changed(self, event: ActivityTable.Changed) -> None:
-        self.refresh_data()
-        for screen in self.app.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if callable(reload):
-                reload()  # the book's last-activity column
+        self.refresh_data()  # other screens learn it from the change signal
 
     def action_back(self) -> None:
-        if self.book_changed:
-            for screen in self.app.screen_stack:
-                reload = getattr(screen, "reload", None)
-                if callable(reload):
-                    reload()  # the book's roadmap column
         self.dismiss()
-
-    def retranslate(self) -> None:
-        super().retranslate()
-        self.refresh_data()

@@ -12,7 +12,8 @@ from textual.widgets import Input
 from csm_tui.i18n import N_, _
 from csm_tui.models.book import BookQuery, QuickFilter, SortKey
 from csm_tui.services.session import Session
-from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.changes import BOOK_KINDS
+from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.widgets.account_table import COLUMNS, AccountTable
 from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.quick_bar import QuickBar
@@ -44,8 +45,11 @@ class FilterInput(Input):
         screen.set_focus(screen.query_one(AccountTable))
 
 
-class BookScreen(TranslatedScreen):
+class BookScreen(DataScreen):
     """The landing screen: the CSM's accounts in one table."""
+
+    SHOWS = BOOK_KINDS
+    WORDS_IN_DATA = False  # the rows hold data, their words are chosen as they are drawn
 
     BINDINGS = [
         Binding("l", "log", N_("Log work"), id="book.log"),
@@ -131,6 +135,13 @@ class BookScreen(TranslatedScreen):
         """Recompute the book after data changed elsewhere (an import from the shell, an edit)."""
         self._load_book(reload=True)
 
+    def refresh_data(self) -> None:
+        self.reload()
+
+    def current_account_id(self) -> str | None:
+        row = self.query_one(AccountTable).current
+        return row.id if row else None
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.set_filter_text(event.value)
@@ -143,9 +154,8 @@ class BookScreen(TranslatedScreen):
     # -- actions -----------------------------------------------------------------------------
 
     def action_log(self) -> None:
-        row = self.query_one(AccountTable).current
-        action = f"log_work('{row.id}')" if row else "log_work"  # no row: the picker first
-        self.app.call_later(self.app.run_action, action)
+        # no row: the picker first
+        self.app.call_later(self.app.log_work, self.current_account_id())
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one(FilterInput))  # at once: the next key is already coming

@@ -19,7 +19,7 @@ from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
 from csm_tui.ui import format as fmt
-from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
 
@@ -40,7 +40,9 @@ class CoveringTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=True, id="covering-table")
 
 
-class CoveringScreen(TranslatedScreen):
+class CoveringScreen(DataScreen):
+    SHOWS = frozenset({"owners", "notes", "accounts", "checklist"})
+    WORDS_IN_DATA = False  # retranslate rebuilds the table
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="covering.back"),
         Binding("enter", "open", N_("Open on Handoff"), id="covering.open"),
@@ -79,9 +81,6 @@ class CoveringScreen(TranslatedScreen):
             table.add_column(title, key=key)
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()  # notes read on the account screen are no longer unread
-
     def reload(self) -> None:
         table = self.query_one(CoveringTable)
         keep = table.cursor_row
@@ -105,6 +104,9 @@ class CoveringScreen(TranslatedScreen):
         self.query_one("#covering-empty", Static).update(empty)
         self.query_one("#covering-empty").display = not rows
 
+    def refresh_data(self) -> None:
+        self.reload()  # e.g. notes read on the account screen are no longer unread
+
     @on(DataTable.RowSelected)
     async def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -115,15 +117,7 @@ class CoveringScreen(TranslatedScreen):
         if table.row_count == 0:
             return
         row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
-        from csm_tui.ui.screens.account import AccountScreen
-
-        try:
-            screen = AccountScreen(self.session, str(row_key.value))
-        except CsmError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        await self.app.push_screen(screen)
-        screen.call_after_refresh(screen.action_tab, "handoff")  # once the tabs exist
+        self.app.open_account(str(row_key.value), tab="handoff")
 
     def action_back(self) -> None:
         self.dismiss()

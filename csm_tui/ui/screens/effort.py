@@ -30,8 +30,8 @@ from csm_tui.services.effort import (
     parse_day,
 )
 from csm_tui.services.session import Session
+from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.screens.log_activity import TYPE_LABELS
-from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.effort_charts import BarChart, BarList, BarRow, WeekColumns, duration
 from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
@@ -127,8 +127,10 @@ class Section(Vertical):
         self.border_title = _(title)
 
 
-class EffortScreen(TranslatedScreen):
+class EffortScreen(DataScreen):
     """Opened with E from anywhere; Escape goes back."""
+
+    SHOWS = frozenset({"activities", "accounts"})
 
     AUTO_FOCUS = "#accounts"  # Enter opens the account under the cursor
 
@@ -265,7 +267,7 @@ class EffortScreen(TranslatedScreen):
         self.loaded = True
 
     def refresh_data(self) -> None:
-        """After work was logged elsewhere (the app calls this on every screen)."""
+        """After work was logged (the change signal), a language switch."""
         self.today = local_today(self.session.clock)
         self.load()
 
@@ -387,7 +389,7 @@ class EffortScreen(TranslatedScreen):
         if account_id is None:
             self.notify(_("Choose an account first."), severity="warning")
             return
-        self.app.call_later(self.app.run_action, f"log_work('{account_id}')")
+        self.app.call_later(self.app.log_work, account_id)
 
     def action_back(self) -> None:
         self.dismiss()

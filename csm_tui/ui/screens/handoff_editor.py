@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -260,33 +260,6 @@ def _values_of(note: HandoffNote) -> dict[str, Any]:
         "to": note.coverage_to.isoformat() if note.coverage_to else "",
         "body": note.body,
     }
-
-
-def refresh_after_save(app: App[Any], saved: bool | None) -> None:
-    """Every screen that shows notes or counts shows them as they are now."""
-    if not saved:
-        return
-    for screen in app.screen_stack:
-        for method in ("refresh_data", "reload"):
-            refresh = getattr(screen, method, None)
-            if callable(refresh):
-                refresh()
-                break
-
-
-def offer_draft(app: App[Any], session: Session) -> None:
-    """After a crash or a kill, the unsaved note comes back where it was left."""
-    draft = session.load_draft(DRAFT)
-    if not draft or not isinstance(draft.get("account_id"), str):
-        return
-    try:
-        name = session.overview(draft["account_id"]).account.name
-    except CsmError:
-        session.clear_draft(DRAFT)  # its account is gone; nothing left to attach it to
-        return
-    app.notify(_("Your unsaved handoff note is back: Ctrl+S saves it, Escape discards it."))
-    editor = HandoffEditor(session, draft["account_id"], name, draft=draft)
-    app.push_screen(editor, lambda saved: refresh_after_save(app, saved))
 
 
 class SavePrompt(ModalScreen[None]):

@@ -24,7 +24,7 @@ from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, ngettext
 from csm_tui.services.segments import TOUCH_LABELS
 from csm_tui.ui import format as fmt
-from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.widgets.effort_charts import LEVELS
 from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
@@ -114,8 +114,11 @@ class HealthTable(LineTable):
             screen.open_current()
 
 
-class HealthScreen(TranslatedScreen):
+class HealthScreen(DataScreen):
     """Reached with `H` from anywhere; Escape goes back."""
+
+    SHOWS = frozenset({"accounts"})
+    WORDS_IN_DATA = False  # retranslate redraws the report
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="health.back"),
@@ -204,7 +207,7 @@ class HealthScreen(TranslatedScreen):
         self.loaded = True
 
     def refresh_data(self) -> None:
-        """After work was logged elsewhere (the app calls this on every screen)."""
+        """After a change (the change signal)."""
         self.load()
 
     # -- showing -----------------------------------------------------------------------------

@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.events import ScreenResume
 from textual.message import Message
 from textual.widgets import Static
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
+from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.screens.today_tables import (
     CoverageTable,
     PriorityLines,
@@ -35,7 +35,6 @@ from csm_tui.ui.screens.today_tables import (
     summary,
     task_columns,
 )
-from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
 
@@ -47,7 +46,7 @@ _Row = TypeVar("_Row")
 MAX_COVERAGE_LINES = 5
 
 
-class TodayScreen(TranslatedScreen):
+class TodayScreen(DataScreen):
     """The base screen: Escape elsewhere comes back here; `b` opens the book."""
 
     BINDINGS = [
@@ -81,7 +80,6 @@ class TodayScreen(TranslatedScreen):
         self.frame_first = frame_first
         self.view: TodayView | None = None
         self.completed: list[str] = []  # tasks marked done here, newest last, for undo
-        self._stale = False  # data may have changed on a screen opened from here
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -128,11 +126,11 @@ class TodayScreen(TranslatedScreen):
 
     def reload(self) -> None:
         """Compute the page again (after an import, a logged activity, a ticked item…)."""
-        self._stale = False
         self._load()
 
     def refresh_data(self) -> None:
-        self.reload()
+        if self.loaded:  # else its first page is on its way (first_load)
+            self.reload()
 
     @work(thread=True, exclusive=True, group="today-load", exit_on_error=False)
     def _load(self) -> None:
@@ -274,16 +272,8 @@ class TodayScreen(TranslatedScreen):
         else:
             coverage = self.current_coverage()
             target = (coverage.account_id, "handoff", None) if coverage else None
-        open_account = getattr(self.app, "open_account", None)
-        if target is None or not callable(open_account):
-            return
-        self._stale = True  # what is done there may change this page
-        open_account(target[0], tab=target[1], item_id=target[2])
-
-    @on(ScreenResume)
-    def _resumed(self) -> None:
-        if self._stale:
-            self.reload()
+        if target is not None:
+            self.app.open_account(target[0], tab=target[1], item_id=target[2])
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -291,9 +281,8 @@ class TodayScreen(TranslatedScreen):
         self.reload()
 
     def action_log(self) -> None:
-        current = self.current_account()
-        action = f"log_work('{current[0]}')" if current else "log_work"  # none: the picker
-        self.app.call_later(self.app.run_action, action)
+        current = self.current_account()  # none: the picker
+        self.app.call_later(self.app.log_work, current[0] if current else None)
 
     def complete_current(self) -> None:
         task = self.current_task()

@@ -22,8 +22,8 @@ from csm_tui.models.book import RENEWAL_SOON_DAYS
 from csm_tui.services.effort import local_today
 from csm_tui.services.week_report import MOVE_POINTS, WeekReport, summary_line, type_label
 from csm_tui.ui import format as fmt
+from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.screens.effort import Section
-from csm_tui.ui.translated import TranslatedScreen
 from csm_tui.ui.widgets.effort_charts import BarChart, BarList, BarRow
 from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.title_bar import TitleBar
@@ -36,7 +36,7 @@ SHOWN = 12  # lines of a list on screen; `csm-tui report week` lists them all
 NAME_CELLS = 24  # an account name beside a title is cut here: the title needs the room
 
 
-class WeekScreen(TranslatedScreen):
+class WeekScreen(DataScreen):
     """Reached with `W` from anywhere; Escape goes back."""
 
     BINDINGS = [
@@ -112,7 +112,7 @@ class WeekScreen(TranslatedScreen):
         self.loaded = True
 
     def refresh_data(self) -> None:
-        """After work was logged elsewhere (the app calls this on every screen)."""
+        """After a change (the change signal), a language switch (its lines hold words)."""
         self.today = local_today(self.session.clock)
         self.load()
 

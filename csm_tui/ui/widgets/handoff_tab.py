@@ -23,7 +23,7 @@ from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, pgettext
 from csm_tui.services import brief as words
 from csm_tui.services.handoff import FIELD_LABELS
-from csm_tui.ui.screens.handoff_editor import HandoffEditor, SavePrompt, refresh_after_save
+from csm_tui.ui.screens.handoff_editor import HandoffEditor, SavePrompt
 from csm_tui.ui.widgets.overview import Panel
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ class HandoffTab(Vertical):
 
     def action_write(self) -> None:
         editor = HandoffEditor(self.session, self.account_id, self.account_name)
-        self.app.push_screen(editor, lambda saved: refresh_after_save(self.app, saved))
+        self.app.push_screen(editor)  # a saved note reaches every screen: data_changed
 
     def action_edit(self) -> None:
         note_id = self.query_one(NoteTable).current_note()
@@ -195,7 +195,7 @@ class HandoffTab(Vertical):
 
     def _edit(self, version: Version) -> None:
         editor = HandoffEditor(self.session, self.account_id, self.account_name, base=version.note)
-        self.app.push_screen(editor, lambda saved: refresh_after_save(self.app, saved))
+        self.app.push_screen(editor)  # a saved note reaches every screen: data_changed
 
     # -- the brief ---------------------------------------------------------------------------
 

@@ -71,4 +71,4 @@ def _done(app: CsmApp, added: int, accounts: int) -> None:
     items = ngettext("{n} roadmap item", "{n} roadmap items", added).format(n=f"{added:,}")
     where = ngettext("{n} account", "{n} accounts", accounts).format(n=f"{accounts:,}")
     app.notify(_("Added {items} to {accounts}.").format(items=items, accounts=where))
-    app.refresh_screens()
+    # the screens showing roadmaps learn it from the change signal (the commits)
