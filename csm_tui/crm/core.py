@@ -86,13 +86,15 @@ def pull(vendor: Vendor, book: Book, mapping: Mapping[str, str], me: Owner) -> A
     applied = Applied()
     for obj in OBJECT_TYPES:
         cursor: dict[str, Any] = dict(state.get(f"cursor.{obj}") or {})
+        # what the book holds before this object type: the companies pages are filtered by
+        # the book itself, so only the later object types rely on it
+        ctx = PullContext(
+            me=me,
+            mapped_fields=tuple(sorted(set(mapping.values()))),
+            known_companies=frozenset(book.known_companies()),
+            known_contacts=frozenset(book.known_contacts()),
+        )
         while True:
-            ctx = PullContext(
-                me=me,
-                mapped_fields=tuple(sorted(set(mapping.values()))),
-                known_companies=frozenset(book.known_companies()),
-                known_contacts=frozenset(book.known_contacts()),
-            )
             page = vendor.page(obj, cursor, ctx)
             converted: dict[str, dict[str, Any]] = {}
             if obj == COMPANIES:

@@ -35,7 +35,7 @@ from csm_tui.i18n import _
 API_URL = "https://api.hubapi.com"
 V3 = "/crm/v3"  # one constant: HubSpot is moving to dated paths (/crm/objects/2026-03/...)
 V4 = "/crm/v4"
-PAGE = 100  # search results per request
+PAGE = 200  # search results per request: the documented maximum (5 searches/s per portal)
 BATCH = 100  # ids per batch read
 LAG_MS = 2 * 60_000  # a write can be missing from search for a while
 OVERLAP_MS = 5 * 60_000

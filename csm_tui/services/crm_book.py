@@ -98,11 +98,17 @@ class LocalBook:
             self._write_state({f"cursor.{page.object}": page.cursor})
         return applied
 
-    def _records(self, obj: str) -> dict[str, tuple[str, str]]:
-        rows = self.store.query(
-            "SELECT crm_id, local_id, state FROM crm_records WHERE crm = ? AND object = ?",
-            (self.crm, obj),
-        )
+    def _records(self, obj: str, crm_ids: list[str] | None = None) -> dict[str, tuple[str, str]]:
+        """CRM id -> (local id, state); of `crm_ids` only when given (a page, not the book)."""
+        sql = "SELECT crm_id, local_id, state FROM crm_records WHERE crm = ? AND object = ?"
+        if crm_ids is None:
+            rows = self.store.query(sql, (self.crm, obj))
+        else:
+            rows = []
+            for start in range(0, len(crm_ids), 500):
+                chunk = crm_ids[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                rows += self.store.query(f"{sql} AND crm_id IN ({marks})", (self.crm, obj, *chunk))
         return {row[0]: (row[1], row[2]) for row in rows}
 
     def _companies(
@@ -113,7 +119,7 @@ class LocalBook:
         owner_emails: Mapping[str, str],
         applied: Applied,
     ) -> None:
-        records = self._records("company")
+        records = self._records("company", [company.crm_id for company in page.companies])
         rows: list[AccountRow] = []
         owners: dict[str, str | None] = {}
         for line, company in enumerate(page.companies, start=1):
@@ -135,12 +141,15 @@ class LocalBook:
         applied.new += len(plan.new)
         applied.updated += len(plan.changed)
         applied.unchanged += plan.unchanged
-        local = {
-            row[0]: row[1]
+        wanted = list(owners)
+        local: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
             for row in self.store.query(
-                "SELECT external_id, id FROM accounts WHERE external_id IS NOT NULL"
-            )
-        }
+                f"SELECT external_id, id FROM accounts WHERE external_id IN ({marks})", tuple(chunk)
+            ):
+                local[row[0]] = row[1]
         for crm_id, email in owners.items():
             account_id = local.get(crm_id)
             if account_id is None:
@@ -200,7 +209,9 @@ class LocalBook:
     def _replace_contacts(
         self, tx: Transaction, companies: list[str], contacts: list[CrmContact], applied: Applied
     ) -> None:
-        accounts = {crm_id: local for crm_id, (local, _state) in self._records("company").items()}
+        accounts = {
+            crm_id: local for crm_id, (local, _state) in self._records("company", companies).items()
+        }
         by_company: dict[str, list[CrmContact]] = {crm_id: [] for crm_id in companies}
         for contact in contacts:
             if contact.company_id in by_company:

@@ -212,7 +212,7 @@ def test_a_pass_stopped_half_way_resumes_and_applies_no_page_twice(
     fake.fail("companies/search", 503, times=no_wait.attempts, skip=1)
     with pytest.raises(CrmUnavailable):
         sync(store, hubspot, no_wait)
-    assert store.query_one("SELECT count(*) FROM accounts")[0] == 100  # type: ignore[index]
+    assert store.query_one("SELECT count(*) FROM accounts")[0] == 200  # type: ignore[index]
     sync(store, hubspot, no_wait)
     assert store.query_one("SELECT count(*) FROM accounts")[0] == 250  # type: ignore[index]
     inserts = store.query_one(
