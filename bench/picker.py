@@ -84,7 +84,7 @@ async def bench_in_app(db: Path) -> None:
     from csm_tui.i18n import set_language
     from csm_tui.ui.app import CsmApp
     from csm_tui.ui.screens.account_picker import AccountPickerScreen
-    from csm_tui.ui.widgets.title_bar import TitleBar
+    from csm_tui.ui.textual_ext.title_bar import TitleBar
 
     set_language("en")
     store = open_store(db)
@@ -165,7 +165,7 @@ async def bench_in_app(db: Path) -> None:
 
 async def bench_title_bar(app: CsmApp, pilot: Pilot[None]) -> dict[str, float]:
     """What a running timer costs: the title bar's line rendered once a second, nothing else."""
-    from csm_tui.ui.widgets.title_bar import TitleBar
+    from csm_tui.ui.textual_ext.title_bar import TitleBar
 
     first = app.session.book.query(BookQuery())[0]
     app.timer = app.session.start_timer(first.id)

@@ -22,11 +22,11 @@ from csm_tui.paths import config_path
 from csm_tui.services.segments import segments_from_config
 from csm_tui.services.session import Session
 from csm_tui.ui.changes import BOOK_KINDS, ChangeFeed, ChangesPending, DataChanged
-from csm_tui.ui.key_gate import KeyGatedApp
 from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.screens.book import BookScreen
 from csm_tui.ui.sync_link import START_DELAY, SyncLink, SyncStatusChanged
-from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.textual_ext.key_gate import KeyGatedApp
+from csm_tui.ui.textual_ext.translated import TranslatedScreen
 from csm_tui.ui.widgets.account_table import AccountTable
 
 if TYPE_CHECKING:

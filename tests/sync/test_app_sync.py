@@ -25,7 +25,7 @@ from csm_tui.store.connection import Store, open_store
 from csm_tui.store.remote import write_sync_state
 from csm_tui.sync.token import TOKEN_ENV
 from csm_tui.ui.app import CsmApp
-from csm_tui.ui.widgets.title_bar import TitleBar
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 
 AT = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 SIZE = (120, 36)

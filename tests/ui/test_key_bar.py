@@ -6,7 +6,7 @@ from conftest import AppFactory, settle
 
 from csm_tui.store.connection import Store
 from csm_tui.ui.screens.checklist import ChecklistScreen
-from csm_tui.ui.widgets.key_bar import KeyBar
+from csm_tui.ui.textual_ext.key_bar import KeyBar
 
 
 async def test_shows_the_screen_keys_and_a_click_presses_one(

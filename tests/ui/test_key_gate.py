@@ -16,8 +16,8 @@ from textual.widgets import Input
 from csm_tui.models.account import Stage
 from csm_tui.store.connection import Store
 from csm_tui.ui.app import CsmApp
-from csm_tui.ui.key_gate import GIVE_UP
 from csm_tui.ui.screens.checklist_forms import ItemForm
+from csm_tui.ui.textual_ext.key_gate import GIVE_UP
 
 SIZE = (120, 36)
 NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b", "down": None}

@@ -20,7 +20,7 @@ from csm_tui.services.roadmap_templates import built_in_templates
 from csm_tui.store.connection import Store
 from csm_tui.ui.screens.today import TaskTable, TodayScreen
 from csm_tui.ui.screens.week import WeekScreen
-from csm_tui.ui.widgets.key_bar import KeyBar
+from csm_tui.ui.textual_ext.key_bar import KeyBar
 
 SIZE = (160, 40)
 

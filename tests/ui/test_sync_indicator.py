@@ -13,7 +13,7 @@ from conftest import AppFactory, settle
 
 from csm_tui.store.connection import Store
 from csm_tui.sync.engine import SyncState, SyncStatus
-from csm_tui.ui.widgets.title_bar import TitleBar
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 
 SIZE = (120, 30)
 

@@ -15,8 +15,8 @@ from csm_tui.ui.screens.account import AccountScreen
 from csm_tui.ui.screens.book import BookScreen
 from csm_tui.ui.screens.confirm import ConfirmScreen
 from csm_tui.ui.screens.log_activity import LogActivityScreen
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 from csm_tui.ui.widgets.account_table import AccountTable
-from csm_tui.ui.widgets.title_bar import TitleBar
 
 SIZE = (120, 34)
 FIRST = "acct07"  # カブシキガイシャ・ミライ: the first row (renewal overdue)

@@ -8,7 +8,7 @@ from textual.screen import ModalScreen
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import _
-from csm_tui.ui.widgets.title_bar import format_elapsed
+from csm_tui.ui.textual_ext.title_bar import format_elapsed
 
 if TYPE_CHECKING:
     from csm_tui.ui.app import CsmApp

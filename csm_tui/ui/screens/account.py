@@ -21,8 +21,8 @@ from csm_tui.ui.widgets.roadmap_tab import RoadmapList
 if TYPE_CHECKING:
     from csm_tui.services.activities import Removed
     from csm_tui.ui.changes import DataChanged
-from csm_tui.ui.widgets.key_bar import KeyBar
-from csm_tui.ui.widgets.title_bar import TitleBar
+from csm_tui.ui.textual_ext.key_bar import KeyBar
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 
 
 class AccountScreen(DataScreen):

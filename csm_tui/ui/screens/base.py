@@ -18,7 +18,7 @@ from textual.events import Mount, ScreenResume
 
 from csm_tui.errors import CsmError
 from csm_tui.ui.changes import KINDS, DataChanged, Kind
-from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.textual_ext.translated import TranslatedScreen
 
 if TYPE_CHECKING:
     from csm_tui.ui.app import CsmApp

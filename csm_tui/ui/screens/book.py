@@ -14,10 +14,10 @@ from csm_tui.models.book import BookQuery, QuickFilter, SortKey
 from csm_tui.services.session import Session
 from csm_tui.ui.changes import BOOK_KINDS
 from csm_tui.ui.screens.base import DataScreen
+from csm_tui.ui.textual_ext.key_bar import KeyBar
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 from csm_tui.ui.widgets.account_table import COLUMNS, AccountTable
-from csm_tui.ui.widgets.key_bar import KeyBar
 from csm_tui.ui.widgets.quick_bar import QuickBar
-from csm_tui.ui.widgets.title_bar import TitleBar
 
 FIRST_PAGE_ROWS = 200  # more than a screen, so scrolling works before the book has loaded
 SORT_ORDER = [column.key for column in COLUMNS]

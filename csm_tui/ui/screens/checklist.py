@@ -18,9 +18,9 @@ from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, ngettext
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.base import DataScreen
-from csm_tui.ui.widgets.key_bar import KeyBar
-from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
-from csm_tui.ui.widgets.title_bar import TitleBar
+from csm_tui.ui.textual_ext.key_bar import KeyBar
+from csm_tui.ui.textual_ext.line_table import Cell, LineColumn, LineTable
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from csm_tui.services.checklist import DueRow

@@ -20,8 +20,8 @@ from csm_tui.i18n import N_, _, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.base import DataScreen
-from csm_tui.ui.widgets.key_bar import KeyBar
-from csm_tui.ui.widgets.title_bar import TitleBar
+from csm_tui.ui.textual_ext.key_bar import KeyBar
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from csm_tui.services.coverage import CoveredAccount

@@ -32,9 +32,9 @@ from csm_tui.services.effort import (
 from csm_tui.services.session import Session
 from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.screens.log_activity import TYPE_LABELS
+from csm_tui.ui.textual_ext.key_bar import KeyBar
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 from csm_tui.ui.widgets.effort_charts import BarChart, BarList, BarRow, WeekColumns, duration
-from csm_tui.ui.widgets.key_bar import KeyBar
-from csm_tui.ui.widgets.title_bar import TitleBar
 
 EXAMPLE = "2026-11-01, today, yesterday"  # what the date fields take (not translated: typed)
 NARROW = 100  # below this width the sections stack instead of standing side by side

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from csm_tui.i18n import N_, _
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
-from csm_tui.ui.translated import translate_active
+from csm_tui.ui.textual_ext.translated import translate_active
 
 GENERAL = N_("Ctrl+P opens the command palette, which lists every action.")
 

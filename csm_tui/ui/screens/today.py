@@ -35,8 +35,8 @@ from csm_tui.ui.screens.today_tables import (
     summary,
     task_columns,
 )
-from csm_tui.ui.widgets.key_bar import KeyBar
-from csm_tui.ui.widgets.title_bar import TitleBar
+from csm_tui.ui.textual_ext.key_bar import KeyBar
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from csm_tui.services.session import Session

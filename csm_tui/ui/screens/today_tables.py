@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, overload
 from textual.binding import Binding
 
 from csm_tui.i18n import N_, _, ngettext
-from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
+from csm_tui.ui.textual_ext.line_table import Cell, LineColumn, LineTable
 
 if TYPE_CHECKING:
     from datetime import date

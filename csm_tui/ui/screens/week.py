@@ -24,9 +24,9 @@ from csm_tui.services.week_report import MOVE_POINTS, WeekReport, summary_line, 
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.screens.effort import Section
+from csm_tui.ui.textual_ext.key_bar import KeyBar
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 from csm_tui.ui.widgets.effort_charts import BarChart, BarList, BarRow
-from csm_tui.ui.widgets.key_bar import KeyBar
-from csm_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from csm_tui.services.session import Session

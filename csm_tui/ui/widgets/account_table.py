@@ -24,7 +24,7 @@ from csm_tui.i18n import N_, NC_, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS, BookRow, SortKey
 from csm_tui.services.book import BookService
 from csm_tui.ui import format as fmt
-from csm_tui.ui.widgets.cursor_view import CursorView
+from csm_tui.ui.textual_ext.cursor_view import CursorView
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from csm_tui.i18n import N_
+from csm_tui.ui.textual_ext.cursor_view import CursorView
 from csm_tui.ui.widgets.account_table import fit
-from csm_tui.ui.widgets.cursor_view import CursorView
 from csm_tui.ui.widgets.tones import tone_color
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"  # a horizontal bar grows by eighths of a cell

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from csm_tui.ui.widgets.account_table import fit
-from csm_tui.ui.widgets.cursor_view import CursorView
+from csm_tui.ui.textual_ext.cursor_view import CursorView
 from csm_tui.ui.widgets.tones import tone_color
 
 GAP = 1
