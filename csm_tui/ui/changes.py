@@ -22,6 +22,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
+
 class Changes(Protocol):
     """What the store says a commit wrote (csm_tui.store.journal.Changes; the UI does not
     import the store)."""
