@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from csm_tui.models._base import NonEmptyStr, Record, ShortStr, new_id
+from csm_tui.models.limits import Score, Tags
 
 
 class Stage(StrEnum):
@@ -21,7 +22,7 @@ class Stage(StrEnum):
 
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-HealthScore = Annotated[int, Field(ge=0, le=100)]
+HealthScore = Score
 
 
 class Account(Record):
@@ -36,7 +37,7 @@ class Account(Record):
     renewal_date: date | None = None
     health_score: HealthScore | None = None
     stage: Stage = Stage.ONBOARDING
-    tags: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list)
+    tags: Tags = Field(default_factory=list)
 
     @field_validator("tags", mode="before")
     @classmethod

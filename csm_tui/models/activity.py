@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from csm_tui.models._base import Email, LongText, Record, new_id
+from csm_tui.models.limits import Minutes
 
 
 class ActivityType(StrEnum):
@@ -34,7 +35,7 @@ class Activity(Record):
     account_id: str
     author_email: Email
     type: ActivityType = ActivityType.CALL
-    minutes: int = Field(gt=0, le=24 * 60)
+    minutes: Minutes
     occurred_at: datetime
     proactive: bool = False
     recurring: bool = False

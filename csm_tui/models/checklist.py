@@ -8,6 +8,7 @@ from pydantic import Field
 
 from csm_tui.models._base import Email, LongText, NonEmptyStr, Record, ShortStr, new_id
 from csm_tui.models.account import Stage
+from csm_tui.models.limits import Position
 
 
 class ChecklistItem(Record):
@@ -20,7 +21,7 @@ class ChecklistItem(Record):
     moment_of_truth: bool = False
     due_date: date | None = None
     due_rule: ShortStr = ""
-    position: int = 0
+    position: Position = 0
     custom: bool = False
     done: bool = False
     done_by: Email | None = None

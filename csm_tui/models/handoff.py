@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import Field
 
 from csm_tui.models._base import Email, LongText, Record, ShortStr, new_id
+from csm_tui.models.limits import MAX_COMMITMENTS, MAX_ID, MAX_KEY_CONTACTS, Version
 
 
 class Commitment(Record):
@@ -18,15 +20,17 @@ class Commitment(Record):
 class HandoffNote(Record):
     id: str = Field(default_factory=new_id)
     note_id: str = Field(default_factory=new_id)  # the note; `id` is this version of it
-    version: int = Field(default=1, ge=1)
+    version: Version = 1
     parent_id: str | None = None
     account_id: str
     author_email: Email
     situation: LongText = ""
     goals: LongText = ""
     risks: LongText = ""
-    commitments: list[Commitment] = Field(default_factory=list)
-    key_contact_ids: list[str] = Field(default_factory=list)
+    commitments: list[Commitment] = Field(default_factory=list, max_length=MAX_COMMITMENTS)
+    key_contact_ids: list[Annotated[str, Field(max_length=MAX_ID)]] = Field(
+        default_factory=list, max_length=MAX_KEY_CONTACTS
+    )
     coverage_from: date | None = None
     coverage_to: date | None = None
     body: LongText = ""

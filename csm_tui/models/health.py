@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 from pydantic import Field
 
 from csm_tui.models._base import Record, new_id
+from csm_tui.models.limits import Components, Score
 
-Score = Annotated[int, Field(ge=0, le=100)]
+__all__ = ["HealthSnapshot", "Score"]
 
 
 class HealthSnapshot(Record):
@@ -19,6 +19,4 @@ class HealthSnapshot(Record):
     account_id: str
     date: date
     score: Score
-    components: dict[Annotated[str, Field(min_length=1, max_length=40)], Score] = Field(
-        default_factory=dict
-    )
+    components: Components = Field(default_factory=dict)

@@ -73,6 +73,10 @@ def apply_mutation(conn: Connection, user: User, mutation: Mutation) -> Outcome:
 def current_change(conn: Connection, user: User, table: str, row_id: str) -> Change:
     """The row as `user` may see it now: its data, or a tombstone if it is gone or not theirs."""
     record = rec.get_record(conn, table, row_id) if table in ROW_MODELS else None
+    if record is not None and record.deleted and _visible(conn, user, record):
+        # a deletion the user may see: its sequence says the row was there (seq 0: never was,
+        # or not theirs; then the client keeps its own copy, see `client._record`)
+        return Change(seq=record.seq, table=table, id=row_id, deleted=True)
     if record is None or record.deleted or not _visible(conn, user, record):
         return Change(seq=0, table=table, id=row_id, deleted=True)
     return Change(

@@ -339,6 +339,10 @@ def _record(
             result.conflicts += 1
         if answer.current is not None and (refused or answer.status is not Status.APPLIED):
             current = answer.current
+            if refused and current.deleted and current.seq == 0:
+                # the server has no row of this id the user may see (refused before it was
+                # ever stored): the book keeps its copy, listed as refused (issue 19.5)
+                continue
             rows.append(
                 RemoteRow(current.table, current.id, None if current.deleted else current.data)
             )

@@ -26,17 +26,37 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
+from csm_tui.models.limits import (
+    EMAIL_PATTERN,
+    MAX_COMMITMENTS,
+    MAX_CONTRACT_VALUE,
+    MAX_EMAIL,
+    MAX_ID,
+    MAX_KEY_CONTACTS,
+    MAX_LONG,
+    MAX_NAME,
+    MAX_SHORT,
+    MAX_VERSION,
+    Components,
+    Minutes,
+    Position,
+    Score,
+    Tags,
+    Version,
+    has_nul,
+)
+
 # -- field types (validate, never transform: the stored text must stay byte for byte) -------------
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Id = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_ID, pattern=r"^[A-Za-z0-9_.:-]+$")
+]
 ClientId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 MutationId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
-Email = Annotated[
-    str, StringConstraints(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-Short = Annotated[str, StringConstraints(max_length=200)]
-Long = Annotated[str, StringConstraints(max_length=20_000)]
+Email = Annotated[str, StringConstraints(min_length=3, max_length=MAX_EMAIL, pattern=EMAIL_PATTERN)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
+Short = Annotated[str, StringConstraints(max_length=MAX_SHORT)]
+Long = Annotated[str, StringConstraints(max_length=MAX_LONG)]
 Flag = Annotated[int, Field(ge=0, le=1)]
 Stage = Literal["onboarding", "adoption", "renewal"]
 
@@ -77,22 +97,20 @@ def _json_of(shape: Any) -> AfterValidator:
 
 class _Commitment(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: Annotated[str, StringConstraints(max_length=200)]
+    text: Short
     due: IsoDate | None = None
     done: bool = False
 
 
 _JsonText = StringConstraints(max_length=100_000)
-_Tag = Annotated[str, StringConstraints(min_length=1, max_length=50)]
-_Component = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-TagsText = Annotated[str, _JsonText, _json_of(Annotated[list[_Tag], Field(max_length=100)])]
-ComponentsText = Annotated[
-    str, _JsonText, _json_of(dict[_Component, Annotated[int, Field(ge=0, le=100)]])
-]
+TagsText = Annotated[str, _JsonText, _json_of(Tags)]
+ComponentsText = Annotated[str, _JsonText, _json_of(Components)]
 CommitmentsText = Annotated[
-    str, _JsonText, _json_of(Annotated[list[_Commitment], Field(max_length=200)])
+    str, _JsonText, _json_of(Annotated[list[_Commitment], Field(max_length=MAX_COMMITMENTS)])
 ]
-IdsText = Annotated[str, _JsonText, _json_of(Annotated[list[Id], Field(max_length=200)])]
+IdsText = Annotated[
+    str, _JsonText, _json_of(Annotated[list[Id], Field(max_length=MAX_KEY_CONTACTS)])
+]
 
 
 # -- rows --------------------------------------------------------------------------------------
@@ -107,9 +125,7 @@ class Row(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_nul(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(
-            isinstance(value, str) and "\x00" in value for value in data.values()
-        ):
+        if isinstance(data, dict) and any(has_nul(value) for value in data.values()):
             raise ValueError("text may not contain a NUL character")
         return data
 
@@ -124,10 +140,10 @@ class AccountRow(Row):
     external_id: Short | None = None
     name: Name
     segment: Short = ""
-    contract_value: Annotated[float, Field(ge=0, le=1e13)] | None = None
+    contract_value: Annotated[float, Field(ge=0, le=MAX_CONTRACT_VALUE)] | None = None
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
     renewal_date: IsoDate | None = None
-    health_score: Annotated[int, Field(ge=0, le=100)] | None = None
+    health_score: Score | None = None
     stage: Stage = "onboarding"
     tags: TagsText = "[]"
     created_at: IsoTime
@@ -161,7 +177,7 @@ class HealthRow(Row):
     id: Id
     account_id: Id
     date: IsoDate
-    score: Annotated[int, Field(ge=0, le=100)]
+    score: Score
     components: ComponentsText = "{}"
 
 
@@ -175,7 +191,7 @@ class ChecklistRow(Row):
     moment_of_truth: Flag = 0
     due_date: IsoDate | None = None
     due_rule: Short = ""
-    position: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = 0
+    position: Position = 0
     custom: Flag = 0
     done: Flag = 0
     done_by: Email | None = None
@@ -190,7 +206,7 @@ class ActivityRow(Row):
     account_id: Id
     author_email: Email
     type: Literal["call", "meeting", "email", "chat", "inquiry", "training", "internal", "other"]
-    minutes: Annotated[int, Field(gt=0, le=1440)]
+    minutes: Minutes
     occurred_at: IsoTime
     proactive: Flag = 0
     recurring: Flag = 0
@@ -204,7 +220,7 @@ class ActivityRow(Row):
 class HandoffRow(Row):
     id: Id
     note_id: Id
-    version: Annotated[int, Field(ge=1, le=1_000_000)]
+    version: Version
     parent_id: Id | None = None
     account_id: Id
     author_email: Email
@@ -225,7 +241,7 @@ class HandoffReadRow(Row):
     note_id: Id
     account_id: Id
     reader_email: Email
-    read_version: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    read_version: Annotated[int, Field(ge=0, le=MAX_VERSION)] = 0
     read_at: IsoTime | None = None
 
 

@@ -1,0 +1,55 @@
+"""Every limit a stored record must keep, written once: the app's models (`csm_tui.models`) and
+the synced rows the server validates (`csm_tui.sync.rows`) both take them from here, so the app
+never accepts what the server would refuse (issue 19.5: an account with 101 tags was imported,
+then refused by the server).
+
+A test checks that each synced table's model and row agree on every one of them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+MAX_NAME = 500
+"""Names and titles (accounts, contacts, checklist items, tasks), characters."""
+MAX_SHORT = 200
+"""Short texts: segment, role, external id, rule ids, a commitment's text."""
+MAX_LONG = 20_000
+"""Notes and descriptions."""
+MAX_EMAIL = 254
+MAX_ID = 64
+MAX_TAGS = 100
+"""Tags on one account."""
+MAX_TAG = 50
+"""Characters in one tag."""
+MAX_COMPONENT = 40
+"""Characters in the name of a health score's component."""
+MAX_COMMITMENTS = 200
+"""Commitments in one handoff note."""
+MAX_KEY_CONTACTS = 200
+"""Key contacts named by one handoff note."""
+MAX_MINUTES = 24 * 60
+"""Minutes of one activity."""
+MAX_POSITION = 1_000_000
+"""A checklist item's position, either way from 0."""
+MAX_VERSION = 1_000_000
+"""Versions of one handoff note."""
+MAX_CONTRACT_VALUE = 1e13
+"""A contract value (15 digits, 2 of them decimals: 9,999,999,999,999.99 at most)."""
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG)]
+Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS)]
+Score = Annotated[int, Field(ge=0, le=100)]
+ComponentName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_COMPONENT)]
+Components = dict[ComponentName, Score]
+Position = Annotated[int, Field(ge=-MAX_POSITION, le=MAX_POSITION)]
+Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+Minutes = Annotated[int, Field(gt=0, le=MAX_MINUTES)]
+
+
+def has_nul(value: object) -> bool:
+    """A NUL character in a text: the server refuses it (PostgreSQL cannot store one)."""
+    return isinstance(value, str) and "\x00" in value
