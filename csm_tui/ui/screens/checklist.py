@@ -17,10 +17,10 @@ from textual.widgets import Static
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, ngettext
 from csm_tui.ui import format as fmt
-from csm_tui.ui.screens.base import DataScreen
-from csm_tui.ui.textual_ext.key_bar import KeyBar
-from csm_tui.ui.textual_ext.line_table import Cell, LineColumn, LineTable
-from csm_tui.ui.textual_ext.title_bar import TitleBar
+from csm_tui.ui.translated import TranslatedScreen
+from csm_tui.ui.widgets.key_bar import KeyBar
+from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
+from csm_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from csm_tui.services.checklist import DueRow
@@ -48,18 +48,15 @@ class DueTable(LineTable):
             screen.tick_current()
 
 
-class ChecklistScreen(DataScreen):
+class ChecklistScreen(TranslatedScreen):
     """Reached with `C` from anywhere; Escape goes back."""
-
-    SHOWS = frozenset({"checklist", "accounts"})
-    UPDATES_ITSELF = True  # Space ticks and redraws
-    WORDS_IN_DATA = False  # retranslate redraws the lines
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="checklist.back"),
         Binding("s", "next_stage", N_("Stage filter"), id="checklist.stage"),
         Binding("g", "next_segment", N_("Segment filter"), id="checklist.segment"),
         Binding("m", "toggle_moments", N_("Moments of truth"), id="checklist.moments"),
+        Binding("u", "undo", N_("Undo done"), show=False, id="checklist.undo"),
         Binding("ctrl+r", "reload", N_("Reload"), show=False, id="checklist.reload"),
     ]
 
@@ -79,6 +76,8 @@ class ChecklistScreen(DataScreen):
         self.segment: str | None = None
         self.moments_only = False
         self._segments: list[str] | None = None
+        self.ticked: list[str] = []  # items marked done here, newest last, for `u`
+        self.book_changed = False  # the book's roadmap column is recomputed on the way back
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -223,8 +222,19 @@ class ChecklistScreen(DataScreen):
         row = self.current()
         if row is None:
             return
-        # what is ticked there comes back here through the change signal
-        self.app.open_account(row.account_id, tab="roadmap", item_id=row.item_id)
+        from csm_tui.ui.screens.account import AccountScreen
+
+        try:
+            screen = AccountScreen(self.session, row.account_id, tab="roadmap", item_id=row.item_id)
+        except CsmError as exc:
+            self.notify(str(exc), severity="error")
+            return
+
+        def back(_result: object) -> None:
+            self.book_changed = self.book_changed or screen.book_changed
+            self.action_reload()
+
+        self.app.push_screen(screen, back)
 
     def tick_current(self) -> None:
         row = self.current()
@@ -235,21 +245,40 @@ class ChecklistScreen(DataScreen):
         except CsmError as exc:
             self.notify(str(exc), severity="error")
             return
+        self.ticked.append(row.item_id)
         index = self.query_one(DueTable).cursor
+        self.app.clear_notifications()  # one toast at a time: a stack of them hides the columns
         self.notify(
-            _("Ticked: {item} ({account})").format(
-                item=self.session.roadmap.due_title(row), account=row.account_name
-            )
+            _("Done: {item} · u undoes").format(item=self.session.roadmap.due_title(row)),
+            timeout=4,
         )
+        self.book_changed = True
         self.load()
         self.query_one(DueTable).move_to(index)
 
-    def action_back(self) -> None:
-        self.dismiss()
+    def action_undo(self) -> None:
+        """Open again the item last marked done here (as `u` on Today reopens a task)."""
+        if not self.ticked:
+            self.notify(_("Nothing to bring back."), severity="warning")
+            return
+        item_id = self.ticked.pop()
+        try:
+            self.session.roadmap.tick(item_id, False)
+        except CsmError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.clear_notifications()
+        self.notify(_("Open again."), timeout=4)
+        self.book_changed = True
+        self.load(item_id)
 
-    def refresh_data(self) -> None:
-        current = self.current()
-        self.load(current.item_id if current else None)
+    def action_back(self) -> None:
+        if self.book_changed:
+            for screen in self.app.screen_stack:
+                reload = getattr(screen, "reload", None)
+                if callable(reload):
+                    reload()  # the book's roadmap column
+        self.dismiss()
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from csm_tui.i18n import _, pgettext
@@ -54,7 +55,7 @@ class Panel(Vertical):
     }
     """
 
-    def __init__(self, title: str, *children: Static | Sparkline, id: str | None = None) -> None:
+    def __init__(self, title: str, *children: Widget, id: str | None = None) -> None:
         super().__init__(*children, id=id)
         self.border_title = title
 
@@ -62,11 +63,21 @@ class Panel(Vertical):
 class Overview(Vertical):
     """Everything a CSM wants on one screen before a call."""
 
+    # wide, the Health box shows the components beside the score and its trend, not under them
+    # (under them, the box grew twice as tall as the Contract box and its right side stayed empty)
+    WIDE = 140
+
     DEFAULT_CSS = """
     Overview { height: auto; }
     Overview Grid { grid-size: 2; grid-gutter: 0 1; height: auto; grid-rows: auto; }
     Overview Sparkline { height: 3; margin: 1 0 0 0; }
     Overview .muted { color: $foreground-muted; }
+    Overview #health-row { height: auto; layout: vertical; }
+    Overview #health-trend { height: auto; }
+    Overview #components { height: auto; }
+    Overview.-wide #health-row { layout: horizontal; }
+    Overview.-wide #health-trend { width: 1fr; }
+    Overview.-wide #components { width: auto; margin: 0 0 0 3; }
     """
 
     def __init__(self, overview: AccountOverview, today: date) -> None:
@@ -78,13 +89,17 @@ class Overview(Vertical):
         with Grid():
             yield Panel(pgettext("panel", "Contract"), Static(self._contract()), id="contract")
             scores = monthly_scores(self.data, self.today)
-            health: list[Static | Sparkline] = [Static(self._health(scores))]
+            trend: list[Static | Sparkline] = [Static(self._health(scores))]
             if len(scores) >= 2:
-                health.append(Sparkline(scores, summary_function=max))
-            health.append(Static(self._components(), classes="muted", id="components"))
-            yield Panel(_("Health"), *health, id="health")
+                trend.append(Sparkline(scores, summary_function=max))
+            with Panel(_("Health"), id="health"), Horizontal(id="health-row"):
+                yield Vertical(*trend, id="health-trend")
+                yield Static(self._components(), classes="muted", id="components")
             yield Panel(_("Owners"), Static(self._owners()), id="owners")
             yield Panel(_("Contacts"), Static(self._contacts()), id="contacts")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= self.WIDE, "-wide")
 
     def _grid(self) -> Table:
         table = Table.grid(padding=(0, 2))
