@@ -25,16 +25,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "crm"))
 
-from fake_hubspot import FakeHubSpot  # noqa: E402
-from fake_salesforce import FakeSalesforce  # noqa: E402
+from fake_hubspot import FakeHubSpot
+from fake_salesforce import FakeSalesforce
 
-from csm_tui.clock import FixedClock  # noqa: E402
-from csm_tui.crm.http import Policy  # noqa: E402
-from csm_tui.models.activity import Activity  # noqa: E402
-from csm_tui.services import crm  # noqa: E402
-from csm_tui.services.identity import set_me  # noqa: E402
-from csm_tui.store.connection import Store, open_store  # noqa: E402
-from csm_tui.store.journal import insert_many  # noqa: E402
+from csm_tui.clock import FixedClock
+from csm_tui.crm.http import Policy
+from csm_tui.models.activity import Activity
+from csm_tui.services import crm
+from csm_tui.services.identity import set_me
+from csm_tui.store.connection import Store, open_store
+from csm_tui.store.journal import insert_many
 
 ME = "aoi.tanaka@example.com"
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

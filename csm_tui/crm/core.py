@@ -83,6 +83,7 @@ def pull(vendor: Vendor, book: Book, mapping: Mapping[str, str], me: Owner) -> A
     """One pull pass over every object type; returns what it did to the book."""
     state = book.state()
     owner_emails: dict[str, str] = dict(state.get("owners") or {})
+    refreshed = False  # the owner list is read again at most once a pass
     applied = Applied()
     for obj in OBJECT_TYPES:
         cursor: dict[str, Any] = dict(state.get(f"cursor.{obj}") or {})
@@ -98,8 +99,9 @@ def pull(vendor: Vendor, book: Book, mapping: Mapping[str, str], me: Owner) -> A
             page = vendor.page(obj, cursor, ctx)
             converted: dict[str, dict[str, Any]] = {}
             if obj == COMPANIES:
-                if any(c.owner_id and c.owner_id not in owner_emails for c in page.companies):
-                    owner_emails = _refresh_owners(vendor, book)
+                unknown = any(c.owner_id and c.owner_id not in owner_emails for c in page.companies)
+                if unknown and not refreshed:
+                    owner_emails, refreshed = _refresh_owners(vendor, book), True
                 mine = [c.crm_id for c in page.companies if _owned_by(c.owner_id, me)]
                 page.contacts = vendor.contacts_for(mine) if mine else []
                 page.contacts_of = mine
