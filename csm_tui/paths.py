@@ -8,6 +8,7 @@ from pathlib import Path
 APP_NAME = "csm-tui"
 DB_ENV = "CSM_TUI_DB"
 CONFIG_ENV = "CSM_TUI_CONFIG"
+SAVE_DIR_ENV = "CSM_TUI_SAVE_DIR"
 
 
 def data_dir() -> Path:
@@ -53,3 +54,18 @@ def config_path() -> Path:
     if env:
         return Path(env).expanduser()
     return config_dir() / "config.toml"
+
+
+def save_dir() -> Path:
+    """Where a file the user saves (the coverage brief) goes unless they say otherwise: their
+    documents folder, else their downloads folder, else their home; `CSM_TUI_SAVE_DIR` wins.
+    Never the current folder (started with `make demo`, that is the repository)."""
+    env = os.environ.get(SAVE_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_documents_path, user_downloads_path
+
+    for candidate in (user_documents_path(), user_downloads_path()):
+        if candidate.is_dir():
+            return candidate
+    return Path.home()

@@ -251,8 +251,13 @@ async def test_escape_asks_and_the_draft_survives_a_kill(
 
 
 async def test_copy_and_save_the_brief(
-    book_store: Store, make_app: AppFactory, clock: FixedClock, tmp_path: Path
+    book_store: Store,
+    make_app: AppFactory,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("CSM_TUI_SAVE_DIR", str(tmp_path / "Documents"))
     add_notes(book_store, clock)
     app = make_app(book_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -264,7 +269,9 @@ async def test_copy_and_save_the_brief(
         await pilot.press("s")
         await settle(pilot, lambda: isinstance(app.screen, SavePrompt))
         path = app.screen.query_one("#save-path", Input)
-        assert path.value == "ヤマト食品ホールディングス-brief-2026-11-27.md"
+        # the whole path, in the documents folder (not the folder the app was started in)
+        expected_path = tmp_path / "Documents" / "ヤマト食品ホールディングス-brief-2026-11-27.md"
+        assert path.value == str(expected_path)
         path.value = str(tmp_path / "missing" / "brief.md")
         await pilot.press("enter")
         assert isinstance(app.screen, SavePrompt)  # still open, with the reason

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, pgettext
+from csm_tui.paths import save_dir
 from csm_tui.services import brief as words
 from csm_tui.services.handoff import FIELD_LABELS
 from csm_tui.ui.screens.handoff_editor import HandoffEditor, SavePrompt
@@ -217,7 +218,8 @@ class HandoffTab(Vertical):
             return
         today = self.session.clock.today().isoformat()
         safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in self.account_name)
-        self.app.push_screen(SavePrompt(self.session, text, f"{safe}-brief-{today}.md"))
+        suggested = save_dir() / f"{safe}-brief-{today}.md"
+        self.app.push_screen(SavePrompt(self.session, text, str(suggested)))
 
 
 def _summary(brief: Brief) -> Table:
