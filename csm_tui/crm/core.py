@@ -49,6 +49,9 @@ class Vendor(Protocol):
 
     name: str
     api: Api
+    # how long a created record may stay invisible to the look-up (HubSpot's search index lags;
+    # SOQL does not): a lost create is concluded absent only after this many seconds
+    lookup_lag: float
 
     def fields(self) -> list[FieldInfo]: ...
     def owners(self) -> list[Owner]: ...
@@ -69,6 +72,7 @@ class PushResult:
     updated: int = 0
     deleted: int = 0
     found: int = 0  # unknown outcomes resolved by the marker: created before, not again
+    waiting: int = 0  # not found yet, but too recent to conclude: looked up again next pass
     failed: list[str] = field(default_factory=list)
     unknown: int = 0  # still unknown (no answer): looked up on the next pass
 
@@ -166,6 +170,8 @@ def push(
                 result.failed.append(reason)
             continue
         wanted = digest(activity, object_type, owner_id)
+        if link is not None and link.state == "sending":
+            continue  # its outcome is still unknown: never create it again meanwhile
         if link is not None and link.pushed_hash == wanted and link.state in ("sent", "failed"):
             continue
         try:
@@ -208,6 +214,9 @@ def _resolve_unknown(vendor: Vendor, book: Book, result: PushResult) -> None:
         marker = OutActivity.marker_of(link.activity_id)
         crm_id = vendor.find(link.object_type, link.activity_id, marker)
         if crm_id is None:
+            if link.age < vendor.lookup_lag:  # it may exist and not be searchable yet
+                result.waiting += 1
+                continue
             book.forget_link(link.activity_id)
             continue
         # created with the activity as it was then: an empty digest makes the next step update

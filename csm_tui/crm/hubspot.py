@@ -99,6 +99,7 @@ class HubSpot:
     """The HubSpot adapter of the connector core."""
 
     name = "hubspot"
+    lookup_lag = 600.0  # a new record can be missing from search for minutes
 
     def __init__(
         self,

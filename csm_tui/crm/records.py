@@ -101,3 +101,4 @@ class Link:
     crm_id: str | None
     state: str  # sending | sent | failed | deleted
     pushed_hash: str
+    age: float = 0.0  # seconds since the link was last written (a `sending` mark's age)

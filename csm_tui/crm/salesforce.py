@@ -95,6 +95,7 @@ class Salesforce:
     """The Salesforce adapter of the connector core."""
 
     name = "salesforce"
+    lookup_lag = 0.0  # SOQL sees a created record at once
 
     def __init__(
         self,

@@ -35,11 +35,22 @@ class LocalLinks:
 
     def links(self) -> dict[str, Link]:
         rows = self.store.query(
-            "SELECT activity_id, object_type, crm_id, state, pushed_hash FROM crm_links "
-            "WHERE crm = ?",
+            "SELECT activity_id, object_type, crm_id, state, pushed_hash, updated_at "
+            "FROM crm_links WHERE crm = ?",
             (self.crm,),
         )
-        return {row[0]: Link(row[0], row[1], row[2], row[3], row[4]) for row in rows}
+        now = self.store.clock.now()
+        return {
+            row[0]: Link(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                (now - datetime.fromisoformat(row[5])).total_seconds(),
+            )
+            for row in rows
+        }
 
     def deleted_activity_links(self) -> list[Link]:
         rows = self.store.query(

@@ -82,6 +82,7 @@ class FakeHubSpot:
     faults: list[Fault] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)
     hold_creates: bool = False
+    search_lag_ms: int = 0  # a new engagement stays out of search results this long
     released: threading.Event = field(default_factory=threading.Event)
     created: threading.Event = field(default_factory=threading.Event)
     _next_id: int = 1000
@@ -308,6 +309,7 @@ class FakeHubSpot:
     async def _search(self, request: Request) -> Response:
         if (refused := self._gate(request)) is not None:
             return refused
+        kind = request.path_params["kind"]
         table = self._table(request.path_params["kind"])
         if table is None:
             return self._error(404, "Unknown object type", "OBJECT_NOT_FOUND")
@@ -324,10 +326,12 @@ class FakeHubSpot:
         if len(sorts) > 1:
             return self._error(400, "Only one sort is supported", "VALIDATION_ERROR")
         groups = body.get("filterGroups") or []
+        fresh = self.now_ms - self.search_lag_ms
         rows = [
             r
             for r in table.values()
             if not r["archived"]
+            and (kind not in ENGAGEMENTS or to_ms(r["createdAt"]) <= fresh)
             and (not groups or any(all(_match(r, f) for f in g["filters"]) for g in groups))
         ]
         if sorts:
