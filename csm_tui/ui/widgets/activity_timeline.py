@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,15 +20,18 @@ from csm_tui.i18n import N_, _, ngettext
 from csm_tui.ui.screens.log_activity import OUTCOME_LABELS, TYPE_LABELS, edit_form
 
 if TYPE_CHECKING:
+    from csm_tui.models.activity import Activity
     from csm_tui.services.activities import Removed
     from csm_tui.services.session import Session
 
 SHOWN = 200  # newest first; older ones stay in the database and in the totals
 ITEM_CELLS = 32  # a linked checklist item's title is cut to this many cells
+NOTE_CELLS = 60  # a note's first line before the table knows its width; Enter shows it all
 
 
 class ActivityTable(DataTable[str]):
     BINDINGS = [
+        Binding("enter", "read", N_("Read"), id="activities.read"),
         Binding("e", "edit", N_("Edit"), id="activities.edit"),
         Binding("x,delete", "delete", N_("Delete"), id="activities.delete"),
         Binding("u", "undo", N_("Undo delete"), id="activities.undo"),
@@ -48,12 +52,40 @@ class ActivityTable(DataTable[str]):
         row_key, _column = self.coordinate_to_cell_key(self.cursor_coordinate)
         return row_key.value
 
-    def action_edit(self) -> None:
+    def _current(self) -> Activity | None:
         activity_id = self._current_id()
-        activity = next(
+        return next(
             (a for a in self.session.activities(self.account_id, SHOWN) if a.id == activity_id),
             None,
         )
+
+    def action_read(self) -> None:
+        """The activity in full: the whole note, which the table cuts to its first line."""
+        from csm_tui.ui.screens.activity_detail import ActivityDetail
+
+        activity = self._current()
+        if activity is None:
+            return
+        name = self.session.overview(self.account_id).account.name
+        fields = [
+            (_("When"), _local(activity.occurred_at)),
+            (_("Type"), _(TYPE_LABELS[activity.type])),
+            (_("Minutes"), _minutes(activity.minutes)),
+            (_("Flags"), ", ".join(_flags(activity))),
+            (_("Outcome"), _(OUTCOME_LABELS[activity.outcome])),
+        ]
+        if activity.checklist_item_id:
+            titles = {c.id: c.title for c in self.session.checklist_choices(self.account_id)}
+            fields.append((_("Checklist item"), titles.get(activity.checklist_item_id, "—")))
+
+        def closed(edit: bool | None) -> None:
+            if edit:
+                self.action_edit()
+
+        self.app.push_screen(ActivityDetail(name, fields, activity.note), closed)
+
+    def action_edit(self) -> None:
+        activity = self._current()
         if activity is None:
             return
         name = self.session.overview(self.account_id).account.name
@@ -132,21 +164,51 @@ class ActivityTimeline(Vertical):
         if titles:  # only where work was linked: the note keeps its room otherwise
             table.add_column(_("Checklist item"), key="checklist")
         table.add_column(_("Note"), key="note")
+        lines: list[tuple[str, list[str]]] = []
         for activity in listed:
-            flags = [_("proactive") if activity.proactive else _("reactive")]
-            if activity.recurring:
-                flags.append(_("recurring"))
-            note = activity.note.splitlines()[0] if activity.note else ""
             cells = [
                 _local(activity.occurred_at),
                 _(TYPE_LABELS[activity.type]),
                 _minutes(activity.minutes),
-                ", ".join(flags),
+                ", ".join(_flags(activity)),
                 _(OUTCOME_LABELS[activity.outcome]),
             ]
             if titles:
                 cells.append(_cut(titles.get(activity.checklist_item_id or "", ""), ITEM_CELLS))
-            table.add_row(*cells, note, key=activity.id)
+            lines.append((activity.id, cells))
+        # the note gets what the other columns leave, cut with `…` (Enter reads it whole)
+        room = NOTE_CELLS
+        if table.size.width:
+            used = sum(
+                max([cell_len(str(column.label)), *(cell_len(cells[i]) for _id, cells in lines)])
+                + 2 * table.cell_padding
+                for i, column in enumerate(list(table.columns.values())[:-1])
+            )
+            room = max(table.size.width - used - 2 * table.cell_padding - 2, 12)
+        notes = {activity.id: activity.note for activity in listed}
+        for activity_id, cells in lines:
+            table.add_row(*cells, _first_line(notes[activity_id], room), key=activity_id)
+
+    def on_resize(self) -> None:
+        self.load()  # the note's room follows the width
+
+
+def _flags(activity: Activity) -> list[str]:
+    flags = [_("proactive") if activity.proactive else _("reactive")]
+    if activity.recurring:
+        flags.append(_("recurring"))
+    return flags
+
+
+def _first_line(note: str, cells: int = NOTE_CELLS) -> str:
+    """The note's first line, at most `cells` cells; `…` says there is more (Enter reads it)."""
+    lines = note.strip().splitlines()
+    if not lines:
+        return ""
+    first = _cut(lines[0], cells)
+    if len(lines) > 1 and not first.endswith("…"):
+        first += " …"
+    return first
 
 
 def _cut(text: str, cells: int) -> str:
