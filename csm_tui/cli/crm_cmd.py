@@ -151,6 +151,11 @@ def _describe(pulled: dict[str, object], pushed: dict[str, object], requests: in
         changed=pushed.get("updated", 0),
         deleted=pushed.get("deleted", 0),
     )
+    pending = int(str(pushed.get("unknown", 0))) + int(str(pushed.get("waiting", 0)))
+    if pending:
+        line += " " + _(
+            "{count} sent without an answer yet: looked up in the CRM before any new try."
+        ).format(count=pending)
     failed = pushed.get("failed") or []
     if isinstance(failed, list) and failed:
         line += " " + _("{count} not sent: {reason}").format(count=len(failed), reason=failed[0])
