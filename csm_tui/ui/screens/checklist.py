@@ -17,10 +17,10 @@ from textual.widgets import Static
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, ngettext
 from csm_tui.ui import format as fmt
-from csm_tui.ui.translated import TranslatedScreen
-from csm_tui.ui.widgets.key_bar import KeyBar
-from csm_tui.ui.widgets.line_table import Cell, LineColumn, LineTable
-from csm_tui.ui.widgets.title_bar import TitleBar
+from csm_tui.ui.screens.base import DataScreen
+from csm_tui.ui.textual_ext.key_bar import KeyBar
+from csm_tui.ui.textual_ext.line_table import Cell, LineColumn, LineTable
+from csm_tui.ui.textual_ext.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from csm_tui.services.checklist import DueRow
@@ -48,8 +48,12 @@ class DueTable(LineTable):
             screen.tick_current()
 
 
-class ChecklistScreen(TranslatedScreen):
+class ChecklistScreen(DataScreen):
     """Reached with `C` from anywhere; Escape goes back."""
+
+    SHOWS = frozenset({"checklist", "accounts"})
+    UPDATES_ITSELF = True  # Space ticks and redraws
+    WORDS_IN_DATA = False  # retranslate redraws the lines
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="checklist.back"),
@@ -77,7 +81,6 @@ class ChecklistScreen(TranslatedScreen):
         self.moments_only = False
         self._segments: list[str] | None = None
         self.ticked: list[str] = []  # items marked done here, newest last, for `u`
-        self.book_changed = False  # the book's roadmap column is recomputed on the way back
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -222,19 +225,8 @@ class ChecklistScreen(TranslatedScreen):
         row = self.current()
         if row is None:
             return
-        from csm_tui.ui.screens.account import AccountScreen
-
-        try:
-            screen = AccountScreen(self.session, row.account_id, tab="roadmap", item_id=row.item_id)
-        except CsmError as exc:
-            self.notify(str(exc), severity="error")
-            return
-
-        def back(_result: object) -> None:
-            self.book_changed = self.book_changed or screen.book_changed
-            self.action_reload()
-
-        self.app.push_screen(screen, back)
+        # what is ticked there comes back here through the change signal
+        self.app.open_account(row.account_id, tab="roadmap", item_id=row.item_id)
 
     def tick_current(self) -> None:
         row = self.current()
@@ -252,7 +244,6 @@ class ChecklistScreen(TranslatedScreen):
             _("Done: {item} · u undoes").format(item=self.session.roadmap.due_title(row)),
             timeout=4,
         )
-        self.book_changed = True
         self.load()
         self.query_one(DueTable).move_to(index)
 
@@ -269,16 +260,14 @@ class ChecklistScreen(TranslatedScreen):
             return
         self.app.clear_notifications()
         self.notify(_("Open again."), timeout=4)
-        self.book_changed = True
         self.load(item_id)
 
     def action_back(self) -> None:
-        if self.book_changed:
-            for screen in self.app.screen_stack:
-                reload = getattr(screen, "reload", None)
-                if callable(reload):
-                    reload()  # the book's roadmap column
         self.dismiss()
+
+    def refresh_data(self) -> None:
+        current = self.current()
+        self.load(current.item_id if current else None)
 
     def retranslate(self) -> None:
         super().retranslate()
