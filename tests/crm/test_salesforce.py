@@ -243,3 +243,31 @@ def test_a_lost_answer_is_found_by_the_subject_marker(
     report = sync(store, salesforce, no_wait)
     assert (report.pushed["found"], report.pushed["created"]) == (1, 0)
     assert len(fake.live("Task")) == 1
+
+
+def test_a_pass_stopped_between_pages_resumes_from_its_cursor(
+    store: Store, me: object, salesforce: Fake, no_wait: Policy
+) -> None:
+    fake = salesforce[0]
+    for number in range(7):
+        fake.add("Account", Name=f"Mine {number}", OwnerId=fake.live("User")[0]["Id"])
+    fake.now_ms += 3_600_000
+    fake.batch_size = 2
+    connect(store, salesforce, no_wait)
+    # the first page answers, then the locator of the second keeps failing
+    fake.fail(
+        "/query/01g",
+        503,
+        [{"message": "busy", "errorCode": "SERVER_UNAVAILABLE"}],
+        times=no_wait.attempts,
+    )
+    with pytest.raises(Exception, match="kept failing"):
+        sync(store, salesforce, no_wait)
+    assert store.query_one("SELECT count(*) FROM accounts")[0] == 2  # type: ignore[index]
+    fake.locators.clear()  # the locator expired meanwhile: it asks again from the keyset
+    sync(store, salesforce, no_wait)
+    assert store.query_one("SELECT count(*) FROM accounts")[0] == 7  # type: ignore[index]
+    inserts = store.query_one(
+        "SELECT count(*) FROM journal WHERE table_name = 'accounts' AND operation = 'insert'"
+    )
+    assert inserts[0] == 7  # type: ignore[index]
