@@ -1,0 +1,146 @@
+"""The book stays usable during its first download (issue 19, items 1 and 2).
+
+A real server on loopback sends a book of several pages, slowed down so that the download
+lasts; meanwhile another connection to the book (as the app or a second `csm-tui` is) logs work
+and runs every screen's queries, and `csm-tui` commands run as separate processes. Nothing may
+fail, and every minute logged meanwhile reaches the server afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sync_kit import AOI, Team, ThreadServer, rows_of, seed_team
+
+from csm_tui.clock import FixedClock
+from csm_tui.config import TODAY_WEIGHTS
+from csm_tui.services.activities import log_activity
+from csm_tui.services.checklist import due_items
+from csm_tui.services.effort import Period, PeriodKind, effort_report
+from csm_tui.services.tasks import my_open_tasks
+from csm_tui.services.today import today_view
+from csm_tui.store import bulk
+from csm_tui.store.book import build_book
+from csm_tui.store.connection import open_store
+from csm_tui.sync.client import SyncResult, sync_once
+
+ACCOUNTS = 700  # with their roadmap items, several pages of the feed
+TODAY = date(2026, 11, 27)
+WHEN = datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+
+
+class HeldPages(httpx.HTTPTransport):
+    """The first page of the feed arrives; the next ones wait until the test lets them go,
+    so the test works in the middle of a first download, however fast the machine."""
+
+    def __init__(self, gate: threading.Event) -> None:
+        super().__init__()
+        self.gate = gate
+        self.pages = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/sync/rows":
+            self.pages += 1
+            if self.pages > 1:
+                self.gate.wait(120)
+        return super().handle_request(request)
+
+
+@pytest.fixture
+def big_team(tmp_path: Path, clock: FixedClock) -> Iterator[Team]:
+    rows = "".join(
+        f"Account {i:04d},CRM-{i},SMB,2027-0{1 + i % 9}-15,70,adoption,{AOI},\n"
+        for i in range(ACCOUNTS)
+    )
+    header = (
+        "name,external_id,segment,renewal_date,health_score,stage,primary_owner,secondary_owners\n"
+    )
+    database = f"sqlite:///{tmp_path / 'server.db'}"
+    tokens, accounts = seed_team(database, tmp_path, header + rows)
+    live = ThreadServer(database)
+    team = Team(live.url, database, tokens, accounts, tmp_path, clock)
+    try:
+        yield team
+    finally:
+        for store in team.stores:
+            store.close()
+        live.stop()
+
+
+def _cli(*args: str, book: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CSM_TUI_DB": str(book)}
+    return subprocess.run(
+        [sys.executable, "-m", "csm_tui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_first_download_leaves_the_book_usable(big_team: Team, clock: FixedClock) -> None:
+    path = big_team.tmp / "aoi.db"
+    syncing = big_team.book("aoi")
+    gate = threading.Event()
+    outcome: list[SyncResult | BaseException] = []
+
+    def download() -> None:
+        try:
+            with big_team.server(AOI, transport=HeldPages(gate)) as server:
+                outcome.append(sync_once(syncing, server))
+        except BaseException as exc:  # reported by the assertion below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=download)
+    thread.start()
+    other = open_store(path, clock=clock)  # the app, or a second csm-tui
+    logged: list[str] = []
+    failures: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while not (other.query_one("SELECT 1 FROM accounts") and bulk.dropped(other.conn)):
+            assert thread.is_alive() and time.monotonic() < deadline, outcome
+            time.sleep(0.02)
+        first = other.query_one("SELECT id, name FROM accounts ORDER BY name LIMIT 1")
+        assert first is not None
+        for _ in range(10):
+            logged.append(log_activity(other, str(first[0]), 5, WHEN, note="meanwhile").id)
+        today_view(other, clock, dict(TODAY_WEIGHTS))
+        due_items(other, today=TODAY)
+        my_open_tasks(other, TODAY)
+        effort_report(other, Period.around(PeriodKind.MONTH, TODAY), clock)
+        build_book(other, AOI, TODAY)
+        for args in (  # whole processes, as from a shell
+            ("log", str(first[1]), "7", "--note", "from the shell"),
+            ("checklist", "--due"),
+            ("tasks",),
+            ("today",),
+            ("report", "week"),
+        ):
+            done = _cli(*args, book=path)
+            if done.returncode != 0:
+                failures.append(f"{' '.join(args)}: {done.stderr.strip()}")
+        assert thread.is_alive(), "the download ended before the test was done"
+        assert bulk.dropped(other.conn), "no longer in the middle of a first download"
+    finally:
+        gate.set()
+        thread.join(60)
+    assert not failures, failures
+    [result] = outcome
+    assert isinstance(result, SyncResult), result
+    assert big_team.sync(other, AOI).pushed >= len(logged) + 1
+    other.close()
+    again = big_team.book("aoi-second-device")
+    big_team.sync(again, AOI)
+    notes = rows_of(again, "activities", "WHERE note IN ('meanwhile', 'from the shell')")
+    assert len(notes) == len(logged) + 1
