@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from csm_tui.crm.core import PullContext
+from csm_tui.crm.errors import CrmRefused
 from csm_tui.crm.http import Api, Policy
 from csm_tui.crm.records import (
     COMPANIES,
@@ -168,11 +169,7 @@ class Salesforce:
         if cursor.get("next"):
             try:
                 data = self._more(str(cursor["next"]), label)
-            except Exception as exc:  # an expired locator: ask again from the keyset
-                from csm_tui.crm.errors import CrmRefused
-
-                if not isinstance(exc, CrmRefused):
-                    raise
+            except CrmRefused:  # an expired locator: ask again from the keyset
                 cursor = {k: v for k, v in cursor.items() if k != "next"}
                 return self._keyset_page(sobject, fields, cursor, extra, label)
         else:
