@@ -83,6 +83,7 @@ class FakeHubSpot:
     requests: Counter[str] = field(default_factory=Counter)
     hold_creates: bool = False
     search_lag_ms: int = 0  # a new engagement stays out of search results this long
+    remaining: int = 150  # X-HubSpot-RateLimit-Remaining in the rolling ten seconds
     released: threading.Event = field(default_factory=threading.Event)
     created: threading.Event = field(default_factory=threading.Event)
     _next_id: int = 1000
@@ -206,7 +207,7 @@ class FakeHubSpot:
         return {
             "Date": format_datetime(datetime.fromtimestamp(self.now_ms / 1000, UTC), usegmt=True),
             "X-HubSpot-RateLimit-Max": "190",
-            "X-HubSpot-RateLimit-Remaining": "150",
+            "X-HubSpot-RateLimit-Remaining": str(self.remaining),
             "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
         }
 

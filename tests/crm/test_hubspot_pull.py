@@ -310,3 +310,16 @@ def test_a_csv_imported_account_is_linked_not_duplicated(
     sync(store, hubspot, no_wait)
     assert store.query_one("SELECT count(*) FROM accounts WHERE name = 'Acme'")[0] == 1  # type: ignore[index]
     assert find_account_by_external_id(store, ids["acme"]) is not None
+
+
+def test_a_spent_ten_second_budget_is_waited_out_before_the_next_request(
+    store: Store, me: object, hubspot: Fake, no_wait: Policy
+) -> None:
+    fake = hubspot[0]
+    seed(fake)
+    connect(store, hubspot, no_wait)
+    fake.remaining = 0  # X-HubSpot-RateLimit-Remaining: 0 on every reply
+    sync(store, hubspot, no_wait)
+    waits = no_wait.waits  # type: ignore[attr-defined]
+    assert waits and set(waits) == {10.0}  # X-HubSpot-RateLimit-Interval-Milliseconds
+    assert store.query_one("SELECT count(*) FROM accounts")[0] == 2  # type: ignore[index]
