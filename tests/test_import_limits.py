@@ -114,3 +114,40 @@ def test_a_control_character_in_a_name_is_refused(
     summary = import_accounts(store, path)
     assert summary.blocked and [str(p) for p in summary.problems] == [f"line 2: {problem}"]
     assert import_accounts(store, path, skip_invalid=True).new == 1  # the other row still goes in
+
+
+@pytest.mark.parametrize("batch", [1, 2, 2_000])
+def test_batches_decide_as_one_plan(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Planning a batch at a time (to hold no more than a batch of accounts) decides every row
+    as one plan over the file would: the same account claimed twice across batches is caught."""
+    monkeypatch.setattr(csv_import, "_BATCH", batch)
+    first = tmp_path / "first.csv"
+    first.write_text("name,external_id\nAcme,A-1\nGlobex,\n", encoding="utf-8")
+    assert import_accounts(store, first).new == 2
+    second = tmp_path / "second.csv"
+    second.write_text(
+        "name,external_id,health_score\nAcme Renamed,A-1,50\nNew 1,N-1,10\nGlobex,G-1,60\n"
+        "Acme,,80\n",
+        encoding="utf-8",
+    )
+    summary = import_accounts(store, second, skip_invalid=True)
+    assert (summary.new, summary.updated, summary.unchanged) == (1, 2, 0)
+    assert [str(p) for p in summary.problems] == ["line 5: changes the same account as line 2"]
+    scores = dict(store.query("SELECT name, health_score FROM accounts"))
+    assert scores == {"Acme Renamed": 50, "Globex": 60, "New 1": 10}
+
+
+def test_metrics_beyond_the_byte_limit_need_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(csv_import, "MAX_BYTES", 100)
+    path = tmp_path / "m.csv"
+    lines = [f"A-{index},2026-W{index % 50 + 1:02d},{index}\n" for index in range(20)]
+    path.write_text("external_id,week,logins\n" + "".join(lines), encoding="utf-8")
+    book = tmp_path / "book.db"
+    code, _out, err = run(["import", "metrics", str(path), "--db", str(book)], capsys)
+    assert code == 1 and "has more than" in err and "with --large" in err
+    code, _out, err = run(["import", "metrics", str(path), "--large", "--db", str(book)], capsys)
+    assert "has more than" not in err  # read; its rows name accounts this book does not have

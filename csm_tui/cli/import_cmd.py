@@ -139,21 +139,24 @@ def _assign_segments(store: Any) -> None:
 @import_group.command("metrics")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.option("--large", is_flag=True, help="Import a file beyond 100 MiB.")
 @db_option
 @click.pass_context
-def metrics(ctx: click.Context, file: Path, dry_run: bool, db: Path | None) -> None:
+def metrics(ctx: click.Context, file: Path, dry_run: bool, large: bool, db: Path | None) -> None:
     """Import usage metrics per account and ISO week (or day) from a CSV file (UTF-8).
 
     Columns: the account (account: its id, external id or exact name; or external_id; or
     name), period_start (2026-11-23 or 2026-W48; a week starts on a Monday), period (week or
     day; default week), and any of logins, active_users, key_feature_uses, inquiries,
     new_users (whole numbers; blank: not reported). A row for a period already stored
-    updates it. Nothing is written if any row is invalid.
+    updates it. Nothing is written if any row is invalid. A file beyond 100 MiB needs --large.
     """
     from csm_tui.services.metrics_import import import_metrics, parse_metrics_csv
 
     refuse_unreadable_settings(dry_run)
-    parsed = parse_metrics_csv(file)  # before opening the store: a bad file changes nothing
+    parsed = parse_metrics_csv(
+        file, large=large
+    )  # before opening the store: a bad file changes nothing
     if parsed.unknown_columns:
         echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
     store = open_for_command(ctx, db)

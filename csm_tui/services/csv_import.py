@@ -14,7 +14,7 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,7 +29,7 @@ from csm_tui.models.owner import OwnerAssignment, Role
 from csm_tui.services.accounts import ACCOUNT_FIELDS, account_row, apply_account_changes
 from csm_tui.services.csv_columns import READERS, BadValue, HeaderMap, map_header
 from csm_tui.services.identity import me_identity
-from csm_tui.store.accounts import all_accounts
+from csm_tui.store.accounts import get_account
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import insert_many
 
@@ -48,7 +48,7 @@ class RowProblem:
         return f"line {self.line}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccountRow:
     """A valid row: only the fields the file has columns for, already converted."""
 
@@ -184,13 +184,16 @@ def _too_large(path: Path, what: str) -> TooLarge:
 
 
 @contextlib.contextmanager
-def open_csv(path: Path, *, large: bool = False) -> Iterator[tuple[_CsvReader, int]]:
+def open_csv(
+    path: Path, *, large: bool = False, detect: Callable[[str], str] | None = None
+) -> Iterator[tuple[_CsvReader, int]]:
     """A CSV reader over the file, row by row (the file is never held whole), and the number of
     lines before the header (1 after Excel's "sep=;" hint line, else 0).
 
     The reader is strict: a quote that is never closed is an error with its line number, not a
     cell that swallows the rest of the file. Every way the file can fail to open or decode
-    becomes one sentence the user can act on.
+    becomes one sentence the user can act on. `detect` picks the delimiter from the header line
+    (default: the one under which it names the most account columns).
     """
     try:
         handle = path.open("rb")
@@ -223,7 +226,7 @@ def open_csv(path: Path, *, large: bool = False) -> Iterator[tuple[_CsvReader, i
             if sep:  # Excel's "sep=;" hint line
                 delimiter, lines, offset = sep[1], iter(text), 1
             else:
-                delimiter = detect_delimiter(first.rstrip("\r\n"))
+                delimiter = (detect or detect_delimiter)(first.rstrip("\r\n"))
                 lines = itertools.chain([first], text)
             yield csv.reader(lines, delimiter=delimiter, strict=True), offset
         except UnicodeDecodeError:
@@ -377,24 +380,53 @@ class _Plan:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def _plan(store: Store, rows: list[AccountRow]) -> _Plan:
-    """Decide per row: new account, update, unchanged, or a problem (ambiguous match)."""
-    existing = all_accounts(store)
-    by_external_id = {account.external_id: account for account in existing if account.external_id}
-    by_name: dict[str, list[Account]] = {}
-    for account in existing:
-        by_name.setdefault(account.name, []).append(account)
-    claimed: dict[str, int] = {}
+@dataclass(frozen=True)
+class _Index:
+    """What matching needs of the book as it was before the import: ids by external_id and by
+    name (with each one's external_id), not whole accounts, so it stays small on a big book."""
+
+    by_external_id: dict[str, str]
+    by_name: dict[str, list[tuple[str, str | None]]]
+
+
+def _index(store: Store) -> _Index:
+    by_external_id: dict[str, str] = {}
+    by_name: dict[str, list[tuple[str, str | None]]] = {}
+    rows = store.query(
+        "SELECT id, external_id, name FROM accounts ORDER BY name COLLATE NOCASE, id"
+    )
+    for account_id, external_id, name in rows:
+        if external_id:
+            by_external_id[external_id] = account_id
+        by_name.setdefault(name, []).append((account_id, external_id))
+    return _Index(by_external_id, by_name)
+
+
+def _plan(
+    store: Store,
+    rows: list[AccountRow],
+    *,
+    index: _Index | None = None,
+    claimed: dict[str, int] | None = None,
+) -> _Plan:
+    """Decide per row: new account, update, unchanged, or a problem (ambiguous match).
+
+    A big file is planned a batch at a time against one `index` of the book before the import,
+    with `claimed` (account id → the line that changes it) kept from batch to batch: the
+    decisions are then those of one plan over the whole file.
+    """
+    index = index or _index(store)
+    claimed = {} if claimed is None else claimed
     plan = _Plan()
     for row in rows:
         external_id = row.values.get("external_id")
-        target = by_external_id.get(external_id) if external_id else None
-        if target is None:
-            same_name = by_name.get(row.values["name"], [])
+        target_id = index.by_external_id.get(external_id) if external_id else None
+        if target_id is None:
+            same_name = index.by_name.get(row.values["name"], [])
             if external_id:  # an unlinked account of that name gets linked to the CRM record
-                same_name = [account for account in same_name if account.external_id is None]
+                same_name = [known for known in same_name if known[1] is None]
             if len(same_name) == 1:
-                target = same_name[0]
+                target_id = same_name[0][0]
             elif same_name and not external_id:
                 plan.problems.append(
                     RowProblem(
@@ -404,6 +436,7 @@ def _plan(store: Store, rows: list[AccountRow]) -> _Plan:
                     )
                 )
                 continue
+        target = None if target_id is None else get_account(store, target_id)
         if target is not None and target.id in claimed:
             plan.problems.append(
                 RowProblem(row.line, f"changes the same account as line {claimed[target.id]}")
@@ -457,32 +490,45 @@ def import_parsed(
     store: Store, parsed: ParseResult, *, skip_invalid: bool = False, dry_run: bool = False
 ) -> ImportSummary:
     """Write the valid rows in one journaled transaction, unless any row is invalid and
-    `skip_invalid` is off; new accounts get "me" (if known) as primary owner."""
-    plan = _plan(store, parsed.rows)
-    problems = sorted([*parsed.problems, *plan.problems], key=lambda problem: problem.line)
-    valid = len(plan.new) + len(plan.changed) + plan.unchanged
-    blocked = bool(problems) and (not skip_invalid or valid == 0)
+    `skip_invalid` is off; new accounts get "me" (if known) as primary owner.
+
+    Rows are planned twice, a batch at a time, so that no more than a batch of accounts is held
+    at once: first to count and find the problems (nothing is written if the import is
+    blocked), then again to write, against the same view of the book before the import.
+    """
+    index = _index(store)
+    claimed: dict[str, int] = {}
+    new = updated = unchanged = 0
+    problems = list(parsed.problems)
+    for start in range(0, len(parsed.rows), _BATCH):
+        plan = _plan(store, parsed.rows[start : start + _BATCH], index=index, claimed=claimed)
+        new, updated = new + len(plan.new), updated + len(plan.changed)
+        unchanged += plan.unchanged
+        problems.extend(plan.problems)
+    problems.sort(key=lambda problem: problem.line)
+    blocked = bool(problems) and (not skip_invalid or new + updated + unchanged == 0)
     me = me_identity(store)
-    owner = me[1] if me and plan.new else None
+    owner = me[1] if me and new else None
     summary = ImportSummary(
-        new=len(plan.new),
-        updated=len(plan.changed),
-        unchanged=plan.unchanged,
+        new=new,
+        updated=updated,
+        unchanged=unchanged,
         problems=problems,
         blocked=blocked,
         dry_run=dry_run,
     )
-    if dry_run or blocked or not (plan.new or plan.changed):
+    if dry_run or blocked or not (new or updated):
         return summary
+    claimed = {}
     with store.transaction() as tx:
-        for start in range(0, len(plan.new), _BATCH):  # rows are built a batch at a time
-            batch = plan.new[start : start + _BATCH]
-            insert_many(tx, "accounts", [account_row(account, tx.now) for account in batch])
+        for start in range(0, len(parsed.rows), _BATCH):
+            plan = _plan(store, parsed.rows[start : start + _BATCH], index=index, claimed=claimed)
+            insert_many(tx, "accounts", [account_row(account, tx.now) for account in plan.new])
             if owner:  # new accounts have no owners yet, so there is no primary to respect
-                rows = [_primary_row(account, owner, tx.now) for account in batch]
+                rows = [_primary_row(account, owner, tx.now) for account in plan.new]
                 insert_many(tx, "owners", rows)
-        for current, updated in plan.changed:
-            apply_account_changes(tx, current, updated)
+            for current, changed in plan.changed:
+                apply_account_changes(tx, current, changed)
     return replace(summary, owner=owner)
 
 

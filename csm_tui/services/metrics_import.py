@@ -18,7 +18,6 @@ nothing is imported. A row for an (account, period, start) already stored update
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from csm_tui.errors import ValidationError
 from csm_tui.models._base import new_id
 from csm_tui.models.metrics import MEASURES, Period
 from csm_tui.services.csv_columns import normalize_header
-from csm_tui.services.csv_import import RowProblem, read_csv_text
+from csm_tui.services.csv_import import RowProblem, open_csv
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import insert_many
 from csm_tui.store.metrics import AccountKeys, account_keys, stored_rows
@@ -143,24 +142,22 @@ class MetricsSummary:
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def parse_metrics_csv(path: Path | str) -> MetricsFile:
-    """Read and check every row without touching a database."""
+def parse_metrics_csv(path: Path | str, *, large: bool = False) -> MetricsFile:
+    """Read and check every row without touching a database; the file is read row by row, and
+    one beyond `csv_import.MAX_BYTES` is refused unless `large`."""
     path = Path(path)
-    text = read_csv_text(path)
-    first, _, rest = text.partition("\n")
-    offset = 0
-    if re.match(r"sep=(.)\s*\Z", first):  # Excel's "sep=;" hint line
-        delimiter, text, offset = first[4], rest, 1
-    else:
-        delimiter = max((",", ";", "\t"), key=lambda d: len(_header(first.split(d))[0]))
+
+    def detect(first: str) -> str:
+        return max((",", ";", "\t"), key=lambda d: len(_header(first.split(d))[0]))
+
     # strict: an unclosed quote is an error, not a cell that swallows the rest of the file
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        return _parse(path, reader, offset)
-    except csv.Error as exc:
-        raise ValidationError(
-            f"{path} is not valid CSV near line {reader.line_num + offset}: {exc}."
-        ) from None
+    with open_csv(path, large=large, detect=detect) as (reader, offset):
+        try:
+            return _parse(path, reader, offset)
+        except csv.Error as exc:
+            raise ValidationError(
+                f"{path} is not valid CSV near line {reader.line_num + offset}: {exc}."
+            ) from None
 
 
 def _header(cells: list[str]) -> tuple[dict[str, int], list[str]]:

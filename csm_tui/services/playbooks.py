@@ -105,9 +105,16 @@ def run_playbooks(
         found.extend(_Occurrence(rule, row[0], row[1], row[2]) for row in unique)
         run.by_rule[rule.id] = len(unique)
     if found:
-        run.fired, run.tasks = _fire(store, found, me[1], today)
+        with store.transaction():  # one transaction; a batch at a time keeps memory flat
+            for start in range(0, len(found), _FIRE_BATCH):
+                fired, tasks = _fire(store, found[start : start + _FIRE_BATCH], me[1], today)
+                run.fired, run.tasks = run.fired + fired, run.tasks + tasks
     run.seconds = time.perf_counter() - started
     return run
+
+
+_FIRE_BATCH = 2_000
+"""Occurrences whose firings and tasks are built and written at a time."""
 
 
 def occurrence_id(rule_id: str, account_id: str, key: str, action: str = "") -> str:
