@@ -52,7 +52,7 @@ async def test_accounts_i_cover_active_first_with_unread_counts(
         assert table.row_count == 2
         first, second = cells(table, 0), cells(table, 1)
         assert first == [
-            "ヤマト食品ホールディングス",
+            "ヤマト食品ホールディ…",  # 120 columns: the widest cell gives way, with …
             "Now 11-27–12-11",
             "2",
             "40 d",
@@ -106,7 +106,7 @@ async def test_switching_language_on_an_account_rebuilds_the_covering_screen_und
             table = app.screen.query_one(CoveringTable)
             await settle(pilot, lambda: table.row_count > 0)
             assert str(table.columns["account"].label) == "顧客"
-            assert cells(table, 0)[0] == "ヤマト食品ホールディングス"
+            assert cells(table, 0)[0].startswith("ヤマト食品ホール")  # cut with … to fit
     finally:
         set_language("en")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -67,7 +68,12 @@ class CoveringScreen(DataScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.reload)  # once the screen has its width
+
+    def reload(self) -> None:
         table = self.query_one(CoveringTable)
+        keep = table.cursor_row
+        table.clear(columns=True)  # the columns' widths follow the cells, which follow the width
         for key, title in [
             ("account", _("Account")),
             ("coverage", _("Coverage")),
@@ -79,19 +85,16 @@ class CoveringScreen(DataScreen):
             ("reason", _("Reason")),
         ]:
             table.add_column(title, key=key)
-        self.reload()
-
-    def reload(self) -> None:
-        table = self.query_one(CoveringTable)
-        keep = table.cursor_row
-        table.clear()
         try:
             rows = self.session.handoff.covering()
         except CsmError as exc:
             rows = []
             self.notify(str(exc), severity="error")
-        for item in rows:
-            table.add_row(*_cells(item), key=item.row.account_id)
+        lines = [_cells(item) for item in rows]
+        titles = [str(column.label) for column in table.columns.values()]
+        room = self.size.width - 2 * table.cell_padding * len(titles) - 2  # less the scrollbar
+        for item, cells in zip(rows, fit_cells(titles, lines, room, SHRINK), strict=True):
+            table.add_row(*cells, key=item.row.account_id)
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
         active = sum(item.status == 0 for item in rows)
@@ -103,6 +106,10 @@ class CoveringScreen(DataScreen):
         empty = "" if rows else _("You are not a secondary owner of any account.")
         self.query_one("#covering-empty", Static).update(empty)
         self.query_one("#covering-empty").display = not rows
+
+    def on_resize(self) -> None:
+        if self.query(CoveringTable):
+            self.reload()  # the cells are cut to the width
 
     def refresh_data(self) -> None:
         self.reload()  # e.g. notes read on the account screen are no longer unread
@@ -133,6 +140,45 @@ class CoveringScreen(DataScreen):
         await self.recompose()
         if self.is_attached and self.query(CoveringTable):  # not closed while rebuilding
             self.on_mount()
+
+
+# the columns cut (with …) when the table is wider than the screen: the account's name first,
+# then the widest of the checklist counts, the primary owner and the reason; never the period,
+# the unread count, the renewal or health
+SHRINK = (0, 5, 6, 7)
+MIN_CELLS = 10
+
+
+def fit_cells(
+    titles: list[str], lines: list[list[Text]], room: int, shrink: tuple[int, ...]
+) -> list[list[Text]]:
+    """`lines` cut so that their columns fit in `room` cells: the first `shrink` column down to
+    16 cells, then the widest of them a cell at a time (down to MIN_CELLS); a cut ends with …."""
+    if not lines or room <= 0:
+        return lines
+    widths = [
+        max([cell_len(title), *(line[i].cell_len for line in lines)])
+        for i, title in enumerate(titles)
+    ]
+    first, floor = shrink[0], 16  # the first gives way first, to `floor`: names stay legible
+    while sum(widths) > room and widths[first] > floor:
+        widths[first] -= 1
+    while sum(widths) > room:
+        candidates = [i for i in shrink if widths[i] > MIN_CELLS]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+    fitted = []
+    for line in lines:
+        cells = []
+        for cell, width in zip(line, widths, strict=True):
+            if cell.cell_len > width:
+                cell = cell.copy()
+                cell.truncate(width, overflow="ellipsis")
+            cells.append(cell)
+        fitted.append(cells)
+    return fitted
 
 
 def _cells(item: CoveredAccount) -> list[Text]:
