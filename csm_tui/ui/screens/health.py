@@ -178,8 +178,7 @@ class HealthScreen(DataScreen):
         self.load()
 
     def _settings(self) -> dict[str, object]:
-        config = getattr(self.app, "config", None)
-        return dict(config.raw) if config is not None else {}
+        return dict(self.app.config.raw)
 
     def _titles(self) -> None:
         self.query_one("#health-segments").border_title = _("Segments")

@@ -95,8 +95,7 @@ class WeekScreen(DataScreen):
         self._show_bar()
         if self.report is None:
             self.query_one("#week-summary", Static).update(Text(_("Loading…"), style="italic"))
-        config = getattr(self.app, "config", None)
-        self._load(self.monday, dict(config.raw) if config is not None else {})
+        self._load(self.monday, dict(self.app.config.raw))
 
     @work(thread=True, exclusive=True, group="week", exit_on_error=False)
     def _load(self, monday: date, settings: dict[str, object]) -> None:

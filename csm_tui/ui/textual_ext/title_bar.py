@@ -1,6 +1,6 @@
 """The top line of every screen: the sync status at the left, the app, who is using it and on
-which book (or the account) in the middle, and the running work timer at the right; plus what
-the `t` key does with that timer.
+which book (or the account) in the middle, and the running work timer at the right (what the
+`t` key does with the timer: csm_tui/ui/flows/timer.py).
 
 Rendered by the widget itself, not by Textual's Header: the Header looks up its child widgets
 on every change, which fails if a title changes while the header is still mounting. The timer
