@@ -89,6 +89,7 @@ def login(
 
     The token is asked for without echo, or read from stdin (csm-tui login … < token.txt).
     """
+    from csm_tui.store.remote import read_sync_state
     from csm_tui.sync.client import connect
     from csm_tui.sync.http import Server
     from csm_tui.sync.token import TokenUnavailable, save_token
@@ -102,6 +103,12 @@ def login(
             me = server.me()
             if email and email.strip().lower() != me.email:
                 raise CsmError(f"The token is {me.email}'s, not {email.strip().lower()}'s.")
+            book_user = read_sync_state(store).get("user")
+            if book_user and book_user != me.email:  # issue 19.4: one book, one user
+                raise CsmError(
+                    f"This book is {book_user}'s, but the token is {me.email}'s; "
+                    "use another database (--db) for their book."
+                )
             connect(store, server, push_local=push_local)
     finally:
         store.close()

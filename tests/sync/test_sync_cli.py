@@ -141,3 +141,19 @@ def test_two_books_of_two_users_on_one_server(
     assert code == 1 and "csm-tui login" in err
     code, out, err = run(["sync", "--db", books[AOI]], capsys)
     assert code == 0, err
+
+
+def test_login_with_another_users_token_leaves_the_book_and_its_token_alone(
+    team: Team,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "aoi.db")
+    _stdin(monkeypatch, team.tokens[AOI] + "\n")
+    assert run(["login", "--server", team.url, "--db", db], capsys)[0] == 0
+    _stdin(monkeypatch, team.tokens[KEN] + "\n")
+    code, _, err = run(["login", "--server", team.url, "--db", db], capsys)
+    assert code == 1 and f"This book is {AOI}'s" in err
+    assert memory_keyring.saved == {("csm-tui", f"{AOI} at {team.url}"): team.tokens[AOI]}
