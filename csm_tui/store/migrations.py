@@ -283,6 +283,45 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL
     );
     """,
+    # 9: the calendar (issue 15), local to this machine and never journaled: every journal entry
+    # is pushed, and the team server has no table for these. calendar_sources: where events come
+    # from (the secret part, a URL or a password, is in the OS keyring, never here).
+    # calendar_events: the occurrences of the last sync in the window, matched to accounts.
+    # calendar_seen: what the CSM did with an occurrence (`key` = UID + RECURRENCE-ID, or the UID
+    # alone; `series:` + UID for a dismissed series), with the start and minutes it had then,
+    # so a re-sync never proposes it again and a moved or longer meeting shows as changed.
+    """
+    CREATE TABLE calendar_sources (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('file', 'url', 'caldav')),
+        label TEXT NOT NULL,
+        user_name TEXT NOT NULL DEFAULT '',
+        added_at TEXT NOT NULL,
+        synced_at TEXT
+    );
+    CREATE TABLE calendar_events (
+        key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        minutes INTEGER NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        account_ids TEXT NOT NULL DEFAULT '[]',
+        kind TEXT NOT NULL DEFAULT 'meeting',
+        proactive INTEGER NOT NULL DEFAULT 0,
+        recurring INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX calendar_events_source ON calendar_events (source);
+    CREATE TABLE calendar_seen (
+        key TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('logged', 'dismissed')),
+        starts_at TEXT NOT NULL DEFAULT '',
+        minutes INTEGER NOT NULL DEFAULT 0,
+        activity_id TEXT,
+        seen_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
