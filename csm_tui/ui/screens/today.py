@@ -180,7 +180,8 @@ class TodayScreen(DataScreen):
         else:
             table.empty_message = _("Nothing pressing on your accounts today.")
         rows = self.view.priorities
-        table.styles.max_height = max(len(rows), 2) + 1  # the tables share what they need
+        # the tables share what they need; empty, room for a hint of up to three lines
+        table.styles.max_height = (len(rows) if rows else 4) + 1
         table.set_rows(
             PriorityLines(rows),
             columns=priority_columns(),

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from csm_tui.ui.widgets.account_table import fit
 from csm_tui.ui.textual_ext.cursor_view import CursorView
+from csm_tui.ui.widgets.account_table import fit
 from csm_tui.ui.widgets.tones import tone_color
 
 GAP = 1
@@ -152,9 +153,10 @@ class LineTable(CursorView):
             return self._strip(cells, header, width)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.rows):
-            if not self.rows and y == 2 and self.empty_message:
+            lines = self._empty_lines(width) if not self.rows else []
+            if 2 <= y < 2 + len(lines):
                 dim = self.rich_style + self.get_component_rich_style("line-table--dim")
-                return Strip([Segment(fit("  " + self.empty_message, width), dim)])
+                return Strip([Segment(fit("  " + lines[y - 2], width), dim)])
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
         key = (index, selected)
@@ -165,6 +167,13 @@ class LineTable(CursorView):
                 self._cache.clear()
             self._cache[key] = strip
         return strip.crop(int(self.scroll_x), int(self.scroll_x) + width)
+
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty message in lines of the width (words whole, Japanese by the character)."""
+        if not self.empty_message or width <= 4:
+            return []
+        text = Text(self.empty_message)
+        return [line.plain.rstrip() for line in text.wrap(self.app.console, width - 3)]
 
     def _row(self, index: int, selected: bool, width: int) -> Strip:
         base = self.rich_style
