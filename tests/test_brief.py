@@ -177,7 +177,7 @@ def test_summary(brief: br.Brief) -> None:
         (KEN, "primary", False),
         (ME, "secondary", True),
     ]
-    assert br.money_text(brief.account) == "18,000,000 JPY"
+    assert br.money_text(brief.account) == "¥18,000,000"
     assert br.renewal_text(brief.days_to_renewal) == "in 95 days"
 
 

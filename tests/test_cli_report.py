@@ -44,11 +44,11 @@ def test_markdown_by_default(db: Path, capsys: pytest.CaptureFixture[str]) -> No
     code, out, err = run(["report", "week", "--week", "2026-W40", "--db", str(db)], capsys)
     assert code == 0, err
     assert out.startswith("# Week 2026-W40 (2026-09-28 – 2026-10-04) · Aoi Tanaka\n")
-    assert "1h30 in 1 activity on 1 account · 100% proactive" in out
-    assert "| 株式会社サクラ精機 | 1h30 | 1 | 100% |" in out
-    assert "| Meeting | 1h30 | 1 | 100% |" in out
+    assert "1 h 30 min in 1 activity on 1 account · 100% proactive" in out
+    assert "| 株式会社サクラ精機 | 1 h 30 min | 1 | 100% |" in out
+    assert "| Meeting | 1 h 30 min | 1 | 100% |" in out
     # seen from that Sunday, the renewal on 12-01 is 58 days away
-    assert "| 2026-12-01 | 58 | 株式会社サクラ精機 |" in out
+    assert "| 2026-12-01 | 58 d | 株式会社サクラ精機 |" in out
 
 
 def test_text_a_date_in_the_week_and_a_file(

@@ -58,7 +58,7 @@ def test_today_as_text(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[2] == "Priorities"
     assert lines[3].startswith("   1  株式会社サクラ精機")
     assert lines[3].endswith(
-        "renewal in 40 days, no renewal contact yet · health −20 in 30 days · no contact logged"
+        "renewal in 40 days, no renewal contact yet · health -20 in 30 days · no contact logged"
         " · 1 open task, 1 overdue"
     )
     assert lines[4].startswith("   2  Globex")

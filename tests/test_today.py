@@ -168,7 +168,7 @@ def test_reasons_in_words() -> None:
     )
     assert reasons(facts) == [
         "renewal in 98 days, no renewal contact yet",
-        "health −12 in 30 days",
+        "health -12 in 30 days",
         "no contact for 41 days",
         "2 overdue checklist items",
         "3 open tasks, 1 overdue",
@@ -185,7 +185,7 @@ def test_reasons_in_words() -> None:
         ({"days_to_renewal": 150}, ["renewal in 150 days"]),  # contact not due yet
         ({"days_to_renewal": 181}, []),
         ({"health_change": -4}, []),
-        ({"health_change": -5}, ["health −5 in 30 days"]),
+        ({"health_change": -5}, ["health -5 in 30 days"]),
         ({"health_change": None}, []),
         ({"days_since_contact": 29}, []),
         ({"days_since_contact": 30}, ["no contact for 30 days"]),
@@ -204,7 +204,7 @@ def test_reasons_in_japanese() -> None:
     facts = row(days_to_renewal=98, health_change=-12, days_since_contact=41, overdue_items=2)
     assert reasons(facts) == [
         "更新まで98日、更新の連絡がまだ",
-        "ヘルス −12（30日間）",
+        "ヘルス -12（30日間）",
         "41日間連絡なし",
         "期限切れのチェック項目 2件",
     ]

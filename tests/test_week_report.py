@@ -220,8 +220,8 @@ def test_markdown_and_text(book: Store) -> None:
     report = week_report(book, MONDAY, FixedClock(NOW))
     markdown = render(report, markdown=True)
     assert markdown.startswith("# Week 2026-W48 (2026-11-23 – 2026-11-29) · Aoi Tanaka\n")
-    assert "3h45 in 3 activities on 2 accounts · 87% proactive" in markdown
-    assert "| Acme Analytics | 3h15 | 2 | 87% |" in markdown
+    assert "3 h 45 min in 3 activities on 2 accounts · 87% proactive" in markdown
+    assert "| Acme Analytics | 3 h 15 min | 2 | 87% |" in markdown
     assert "- 2026-11-24 · Acme Analytics — Hold the kickoff and agree on goals" in markdown
     assert "- 2026-11-20 (7 days late) · 株式会社サクラ精機 — Task t-late" in markdown
     assert "| 株式会社サクラ精機 | 58 | ▼16 |" in markdown
@@ -233,7 +233,7 @@ def test_markdown_and_text(book: Store) -> None:
     acme = next(line for line in lines if line.startswith("Acme Analytics "))
     sakura = next(line for line in lines if line.startswith("株式会社サクラ精機 "))
     end_of = lambda line, value: cells(line[: line.index(value) + len(value)])  # noqa: E731
-    assert end_of(acme, "3h15") == end_of(sakura, "30m")
+    assert end_of(acme, "3 h 15 min") == end_of(sakura, "30 min")
     assert "| " not in text  # no Markdown in plain text
 
 

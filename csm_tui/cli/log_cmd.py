@@ -23,7 +23,12 @@ from csm_tui.models.activity import ActivityType, Outcome
     help="What kind of work it was.",
 )
 @click.option("--note", default="", help="What was done (Japanese is fine).")
-@click.option("--at", "when", default="", help="When: 14:00, 'today 14:00', yesterday, ISO.")
+@click.option(
+    "--at",
+    "when",
+    default="",
+    help="When: 14:00, 'yesterday 9:30', 11/20, 'last friday', 2026-11-20 09:30 (not before 2000).",
+)
 @click.option(
     "--reactive/--proactive",
     default=True,
@@ -53,7 +58,8 @@ def log(
 ) -> None:
     """Log MINUTES of work for ACCOUNT (its id, external id or the start of its name).
 
-    MINUTES may be 30, 90m, 1h, 1h30 or 1.5h. Prints the new activity's id on stdout.
+    MINUTES may be 30, 90m, 1h, 1h30 or 1.5h (minutes after hours: 0 to 59). Prints the new
+    activity's id on stdout.
     """
     from csm_tui.services.activities import log_activity
     from csm_tui.services.effort_input import parse_minutes, parse_when
@@ -77,6 +83,9 @@ def log(
         )
     finally:
         store.close()
-    local = activity.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    echo(f"Logged {effort} min ({kind}) for {target.name} at {local}.", err=True)
+    from csm_tui import formatting
+
+    done = formatting.duration(effort)
+    when_text = formatting.moment(activity.occurred_at)
+    echo(f"Logged {done} ({kind}) for {target.name} at {when_text}.", err=True)
     echo(activity.id)

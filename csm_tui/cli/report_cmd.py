@@ -9,16 +9,12 @@ from pathlib import Path
 
 import click
 
+from csm_tui import formatting
 from csm_tui.cli.options import db_option, lang_option, open_for_command, output_option
+from csm_tui.formatting import duration
 from csm_tui.i18n import _, ngettext
 from csm_tui.models.book import RENEWAL_SOON_DAYS
-from csm_tui.services.week_report import (
-    MOVE_POINTS,
-    WeekReport,
-    duration,
-    summary_line,
-    type_label,
-)
+from csm_tui.services.week_report import MOVE_POINTS, WeekReport, summary_line, type_label
 
 
 @click.group("report")
@@ -80,21 +76,6 @@ def week(
 # -- the page as text ----------------------------------------------------------------------------
 
 
-def _share(part: int, whole: int) -> str:
-    return "—" if whole <= 0 else f"{round(part * 100 / whole)}%"
-
-
-def _change(value: int) -> str:
-    return f"▲{value}" if value > 0 else f"▼{-value}" if value < 0 else "="
-
-
-def _money(value: float | None, currency: str) -> str:
-    if value is None:
-        return "—"
-    digits = 0 if currency in ("JPY", "KRW") or value >= 10_000 else 2
-    return f"{value:,.{digits}f} {currency}"
-
-
 def _cells(text: str) -> int:
     """Terminal cells: a Japanese (wide) character takes two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -153,7 +134,7 @@ def render(report: WeekReport, *, markdown: bool) -> str:
                 a.name,
                 duration(a.effort.minutes),
                 str(a.effort.count),
-                _share(a.effort.minutes, total),
+                formatting.share(a.effort.minutes, total),
             ]
             for a in effort.accounts
         ]
@@ -165,7 +146,7 @@ def render(report: WeekReport, *, markdown: bool) -> str:
                     ).format(n=f"{effort.rest_accounts:,}"),
                     duration(effort.rest.minutes),
                     str(effort.rest.count),
-                    _share(effort.rest.minutes, total),
+                    formatting.share(effort.rest.minutes, total),
                 ]
             )
         headers = [_("Account"), _("Time"), _("Activities"), _("Share")]
@@ -175,7 +156,7 @@ def render(report: WeekReport, *, markdown: bool) -> str:
                 type_label(t.type),
                 duration(t.effort.minutes),
                 str(t.effort.count),
-                _share(t.effort.minutes, total),
+                formatting.share(t.effort.minutes, total),
             ]
             for t in effort.types
         ]
@@ -206,7 +187,7 @@ def render(report: WeekReport, *, markdown: bool) -> str:
     heading(_("Health movers in 30 days"))
     moves = [*report.drops, *report.rises]
     if moves:
-        rows = [[m.account, str(m.score), _change(m.change)] for m in moves]
+        rows = [[m.account, str(m.score), formatting.change(m.change)] for m in moves]
         out.extend([_table([_("Account"), _("Health"), _("Change")], rows, {1, 2}, markdown), ""])
     else:
         out.extend([_("No account moved {n} points or more.").format(n=MOVE_POINTS), ""])
@@ -219,9 +200,9 @@ def render(report: WeekReport, *, markdown: bool) -> str:
         rows = [
             [
                 r.renewal.isoformat(),
-                str(r.days),
+                formatting.days(r.days),
                 r.account,
-                _money(r.value, r.currency),
+                formatting.money(r.value, r.currency),
                 "—" if r.health is None else str(r.health),
                 r.last_contact.isoformat() if r.last_contact else "—",
             ]

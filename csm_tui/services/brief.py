@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from csm_tui import formatting as fmt
 from csm_tui.i18n import N_, _, current_language, ngettext, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS
 from csm_tui.services.handoff import FIELD_LABELS, NoteView, notes_of
@@ -244,7 +245,7 @@ def health_text(brief: Brief) -> str:
         elif change >= HEALTH_DROP_POINTS:
             trend = _("up {n} in 30 days (rising)").format(n=change)
         else:
-            trend = _("{change:+d} in 30 days (steady)").format(change=change)
+            trend = _("{change} in 30 days (steady)").format(change=fmt.signed(change))
         text += " · " + trend
     return text
 
@@ -275,11 +276,7 @@ def period_text(start: date | None, end: date | None) -> str:
 
 
 def money_text(account: Account) -> str:
-    value = account.contract_value
-    if value is None:
-        return "—"
-    digits = 0 if value == int(value) else 2
-    return f"{value:,.{digits}f} {account.currency}"
+    return fmt.money(account.contract_value, account.currency)
 
 
 def contact_text(item: BriefContact) -> str:
@@ -300,7 +297,7 @@ def contact_text(item: BriefContact) -> str:
 
 
 def local_time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return fmt.moment(moment)
 
 
 def one_line(text: str) -> str:
@@ -311,7 +308,7 @@ def activity_text(activity: BriefActivity) -> str:
     parts = [
         local_time(activity.occurred_at),
         _(TYPE_LABELS.get(activity.type, activity.type)),
-        _("{n} min").format(n=activity.minutes),
+        fmt.duration(activity.minutes),
         _(OUTCOME_LABELS.get(activity.outcome, activity.outcome)),
         activity.author_name,
     ]
@@ -320,10 +317,7 @@ def activity_text(activity: BriefActivity) -> str:
 
 
 def hours_text(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return _("{n} min").format(n=rest)
-    return _("{h} h {m} min").format(h=hours, m=rest) if rest else _("{h} h").format(h=hours)
+    return fmt.duration(minutes)
 
 
 # -- Markdown ----------------------------------------------------------------------------------

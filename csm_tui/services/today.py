@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from csm_tui import formatting as fmt
 from csm_tui.clock import Clock
 from csm_tui.i18n import _, current_language, ngettext
 from csm_tui.services.identity import me_identity
@@ -186,7 +187,7 @@ def reasons(row: PriorityRow, thresholds: Thresholds | None = None) -> list[str]
             renewal = _("{renewal}, no renewal contact yet").format(renewal=renewal)
         out.append(renewal)
     if row.health_change is not None and row.health_change <= -thresholds.drop_points:
-        change = f"−{-row.health_change}"  # a real minus sign, as in the book's column
+        change = fmt.signed(row.health_change)
         out.append(_("health {change} in 30 days").format(change=change))
     if row.days_since_contact is None:
         out.append(_("no contact logged"))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from csm_tui import formatting as fmt
 from csm_tui.errors import ValidationError
 from csm_tui.i18n import N_, _, current_language, ngettext
 from csm_tui.models.book import RENEWAL_SOON_DAYS
@@ -294,12 +295,6 @@ def _renewals(store: Store, on: date, mine: str, email: str | None) -> list[Rene
 # -- words and figures the Week screen and `csm-tui report week` share -------------------------
 
 
-def duration(minutes: int) -> str:
-    """45m, 3h05: as the Effort screen writes effort."""
-    hours, rest = divmod(minutes, 60)
-    return f"{hours:,}h{rest:02d}" if hours else f"{rest}m"
-
-
 def type_label(value: str) -> str:
     from csm_tui.services.brief import TYPE_LABELS
 
@@ -307,16 +302,17 @@ def type_label(value: str) -> str:
 
 
 def summary_line(report: WeekReport) -> str:
-    """ "12h30 in 34 activities on 15 accounts · 58% proactive" (or that nothing was logged)."""
+    """ "12 h 30 min in 34 activities on 15 accounts · 58% proactive" (or that nothing was
+    logged)."""
     effort = report.effort
     if effort.empty:
         return _("No work logged this week.")
     activities = ngettext("{n} activity", "{n} activities", effort.total.count)
     accounts = ngettext("{n} account", "{n} accounts", effort.account_count)
     line = _("{time} in {activities} on {accounts}").format(
-        time=duration(effort.total.minutes),
-        activities=activities.format(n=f"{effort.total.count:,}"),
-        accounts=accounts.format(n=f"{effort.account_count:,}"),
+        time=fmt.duration(effort.total.minutes),
+        activities=activities.format(n=fmt.count(effort.total.count)),
+        accounts=accounts.format(n=fmt.count(effort.account_count)),
     )
     share = report.proactive_share or 0.0
-    return line + " · " + _("{share} proactive").format(share=f"{round(share * 100)}%")
+    return line + " · " + _("{share} proactive").format(share=fmt.share(share, 1))

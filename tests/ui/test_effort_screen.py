@@ -95,7 +95,7 @@ async def test_periods_week_month_quarter_and_stepping(
         assert report is not None and report.period.kind is PeriodKind.WEEK
         # 150 + 30 (Sakura), 80 (Yamato), 15 (Initech), 30 (acct00): 305 minutes
         assert report.total.minutes == 305
-        assert summary(screen).startswith("5h05, 7 activities  ·  4 accounts")
+        assert summary(screen).startswith("5 h 5 min, 7 activities  ·  4 accounts")
         assert account_lines(screen)[:2] == ["株式会社サクラ精機", "ヤマト食品ホールディングス"]
         assert [c.name for c in report.candidates] == ["ヤマト食品ホールディングス"]
 

@@ -74,7 +74,7 @@ async def test_today_is_where_the_app_opens(today_store: Store, make_app: AppFac
         assert names[0] == "ヤマト食品ホールディングス"
         assert "Acme Analytics" not in names  # nothing pressing there
         line = screen.query_one(PriorityTable).render_line(1).text
-        assert "renewal in 40 days · health −16 in 30 days · 4 overdue checklist items" in line
+        assert "renewal in 40 days · health -16 in 30 days · 4 overdue checklist items" in line
         first_task = view.tasks[0]
         assert (first_task.title, first_task.account_name) == ("Send the renewal quote", "Initech")
         assert "(1 day late)" in screen.query_one(TaskTable).render_line(1).text

@@ -43,12 +43,12 @@ async def test_timeline_newest_first_with_totals(book_store: Store, make_app: Ap
         table = table_of(app)
         assert table.row_count == 3
         first = table.get_row_at(0)
-        assert first[1:3] == ["Call", "45m"]
+        assert first[1:3] == ["Call", "45 min"]
         assert first[-1] == "最新: 研修の日程調整 …"  # the note: its first line, … for more
         totals = str(app.screen.query_one("#activity-totals").render())
         # Friday 2026-11-27: today's call is this week, the one 7 days ago is not
-        assert "This week: 1 activity, 45m" in totals
-        assert "All: 3 activities, 2h45" in totals
+        assert "This week: 1 activity, 45 min" in totals
+        assert "All: 3 activities, 2 h 45 min" in totals
 
 
 async def test_delete_and_undo_stay_on_the_tab(book_store: Store, make_app: AppFactory) -> None:

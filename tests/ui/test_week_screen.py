@@ -51,7 +51,7 @@ async def test_this_week_and_the_weeks_before(book_store: Store, make_app: AppFa
         assert report is not None and report.label == "2026-W48"
         # the fixture's calls on 11-24 (Acme) and 11-23 (サクラ), 30 minutes each, proactive
         assert text(screen, "#week-summary").startswith(
-            "1h00 in 2 activities on 2 accounts · 100% proactive"
+            "1 h in 2 activities on 2 accounts · 100% proactive"
         )
         assert "2026-W48 (2026-11-23 – 2026-11-29) · this week" in text(screen, "#week-bar")
         assert [row.label for row in screen.query_one("#week-accounts", BarList).rows] == [

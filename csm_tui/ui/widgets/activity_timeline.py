@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from csm_tui.i18n import N_, _, ngettext
+from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.log_activity import OUTCOME_LABELS, TYPE_LABELS, edit_form
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class ActivityTable(DataTable[str]):
         fields = [
             (_("When"), _local(activity.occurred_at)),
             (_("Type"), _(TYPE_LABELS[activity.type])),
-            (_("Minutes"), _minutes(activity.minutes)),
+            (_("Minutes"), fmt.duration(activity.minutes)),
             (_("Flags"), ", ".join(_flags(activity))),
             (_("Outcome"), _(OUTCOME_LABELS[activity.outcome])),
         ]
@@ -113,11 +114,6 @@ class ActivityTable(DataTable[str]):
         self.post_message(self.Changed())
 
 
-def _minutes(total: int) -> str:
-    hours, minutes = divmod(total, 60)
-    return f"{hours}h{minutes:02d}" if hours else f"{minutes}m"
-
-
 class ActivityTimeline(Vertical):
     DEFAULT_CSS = """
     ActivityTimeline { height: 1fr; }
@@ -148,7 +144,7 @@ class ActivityTimeline(Vertical):
         ):
             line.append(f"{label}: ", style="bold")
             activities = ngettext("{n} activity", "{n} activities", count).format(n=count)
-            line.append(f"{activities}, {_minutes(minutes)}    ")
+            line.append(f"{activities}, {fmt.duration(minutes)}    ")
         self.query_one("#activity-totals", Static).update(line)
         listed = self.session.activities(self.account_id, SHOWN)
         titles: dict[str, str] = {}
@@ -169,7 +165,7 @@ class ActivityTimeline(Vertical):
             cells = [
                 _local(activity.occurred_at),
                 _(TYPE_LABELS[activity.type]),
-                _minutes(activity.minutes),
+                fmt.duration(activity.minutes),
                 ", ".join(_flags(activity)),
                 _(OUTCOME_LABELS[activity.outcome]),
             ]
@@ -219,4 +215,4 @@ def _cut(text: str, cells: int) -> str:
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return fmt.moment(moment)

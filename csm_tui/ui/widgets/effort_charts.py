@@ -19,6 +19,8 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from csm_tui.formatting import duration as duration  # the Effort screen writes effort so too
+from csm_tui.formatting import duration_short
 from csm_tui.i18n import N_
 from csm_tui.ui.textual_ext.cursor_view import CursorView
 from csm_tui.ui.widgets.account_table import fit
@@ -29,12 +31,6 @@ LEVELS = " ▁▂▃▄▅▆▇█"  # a column, or a sparkline, grows by eight
 TONES = ("bar", "warning", "success", "dim")
 MIN_BAR = 6
 SHARE_WIDTH = 4  # "100%"
-
-
-def duration(minutes: int) -> str:
-    """45m, 3h05, 1,204h30: the same way the Activities tab writes effort."""
-    hours, rest = divmod(minutes, 60)
-    return f"{hours:,}h{rest:02d}" if hours else f"{rest}m"
 
 
 def share(part: int, whole: int) -> str:
@@ -92,7 +88,7 @@ class BarLayout:
         what is left (at least a few cells: a cut label is better than no bar).
         """
         longest = max((cell_len(row.label) for row in rows), default=0)
-        duration_width = max((len(duration(row.minutes)) for row in rows), default=2)
+        duration_width = max((cell_len(duration(row.minutes)) for row in rows), default=2)
         note = max((cell_len(row.note) for row in rows), default=0)
         numbers = 1 + duration_width + 1 + SHARE_WIDTH + (1 + note if note else 0)
         label = max(min(longest, most_label, width // 2, width - numbers - 1 - MIN_BAR), 4)
@@ -102,7 +98,7 @@ class BarLayout:
 def bar_segments(
     row: BarRow, layout: BarLayout, *, maximum: int, total: int, styles: dict[str, Style]
 ) -> list[Segment]:
-    """`label  ██████▍   3h20  27%  note`, cells as wide as the layout says; `styles` has the
+    """`label  ██████▍   3 h 20 min  27%  note`, cells as wide as the layout says; `styles` has the
     plain style under "" and one per tone.
     """
     plain, dim = styles[""], styles["dim"]
@@ -332,7 +328,7 @@ class WeekColumns(Widget):
     def render(self) -> Text:
         if not self.values:
             return Text("")
-        texts = [duration(value) if value else "·" for value in self.values]
+        texts = [duration_short(value) if value else "·" for value in self.values]
         # as wide as the widest number or date, wider to fill the line (up to a point)
         widest = max(cell_len(t) for t in [*texts, *self.labels]) + 1
         cell = max(widest, min(self.content_size.width // len(self.values), widest + 4))

@@ -286,7 +286,7 @@ def _activities(brief: Brief) -> Table | Text:
         table.add_row(
             words.local_time(item.occurred_at),
             _(words.TYPE_LABELS.get(item.type, item.type)),
-            _("{n} min").format(n=item.minutes),
+            words.hours_text(item.minutes),
             _(words.OUTCOME_LABELS.get(item.outcome, item.outcome)),
             item.author_name,
             words.one_line(item.note),
