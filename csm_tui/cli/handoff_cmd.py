@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from csm_tui.services.handoff import NoteView
 
 
+NAME_CELLS = 28  # `handoff list`: account names are cut to this many terminal cells
+AUTHOR_CELLS = 20
+
+
 @click.group("handoff")
 def handoff_group() -> None:
     """Coverage briefs and handoff notes."""
@@ -112,18 +116,22 @@ def _list_text(found: list[tuple[CoveredAccount, NoteView]], unread: bool) -> st
     if not found:
         what = "unread handoff notes" if unread else "handoff notes"
         return f"No {what} for the accounts you cover.\n"
+    from csm_tui.cli.cells import cut, fit, width
     from csm_tui.services.brief import local_time, one_line
 
+    # names in columns that line up (Japanese ones take two cells a character), cut with …
+    name_cells = min(NAME_CELLS, max(width(covered.row.name) for covered, _view in found))
+    author_cells = min(AUTHOR_CELLS, max(width(view.author_name) for _c, view in found))
     lines = []
     for covered, view in found:
         note = view.note
         mark = "*" if view.unread else " "
         when = local_time(note.created_at) if note.created_at else ""
-        summary = one_line(note.situation or note.goals or note.risks or note.body)[:60]
+        summary = cut(one_line(note.situation or note.goals or note.risks or note.body), 60)
         flags = "  CONFLICT" if view.conflict else ""
         lines.append(
-            f"{mark} {when}  {covered.row.name}  {view.author_name}  v{note.version}  "
-            f"{summary}{flags}"
+            f"{mark} {when}  {fit(covered.row.name, name_cells)}  "
+            f"{fit(view.author_name, author_cells)}  v{note.version}  {summary}{flags}"
         )
     count = sum(view.unread for _c, view in found)
     noun = "note" if len(found) == 1 else "notes"

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from csm_tui.cli.checklist_cmd import _fit, _width
+from csm_tui.cli.cells import fit as _fit
+from csm_tui.cli.cells import width as _width
 from csm_tui.cli.options import db_option, lang_option, open_for_command
 from csm_tui.cli.terminal import echo, show
 
