@@ -62,7 +62,8 @@ def test_json_all_and_excel_file(
 @pytest.mark.parametrize(
     ("argv", "code", "message"),
     [
-        (["--since", "2026-13-01"], 2, "is not a date"),
+        (["--since", "2026-13-01"], 2, "no such date"),
+        (["--since", "soon"], 2, "is not a date"),
         (["--since", "2026-11-30", "--until", "2026-11-01"], 1, "ends before it starts"),
         (["--format", "xml"], 2, "xml"),
         (["--format", "json", "--excel"], 2, "--excel"),

@@ -85,5 +85,6 @@ def test_the_table_marks_converted_values_when_sorted_by_contract(
     assert table.contract_cell(rows["yen-small"]) == "¥1,200,000"  # another sort: as it is
     table.sort_key = SortKey.VALUE
     assert table.contract_cell(rows["yen-big"]) == "≈$200,000"
+    assert table.contract_cell(rows["yen-small"]) == "≈$8,000"  # rounded: no cents
     assert table.contract_cell(rows["usd"]) == "$50,000"
     assert table.contract_cell(rows["krw"]) == "₩1,000,000"  # no rate: not converted

@@ -4,6 +4,7 @@ option; and the slips it refuses (issue 13 item 12, issue 19 item 15)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -170,3 +171,23 @@ def test_minutes_under_the_hour_still_pass(text: str) -> None:
 def test_an_absurd_moment_is_refused(text: str) -> None:
     with pytest.raises(ValidationError, match="before 2000"):
         parse_when(text, CLOCK)
+
+
+def test_export_period_options_read_dates_as_the_forms_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cli_run import run
+
+    from csm_tui.store.connection import open_store
+
+    path = tmp_path / "book.db"
+    open_store(path).close()
+    code, _out, err = run(
+        ["export", "activities", "--since", "2026/11/15", "--until", "R8.11.30", "--db", str(path)],
+        capsys,
+    )
+    assert code == 0, err
+    code, _out, err = run(
+        ["export", "activities", "--since", "0001-01-01", "--db", str(path)], capsys
+    )
+    assert code == 2 and "before 2000" in err

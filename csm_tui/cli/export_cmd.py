@@ -11,6 +11,7 @@ import click
 
 from csm_tui.cli.options import db_option, open_for_command, output_option
 from csm_tui.cli.terminal import echo, printable, show, show_data
+from csm_tui.errors import ValidationError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,17 +99,23 @@ def accounts(
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A day as every form and option reads one (csm_tui/date_input.py): 2026-11-01, 11/1,
+    2026年11月1日, R8.11.1, yesterday, -30; a day without its year is the last such day."""
+    from csm_tui.clock import SystemClock
+    from csm_tui.date_input import parse_date
+
     if value is None:
         return None
+    today = SystemClock().now().astimezone().date()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-01.") from None
+        return parse_date(value, today, prefer="past")
+    except ValidationError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @export_group.command("activities")
-@click.option("--since", callback=_day, help="First day (YYYY-MM-DD, inclusive).")
-@click.option("--until", callback=_day, help="Last day (YYYY-MM-DD, inclusive).")
+@click.option("--since", callback=_day, help="First day (2026-11-01, 11/1, -30; inclusive).")
+@click.option("--until", callback=_day, help="Last day (2026-11-30, 11/30, today; inclusive).")
 @output_options("CSV for spreadsheets; JSON keeps numbers and flags typed.")
 @db_option
 @click.pass_context

@@ -181,7 +181,7 @@ class AccountTable(CursorView):
         converted = book.value_in_base(row)
         if row.currency == currency or converted is None:
             return fmt.money(row.contract_value, row.currency)
-        return "≈" + fmt.money(round(converted), currency)
+        return fmt.money(converted, currency, approx=True)
 
     @property
     def current(self) -> BookRow | None:
