@@ -3,7 +3,9 @@ changed it; a visible screen at once, a hidden one when it is shown again."""
 
 from __future__ import annotations
 
-from conftest import AppFactory, settle
+import threading
+
+from conftest import NOW, AppFactory, settle
 from textual.widgets import DataTable
 
 from csm_tui.store.connection import Store
@@ -77,22 +79,22 @@ async def test_a_sync_refreshes_every_open_screen_the_hidden_ones_when_shown(
         assert isinstance(checklist, ChecklistScreen) and checklist.rows
         # rows written as a sync writes them: not journaled, so only the sync tells the app
         with book_store.conn:
-            book_store.conn.execute("UPDATE accounts SET name = name || ' (synced)'")
+            book_store.conn.execute("UPDATE accounts SET name = 'Synced ' || name")
         app.data_arrived()
-        await settle(pilot, lambda: checklist.rows[0].account_name.endswith(" (synced)"))
-        assert all(row.account_name.endswith(" (synced)") for row in checklist.rows)
+        await settle(pilot, lambda: checklist.rows[0].account_name.startswith("Synced "))
+        assert all(row.account_name.startswith("Synced ") for row in checklist.rows)
         assert covering.stale and book.stale  # hidden: refreshed when shown again
-        assert not any(name.endswith(" (synced)") for name in covering_names(covering))
+        assert not any(name.startswith("Synced ") for name in covering_names(covering))
 
         await pilot.press("escape")
         await settle(pilot, lambda: app.screen is covering)
-        await settle(pilot, lambda: covering_names(covering)[0].endswith(" (synced)"))
-        assert all(name.endswith(" (synced)") for name in covering_names(covering))
+        await settle(pilot, lambda: covering_names(covering)[0].startswith("Synced "))
+        assert all(name.startswith("Synced ") for name in covering_names(covering))
         await pilot.press("escape")
         await settle(pilot, lambda: app.screen is book)
         rows = lambda: book.query_one(AccountTable).rows  # noqa: E731
-        await settle(pilot, lambda: rows()[0].name.endswith(" (synced)"))
-        assert all(row.name.endswith(" (synced)") for row in rows())
+        await settle(pilot, lambda: rows()[0].name.startswith("Synced "))
+        assert all(row.name.startswith("Synced ") for row in rows())
 
 
 async def test_a_change_to_another_account_leaves_an_open_account_alone(
@@ -111,3 +113,25 @@ async def test_a_change_to_another_account_leaves_an_open_account_alone(
             DataChanged(frozenset({"activities"}), frozenset({account.account_id}))
         )
         assert account.concerns(DataChanged.everything(remote=True))
+
+
+async def test_a_save_on_a_worker_thread_reaches_the_screen_on_top(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    """The after-commit listener runs on the saving thread and never waits for the UI: the
+    thread finishes while the UI's loop is held, then the book shows the work."""
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: len(app.screen.query_one(AccountTable).rows) == 8)
+        account_id = app.screen.query_one(AccountTable).rows[0].id
+        thread = threading.Thread(
+            target=lambda: app.session.log_activity(account_id, 15, NOW), daemon=True
+        )
+        thread.start()
+        thread.join(timeout=5)  # the UI's loop is held here: a listener waiting for it hangs
+        assert not thread.is_alive()
+        await settle(
+            pilot,
+            lambda: getattr(book_row(app, account_id), "last_activity", None) == "2026-11-27",
+        )
+        assert getattr(book_row(app, account_id), "last_activity", None) == "2026-11-27"
