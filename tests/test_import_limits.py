@@ -151,3 +151,14 @@ def test_metrics_beyond_the_byte_limit_need_large(
     assert code == 1 and "has more than" in err and "with --large" in err
     code, _out, err = run(["import", "metrics", str(path), "--large", "--db", str(book)], capsys)
     assert "has more than" not in err  # read; its rows name accounts this book does not have
+
+
+@pytest.mark.parametrize("where", ["header", "row"])
+def test_a_cell_beyond_the_csv_field_limit_is_a_clear_error(tmp_path: Path, where: str) -> None:
+    path = tmp_path / "wide.csv"
+    wide = "x" * 200_000
+    text = f"name,{wide}\nAcme,1\n" if where == "header" else f"name,ext\nAcme,{wide}\n"
+    path.write_text(text, encoding="utf-8")
+    line = 1 if where == "header" else 2
+    with pytest.raises(ValidationError, match=f"is not valid CSV on line {line}: field larger"):
+        parse_accounts_csv(path)

@@ -226,7 +226,10 @@ def open_csv(
             if sep:  # Excel's "sep=;" hint line
                 delimiter, lines, offset = sep[1], iter(text), 1
             else:
-                delimiter = (detect or detect_delimiter)(first.rstrip("\r\n"))
+                try:
+                    delimiter = (detect or detect_delimiter)(first.rstrip("\r\n"))
+                except csv.Error as exc:  # a header cell beyond the csv module's field limit
+                    raise ValidationError(f"{path} is not valid CSV on line 1: {exc}.") from None
                 lines = itertools.chain([first], text)
             yield csv.reader(lines, delimiter=delimiter, strict=True), offset
         except UnicodeDecodeError:
