@@ -4,6 +4,15 @@
 
 Writes a CRM-like CSV of each size, imports it into a fresh book in a child process (the real entry
 point, `--large` above the limit) and reports the child's peak RSS (ru_maxrss) and wall time.
+
+Measured 2026-12-07 on the shared 2-core box (times inflated by other work):
+
+    before (issue 19, item 13)        5,000 rows 148 MiB, 20,000 rows 480 MiB (about 23 KiB a row)
+    roadmaps in batches              10,000 rows  77 MiB, 50,000 231 MiB, 100,000 407 MiB
+    + plan and playbooks in batches  10,000 rows  61 MiB, 50,000 103 MiB, 100,000 160 MiB
+
+What still grows (about 1 KiB a row) is the checked rows, held until the whole file is known to
+be valid (all or nothing); the account index of the book grows with the book, not the file.
 """
 
 from __future__ import annotations
