@@ -135,3 +135,33 @@ async def test_a_save_on_a_worker_thread_reaches_the_screen_on_top(
             lambda: getattr(book_row(app, account_id), "last_activity", None) == "2026-11-27",
         )
         assert getattr(book_row(app, account_id), "last_activity", None) == "2026-11-27"
+
+
+async def test_the_overdue_filter_sees_items_ticked_on_an_account_opened_from_today(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    """Defect 1, the roadmap side: items ticked on an account opened from Today leave the
+    book's `d` (overdue items) filter without Ctrl+R."""
+    app = make_app(book_store, landing="today")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, TodayScreen) and app.screen.loaded)
+        await settle(pilot, lambda: app.session.book.loaded)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
+        assert isinstance(app.screen, AccountScreen)
+        account_id = app.screen.account_id
+        overdue = book_store.query(
+            "SELECT id FROM checklist_items WHERE account_id = ? AND done = 0 AND due_date < ?",
+            (account_id, NOW.date().isoformat()),
+        )
+        assert overdue
+        for row in overdue:  # as Space on the Roadmap tab does
+            app.session.roadmap.tick(row["id"], True)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("b")
+        await settle(pilot, lambda: isinstance(app.screen, BookScreen) and app.session.book.loaded)
+        await pilot.press("d")
+        await settle(pilot, lambda: book_row(app, account_id) is None)
+        assert book_row(app, account_id) is None
+        assert app.screen.query_one(AccountTable).rows  # others still have overdue items
