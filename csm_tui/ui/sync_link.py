@@ -64,7 +64,14 @@ class SyncLink:
             self.engine.stop()
 
     def sync_now(self) -> None:
-        """The key and the palette command: sync now, and say how it went."""
+        """The key and the palette command: sync now, and say how it went. A book without a
+        team server (the demo book, a local one) says so at once: nothing starts, nothing waits."""
+        from csm_tui.sync.engine import SyncState
+
+        status = self.app.sync_status
+        if status is not None and status.state is SyncState.NOT_CONNECTED:
+            self.app.notify(status.message, severity="warning", timeout=8)
+            return
         self._asked = True
         if self.engine is None:
             self.start()  # its first sync is the one asked for

@@ -11,7 +11,7 @@ stays under a value that was fixed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.screen import ModalScreen
@@ -26,6 +26,11 @@ class FormScreen(ModalScreen[Result], Generic[Result]):
 
     # field id -> the id of its error line, when that is not "<field>-error"
     ERROR_LINES: ClassVar[dict[str, str]] = {}
+
+    def say(self, message: str, **kwargs: Any) -> None:
+        """A toast of one sentence: "Logged 20 min for Atlas Retail Inc." ends with one period,
+        not two, when the name that ends it has its own."""
+        self.notify(one_period(message), **kwargs)
 
     def error_line_id(self, field: str) -> str:
         """The id of the line that shows `field`'s error."""
@@ -76,3 +81,10 @@ class FormScreen(ModalScreen[Result], Generic[Result]):
         line = self._error_line(field)
         if line is not None and str(line.content).strip():
             line.update("")
+
+
+def one_period(text: str) -> str:
+    """`text` without the second of two closing periods (an ellipsis `...` stays)."""
+    if text.endswith("..") and not text.endswith("..."):
+        return text[:-1]
+    return text

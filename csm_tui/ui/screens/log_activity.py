@@ -287,11 +287,9 @@ class LogActivityScreen(DraftForm[bool]):
             self.notify(str(exc), severity="error", timeout=10)  # the form and draft stay
             return
         if self.activity_id:
-            self.notify(
-                _("Saved the changes to the work for {name}.").format(name=self.account_name)
-            )
+            self.say(_("Saved the changes to the work for {name}.").format(name=self.account_name))
         else:
-            self.notify(
+            self.say(
                 _("Logged {minutes} min for {name}.").format(
                     minutes=minutes, name=self.account_name
                 )

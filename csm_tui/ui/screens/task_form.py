@@ -84,7 +84,7 @@ class TaskFormScreen(FormScreen[bool]):
         except CsmError as exc:
             self.show_errors({"task-title": str(exc), "task-due": ""})
             return
-        self.notify(_("Task added for {name}.").format(name=self.account_name))
+        self.say(_("Task added for {name}.").format(name=self.account_name))
         self.dismiss(True)
 
     def action_cancel(self) -> None:
