@@ -149,11 +149,24 @@ def logout(ctx: click.Context, server_url: str | None, db: Path | None) -> None:
     is_flag=True,
     help="On the first sync, send what this book holds already to the server.",
 )
+@click.option(
+    "--resend-refused",
+    is_flag=True,
+    help="Send again, as they are now, the records the server refused and the book kept "
+    "(see csm-tui status), once corrected.",
+)
 @db_option
 @click.pass_context
-def sync(ctx: click.Context, server_url: str | None, push_local: bool, db: Path | None) -> None:
+def sync(
+    ctx: click.Context,
+    server_url: str | None,
+    push_local: bool,
+    resend_refused: bool,
+    db: Path | None,
+) -> None:
     """Send this book's changes to the server and fetch the team's: one line, exit code 0/1."""
     from csm_tui.cli.import_cmd import run_playbooks_and_say
+    from csm_tui.store import remote
     from csm_tui.store.remote import read_sync_state, write_sync_state
     from csm_tui.sync.client import sync_once
     from csm_tui.sync.http import Server, SyncError
@@ -163,6 +176,9 @@ def sync(ctx: click.Context, server_url: str | None, push_local: bool, db: Path 
     try:
         url = _server_url(store, server_url)
         warn_if_clear_text(url)
+        if resend_refused:
+            queued = remote.resend_refused(store)
+            echo(f"{queued} refused record{'s' if queued != 1 else ''} queued again.", err=True)
         with Server(url, find_token(url, user=read_sync_state(store).get("user"))) as server:
             try:
                 result = sync_once(store, server, push_local=push_local)
@@ -210,6 +226,8 @@ def status(ctx: click.Context, db: Path | None) -> None:
     echo(f"Refused:    {refused} change{'s' if refused != 1 else ''}")
     for row in rejected:
         echo(f"  #{row[0]} {row[3]} {row[1]} {row[2]}: {row[4]}")
+    if refused:
+        echo("  (kept in this book; once corrected: csm-tui sync --resend-refused)")
     echo(f"Conflicts:  {conflicts} handoff note{'s' if conflicts != 1 else ''}")
 
 

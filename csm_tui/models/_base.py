@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
-from csm_tui.models.limits import EMAIL_PATTERN, MAX_EMAIL, MAX_LONG, MAX_NAME, MAX_SHORT, has_nul
+from csm_tui.models.limits import (
+    EMAIL_PATTERN,
+    MAX_EMAIL,
+    MAX_LONG,
+    MAX_NAME,
+    MAX_SHORT,
+    has_nul,
+    reading_stored,
+)
 
 NonEmptyStr = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME)
@@ -37,6 +45,8 @@ class Record(BaseModel):
     def _no_nul(cls, data: Any) -> Any:
         """The server refuses a NUL character in any text (`csm_tui.sync.rows.Row`): so does
         the app, before anything is stored."""
-        if isinstance(data, dict) and any(has_nul(value) for value in data.values()):
+        if reading_stored() or not isinstance(data, dict):
+            return data
+        if any(has_nul(value) for value in data.values()):
             raise ValueError("text may not contain a NUL character")
         return data

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from csm_tui.models._base import Email, LongText, Record, ShortStr, new_id
-from csm_tui.models.limits import MAX_COMMITMENTS, MAX_ID, MAX_KEY_CONTACTS, Version
+from csm_tui.models.limits import MAX_COMMITMENTS, MAX_KEY_CONTACTS, KeyId, Version, at_most
 
 
 class Commitment(Record):
@@ -27,9 +27,11 @@ class HandoffNote(Record):
     situation: LongText = ""
     goals: LongText = ""
     risks: LongText = ""
-    commitments: list[Commitment] = Field(default_factory=list, max_length=MAX_COMMITMENTS)
-    key_contact_ids: list[Annotated[str, Field(max_length=MAX_ID)]] = Field(
-        default_factory=list, max_length=MAX_KEY_CONTACTS
+    commitments: Annotated[list[Commitment], at_most(MAX_COMMITMENTS, "commitments")] = Field(
+        default_factory=list
+    )
+    key_contact_ids: Annotated[list[KeyId], at_most(MAX_KEY_CONTACTS, "key contacts")] = Field(
+        default_factory=list
     )
     coverage_from: date | None = None
     coverage_to: date | None = None

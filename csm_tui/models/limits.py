@@ -8,9 +8,12 @@ A test checks that each synced table's model and row agree on every one of them.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator, Mapping, Sized
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 MAX_NAME = 500
 """Names and titles (accounts, contacts, checklist items, tasks), characters."""
@@ -40,14 +43,60 @@ MAX_CONTRACT_VALUE = 1e13
 """A contract value (15 digits, 2 of them decimals: 9,999,999,999,999.99 at most)."""
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
+_READING = ContextVar("csm_tui_reading_stored", default=False)
+M = TypeVar("M", bound=BaseModel)
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def stored(model: type[M], data: Mapping[str, Any]) -> M:
+    """A record as the book holds it. The limits an older csm-tui did not have (more than 100
+    tags, 200 commitments…) are not applied: a record written then is still shown, as it is,
+    and the limit applies when it is written again (as the server's does)."""
+    with _reading():
+        return model.model_validate(data)
+
+
+def reading_stored() -> bool:
+    return _READING.get()
+
+
+def at_most(limit: int, what: str) -> AfterValidator:
+    """A list of at most `limit` items, unless read as stored (see `stored`)."""
+
+    def check(value: Sized) -> Sized:
+        if len(value) > limit and not _READING.get():
+            raise ValueError(f"{len(value)} {what}; at most {limit}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _within(low: int, high: int) -> AfterValidator:
+    def check(value: int) -> int:
+        if not low <= value <= high and not _READING.get():
+            raise ValueError(f"{value} is not between {low} and {high}")
+        return value
+
+    return AfterValidator(check)
+
+
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG)]
-Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS)]
+Tags = Annotated[list[Tag], at_most(MAX_TAGS, "tags")]
 Score = Annotated[int, Field(ge=0, le=100)]
 ComponentName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_COMPONENT)]
 Components = dict[ComponentName, Score]
-Position = Annotated[int, Field(ge=-MAX_POSITION, le=MAX_POSITION)]
-Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+Position = Annotated[int, _within(-MAX_POSITION, MAX_POSITION)]
+Version = Annotated[int, Field(ge=1), _within(1, MAX_VERSION)]
 Minutes = Annotated[int, Field(gt=0, le=MAX_MINUTES)]
+KeyId = Annotated[str, StringConstraints(max_length=MAX_ID)]
 
 
 def has_nul(value: object) -> bool:

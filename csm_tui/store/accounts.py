@@ -10,6 +10,7 @@ from typing import Any
 from csm_tui.models.account import Account
 from csm_tui.models.contact import Contact
 from csm_tui.models.health import HealthSnapshot
+from csm_tui.models.limits import stored
 from csm_tui.models.owner import OwnerAssignment
 from csm_tui.store.connection import Store
 
@@ -31,7 +32,7 @@ def _account(row: sqlite3.Row) -> Account:
     value = row["contract_value"]
     data["contract_value"] = None if value is None else f"{value:.2f}"
     data["tags"] = json.loads(row["tags"])
-    return Account.model_validate(data)
+    return stored(Account, data)  # as kept, even beyond a limit added since (issue 19.5)
 
 
 def get_account(store: Store, account_id: str) -> Account | None:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from csm_tui.models.checklist import ChecklistItem
+from csm_tui.models.limits import stored
 from csm_tui.store.connection import Store
 
 _STAGE_ORDER = "CASE stage WHEN 'onboarding' THEN 0 WHEN 'adoption' THEN 1 ELSE 2 END"
@@ -36,7 +37,7 @@ _SELECT_ITEM = "SELECT " + ", ".join(_ITEM_COLUMNS) + " FROM checklist_items"
 
 
 def item_from_row(row: sqlite3.Row) -> ChecklistItem:
-    return ChecklistItem.model_validate({key: row[key] for key in _ITEM_COLUMNS})
+    return stored(ChecklistItem, {key: row[key] for key in _ITEM_COLUMNS})  # as kept
 
 
 def get_item(store: Store, item_id: str) -> ChecklistItem | None:

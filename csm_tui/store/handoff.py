@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from csm_tui.models.handoff import HandoffNote
+from csm_tui.models.limits import stored
 from csm_tui.store.connection import Store
 
 _COLUMNS = (
@@ -56,7 +57,7 @@ def _version(row: sqlite3.Row) -> Version:
     data: dict[str, Any] = {column: row[column] for column in _COLUMNS}
     data["commitments"] = json.loads(data["commitments"])
     data["key_contact_ids"] = json.loads(data["key_contact_ids"])
-    return Version(HandoffNote.model_validate(data), bool(row["conflict"]))
+    return Version(stored(HandoffNote, data), bool(row["conflict"]))  # as kept (issue 19.5)
 
 
 def get_version(store: Store, version_id: str) -> Version | None:

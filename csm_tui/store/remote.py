@@ -204,6 +204,54 @@ def apply_remote_changes(
     return len(rows)
 
 
+def resend_refused(store: Store) -> int:
+    """Queue again the records the server refused before it ever stored them, which the book
+    kept (issue 19.5): each as an insert of the row as it is now (corrected since, or the
+    server's rules changed), parents first, so an account goes before its owners and roadmap.
+    Their refusals leave `sync_rejected`; a new refusal comes back with the next sync. Returns
+    how many rows were queued."""
+    from csm_tui.clock import iso_now
+    from csm_tui.store.journal import new_mutation_id
+
+    order = {table: index for index, table in enumerate(("accounts", *ACCOUNT_CHILDREN))}
+    store.ensure_sound()
+    conn = store.conn
+    with store.lock, translate_errors(store.path), immediate(conn):
+        refused = conn.execute(
+            "SELECT DISTINCT table_name, row_id FROM sync_rejected WHERE operation = 'insert'"
+        ).fetchall()
+        columns = _Columns(conn)
+        queued = 0
+        for table, row_id in sorted(refused, key=lambda r: (order.get(r[0], len(order)), r[1])):
+            if table not in order:
+                continue
+            names = columns.of(table)
+            row = conn.execute(
+                f'SELECT {", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)} FROM "{table}" '
+                f'WHERE "{_key(table)}" = ?',
+                (row_id,),
+            ).fetchone()
+            if row is None:
+                continue  # no longer in the book: nothing to send
+            payload = dict(zip(names, row, strict=True))
+            conn.execute(
+                "INSERT INTO journal (uuid, table_name, row_id, operation, payload, created_at) "
+                "VALUES (?, ?, ?, 'insert', ?, ?)",
+                (
+                    new_mutation_id(),
+                    table,
+                    row_id,
+                    json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                    iso_now(store.clock),
+                ),
+            )
+            conn.execute(
+                "DELETE FROM sync_rejected WHERE table_name = ? AND row_id = ?", (table, row_id)
+            )
+            queued += 1
+    return queued
+
+
 def _has_pending(conn: sqlite3.Connection, after: int) -> bool:
     return conn.execute("SELECT 1 FROM journal WHERE seq > ?", (after,)).fetchone() is not None
 

@@ -35,14 +35,13 @@ from csm_tui.models.limits import (
     MAX_KEY_CONTACTS,
     MAX_LONG,
     MAX_NAME,
+    MAX_POSITION,
     MAX_SHORT,
     MAX_VERSION,
     Components,
     Minutes,
-    Position,
     Score,
     Tags,
-    Version,
     has_nul,
 )
 
@@ -191,7 +190,7 @@ class ChecklistRow(Row):
     moment_of_truth: Flag = 0
     due_date: IsoDate | None = None
     due_rule: Short = ""
-    position: Position = 0
+    position: Annotated[int, Field(ge=-MAX_POSITION, le=MAX_POSITION)] = 0
     custom: Flag = 0
     done: Flag = 0
     done_by: Email | None = None
@@ -220,7 +219,7 @@ class ActivityRow(Row):
 class HandoffRow(Row):
     id: Id
     note_id: Id
-    version: Version
+    version: Annotated[int, Field(ge=1, le=MAX_VERSION)]
     parent_id: Id | None = None
     account_id: Id
     author_email: Email

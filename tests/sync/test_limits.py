@@ -134,10 +134,30 @@ def test_a_change_the_server_refuses_never_removes_the_record_from_the_book(
     """As an older csm-tui left it: an account with 101 tags, with its owner row and roadmap,
     queued for the server. The server refuses them all; the book keeps them (listed as refused),
     and everything else still syncs."""
-    from csm_tui.services.accounts import create_account
-
     aoi = team.book("aoi")
     team.sync(aoi, AOI)
+    account_id = _refused_account(team, aoi)
+    children = {
+        table: len(rows_of(aoi, table, "WHERE account_id = ?", (account_id,)))
+        for table in ("owners", "checklist_items")
+    }
+    assert children["owners"] == 1
+    result = team.sync(aoi, AOI)
+    assert result.refused >= 2
+    assert rows_of(aoi, "accounts", "WHERE id = ?", (account_id,))  # still in the book
+    for table, count in children.items():
+        assert len(rows_of(aoi, table, "WHERE account_id = ?", (account_id,))) == count
+    refused = {(row["table_name"], row["row_id"]) for row in remote.rejected_entries(aoi)}
+    assert ("accounts", account_id) in refused
+    assert team.sync(aoi, AOI).refused == 0  # nothing left pending
+    assert rows_of(aoi, "accounts", "WHERE id = ?", (account_id,))
+
+
+def _refused_account(team: Team, aoi: Any) -> str:
+    """An account queued with 101 tags (as an older csm-tui let through), refused by the
+    server with everything of it."""
+    from csm_tui.services.accounts import create_account
+
     account = create_account(aoi, Account(name="Imported KK"), primary_owner=AOI)
     tags = json.dumps(_tags(limits.MAX_TAGS + 1))
     aoi.conn.execute("UPDATE accounts SET tags = ? WHERE id = ?", (tags, account.id))
@@ -152,17 +172,62 @@ def test_a_change_the_server_refuses_never_removes_the_record_from_the_book(
                 "UPDATE journal SET payload = ? WHERE seq = ?", (json.dumps(data), seq)
             )
     aoi.conn.commit()
-    children = {
-        table: len(rows_of(aoi, table, "WHERE account_id = ?", (account.id,)))
-        for table in ("owners", "checklist_items")
+    return account.id
+
+
+def test_a_kept_record_goes_again_once_corrected(team: Team) -> None:
+    """The account of the test above, its tags trimmed: `resend_refused` queues it again with
+    its owner row and roadmap, and the server takes them all."""
+    from csm_tui.services.accounts import update_account
+
+    aoi = team.book("aoi")
+    team.sync(aoi, AOI)
+    account = _refused_account(team, aoi)
+    team.sync(aoi, AOI)
+    update_account(aoi, account, tags=["enterprise"])
+    assert team.sync(aoi, AOI).refused == 1  # an edit of a row the server never had
+    rows = {(row["table_name"], row["row_id"]) for row in remote.rejected_entries(aoi)}
+    assert remote.resend_refused(aoi) == len(rows) >= 2  # each row kept, once, as it is now
+    assert team.sync(aoi, AOI).refused == 0
+    assert remote.count_rejected(aoi) == 0
+    again = team.book("aoi-laptop")
+    team.sync(again, AOI)
+    assert [json.loads(r["tags"]) for r in rows_of(again, "accounts", "WHERE id = ?", (account,))]
+    assert rows_of(again, "owners", "WHERE account_id = ?", (account,))
+
+
+def test_a_record_kept_from_before_a_limit_is_still_read(team: Team) -> None:
+    """A book an older csm-tui filled (101 tags, 201 commitments, a far position) opens and
+    shows it all; only writing it again needs it within the limits."""
+    from csm_tui.services.accounts import update_account
+    from csm_tui.store.accounts import get_account
+    from csm_tui.store.checklist import item_from_row
+    from csm_tui.store.handoff import _version
+
+    aoi = team.book("aoi")
+    team.sync(aoi, AOI)
+    account = _refused_account(team, aoi)
+    found = get_account(aoi, account)
+    assert found is not None and len(found.tags) == limits.MAX_TAGS + 1
+    with pytest.raises(ValidationError):
+        update_account(aoi, account, segment="Enterprise")  # the server would refuse it too
+    item = rows_of(aoi, "checklist_items")[0]
+    far = limits.MAX_POSITION + 5
+    aoi.conn.execute("UPDATE checklist_items SET position = ? WHERE id = ?", (far, item["id"]))
+    row = aoi.query_one("SELECT * FROM checklist_items WHERE id = ?", (item["id"],))
+    assert item_from_row(row).position == far
+    note = {
+        **ROW["handoff_notes"],
+        "account_id": account,
+        "commitments": json.dumps(_commitments(limits.MAX_COMMITMENTS + 1)),
+        "key_contact_ids": "[]",
+        "situation": "",
+        "goals": "",
+        "risks": "",
+        "body": "",
+        "parent_id": None,
+        "coverage_from": None,
+        "coverage_to": None,
+        "conflict": 0,
     }
-    assert children["owners"] == 1
-    result = team.sync(aoi, AOI)
-    assert result.refused >= 2
-    assert rows_of(aoi, "accounts", "WHERE id = ?", (account.id,))  # still in the book
-    for table, count in children.items():
-        assert len(rows_of(aoi, table, "WHERE account_id = ?", (account.id,))) == count
-    refused = {(row["table_name"], row["row_id"]) for row in remote.rejected_entries(aoi)}
-    assert ("accounts", account.id) in refused
-    assert team.sync(aoi, AOI).refused == 0  # nothing left pending
-    assert rows_of(aoi, "accounts", "WHERE id = ?", (account.id,))
+    assert len(_version(note).note.commitments) == limits.MAX_COMMITMENTS + 1  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,3 +158,33 @@ def test_login_with_another_users_token_leaves_the_book_and_its_token_alone(
     code, _, err = run(["login", "--server", team.url, "--db", db], capsys)
     assert code == 1 and f"This book is {AOI}'s" in err
     assert memory_keyring.saved == {("csm-tui", f"{AOI} at {team.url}"): team.tokens[AOI]}
+
+
+def test_sync_resend_refused_sends_the_kept_records_again(
+    team: Team,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """Issue 19.5: what the server refused stays in the book, `status` says how to send it
+    again, and `sync --resend-refused` does once it is corrected."""
+    from csm_tui.store.connection import open_store
+
+    monkeypatch.setenv("CSM_TUI_TOKEN", team.tokens[AOI])
+    db = str(tmp_path / "aoi.db")
+    assert run(["sync", "--server", team.url, "--db", db], capsys)[0] == 0
+    book = open_store(Path(db))
+    acme = team.accounts["Acme Analytics"]
+    book.conn.execute(  # an activity of Aoi's as an older csm-tui queued it: minutes missing
+        "INSERT INTO journal (uuid, table_name, row_id, operation, payload, created_at) "
+        "VALUES (?, 'activities', 'x1', 'insert', ?, '2026-11-27T09:00:00Z')",
+        ("e" * 32, json.dumps({"id": "x1", "account_id": acme, "author_email": AOI})),
+    )
+    book.conn.commit()
+    book.close()
+    code, out, _ = run(["sync", "--db", db], capsys)
+    assert code == 0 and "1 change was refused" in out
+    code, out, _ = run(["status", "--db", db], capsys)
+    assert "Refused:    1 change" in out and "--resend-refused" in out
+    code, _, err = run(["sync", "--resend-refused", "--db", db], capsys)
+    assert code == 0 and "0 refused records queued again." in err  # not in the book: nothing
