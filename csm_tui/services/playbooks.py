@@ -27,7 +27,7 @@ from csm_tui.models.playbook import Rule, TriggerKind
 from csm_tui.services.identity import me_identity
 from csm_tui.store import tasks as queries
 from csm_tui.store.connection import Store
-from csm_tui.store.journal import insert_many
+from csm_tui.store.journal import Transaction, insert_many
 
 # a fixed namespace: the same occurrence gives the same ids on every device
 _IDS = uuid.UUID("0c5b8f61-3f0e-4a8e-b1d4-7f2a9c6e5d13")
@@ -105,10 +105,7 @@ def run_playbooks(
         found.extend(_Occurrence(rule, row[0], row[1], row[2]) for row in unique)
         run.by_rule[rule.id] = len(unique)
     if found:
-        with store.transaction():  # one transaction; a batch at a time keeps memory flat
-            for start in range(0, len(found), _FIRE_BATCH):
-                fired, tasks = _fire(store, found[start : start + _FIRE_BATCH], me[1], today)
-                run.fired, run.tasks = run.fired + fired, run.tasks + tasks
+        run.fired, run.tasks = _fire(store, found, me[1], today)
     run.seconds = time.perf_counter() - started
     return run
 
@@ -312,7 +309,18 @@ def _item_names(store: Store, item_ids: list[str]) -> dict[str, tuple[str, str]]
 
 
 def _fire(store: Store, found: list[_Occurrence], me: str, today: date) -> tuple[int, int]:
-    """Write the firings and their tasks in one transaction; returns (fired, tasks)."""
+    """Write the firings and their tasks in one transaction, built a batch at a time so that
+    memory stays flat on a big import; returns (fired, tasks)."""
+    fired = tasks = 0
+    with store.transaction() as tx:
+        for start in range(0, len(found), _FIRE_BATCH):
+            more = _fire_batch(tx, found[start : start + _FIRE_BATCH], me, today)
+            fired, tasks = fired + more[0], tasks + more[1]
+    return fired, tasks
+
+
+def _fire_batch(tx: Transaction, found: list[_Occurrence], me: str, today: date) -> tuple[int, int]:
+    store = tx.store
     item_keys = {a.checklist_item for o in found for a in o.rule.actions if a.checklist_item}
     accounts = sorted({occurrence.account_id for occurrence in found})
     items = {key: queries.checklist_item_ids(store, key, accounts) for key in sorted(item_keys)}
@@ -365,11 +373,10 @@ def _fire(store: Store, found: list[_Occurrence], me: str, today: date) -> tuple
     firings = [row for row in firings if row["id"] not in known]
     made = queries.existing_ids(store, "tasks", [row["id"] for row in tasks])
     tasks = [row for row in tasks if row["id"] not in made]
-    with store.transaction() as tx:
-        for row in firings:
-            row["fired_at"] = tx.now
-        for row in tasks:
-            row["created_at"] = row["updated_at"] = tx.now
-        insert_many(tx, "playbook_firings", firings)
-        insert_many(tx, "tasks", tasks)
+    for row in firings:
+        row["fired_at"] = tx.now
+    for row in tasks:
+        row["created_at"] = row["updated_at"] = tx.now
+    insert_many(tx, "playbook_firings", firings)
+    insert_many(tx, "tasks", tasks)
     return len(firings), len(tasks)
