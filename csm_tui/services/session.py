@@ -55,9 +55,14 @@ class Session:
     def on_change(self, callback: Callable[[Changes], None]) -> Callable[[], None]:
         """`callback(changes)` after every saved change, with the tables and accounts it
         wrote (on the saving thread: it must be quick and never wait for the UI). Returns
-        the function that stops the calls."""
+        the function that stops the calls (once is enough; again does nothing)."""
         self.store.after_commit.append(callback)
-        return lambda: self.store.after_commit.remove(callback)
+
+        def stop() -> None:
+            if callback in self.store.after_commit:
+                self.store.after_commit.remove(callback)
+
+        return stop
 
     def set_me(self, name: str, email: str) -> tuple[str, str]:
         """Record who uses the book; "my role" in the book changes with it."""
