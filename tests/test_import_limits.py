@@ -162,3 +162,23 @@ def test_a_cell_beyond_the_csv_field_limit_is_a_clear_error(tmp_path: Path, wher
     line = 1 if where == "header" else 2
     with pytest.raises(ValidationError, match=f"is not valid CSV on line {line}: field larger"):
         parse_accounts_csv(path)
+
+
+def test_a_pipe_is_read_too(tmp_path: Path) -> None:
+    """`csm-tui import accounts <(…)`: the file is a pipe, which cannot seek."""
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with fifo.open("w", encoding="utf-8") as handle:
+            handle.write("name,external_id\nPiped,P-1\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert [row.values["name"] for row in parse_accounts_csv(fifo).rows] == ["Piped"]
+    finally:
+        writer.join(timeout=10)

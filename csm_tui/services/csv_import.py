@@ -162,8 +162,9 @@ def detect_delimiter(header_line: str) -> str:
 
 MAX_ROWS = 100_000
 """Rows an import takes without `--large`: far more than a book of business, and a file beyond it
-is more likely the wrong export (a CRM's whole contact table) than a book. Memory stays flat as a
-file grows (it is read row by row, roadmaps written in batches), but time does not."""
+is more likely the wrong export (a CRM's whole contact table) than a book. The file is read row
+by row and written in batches, so memory grows by about 1 KiB a row only (the checked rows, held
+until the whole file is known to be valid; see bench/import_rss.py), but time grows with it."""
 
 MAX_BYTES = 100 * 2**20
 """Bytes an import reads without `--large`, checked before reading: 100 MiB."""
@@ -208,8 +209,7 @@ def open_csv(
     with handle:
         if not large and os.fstat(handle.fileno()).st_size > MAX_BYTES:
             raise _too_large(path, _("{mib} MiB").format(mib=MAX_BYTES // 2**20))
-        head = handle.read(4)
-        handle.seek(0)
+        head = handle.peek(4)[:4]  # not read and seek: the file may be a pipe (<(…), -)
         if head.startswith(b"PK\x03\x04"):
             raise ValidationError(
                 f'{path} looks like an Excel workbook; save it as "CSV UTF-8" and import that file.'
