@@ -102,12 +102,8 @@ class AccountScreen(DataScreen):
         """Assign or remove secondary owners and set their coverage periods."""
         from csm_tui.ui.screens.owners_editor import OwnersEditor
 
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.refresh_data()
-
         editor = OwnersEditor(self.session, self.account_id, self.overview.account.name)
-        self.app.push_screen(editor, closed)
+        self.app.push_screen(editor)  # what it saves comes back through the change signal
 
     def on_roadmap_list_changed(self, event: RoadmapList.Changed) -> None:
         if event.stage_changed:
