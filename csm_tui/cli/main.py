@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "checklist": "csm_tui.cli.checklist_cmd:checklist",
     "server": "csm_tui.cli.server_cmd:server_group",
     "crm": "csm_tui.cli.crm_cmd:crm_group",
+    "calendar": "csm_tui.cli.calendar_cmd:calendar_group",
     "login": "csm_tui.cli.sync_cmd:login",
     "logout": "csm_tui.cli.sync_cmd:logout",
     "sync": "csm_tui.cli.sync_cmd:sync",
