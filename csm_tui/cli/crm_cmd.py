@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.terminal import echo
 from csm_tui.errors import CsmError
 from csm_tui.i18n import _
 
@@ -87,13 +88,13 @@ def connect(
     if typed:
         save_crm_token(vendor, result.url, token)
     usable = {kind for kinds in ACCEPTED[vendor].values() for kind in kinds}
-    click.echo(_("Fields of {vendor} you can map (API name, type, label):").format(vendor=name))
+    echo(_("Fields of {vendor} you can map (API name, type, label):").format(vendor=name))
     for info in sorted(result.fields, key=lambda item: item.name):
         if info.type in usable:
-            click.echo(f"  {info.name:<40} {info.type:<12} {info.label}")
+            echo(f"  {info.name:<40} {info.type:<12} {info.label}")
     for slot, field_name in sorted(result.mapping.items()):
-        click.echo(_("Mapped: {slot} = {field}").format(slot=slot, field=field_name))
-    click.echo(
+        echo(_("Mapped: {slot} = {field}").format(slot=slot, field=field_name))
+    echo(
         _("Connected to {vendor} at {url} as {name} <{email}>.").format(
             vendor=name, url=result.url, name=result.owner.name, email=result.owner.email
         ),
@@ -134,7 +135,7 @@ def sync(ctx: click.Context, backfill: str | None, db: Path | None) -> None:
         report = crm.sync(store, token, backfill_since=backfill)
     finally:
         store.close()
-    click.echo(_describe(report.pulled, report.pushed, sum(report.requests.values())), err=True)
+    echo(_describe(report.pulled, report.pushed, sum(report.requests.values())), err=True)
 
 
 def _describe(pulled: dict[str, object], pushed: dict[str, object], requests: int) -> str:
@@ -175,25 +176,25 @@ def status(ctx: click.Context, db: Path | None) -> None:
     finally:
         store.close()
     if not found:
-        click.echo(_("Not connected to a CRM."))
+        echo(_("Not connected to a CRM."))
         return
     owner = found["owner"]
-    click.echo(
+    echo(
         _("Connected to {vendor} at {url} as {email}.").format(
             vendor=crm.NAMES[found["vendor"]], url=found["url"], email=owner.get("email", "")
         )
     )
     for slot, field_name in sorted(found["mapping"].items()):
-        click.echo(_("Mapped: {slot} = {field}").format(slot=slot, field=field_name))
+        echo(_("Mapped: {slot} = {field}").format(slot=slot, field=field_name))
     last = found["last_pass"]
     if not last:
-        click.echo(_("No pass yet: run `csm-tui crm sync`."))
+        echo(_("No pass yet: run `csm-tui crm sync`."))
         return
-    click.echo(_("Last pass: {at}").format(at=last["at"]))
-    click.echo(_describe(last["pulled"], last["pushed"], sum(last["requests"].values())))
+    echo(_("Last pass: {at}").format(at=last["at"]))
+    echo(_describe(last["pulled"], last["pushed"], sum(last["requests"].values())))
     links = found["links"]
     if links:
-        click.echo(
+        echo(
             _("Activities in the CRM: {sent} sent, {failed} refused, {sending} unknown.").format(
                 sent=links.get("sent", 0),
                 failed=links.get("failed", 0),
@@ -201,4 +202,4 @@ def status(ctx: click.Context, db: Path | None) -> None:
             )
         )
     if last["error"]:
-        click.echo(_("Last error: {error}").format(error=last["error"]))
+        echo(_("Last error: {error}").format(error=last["error"]))
