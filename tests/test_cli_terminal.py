@@ -108,3 +108,16 @@ def test_an_export_to_a_terminal_is_escaped(book: Path) -> None:
     os.close(leader)
     text = b"".join(chunks).decode("utf-8")
     assert "Evil\\u001b]0;pwned" in text and _clean(text.replace("\r\n", "\n"))
+
+
+def test_every_cli_printer_goes_through_the_helper() -> None:
+    """New commands too: `click.echo` only in cli/terminal.py (use its echo, show, show_data)."""
+    folder = Path(__file__).parent.parent / "csm_tui" / "cli"
+    direct = [
+        f"{path.name}:{number}"
+        for path in sorted(folder.glob("*.py"))
+        if path.name != "terminal.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "click.echo(" in line or "click.secho(" in line or "print(" in line
+    ]
+    assert direct == []
