@@ -160,3 +160,27 @@ async def test_saving_an_edit_says_saved_not_logged(
         assert any(str(message).startswith("Saved") for message in said), said
         assert not any("Logged" in str(message) for message in said), said
         assert 50 in [a.minutes for a in activities_of(book_store, INITECH)]
+
+
+async def test_the_custom_period_form_clears_an_error_when_its_field_changes(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    from test_effort_screen import open_effort
+
+    from csm_tui.ui.screens.effort import CustomPeriodScreen
+
+    app = make_app(book_store)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_effort(app, pilot)
+        await pilot.press("4")
+        await settle(pilot, lambda: isinstance(app.screen, CustomPeriodScreen))
+        form = app.screen
+        form.query_one("#from", Input).value = "2026-13-01"
+        form.set_focus(form.query_one("#to", Input))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert text_of(app, "#from-error") != ""
+        assert app.focused is form.query_one("#from", Input)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert text_of(app, "#from-error") == ""

@@ -12,7 +12,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
@@ -31,6 +30,7 @@ from csm_tui.services.effort import (
 )
 from csm_tui.services.session import Session
 from csm_tui.ui.screens.base import DataScreen
+from csm_tui.ui.screens.form_screen import FormScreen
 from csm_tui.ui.screens.log_activity import TYPE_LABELS
 from csm_tui.ui.textual_ext.key_bar import KeyBar
 from csm_tui.ui.textual_ext.title_bar import TitleBar
@@ -407,7 +407,7 @@ class EffortScreen(DataScreen):
             self.query_one(PeriodBar).show(self.period, self.today, self.mine_only)
 
 
-class CustomPeriodScreen(ModalScreen[Period | None]):
+class CustomPeriodScreen(FormScreen[Period | None]):
     """From and to dates, checked as they are submitted; errors stand beside their field."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
@@ -454,23 +454,21 @@ class CustomPeriodScreen(ModalScreen[Period | None]):
 
     def action_apply(self) -> None:
         days: dict[str, date] = {}
+        errors = {"from": "", "to": ""}
         for field in ("from", "to"):
-            error = self.query_one(f"#{field}-error", Static)
-            error.update("")
             try:
                 days[field] = parse_day(
                     self.query_one(f"#{field}", Input).value, self.session.clock
                 )
             except CsmError as exc:
-                error.update(_(str(exc)))
+                errors[field] = _(str(exc))
         if len(days) == 2:
             try:
                 self.dismiss(Period.custom(days["from"], days["to"]))
                 return
             except CsmError as exc:
-                self.query_one("#to-error", Static).update(_(str(exc)))
-        first_bad = "#from" if "from" not in days else "#to"
-        self.set_focus(self.query_one(first_bad, Input))
+                errors["to"] = _(str(exc))
+        self.show_errors(errors)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -16,13 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static, TextArea
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.services.handoff import FIELD_LABELS, NoteFields, format_commitments
 from csm_tui.ui.screens.draft_form import DraftForm
+from csm_tui.ui.screens.form_screen import FormScreen
 
 if TYPE_CHECKING:
     from csm_tui.models.contact import Contact
@@ -262,10 +262,11 @@ def _values_of(note: HandoffNote) -> dict[str, Any]:
     }
 
 
-class SavePrompt(ModalScreen[None]):
+class SavePrompt(FormScreen[None]):
     """Where to save the brief; a file that cannot be written is said here, and nothing breaks."""
 
     BINDINGS = [Binding("escape", "close", N_("Cancel"))]
+    ERROR_LINES: ClassVar[dict[str, str]] = {"save-path": "save-error"}
 
     DEFAULT_CSS = """
     SavePrompt { align: center middle; }
@@ -294,13 +295,13 @@ class SavePrompt(ModalScreen[None]):
 
         raw = event.value.strip()
         if not raw:
-            self.query_one("#save-error", Static).update(_("Give a file name."))
+            self.show_errors({"save-path": _("Give a file name.")})
             return
         path = Path(raw).expanduser()
         try:
             self.session.handoff.save_text(path, self.text)
         except CsmError as exc:
-            self.query_one("#save-error", Static).update(str(exc))
+            self.show_errors({"save-path": str(exc)})
             return
         self.notify(_("Brief saved to {path}.").format(path=path.resolve()))
         self.dismiss(None)
