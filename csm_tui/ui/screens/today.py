@@ -49,6 +49,8 @@ MAX_COVERAGE_LINES = 5
 class TodayScreen(DataScreen):
     """The base screen: Escape elsewhere comes back here; `b` opens the book."""
 
+    UPDATES_ITSELF = True  # Space (done) and u (undo) reload the page
+
     BINDINGS = [
         Binding("l", "log", N_("Log work"), id="today.log"),
         Binding("b", "app.book", N_("Book"), id="today.book"),
@@ -355,19 +357,16 @@ class TodayScreen(DataScreen):
 
         current = self.current_account()
 
-        def added(saved: bool | None) -> None:
-            if saved:
-                self.reload()
-
+        # the new task comes back through the change signal
         if current is not None:
-            self.app.push_screen(TaskFormScreen(self.session, *current), added)
+            self.app.push_screen(TaskFormScreen(self.session, *current))
             return
         from csm_tui.ui.screens.account_picker import AccountPickerScreen
 
         def chosen(picked: str | None) -> None:
             if picked:
                 name = self.session.overview(picked).account.name
-                self.app.push_screen(TaskFormScreen(self.session, picked, name), added)
+                self.app.push_screen(TaskFormScreen(self.session, picked, name))
 
         self.app.push_screen(
             AccountPickerScreen(self.session, _("A task for which account?")), chosen
