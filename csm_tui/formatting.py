@@ -11,7 +11,8 @@ The rules (what a CSM expects to read, in English and Japanese):
 - **Signed changes**: `+3`, `-3`, `0`, with the ASCII minus everywhere: U+2212 is an ambiguous-
   width character, drawn two cells wide by many Japanese terminals, which breaks the columns.
   A health change in a table keeps its arrow form (`▲6`, `▼12`, `=`).
-- **Dates**: ISO (`2026-11-27`); a moment in the local time zone, `2026-11-27 14:05`.
+- **Dates**: ISO (`2026-11-27`); where room is short, `11/27`; a moment in the local time
+  zone, `2026-11-27 14:05`.
 - **Days to a date**: `41 d`, `5 d late` (`41 日`, `5 日超過`).
 
 Headless: no Textual; the UI's csm_tui/ui/format.py re-exports these.
@@ -116,6 +117,11 @@ def share(part: int | float, whole: int | float) -> str:
 def day(value: date | None) -> str:
     """`2026-11-27`; `—` for no date."""
     return EMPTY if value is None else value.isoformat()
+
+
+def short_day(value: date | None) -> str:
+    """A day this year, where room is short: `11/27` (as the date reader reads it back)."""
+    return "" if value is None else f"{value.month:02d}/{value.day:02d}"
 
 
 def moment(value: datetime | None) -> str:

@@ -98,3 +98,10 @@ def test_app_cli_and_brief_write_the_same() -> None:
 def test_the_module_is_headless() -> None:
     code = "import sys, csm_tui.formatting; sys.exit('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_short_day_reads_back_as_the_same_day() -> None:
+    from csm_tui.date_input import parse_date
+
+    assert f.short_day(date(2026, 12, 4)) == "12/04" and f.short_day(None) == ""
+    assert parse_date(f.short_day(date(2026, 12, 4)), date(2026, 11, 27)) == date(2026, 12, 4)

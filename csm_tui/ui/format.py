@@ -21,6 +21,7 @@ from csm_tui.formatting import (
     money,
     role,
     share,
+    short_day,
     signed,
     stage,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "money",
     "role",
     "share",
+    "short_day",
     "signed",
     "stage",
 ]

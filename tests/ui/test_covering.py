@@ -53,7 +53,7 @@ async def test_accounts_i_cover_active_first_with_unread_counts(
         first, second = cells(table, 0), cells(table, 1)
         assert first == [
             "ヤマト食品ホールディ…",  # 120 columns: the widest cell gives way, with …
-            "Now 11-27–12-11",
+            "Now 11/27–12/11",
             "2",
             "40 d",
             "45 ▼16",
@@ -61,7 +61,7 @@ async def test_accounts_i_cover_active_first_with_unread_counts(
             "Ken Sato",
             "parental leave",
         ]
-        assert second[:3] == ["Umbrella Health", "Later 12-04–01-03", "·"]
+        assert second[:3] == ["Umbrella Health", "Later 12/04–01/03", "·"]
         title = str(app.screen.query_one("#covering-title", Static).render())
         assert title == "Accounts I cover: 2, covering now: 1, unread notes: 2"
 

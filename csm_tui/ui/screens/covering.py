@@ -185,8 +185,8 @@ def _cells(item: CoveredAccount) -> list[Text]:
     row = item.row
     status = Text(_(STATUS_LABELS[int(item.status)]), style="bold" if item.status == 0 else "dim")
     if row.coverage_from or row.coverage_to:
-        start = row.coverage_from.strftime("%m-%d") if row.coverage_from else "…"
-        end = row.coverage_to.strftime("%m-%d") if row.coverage_to else "…"
+        start = fmt.short_day(row.coverage_from) or "…"
+        end = fmt.short_day(row.coverage_to) or "…"
         status.append(f" {start}–{end}")
     unread = Text(str(item.unread) if item.unread else "·", style="bold" if item.unread else "dim")
     days = item.days_to_renewal

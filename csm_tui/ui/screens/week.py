@@ -186,7 +186,7 @@ class WeekScreen(DataScreen):
             return Text(_("None this week."), style="dim")
         table = self._grid(columns=3, flexible=2)
         for item in report.items_done[:SHOWN]:
-            table.add_row(item.done_on.strftime("%m/%d"), item.account, Text(item.title, "dim"))
+            table.add_row(fmt.short_day(item.done_on), item.account, Text(item.title, "dim"))
         self._more(table, len(report.items_done) - SHOWN, 3)
         return table
 
@@ -194,12 +194,12 @@ class WeekScreen(DataScreen):
         table = self._grid(columns=3, flexible=2)
         table.add_row(Text(_("Done: {n}").format(n=len(report.tasks_done)), "bold"), "", "")
         for task in report.tasks_done[:SHOWN]:
-            when = task.done_on.strftime("%m/%d") if task.done_on else ""
+            when = fmt.short_day(task.done_on)
             table.add_row(when, task.account, Text(task.title, "dim"))
         self._more(table, len(report.tasks_done) - SHOWN, 3)
         table.add_row(Text(_("Overdue: {n}").format(n=len(report.tasks_overdue)), "bold"), "", "")
         for task in report.tasks_overdue[:SHOWN]:
-            due = task.due.strftime("%m/%d") if task.due else ""
+            due = fmt.short_day(task.due)
             table.add_row(Text(due, "bold red"), task.account, Text(task.title, "dim"))
         self._more(table, len(report.tasks_overdue) - SHOWN, 3)
         return table

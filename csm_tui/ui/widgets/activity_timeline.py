@@ -71,7 +71,7 @@ class ActivityTable(DataTable[str]):
         fields = [
             (_("When"), _local(activity.occurred_at)),
             (_("Type"), _(TYPE_LABELS[activity.type])),
-            (_("Minutes"), fmt.duration(activity.minutes)),
+            (_("Effort"), fmt.duration(activity.minutes)),
             (_("Flags"), ", ".join(_flags(activity))),
             (_("Outcome"), _(OUTCOME_LABELS[activity.outcome])),
         ]
@@ -154,7 +154,7 @@ class ActivityTimeline(Vertical):
         table.clear(columns=True)
         table.add_column(_("When"), key="when")
         table.add_column(_("Type"), key="type")
-        table.add_column(_("Minutes"), key="minutes")
+        table.add_column(_("Effort"), key="minutes")
         table.add_column(_("Flags"), key="flags")
         table.add_column(_("Outcome"), key="outcome")
         if titles:  # only where work was linked: the note keeps its room otherwise
