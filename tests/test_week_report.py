@@ -225,7 +225,7 @@ def test_markdown_and_text(book: Store) -> None:
     assert "- 2026-11-24 · Acme Analytics — Hold the kickoff and agree on goals" in markdown
     assert "- 2026-11-20 (7 days late) · 株式会社サクラ精機 — Task t-late" in markdown
     assert "| 株式会社サクラ精機 | 58 | ▼16 |" in markdown
-    assert "## Renewals in the next 120 days (2)" in markdown
+    assert "## Renewals overdue or within 120 days (2)" in markdown
     text = render(report, markdown=False)
     lines = text.splitlines()
     assert lines[1] == "=" * cells(lines[0])

@@ -192,7 +192,7 @@ def render(report: WeekReport, *, markdown: bool) -> str:
     else:
         out.extend([_("No account moved {n} points or more.").format(n=MOVE_POINTS), ""])
     heading(
-        _("Renewals in the next {days} days ({n})").format(
+        _("Renewals overdue or within {days} days ({n})").format(
             days=RENEWAL_SOON_DAYS, n=len(report.renewals)
         )
     )

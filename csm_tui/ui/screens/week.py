@@ -77,7 +77,7 @@ class WeekScreen(DataScreen):
                 yield Section(N_("Tasks"), Static(id="week-tasks"))
             with Horizontal(classes="row"):
                 yield Section(N_("Health movers in 30 days"), Static(id="week-movers"))
-                yield Section(N_("Renewals in the next 120 days"), Static(id="week-renewals"))
+                yield Section(N_("Renewals overdue or within 120 days"), Static(id="week-renewals"))
         yield KeyBar()
 
     def on_mount(self) -> None:
