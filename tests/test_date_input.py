@@ -191,3 +191,31 @@ def test_export_period_options_read_dates_as_the_forms_do(
         ["export", "activities", "--since", "0001-01-01", "--db", str(path)], capsys
     )
     assert code == 2 and "before 2000" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["30", "--at", "0001-01-01"], "before 2000"),
+        (["1:70"], "must be 0 to 59"),
+        (["1h61"], "must be 0 to 59"),
+    ],
+)
+def test_log_refuses_the_slips(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    from cli_run import run
+
+    from csm_tui.models.account import Account
+    from csm_tui.services.accounts import create_account
+    from csm_tui.services.identity import set_me
+    from csm_tui.store.connection import open_store
+
+    path = tmp_path / "book.db"
+    with open_store(path) as store:
+        set_me(store, "Aoi Tanaka", "aoi.tanaka@example.com")
+        create_account(store, Account(id="acme", name="Acme"))
+    code, out, err = run(["log", "acme", *argv, "--db", str(path)], capsys)
+    assert code == 1 and message in err and out == ""
+    with open_store(path) as store:
+        assert store.query_one("SELECT count(*) FROM activities")[0] == 0  # type: ignore[index]
