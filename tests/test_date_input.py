@@ -219,3 +219,18 @@ def test_log_refuses_the_slips(
     assert code == 1 and message in err and out == ""
     with open_store(path) as store:
         assert store.query_one("SELECT count(*) FROM activities")[0] == 0  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [("0001-01-01", "before 2000"), ("soon", "--backfill takes a date"), ("2026-02-30", "no such")],
+)
+def test_crm_backfill_reads_dates_as_the_forms_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, message: str
+) -> None:
+    from cli_run import run
+
+    code, _out, err = run(
+        ["crm", "sync", "--backfill", given, "--db", str(tmp_path / "book.db")], capsys
+    )
+    assert code == 1 and message in err

@@ -119,13 +119,19 @@ def sync(ctx: click.Context, backfill: str | None, db: Path | None) -> None:
     from csm_tui.crm.token import find_crm_token
     from csm_tui.services import crm
 
-    if backfill is not None:
+    if backfill is not None:  # read as every form and option reads a date (11/1, R8.11.1, -30)
+        from csm_tui.date_input import DateInputError, parse_date
+
+        unreadable = _("--backfill takes a date like 2026-11-01 (got {given}).")
         try:
-            backfill = date.fromisoformat(backfill.strip()).isoformat()
-        except ValueError:
-            raise CsmError(
-                _("--backfill takes a date like 2026-11-01 (got {given}).").format(given=backfill)
-            ) from None
+            day = parse_date(backfill, date.today(), prefer="past")
+        except DateInputError as error:
+            if error.reason == "unreadable":
+                raise CsmError(unreadable.format(given=backfill)) from None
+            raise CsmError(str(error)) from None
+        if day is None:
+            raise CsmError(unreadable.format(given=backfill))
+        backfill = day.isoformat()
     store = open_for_command(ctx, db)
     try:
         state = crm.connection(store)
