@@ -355,3 +355,41 @@ def dismiss_series(store: Store, proposal: Proposal) -> None:
         [queries.Seen("series:" + proposal.uid, "dismissed", "", 0, None)],
         iso_now(store.clock),
     )
+
+
+def remember_form(store: Store, proposal: Proposal) -> None:
+    """The log form saved the proposal (maybe edited): remember it with the activity just
+    logged on its accounts, so a later change in the calendar corrects that activity."""
+    latest = queries.latest_activity(store, proposal.account_ids, _me(store))
+    remember(store, proposal, "logged", latest)
+
+
+class CalendarService:
+    """The proposals as the app sees them (through `Session.calendar`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def proposals(self) -> list[Proposal]:
+        return proposals(self.store)
+
+    def count(self) -> int:
+        return count(self.store)
+
+    def has_sources(self) -> bool:
+        return bool(queries.sources(self.store))
+
+    def sync(self) -> SyncReport:
+        return sync(self.store)
+
+    def log(self, proposal: Proposal, account_id: str | None = None) -> Activity:
+        return log(self.store, proposal, account_id)
+
+    def logged_with_form(self, proposal: Proposal) -> None:
+        remember_form(self.store, proposal)
+
+    def dismiss(self, proposal: Proposal) -> None:
+        dismiss(self.store, proposal)
+
+    def dismiss_series(self, proposal: Proposal) -> None:
+        dismiss_series(self.store, proposal)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from csm_tui.models.activity import Activity
     from csm_tui.services.accounts import AccountOverview
     from csm_tui.services.activities import EffortTotals, LinkChoice, Removed
+    from csm_tui.services.calendar import CalendarService
     from csm_tui.services.effort import EffortReport, Period
     from csm_tui.services.handoff import HandoffService
     from csm_tui.services.health import HealthReport
@@ -174,6 +175,13 @@ class Session:
         return HandoffService(self.store, self.clock)
 
     # -- Today, tasks and playbooks (imported when Today first shows, after the first frame) --
+
+    @property
+    def calendar(self) -> CalendarService:
+        """Meetings from the calendar to log (imported when first asked)."""
+        from csm_tui.services.calendar import CalendarService
+
+        return CalendarService(self.store)
 
     @property
     def tasks(self) -> TaskService:

@@ -156,3 +156,15 @@ def contact_emails(store: Store) -> list[tuple[str, str]]:
 
 def account_names(store: Store) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in store.query("SELECT id, name FROM accounts")]
+
+
+def latest_activity(store: Store, account_ids: Iterable[str], author: str) -> str | None:
+    """The activity the author logged last on one of these accounts."""
+    wanted = list(account_ids)
+    marks = ", ".join("?" * len(wanted))
+    row = store.query_one(
+        f"SELECT id FROM activities WHERE account_id IN ({marks}) AND author_email = ? "
+        "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+        (*wanted, author),
+    )
+    return None if row is None else str(row[0])

@@ -50,6 +50,7 @@ SCREENS: dict[str, tuple[str, str]] = {
     "effort": ("csm_tui.ui.screens.effort", "EffortScreen"),
     "health": ("csm_tui.ui.screens.health", "HealthScreen"),
     "week": ("csm_tui.ui.screens.week", "WeekScreen"),
+    "meetings": ("csm_tui.ui.screens.meetings", "MeetingsScreen"),
 }
 
 # Textual's own palette commands, so that babel sees them (get_system_commands translates them)
@@ -90,6 +91,7 @@ class CsmApp(KeyGatedApp):
         # not in the footer (it is full): in the help (?) and the palette
         Binding("H", "show('health')", N_("Health"), show=False, id="app.health"),
         Binding("W", "show('week')", N_("Week"), show=False, id="app.week"),
+        Binding("M", "show('meetings')", N_("Meetings to log"), show=False, id="app.meetings"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
         Binding("t", "timer", N_("Start/stop the timer"), show=False, id="app.timer"),
         Binding("f5", "sync_now", N_("Sync now"), show=False, id="app.sync"),

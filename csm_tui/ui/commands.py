@@ -48,6 +48,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     (N_("Today"), "app.today", N_("My priorities, my tasks and the accounts I cover")),
     (N_("Book of business"), "app.book", N_("Every account in one table")),
     (N_("Effort"), "app.show('effort')", N_("Where the time went: by account, type and week")),
+    (
+        N_("Meetings to log"),
+        "app.show('meetings')",
+        N_("Meetings from your calendar with accounts, to log in one key"),
+    ),
     (N_("Covering"), "app.show('covering')", N_("The accounts I cover, with unread handoff notes")),
     (
         N_("Health"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from calendar_ics import ME, Ev, google, outlook
-from conftest import Book
+from calendar_kit import Book
 
 from csm_tui.errors import ValidationError
 from csm_tui.models.activity import ActivityType

@@ -61,6 +61,7 @@ class TodayScreen(DataScreen):
 
     DEFAULT_CSS = """
     TodayScreen #today-summary { height: auto; padding: 0 1; background: $surface; }
+    TodayScreen #today-meetings { height: auto; padding: 0 1; color: $accent; }
     TodayScreen .today-heading {
         height: 1; padding: 0 1; text-style: bold; color: $accent; margin-top: 1;
     }
@@ -86,6 +87,7 @@ class TodayScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(_("Loading…"), id="today-summary")
+        yield Static("", id="today-meetings")  # issue 15: shown when meetings wait to be logged
         yield Static(_("Priorities"), id="priorities-heading", classes="today-heading")
         yield PriorityTable(priority_columns(), id="priorities")
         yield Static(_("My tasks"), id="tasks-heading", classes="today-heading")
@@ -100,7 +102,7 @@ class TodayScreen(DataScreen):
 
     def on_mount(self) -> None:
         self.sub_title = _("Today")
-        for widget in ("#coverage-heading", "#coverage"):
+        for widget in ("#coverage-heading", "#coverage", "#today-meetings"):
             self.query_one(widget).display = False
         self.set_focus(self.query_one(PriorityTable))
         if not self.frame_first:
@@ -153,6 +155,20 @@ class TodayScreen(DataScreen):
         self._fill_tasks(keep.get("tasks"))
         self._fill_coverage(keep.get("coverage"))
         self._show_summary()
+        self._count_meetings()
+
+    @work(thread=True, exclusive=True, group="today-meetings", exit_on_error=False)
+    def _count_meetings(self) -> None:
+        """The line "Meetings to log (N)" under the summary, when the calendar has any."""
+        waiting = self.session.calendar.count()
+        self.app.call_from_thread(self._show_meetings, waiting)
+
+    def _show_meetings(self, waiting: int) -> None:
+        if not self.is_attached:
+            return
+        line = self.query_one("#today-meetings", Static)
+        line.update(_("Meetings to log ({n}): press M").format(n=waiting) if waiting else "")
+        line.display = waiting > 0
 
     def _current_key(self, table: TodayTable) -> str | None:
         """The id of the line under the table's cursor (its account's, for coverage lines)."""
