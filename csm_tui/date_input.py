@@ -6,7 +6,8 @@ and case does not matter):
 - a full date: `2026-11-01`, `2026/11/1`, `2026.11.1`, `20261101`, `2026年11月1日`;
 - 和暦: `令和8年11月1日`, `令和元年5月1日`, `R8.11.1`, `R8/11/1`, `平成31年4月30日`, `H31.4.30`;
 - a day without its year: `11/1`, `11-1`, `11月1日`; the year is the one `prefer` picks (the next
-  such day for a due date, the last one for work done, the nearest one otherwise);
+  such day for a due date, the last one for work done, the nearest one otherwise); `10日` alone
+  is the 10th (of the month `prefer` picks), not ten days from now (`10日後`);
 - words: `today`, `yesterday`, `tomorrow`, `今日`/`きょう`/`本日`, `昨日`/`きのう`,
   `明日`/`あした`/`あす`, `一昨日`/`おととい`, `明後日`/`あさって`;
 - where a relative date makes sense (`relative=True`): `+3`, `-2`, `+2w`, `3d`, `2 weeks`,
@@ -64,6 +65,7 @@ _YMD_JA = re.compile(r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2
 _COMPACT = re.compile(r"^(?P<y>(?:19|20|21)\d{2})(?P<m>\d{2})(?P<d>\d{2})$")
 _YEAR_LAST = re.compile(rf"^(?P<a>\d{{1,2}}){_SEP}(?P<b>\d{{1,2}}){_SEP}(?P<y>\d{{4}})$")
 _TWO = re.compile(rf"^(?P<a>\d{{1,2}}){_SEP}(?P<b>\d{{1,2}})$")
+_DAY_JA = re.compile(r"^(?P<d>\d{1,2})\s*日$")
 _MD_JA = re.compile(r"^(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$")
 _ERA_JA = re.compile(
     r"^(?P<era>令和|平成|昭和)\s*(?P<n>\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$"
@@ -220,6 +222,9 @@ def _read(
     ja = _MD_JA.match(value)
     if ja:
         return _without_year(int(ja["m"]), int(ja["d"]), today, prefer, value)
+    day_only = _DAY_JA.match(value)
+    if day_only:  # 「10日」 is the 10th, not ten days from now (that is 「10日後」)
+        return _without_month(int(day_only["d"]), today, prefer, value)
     if relative:
         return _relative(value, today, prefer)
     return None
@@ -255,6 +260,28 @@ def _without_year(month: int, day: int, today: date, prefer: Prefer, text: str) 
         candidates = [found for found in candidates if found >= today] or candidates[-1:]
     elif prefer == "past":
         candidates = [found for found in candidates if found <= today] or candidates[-1:]
+    if not candidates:
+        raise _no_such_date(text)
+    return min(candidates, key=lambda found: (abs((found - today).days), found))
+
+
+def _without_month(day: int, today: date, prefer: Prefer, text: str) -> date:
+    """「10日」: the 10th of this month, or of the next or last one, as `prefer` picks."""
+    months = []
+    for step in (-1, 0, 1):
+        month = today.month + step
+        year = today.year + (month - 1) // 12
+        months.append((year, (month - 1) % 12 + 1))
+    candidates = []
+    for year, month in months:
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue  # the 31st of a month without one
+    if prefer == "future":
+        candidates = [found for found in candidates if found >= today]
+    elif prefer == "past":
+        candidates = [found for found in candidates if found <= today]
     if not candidates:
         raise _no_such_date(text)
     return min(candidates, key=lambda found: (abs((found - today).days), found))

@@ -54,6 +54,8 @@ CLOCK = FixedClock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
         ("-2", TODAY - timedelta(days=2)),
         ("+2w", TODAY + timedelta(days=14)),
         ("3日後", TODAY + timedelta(days=3)),
+        ("30日", date(2026, 11, 30)),  # the 30th: nearest
+        ("20日", date(2026, 11, 20)),
         ("3日前", TODAY - timedelta(days=3)),
         ("3 days ago", TODAY - timedelta(days=3)),
         ("2週間後", TODAY + timedelta(days=14)),
@@ -234,3 +236,9 @@ def test_crm_backfill_reads_dates_as_the_forms_do(
         ["crm", "sync", "--backfill", given, "--db", str(tmp_path / "book.db")], capsys
     )
     assert code == 1 and message in err
+
+
+def test_a_commitment_on_the_10th_is_not_ten_days_away() -> None:
+    [commitment] = parse_commitments("10日 資料送付", TODAY)
+    assert commitment.due == date(2026, 12, 10) or commitment.due == date(2026, 11, 10)
+    assert commitment.text == "資料送付"

@@ -33,7 +33,8 @@ TODAY = date(2026, 11, 27)
         ("3 days", TODAY + timedelta(days=3)),
         ("2w", TODAY + timedelta(days=14)),
         ("2週間", TODAY + timedelta(days=14)),
-        ("10日", TODAY + timedelta(days=10)),
+        ("10日", date(2026, 12, 10)),  # the 10th: the next one (ten days from now is 10日後)
+        ("10日後", TODAY + timedelta(days=10)),
         ("2028-02-29", date(2028, 2, 29)),
         ("2020-01-01", None),
         ("-3", TODAY - timedelta(days=3)),  # the shared reader: a day in the past, as anywhere
