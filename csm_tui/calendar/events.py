@@ -71,17 +71,43 @@ def prefilter(text: str, start: datetime, end: datetime) -> str:
     kept = []
     for block in blocks:
         found = _UID.search(block)
-        if (found.group(1) if found else "") in repeating:
-            kept.append(block)
-            continue
         day = _DTSTART_DAY.search(block)
-        if day is None or first <= day.group(1) <= last:
-            kept.append(block)
+        if (
+            (found.group(1) if found else "") in repeating
+            or day is None
+            or first <= day.group(1) <= last
+        ):
+            kept.append(_slim(block))
     rest = _VEVENT.sub("", text)
     closing = rest.rfind("END:VCALENDAR")
     if closing < 0:
         return rest + "".join(kept)
     return rest[:closing] + "".join(kept) + rest[closing:]
+
+
+#: The properties of an event that are read; the others (a Meet link's long description in
+#: Google's exports is kept, but not DTSTAMP, X-…, LOCATION, attachments or alarms) are dropped
+#: before parsing, which is the slow part.
+_READ = frozenset(
+    {"BEGIN", "END", "UID", "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE",
+     "RECURRENCE-ID", "SUMMARY", "DESCRIPTION", "ORGANIZER", "ATTENDEE", "STATUS", "TRANSP"}
+)  # fmt: skip
+_NAME = re.compile(r"[A-Za-z0-9-]+")
+
+
+def _slim(block: str) -> str:
+    lines = []
+    alarm = False
+    for line in block.splitlines():
+        if line.startswith("BEGIN:") and line[6:].strip() != "VEVENT":
+            alarm = True  # VALARM, and any other component inside an event
+        elif alarm:
+            alarm = not (line.startswith("END:") and line[4:].strip() != "VEVENT")
+        else:
+            name = _NAME.match(line)
+            if name is not None and name.group(0).upper() in _READ:
+                lines.append(line)
+    return "\r\n".join(lines) + "\r\n"
 
 
 def read_calendar(text: str, start: datetime, end: datetime, zone: tzinfo) -> list[Occurrence]:
@@ -97,41 +123,75 @@ def read_calendar(text: str, start: datetime, end: datetime, zone: tzinfo) -> li
         calendar = icalendar.Calendar.from_ical(prefilter(text, start, end))
     except Exception as exc:  # icalendar raises ValueError, and others on odd input
         raise ValueError(str(exc) or type(exc).__name__) from exc
+    events = calendar.walk("VEVENT")
     repeating = {
         str(event.get("UID", ""))
-        for event in calendar.walk("VEVENT")
+        for event in events
         if event.get("RRULE") or event.get("RDATE") or event.get("RECURRENCE-ID")
     }
+    floating = _floating_zone(calendar, zone)
     found: dict[str, Occurrence] = {}
-    expanded = recurring_ical_events.of(calendar, skip_bad_series=True).between(
-        start.astimezone(zone), end.astimezone(zone)
-    )
-    for event in expanded:
-        occurrence = _occurrence(event, repeating, zone)
+
+    def keep(occurrence: Occurrence | None) -> None:
         if occurrence is not None and start <= occurrence.start < end:
             found.setdefault(occurrence.key, occurrence)
+
+    # one-off events are read as they are; only series go through the expansion, which copies
+    # every occurrence it returns
+    series = icalendar.Calendar()
+    for name, value in calendar.property_items(recursive=False):
+        if name not in ("BEGIN", "END"):
+            series.add(name, value)
+    for zone_component in calendar.walk("VTIMEZONE"):
+        series.add_component(zone_component)
+    for event in events:
+        if str(event.get("UID", "")) in repeating:
+            series.add_component(event)
+        else:
+            keep(_occurrence(event, repeating, zone, floating))
+    if repeating:
+        expanded = recurring_ical_events.of(series, skip_bad_series=True).between(
+            start.astimezone(zone), end.astimezone(zone)
+        )
+        for event in expanded:
+            keep(_occurrence(event, repeating, zone, floating))
     return sorted(found.values(), key=lambda item: (item.start, item.key))
 
 
-def _moment(value: date | datetime, zone: tzinfo) -> datetime:
+def _floating_zone(calendar: Any, zone: tzinfo) -> tzinfo:
+    """Google writes X-WR-TIMEZONE for the times written without a zone; else the user's."""
+    name = str(calendar.get("X-WR-TIMEZONE", "")).strip()
+    if name:
+        from zoneinfo import ZoneInfo
+
+        try:
+            return ZoneInfo(name)
+        except (ValueError, OSError, KeyError):
+            pass
+    return zone
+
+
+def _moment(value: date | datetime, zone: tzinfo, floating: tzinfo) -> datetime:
     if not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day, tzinfo=zone)
     if value.tzinfo is None:
-        return value.replace(tzinfo=zone)
+        return value.replace(tzinfo=floating).astimezone(zone)
     return value.astimezone(zone)
 
 
-def _occurrence(event: Any, repeating: set[str], zone: tzinfo) -> Occurrence | None:
+def _occurrence(
+    event: Any, repeating: set[str], zone: tzinfo, floating: tzinfo
+) -> Occurrence | None:
     raw_start = event.get("DTSTART")
     if raw_start is None:
         return None
     uid = str(event.get("UID", "")).strip()
     first = raw_start.dt
     all_day = not isinstance(first, datetime)
-    start = _moment(first, zone)
+    start = _moment(first, zone, floating)
     raw_end = event.get("DTEND")
     if raw_end is not None:
-        end = _moment(raw_end.dt, zone)
+        end = _moment(raw_end.dt, zone, floating)
     elif event.get("DURATION") is not None:
         end = start + event["DURATION"].dt
     else:
@@ -141,7 +201,7 @@ def _occurrence(event: Any, repeating: set[str], zone: tzinfo) -> Occurrence | N
     key = uid
     if recurring:
         recurrence = event.get("RECURRENCE-ID")
-        original = _moment(recurrence.dt, zone) if recurrence is not None else start
+        original = _moment(recurrence.dt, zone, floating) if recurrence is not None else start
         key = f"{uid}|{original.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
     attendees = event.get("ATTENDEE") or []
     if not isinstance(attendees, list):

@@ -390,3 +390,65 @@ def test_not_a_calendar(store: Store, book: Book, tmp_path: Path) -> None:
     # no VEVENT at all is an empty calendar or an error; either way nothing is proposed
     with pytest.raises(ValidationError):
         calendar.import_file(store, path)
+
+
+def test_outlook_series_in_a_windows_zone(store: Store, book: Book, tmp_path: Path) -> None:
+    who = [(ME, "ACCEPTED")]
+    text = outlook(
+        [
+            Ev(
+                "040000008200E00074C5B7101A82E00800000000SERIES",
+                "Beta weekly",
+                ";TZID=Eastern Standard Time:20261028T100000",
+                ";TZID=Eastern Standard Time:20261028T110000",
+                organizer="bob@beta.example.org",
+                attendees=who,
+                extra=[
+                    "RRULE:FREQ=WEEKLY;UNTIL=20261125T150000Z;INTERVAL=1;BYDAY=WE;WKST=SU",
+                    "EXDATE;TZID=Eastern Standard Time:20261111T100000",
+                ],
+            ),
+            Ev(
+                "040000008200E00074C5B7101A82E00800000000SERIES",
+                "Beta weekly (moved)",
+                ";TZID=Eastern Standard Time:20261119T090000",
+                ";TZID=Eastern Standard Time:20261119T093000",
+                organizer="bob@beta.example.org",
+                attendees=who,
+                extra=["RECURRENCE-ID;TZID=Eastern Standard Time:20261118T100000"],
+            ),
+        ]
+    )
+    found = _import(store, tmp_path, text)
+    assert [(_utc(p).strftime("%m-%d %H:%M"), p.minutes, p.proactive) for p in found] == [
+        ("10-28 14:00", 60, False),  # EDT
+        ("11-04 15:00", 60, False),  # EST from Nov 1
+        ("11-19 14:00", 30, False),  # moved; Nov 11 excluded
+        ("11-25 15:00", 60, False),
+    ]
+    assert all(p.recurring for p in found)
+
+
+def test_alarms_and_unread_properties_are_skipped(store: Store, book: Book, tmp_path: Path) -> None:
+    text = google(
+        [
+            Ev(
+                "alarm@google.com",
+                "Acme QBR",
+                "20261120T010000Z",
+                "20261120T014500Z",
+                attendees=[(ACME, "ACCEPTED")],
+                extra=[
+                    "X-GOOGLE-CONFERENCE:https://meet.google.com/abc-defg-hij",
+                    "BEGIN:VALARM",
+                    "ACTION:DISPLAY",
+                    "DESCRIPTION:This is an event reminder",
+                    "TRIGGER:-P0DT0H10M0S",
+                    "END:VALARM",
+                ],
+                description="Join with Google Meet: https://meet.google.com/abc-defg-hij " * 5,
+            ),
+        ]
+    )
+    [proposal] = _import(store, tmp_path, text)
+    assert proposal.title == "Acme QBR" and proposal.minutes == 45
