@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sync_kit import AOI, Team, ThreadServer, rows_of, seed_team
+from sync_kit import AOI, KEN, Team, ThreadServer, rows_of, seed_team
 
 from csm_tui.clock import FixedClock
 from csm_tui.config import TODAY_WEIGHTS
@@ -144,3 +144,114 @@ def test_a_first_download_leaves_the_book_usable(big_team: Team, clock: FixedClo
     big_team.sync(again, AOI)
     notes = rows_of(again, "activities", "WHERE note IN ('meanwhile', 'from the shell')")
     assert len(notes) == len(logged) + 1
+
+
+async def test_the_app_opens_every_screen_during_a_first_download(
+    big_team: Team, clock: FixedClock, tmp_path: Path
+) -> None:
+    from textual.screen import Screen
+
+    from csm_tui.config import Config
+    from csm_tui.services.session import Session
+    from csm_tui.ui.app import CsmApp
+
+    path = big_team.tmp / "aoi.db"
+    syncing = big_team.book("aoi")
+    gate = threading.Event()
+    outcome: list[SyncResult | BaseException] = []
+
+    def download() -> None:
+        try:
+            with big_team.server(AOI, transport=HeldPages(gate)) as server:
+                outcome.append(sync_once(syncing, server))
+        except BaseException as exc:  # reported by the assertion below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=download)
+    thread.start()
+    store = open_store(path, clock=clock)
+    try:
+        deadline = time.monotonic() + 60
+        while not (store.query_one("SELECT 1 FROM accounts") and bulk.dropped(store.conn)):
+            assert thread.is_alive() and time.monotonic() < deadline, outcome
+            time.sleep(0.02)
+        config = Config(path=tmp_path / "config.toml")
+        app = CsmApp(Session(store, clock), config, landing="today", sync=False)
+        seen: list[str] = []
+        async with app.run_test(size=(120, 35)) as pilot:
+            await app.workers.wait_for_complete()
+            for key in ("b", "C", "E", "V", "H", "W", "M"):
+                await pilot.press(key)
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                seen.append(type(app.screen).__name__)
+                assert isinstance(app.screen, Screen)
+                if key != "b":
+                    await pilot.press("escape")
+                    await pilot.pause()
+            await pilot.press("b")  # back to the book, then into an account
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.press("enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            seen.append(type(app.screen).__name__)
+        assert app.return_code in (None, 0), seen
+        assert thread.is_alive() and bulk.dropped(store.conn), "the download was over too soon"
+        assert len(set(seen)) >= 7, seen
+    finally:
+        gate.set()
+        thread.join(60)
+        store.close()
+    [result] = outcome
+    assert isinstance(result, SyncResult), result
+
+
+def test_logging_goes_on_during_a_normal_pull(
+    sqlite_team: Team, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csm_tui.sync import client
+
+    team = sqlite_team
+    acme = team.accounts["Acme Analytics"]
+    aoi, ken = team.book("aoi"), team.book("ken")
+    team.sync(aoi, AOI)
+    team.sync(ken, KEN)
+    for minute in range(1, 31):
+        log_activity(ken, acme, minute, WHEN, note="ken's call")
+    team.sync(ken, KEN)
+    monkeypatch.setattr(client, "DEFAULT_PULL_LIMIT", 5)  # Ken's 30 calls: several pages
+    gate = threading.Event()
+    outcome: list[SyncResult | BaseException] = []
+
+    def pull() -> None:
+        try:
+            with team.server(AOI, transport=HeldPages(gate)) as server:
+                outcome.append(sync_once(aoi, server))
+        except BaseException as exc:  # reported by the assertion below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=pull)
+    thread.start()
+    other = open_store(aoi.path, clock=clock)
+    try:
+        deadline = time.monotonic() + 30
+        while not other.query_one("SELECT 1 FROM activities WHERE note = 'ken''s call'"):
+            assert thread.is_alive() and time.monotonic() < deadline, outcome
+            time.sleep(0.01)
+        for _ in range(10):
+            log_activity(other, acme, 5, WHEN, note="meanwhile")
+        done = _cli("log", "Acme Analytics", "7", "--note", "from the shell", book=aoi.path)
+        assert done.returncode == 0, done.stderr
+        assert thread.is_alive(), "the pull ended before the test was done"
+    finally:
+        gate.set()
+        thread.join(30)
+    [result] = outcome
+    assert isinstance(result, SyncResult), result
+    assert result.pulled >= 30
+    team.sync(other, AOI)
+    other.close()
+    team.sync(ken, KEN)
+    assert len(rows_of(ken, "activities", "WHERE note IN ('meanwhile', 'from the shell')")) == 11
