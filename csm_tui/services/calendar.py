@@ -10,46 +10,49 @@ device: calendar_seen is local). Logging goes through `log_activity` like any ot
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta, tzinfo
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from csm_tui.calendar import sources as remote
-from csm_tui.calendar.events import read_calendar
-from csm_tui.calendar.match import AccountIndex, organised_by_me, proposable
 from csm_tui.clock import iso_now
 from csm_tui.errors import NotFoundError, ValidationError
 from csm_tui.i18n import _
 from csm_tui.models.activity import Activity, ActivityType
-from csm_tui.services.identity import me_identity
+from csm_tui.services.calendar_read import (
+    PASSWORD_ENV,
+    WINDOW_DAYS,
+    SyncReport,
+    add_caldav,
+    add_url,
+    import_file,
+    me_email,
+    sync,
+    sync_if_due,
+    user_zone,
+    window,
+)
 from csm_tui.store import calendar as queries
 from csm_tui.store.connection import Store
 
-WINDOW_DAYS = 60
-PASSWORD_ENV = "CSM_TUI_CALDAV_PASSWORD"
-
-
-def user_zone() -> tzinfo:
-    """The user's time zone: TZ when it names one, else the system's."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    if name:
-        try:
-            from zoneinfo import ZoneInfo
-
-            return ZoneInfo(name)
-        except (ValueError, OSError, KeyError):
-            pass
-    return datetime.now().astimezone().tzinfo or UTC
-
-
-def window(store: Store, zone: tzinfo) -> tuple[datetime, datetime]:
-    """From midnight 60 days ago to the end of today, in the user's zone."""
-    today = store.clock.now().astimezone(zone).date()
-    start = datetime.combine(today - timedelta(days=WINDOW_DAYS), time(), tzinfo=zone)
-    return start, datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
+__all__ = [
+    "PASSWORD_ENV",
+    "WINDOW_DAYS",
+    "CalendarService",
+    "Proposal",
+    "SyncReport",
+    "add_caldav",
+    "add_url",
+    "count",
+    "dismiss",
+    "dismiss_series",
+    "find",
+    "import_file",
+    "log",
+    "proposals",
+    "sync",
+    "sync_if_due",
+    "user_zone",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,147 +91,8 @@ class Proposal:
         }
 
 
-@dataclass
-class SyncReport:
-    """What a sync read: events per source, and the sources that failed with why."""
-
-    events: dict[str, int] = field(default_factory=dict)
-    failed: dict[str, str] = field(default_factory=dict)
-
-
 def proposal_id(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-
-
-def _me(store: Store) -> str:
-    me = me_identity(store)
-    if me is None:
-        raise ValidationError(
-            _("Tell csm-tui who you are first (the app asks on its first start).")
-        )
-    return me[1]
-
-
-def _source_id(kind: str, address: str, user: str = "") -> str:
-    return kind + "-" + hashlib.sha1(f"{address}\n{user}".encode()).hexdigest()[:10]
-
-
-# -- reading ----------------------------------------------------------------------------------
-
-
-def read_text(
-    store: Store,
-    source: str,
-    texts: list[str],
-    zone: tzinfo | None = None,
-    index: AccountIndex | None = None,
-) -> int:
-    """Parse, match and keep the events of one source; returns how many were matched."""
-    zone = zone or user_zone()
-    start, end = window(store, zone)
-    index = index or account_index(store)
-    rows: dict[str, queries.EventRow] = {}
-    for text in texts:
-        for occurrence in read_calendar(text, start, end, zone):
-            if not proposable(occurrence, index.me):
-                continue
-            found = index.match(occurrence)
-            if not found.account_ids:
-                continue
-            rows[occurrence.key] = queries.EventRow(
-                key=occurrence.key,
-                source=source,
-                uid=occurrence.uid,
-                starts_at=occurrence.start.isoformat(),
-                minutes=occurrence.minutes,
-                title=occurrence.title,
-                description=occurrence.description[:2000],
-                account_ids=found.account_ids,
-                kind=(ActivityType.INTERNAL if found.internal else ActivityType.MEETING).value,
-                proactive=organised_by_me(occurrence, index.me),
-                recurring=occurrence.recurring,
-            )
-    queries.replace_events(store, source, rows.values(), iso_now(store.clock))
-    return len(rows)
-
-
-def account_index(store: Store) -> AccountIndex:
-    return AccountIndex.build(
-        [_me(store)], queries.contact_emails(store), queries.account_names(store)
-    )
-
-
-def import_file(store: Store, path: Path, zone: tzinfo | None = None) -> int:
-    """Read an .ics export; the file stays a source, read again by each sync while it exists."""
-    path = path.expanduser().resolve()
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise ValidationError(
-            _("Cannot read {path}: {error}").format(path=path, error=exc.strerror)
-        ) from exc
-    source = queries.SourceRow(_source_id("file", str(path)), "file", str(path), "", None)
-    queries.save_source(store, source, iso_now(store.clock))
-    try:
-        return read_text(store, source.id, [text], zone)
-    except ValueError as exc:
-        raise ValidationError(
-            _("{path} is not a calendar file ({error}).").format(path=path, error=exc)
-        ) from exc
-
-
-def add_url(store: Store, url: str) -> str:
-    """Keep a secret ICS address (in the keyring); returns the source's id."""
-    url = remote.check_address(url)
-    from urllib.parse import urlsplit
-
-    source = queries.SourceRow(
-        _source_id("url", url), "url", urlsplit(url).hostname or "", "", None
-    )
-    remote.save_secret(source.id, url)
-    queries.save_source(store, source, iso_now(store.clock))
-    return source.id
-
-
-def add_caldav(store: Store, url: str, user: str, password: str) -> str:
-    """Keep a CalDAV account (the password in the keyring); returns the source's id."""
-    url = remote.check_address(url)
-    source = queries.SourceRow(_source_id("caldav", url, user), "caldav", url, user, None)
-    remote.save_secret(source.id, password)
-    queries.save_source(store, source, iso_now(store.clock))
-    return source.id
-
-
-Fetch = Callable[[queries.SourceRow, datetime, datetime], list[str]]
-
-
-def fetch(source: queries.SourceRow, start: datetime, end: datetime) -> list[str]:
-    """The text of one source, from where it lives."""
-    if source.kind == "file":
-        try:
-            return [Path(source.label).read_text(encoding="utf-8", errors="replace")]
-        except OSError as exc:
-            raise remote.CalendarError(str(exc.strerror or exc)) from None
-    if source.kind == "url":
-        return [remote.fetch_url(remote.read_secret(source.id))]
-    password = os.environ.get(PASSWORD_ENV) or remote.read_secret(source.id)
-    return remote.fetch_caldav(source.label, source.user_name, password, start, end)
-
-
-def sync(store: Store, zone: tzinfo | None = None, fetcher: Fetch = fetch) -> SyncReport:
-    """Read every source; one that fails keeps its events of the last sync."""
-    zone = zone or user_zone()
-    start, end = window(store, zone)
-    index = account_index(store)
-    report = SyncReport()
-    for source in queries.sources(store):
-        name = source.label or source.id
-        try:
-            texts = fetcher(source, start, end)
-            report.events[name] = read_text(store, source.id, texts, zone, index)
-        except (remote.CalendarError, ValueError) as exc:
-            report.failed[name] = str(exc)
-    return report
 
 
 # -- proposals --------------------------------------------------------------------------------
@@ -360,7 +224,7 @@ def dismiss_series(store: Store, proposal: Proposal) -> None:
 def remember_form(store: Store, proposal: Proposal) -> None:
     """The log form saved the proposal (maybe edited): remember it with the activity just
     logged on its accounts, so a later change in the calendar corrects that activity."""
-    latest = queries.latest_activity(store, proposal.account_ids, _me(store))
+    latest = queries.latest_activity(store, proposal.account_ids, me_email(store))
     remember(store, proposal, "logged", latest)
 
 
@@ -373,7 +237,10 @@ class CalendarService:
     def proposals(self) -> list[Proposal]:
         return proposals(self.store)
 
-    def count(self) -> int:
+    def count(self, refresh: bool = False) -> int:
+        """How many meetings wait; `refresh`: read the calendars first if not read lately."""
+        if refresh:
+            sync_if_due(self.store)
         return count(self.store)
 
     def has_sources(self) -> bool:

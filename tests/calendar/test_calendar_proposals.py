@@ -9,6 +9,7 @@ import pytest
 from calendar_ics import ME, Ev, google, outlook
 from calendar_kit import Book
 
+from csm_tui.clock import FixedClock
 from csm_tui.errors import ValidationError
 from csm_tui.models.activity import ActivityType
 from csm_tui.services import calendar
@@ -452,3 +453,28 @@ def test_alarms_and_unread_properties_are_skipped(store: Store, book: Book, tmp_
     )
     [proposal] = _import(store, tmp_path, text)
     assert proposal.title == "Acme QBR" and proposal.minutes == 45
+
+
+def test_today_reads_the_calendars_again_when_stale(
+    store: Store, book: Book, tmp_path: Path, clock: FixedClock
+) -> None:
+    path = tmp_path / "cal.ics"
+    people = [(ACME, "ACCEPTED")]
+    path.write_text(
+        google([Ev("a", "First", "20261120T010000Z", "20261120T020000Z", attendees=people)]),
+        encoding="utf-8",
+    )
+    calendar.import_file(store, path)
+    path.write_text(
+        google(
+            [
+                Ev("a", "First", "20261120T010000Z", "20261120T020000Z", attendees=people),
+                Ev("b", "Second", "20261121T010000Z", "20261121T020000Z", attendees=people),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    service = calendar.CalendarService(store)
+    assert service.count(refresh=True) == 1  # read a moment ago: fresh
+    clock.at += timedelta(minutes=16)
+    assert service.count(refresh=True) == 2

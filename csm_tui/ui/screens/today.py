@@ -160,7 +160,7 @@ class TodayScreen(DataScreen):
     @work(thread=True, exclusive=True, group="today-meetings", exit_on_error=False)
     def _count_meetings(self) -> None:
         """The line "Meetings to log (N)" under the summary, when the calendar has any."""
-        waiting = self.session.calendar.count()
+        waiting = self.session.calendar.count(refresh=True)  # reads stale calendars first
         self.app.call_from_thread(self._show_meetings, waiting)
 
     def _show_meetings(self, waiting: int) -> None:
