@@ -166,6 +166,7 @@ class Store:
         # (the sync engine counts what is pending, the UI reloads); on the committing thread,
         # so they must be quick and never wait for another thread
         self.after_commit: list[Callable[[Changes], None]] = []
+        self.open_transactions: list[Transaction] = []  # nested ones are savepoints
         self._reader: Store | None = None  # see reader()
         self._reader_lock = threading.Lock()
         # whether the file is known to be sound: found as csm-tui left it, or checked (see

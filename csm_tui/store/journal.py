@@ -104,6 +104,7 @@ class Transaction:
         self._tables: set[str] = set()
         self._account_ids: set[str] = set()
         self._atomic: AbstractContextManager[Any] | None = None
+        self._outer: Transaction | None = None  # the transaction this one is a savepoint of
 
     def __enter__(self) -> Transaction:
         self.store.ensure_sound()
@@ -116,6 +117,9 @@ class Transaction:
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(describe_sqlite_error(exc, self.store.path)) from exc
             raise
+        # the lock is held until __exit__, so the stack is this thread's
+        self._outer = self.store.open_transactions[-1] if self.store.open_transactions else None
+        self.store.open_transactions.append(self)
         return self
 
     def __exit__(
@@ -125,6 +129,7 @@ class Transaction:
         tb: TracebackType | None,
     ) -> None:
         assert self._atomic is not None
+        self.store.open_transactions.pop()
         try:
             self._atomic.__exit__(exc_type, exc, tb)
         except sqlite3.Error as error:
@@ -133,6 +138,12 @@ class Transaction:
             self.store.lock.release()
         if isinstance(exc, sqlite3.Error):
             raise StoreError(describe_sqlite_error(exc, self.store.path)) from exc
+        if exc_type is None and self._outer is not None:
+            # a savepoint: nothing is committed yet; the outer transaction tells the listeners
+            self._outer.entries += self.entries
+            self._outer._tables |= self._tables
+            self._outer._account_ids |= self._account_ids
+            return
         if exc_type is None and self.entries:
             changes = self.changes
             for listener in list(self.store.after_commit):
