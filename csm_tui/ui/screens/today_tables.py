@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from csm_tui.services.today import CoverageRow, PriorityRow, TodayView
+    from csm_tui.ui.screens.today import TodayScreen
 
 
 class TodayTable(LineTable):
@@ -23,13 +24,17 @@ class TodayTable(LineTable):
     BINDINGS = [Binding("enter", "open", N_("Open"), id="today.open")]
 
     def action_open(self) -> None:
-        self._ask_screen("open_line", self)
+        today = self.today
+        if today is not None:
+            today.open_line(self)
 
-    def _ask_screen(self, method: str, *args: object) -> None:
-        """Call the Today screen (this module cannot import it: it imports this one)."""
-        handler = getattr(self.screen, method, None)
-        if callable(handler):
-            handler(*args)
+    @property
+    def today(self) -> TodayScreen | None:
+        """The Today screen this table is on (imported here: today.py imports this module)."""
+        from csm_tui.ui.screens.today import TodayScreen
+
+        screen = self.screen
+        return screen if isinstance(screen, TodayScreen) else None
 
 
 class PriorityTable(TodayTable):
@@ -45,10 +50,14 @@ class TaskTable(TodayTable):
     ]
 
     def action_done(self) -> None:
-        self._ask_screen("complete_current")
+        today = self.today
+        if today is not None:
+            today.complete_current()
 
     def action_log_done(self) -> None:
-        self._ask_screen("log_and_complete")
+        today = self.today
+        if today is not None:
+            today.log_and_complete()
 
 
 class CoverageTable(TodayTable):

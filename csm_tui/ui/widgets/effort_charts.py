@@ -264,10 +264,11 @@ class BarList(CursorView):
 
     def action_choose(self) -> None:
         """Open the account under the cursor (every screen with these bars wants this)."""
+        from csm_tui.ui.app import CsmApp
+
         key = self.current_key
-        open_account = getattr(self.app, "open_account", None)
-        if key and callable(open_account):
-            open_account(key)
+        if key and isinstance(self.app, CsmApp):
+            self.app.open_account(key)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)  # the list may have a border, as a section
