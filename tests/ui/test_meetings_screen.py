@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import AppFactory, settle
 from textual.pilot import Pilot
 
@@ -11,6 +15,7 @@ from csm_tui.models.activity import ActivityType
 from csm_tui.models.contact import Contact
 from csm_tui.services import calendar
 from csm_tui.services.accounts import add_contact
+from csm_tui.services.activities import log_activity
 from csm_tui.store.activities import activities_of
 from csm_tui.store.connection import Store
 from csm_tui.ui.app import CsmApp
@@ -145,3 +150,41 @@ async def test_today_says_how_many_meetings_wait(
         line = app.screen.query_one("#today-meetings")
         await settle(pilot, lambda: line.display)
         assert "Meetings to log (5)" in str(line.render())
+
+
+async def test_a_meeting_logged_elsewhere_leaves_the_list(
+    book_store: Store, make_app: AppFactory, tmp_path: Path
+) -> None:
+    with_calendar(book_store, tmp_path)
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_meetings(pilot, app)
+        assert table.row_count == 5
+        # the same meeting logged off the UI thread (a sync from another device does that)
+        await asyncio.to_thread(
+            log_activity,
+            book_store,
+            ACME,
+            45,
+            datetime(2026, 11, 20, 1, 0, tzinfo=UTC),
+            type=ActivityType.MEETING,
+        )
+        await settle(pilot, lambda: table.row_count == 4)
+        assert "Acme QBR" not in titles(table)
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_meetings_snapshot(
+    snap_compare: Any, book_store: Store, make_app: AppFactory, tmp_path: Path, language: str
+) -> None:
+    with_calendar(book_store, tmp_path)
+    app = make_app(book_store, language=language)
+
+    async def open_it(pilot: Pilot[None]) -> None:
+        await open_meetings(pilot, app)
+        await app.workers.wait_for_complete()  # the calendar read as M opens, and the reload
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, run_before=open_it, terminal_size=SIZE)

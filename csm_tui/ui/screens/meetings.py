@@ -261,7 +261,7 @@ def _cells(proposal: Proposal) -> list[Text]:
         kind += " " + _("(changed)")
     accounts = " / ".join(proposal.account_names)
     return [
-        Text(proposal.start.strftime("%m-%d %a %H:%M")),
+        Text(proposal.start.strftime("%Y-%m-%d %H:%M")),
         Text(str(proposal.minutes), justify="right"),
         Text(accounts, style="bold" if len(proposal.account_ids) == 1 else "yellow"),
         Text(proposal.title),
