@@ -72,6 +72,7 @@ class Proposal:
     kind: ActivityType
     changed: bool = False
     activity_id: str | None = None
+    note: str = ""  # what is logged as the note: the title, and lines of the description if set
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +89,7 @@ class Proposal:
             "proactive": self.proactive,
             "type": self.kind.value,
             "changed": self.changed,
+            "note": self.note,
         }
 
 
@@ -98,9 +100,25 @@ def proposal_id(key: str) -> str:
 # -- proposals --------------------------------------------------------------------------------
 
 
-def proposals(store: Store, zone: tzinfo | None = None) -> list[Proposal]:
+def description_lines() -> int:
+    """How many lines of a meeting's description go into the note after its title: `[calendar]
+    description_lines` in config.toml, 0 (the title alone) by default, at most 20."""
+    from csm_tui.config import load_config
+
+    value = load_config().raw.get("calendar", {}).get("description_lines", 0)
+    return max(0, min(20, value)) if isinstance(value, int) else 0
+
+
+def note_of(title: str, description: str, lines: int) -> str:
+    """The title, then the first `lines` non-blank lines of the description."""
+    kept = [line.strip() for line in description.splitlines() if line.strip()][:lines]
+    return "\n".join([title, *kept]) if kept else title
+
+
+def proposals(store: Store, zone: tzinfo | None = None, lines: int | None = None) -> list[Proposal]:
     """The meetings to log, oldest first."""
     zone = zone or user_zone()
+    lines = description_lines() if lines is None else lines
     start, _end = window(store, zone)
     seen = queries.seen(store)
     logged = queries.logged_meetings(store, start.astimezone(UTC).isoformat())
@@ -134,6 +152,7 @@ def proposals(store: Store, zone: tzinfo | None = None) -> list[Proposal]:
                 start=starts,
                 minutes=event.minutes,
                 title=event.title,
+                note=note_of(event.title, event.description, lines),
                 recurring=event.recurring,
                 proactive=event.proactive,
                 kind=ActivityType(event.kind),
@@ -176,7 +195,7 @@ def log(
         "type": proposal.kind,
         "proactive": proposal.proactive,
         "recurring": proposal.recurring,
-        "note": proposal.title,
+        "note": proposal.note or proposal.title,
     }
     values.update(changes)
     activity: Activity | None = None

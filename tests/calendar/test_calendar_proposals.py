@@ -478,3 +478,24 @@ def test_today_reads_the_calendars_again_when_stale(
     assert service.count(refresh=True) == 1  # read a moment ago: fresh
     clock.at += timedelta(minutes=16)
     assert service.count(refresh=True) == 2
+
+
+def test_description_lines_in_the_note_when_asked(store: Store, book: Book, tmp_path: Path) -> None:
+    text = google(
+        [
+            Ev(
+                "d",
+                "Acme QBR",
+                "20261120T010000Z",
+                "20261120T020000Z",
+                attendees=[(ACME, "ACCEPTED")],
+                description="Agenda:\\n\\n- renewal\\n- usage\\n- other",
+            )
+        ]
+    )
+    [plain] = _import(store, tmp_path, text)
+    assert plain.note == "Acme QBR"
+    (tmp_path / "config.toml").write_text("[calendar]\ndescription_lines = 2\n")
+    [proposal] = calendar.proposals(store)
+    assert proposal.note == "Acme QBR\nAgenda:\n- renewal"
+    assert calendar.log(store, proposal).note == "Acme QBR\nAgenda:\n- renewal"

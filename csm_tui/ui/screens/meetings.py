@@ -202,7 +202,7 @@ class MeetingsScreen(DataScreen):
                 "type": proposal.kind.value,
                 "proactive": proposal.proactive,
                 "recurring": proposal.recurring,
-                "note": proposal.title,
+                "note": proposal.note or proposal.title,
             }
             if proposal.changed and proposal.activity_id:
                 draft["activity_id"] = proposal.activity_id
