@@ -184,3 +184,44 @@ async def test_the_custom_period_form_clears_an_error_when_its_field_changes(
         await pilot.press("backspace")
         await pilot.pause()
         assert text_of(app, "#from-error") == ""
+
+
+async def test_the_first_start_form_focuses_the_refused_email(
+    empty_store: Store, make_app: AppFactory
+) -> None:
+    from csm_tui.ui.screens.me import MeScreen
+
+    app = make_app(empty_store)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, MeScreen))
+        await pilot.press(*"Aoi", "enter", *"not-an-email")
+        app.screen.query_one("#me-name", Input).focus()
+        await pilot.pause()
+        app.screen.query_one("#me-email", Input).post_message(
+            Input.Submitted(app.screen.query_one("#me-email", Input), "not-an-email")
+        )
+        await pilot.pause()
+        assert "e-mail" in text_of(app, "#me-error")
+        assert app.focused is app.screen.query_one("#me-email", Input)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert text_of(app, "#me-error") == ""
+
+
+async def test_the_owners_form_focuses_a_wrong_date_and_clears_it(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    from test_owners import open_owners
+
+    app = make_app(book_store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await open_owners(pilot, app, YAMATO)
+        editor.query_one("#email", Input).value = "ken.sato@example.com"
+        editor.query_one("#to", Input).value = "someday"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "someday" in text_of(app, "#owners-error")
+        assert app.focused is editor.query_one("#to", Input)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert text_of(app, "#owners-error") == ""

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.services.session import Session
+from csm_tui.ui.screens.form_screen import FormScreen
 
 
 class MeInput(Input):
@@ -30,8 +30,10 @@ class MeInput(Input):
             self.screen.set_focus(self.screen.query_one(f"#{self.next_id}"))
 
 
-class MeScreen(ModalScreen[tuple[str, str]]):
+class MeScreen(FormScreen[tuple[str, str]]):
     """Asks for the user's name and e-mail; the e-mail is how owners and sync know them."""
+
+    ERROR_LINES: ClassVar[dict[str, str]] = {"me-name": "me-error", "me-email": "me-error"}
 
     BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"))]
 
@@ -66,6 +68,8 @@ class MeScreen(ModalScreen[tuple[str, str]]):
         try:
             result = self.session.set_me(name, email)
         except CsmError as exc:
-            self.query_one("#me-error", Static).update(_(str(exc)))
+            # the name is checked first: with one given, the e-mail is what was refused
+            wrong = "me-email" if name.strip() else "me-name"
+            self.show_errors({wrong: _(str(exc))})
             return
         self.dismiss(result)

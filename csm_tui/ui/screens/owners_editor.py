@@ -6,14 +6,13 @@ suggestion). Enter on an owner in the table fills the form with them, to change 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -21,6 +20,7 @@ from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.confirm import ConfirmScreen
+from csm_tui.ui.screens.form_screen import FormScreen
 
 if TYPE_CHECKING:
     from csm_tui.services.accounts import OwnerView
@@ -45,9 +45,13 @@ class OwnerTable(DataTable[str | Text]):
             screen.ask_to_remove(self.current_email())
 
 
-class OwnersEditor(ModalScreen[bool]):
+class OwnersEditor(FormScreen[bool]):
     """Dismisses with True if any owner changed."""
 
+    # every field's error is said on the one line under the form
+    ERROR_LINES: ClassVar[dict[str, str]] = dict.fromkeys(
+        ("email", "from", "to", "reason"), "owners-error"
+    )
     BINDINGS = [
         Binding("escape", "close", N_("Close")),
         Binding("ctrl+s", "save", N_("Save")),
@@ -160,9 +164,19 @@ class OwnersEditor(ModalScreen[bool]):
         reason = self.query_one("#reason", Input).value
         today = self.session.clock.today()
         service = self.session.handoff
+        errors = {"email": "", "from": "", "to": ""}
+        start = end = None
         try:
             start = parse_day(self.query_one("#from", Input).value, today)
+        except CsmError as exc:
+            errors["from"] = str(exc)
+        try:
             end = parse_day(self.query_one("#to", Input).value, today)
+        except CsmError as exc:
+            errors["to"] = str(exc)
+        if self.show_errors(errors):
+            return
+        try:
             current = {o.email: o for o in self.owners()}
             existing = current.get(email.lower())
             if existing is not None and existing.role.value == "secondary":
@@ -172,7 +186,7 @@ class OwnersEditor(ModalScreen[bool]):
                 service.assign_secondary(self.account_id, email, start, end, reason)
                 message = _("{email} is now a secondary owner.").format(email=email.lower())
         except CsmError as exc:
-            self._error(str(exc))
+            self.show_errors({"email": str(exc)})  # who, or their period: said under the form
             return
         self._done(message)
         for name in ("#email", "#from", "#to", "#reason"):
