@@ -55,8 +55,12 @@ ALL_TABLES = {
     "crm_state",
     "crm_records",
     "crm_links",
+    "calendar_sources",
+    "calendar_events",
+    "calendar_seen",
 }
 LOCAL_CRM = {"crm_state", "crm_records", "crm_links"}  # the CRM connector's own, never synced
+LOCAL_CALENDAR = {"calendar_sources", "calendar_events", "calendar_seen"}  # this machine's own
 
 
 def sha256(path: Path) -> str:
@@ -107,7 +111,8 @@ class TestOpen:
         assert store.schema_version == SCHEMA_VERSION
         assert tables(store.conn) == ALL_TABLES
         assert (
-            ALL_TABLES - {"settings", "journal", "sync_state", "sync_rejected", *LOCAL_CRM}
+            ALL_TABLES
+            - {"settings", "journal", "sync_state", "sync_rejected", *LOCAL_CRM, *LOCAL_CALENDAR}
             == JOURNALED_TABLES
         )
 
