@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -119,7 +120,7 @@ def current_user(
     if user is None:
         raise ApiError(401, "unauthorized", "The API token is not valid (revoked or mistyped).")
     expected = request.headers.get(USER_HEADER)
-    if expected is not None and expected.strip().lower() != user.email:
+    if expected is not None and unquote(expected).strip().lower() != user.email:
         # a book's sync with the token of another book's user (issue 19.4): nothing happens
         raise ApiError(409, "wrong_user", f"This token is {user.email}'s, not the book's user's.")
     return user

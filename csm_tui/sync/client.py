@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -196,7 +197,7 @@ def connect(store: Store, server: Server, *, push_local: bool = False) -> dict[s
 def _expect_user(server: Server, email: str) -> None:
     """Every request of this sync names the book's user; the server refuses a token of anyone
     else (409 wrong_user), so a book never takes another user's feed (issue 19.4)."""
-    server.client.headers[USER_HEADER] = email
+    server.client.headers[USER_HEADER] = quote(email, safe="@")  # headers are ASCII
 
 
 def _wrong_user(server: Server, book_user: str) -> WrongUser:

@@ -18,7 +18,8 @@ PROTOCOL_VERSION = 2
 MIN_PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "CSM-Protocol"
 USER_HEADER = "CSM-User"
-"""The e-mail of the book's user: the server refuses a token of anyone else (409 wrong_user)."""
+"""The e-mail of the book's user, percent-encoded (UTF-8): the server refuses a token of anyone
+else (409 wrong_user)."""
 
 MAX_PUSH_MUTATIONS = 500
 MAX_PULL_LIMIT = 10_000

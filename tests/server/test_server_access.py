@@ -227,3 +227,16 @@ def test_a_token_of_another_user_than_the_books_is_refused(team: Team) -> None:
         assert response.json()["code"] == "wrong_user"
     assert team.alice.get(f"/v1/history/activities/{activity['id']}").status_code == 404
     assert team.http.get("/v1/me", headers={**team.bob.headers, "CSM-User": BOB.upper()}).is_success
+
+
+def test_the_books_user_may_have_a_non_ascii_address(team: Team) -> None:
+    from urllib.parse import quote
+
+    from csm_tui.server.users import add_user
+
+    email = "tanaka@例え.jp"
+    token = add_user(team.engine, email, "田中", admin=False, now="2026-11-27T10:00:00Z")
+    me = team.http.get(
+        "/v1/me", headers={"Authorization": f"Bearer {token}", "CSM-User": quote(email)}
+    )
+    assert me.status_code == 200 and me.json()["email"] == email
