@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -145,4 +146,54 @@ mutations = Table(
     Column("server_seq", BigInteger, nullable=True),
     Column("created_at", String(40), nullable=False),
     Index("mutations_row", "table_name", "row_id"),
+)
+
+# -- the CRM connector (issue 12): server-side only, never synced to devices -------------------
+# `crm_state`: key/value JSON (the connection, the encrypted credential, cursors, the last pass);
+# `crm_records`: which server row each CRM record became; `crm_links`: one row per pushed
+# activity (its engagement's CRM id; `sending` is committed before the create request);
+# `crm_lease`: who runs the pass now, until when, and an increasing fence (see server/crm_lock.py).
+
+crm_state = Table(
+    "crm_state",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+crm_records = Table(
+    "crm_records",
+    metadata,
+    Column("crm", String(16), primary_key=True),
+    Column("object", String(16), primary_key=True),
+    Column("crm_id", String(254), primary_key=True),
+    Column("local_id", String(64), nullable=False),
+    Column("parent_id", String(254), nullable=True),
+    Column("state", String(16), nullable=False, default="live"),
+    Column("extra", Text, nullable=False, default="{}"),
+    Index("crm_records_local", "local_id"),
+    Index("crm_records_parent", "crm", "object", "parent_id"),
+)
+
+crm_links = Table(
+    "crm_links",
+    metadata,
+    Column("activity_id", String(64), primary_key=True),
+    Column("crm", String(16), nullable=False),
+    Column("object_type", String(32), nullable=False),
+    Column("crm_id", String(254), nullable=True),
+    Column("state", String(16), nullable=False),
+    Column("pushed_hash", String(64), nullable=False, default=""),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("updated_at", String(40), nullable=False),
+)
+
+crm_lease = Table(
+    "crm_lease",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("fence", BigInteger, nullable=False),
+    Column("expires_at", Float, nullable=False),
 )
