@@ -244,7 +244,6 @@ def _check_unique(conn: Connection, user: User, table: str, row: dict[str, Any])
                 raise Refused(f"Another account of yours already has external id {key}.")
             raise Refused(f"External id {key} cannot be used on the server; ask an admin.")
         what = {
-            "accounts": f"external id {row.get('external_id')}",
             "owners": f"owner {row.get('user_email')}",
             "health_snapshots": f"health score for {row.get('date')}",
             "handoff_reads": "read receipt",
