@@ -322,6 +322,26 @@ MIGRATIONS: list[str] = [
         seen_at TEXT NOT NULL
     );
     """,
+    # 10: what the CSM did with a calendar meeting syncs with the book after all (issue 15), so
+    # two devices agree: calendar_marks replaces migration 9's local calendar_seen. Journaled,
+    # on the account the meeting was logged for (or, dismissed, its first account), and private
+    # to its user like a read receipt: a colleague at the same meeting logs their own time. Its
+    # id is derived from the user and the key, so two devices marking one meeting write one row.
+    """
+    DROP TABLE calendar_seen;
+    CREATE TABLE calendar_marks (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        user_email TEXT NOT NULL,
+        key TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('logged', 'dismissed')),
+        starts_at TEXT NOT NULL DEFAULT '',
+        minutes INTEGER NOT NULL DEFAULT 0,
+        activity_id TEXT,
+        marked_at TEXT NOT NULL,
+        UNIQUE (user_email, key)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
