@@ -1,20 +1,31 @@
 # csm-tui: every target sets up its own virtual environment first (only Python 3.11+ is needed).
+# `make demo` installs the app's own dependencies only; the other targets add the development
+# ones (tests, linters, the server). Both use constraints-dev.txt: the exact Textual of the
+# snapshot tests.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+APP    := $(VENV)/.installed-app
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints-dev.txt
 
 .PHONY: demo test lint bench bench-sync i18n clean
 
-$(STAMP): pyproject.toml constraints-dev.txt
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "csm-tui needs Python 3.11 or newer ($(PYTHON) is older); try: make PYTHON=python3.12"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints-dev.txt -e '.[dev]'
-	@touch $(STAMP)
+
+$(APP): pyproject.toml constraints-dev.txt | $(VENV)/bin/python
+	$(PIP) -e .
+	@touch $(APP)
+
+$(STAMP): pyproject.toml constraints-dev.txt | $(VENV)/bin/python
+	$(PIP) -e '.[dev]'
+	@touch $(STAMP) $(APP)
 
 ## Open the app on the demo book of business (built on first run).
-demo: $(STAMP)
+demo: $(APP)
 	$(BIN)/csm-tui demo
 
 ## Run the test suite.
