@@ -57,10 +57,10 @@ ALL_TABLES = {
     "crm_links",
     "calendar_sources",
     "calendar_events",
-    "calendar_seen",
+    "calendar_marks",
 }
 LOCAL_CRM = {"crm_state", "crm_records", "crm_links"}  # the CRM connector's own, never synced
-LOCAL_CALENDAR = {"calendar_sources", "calendar_events", "calendar_seen"}  # this machine's own
+LOCAL_CALENDAR = {"calendar_sources", "calendar_events"}  # this machine's own
 
 
 def sha256(path: Path) -> str:

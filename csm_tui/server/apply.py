@@ -28,7 +28,7 @@ from csm_tui.server.changes import MANAGER_ROLES
 from csm_tui.server.records import Record, User
 from csm_tui.server.schema import note_heads, records, users
 from csm_tui.sync.protocol import Change, Mutation, Status
-from csm_tui.sync.rows import ROW_MODELS, key_column
+from csm_tui.sync.rows import PRIVATE, ROW_MODELS, key_column
 
 ITEM_LINKS = ("activities", "tasks")
 """Tables whose rows may point at a checklist item (cleared when the item goes)."""
@@ -133,7 +133,7 @@ def _update(conn: Connection, user: User, mutation: Mutation, current: Record | 
         raise Refused(NOT_YOURS)
     assert current.data is not None
     role = _role(conn, user, current.account_id)
-    for fixed in (key_column(table), "account_id", "author_email", "reader_email", "note_id"):
+    for fixed in (key_column(table), "account_id", "author_email", "note_id", *PRIVATE.values()):
         if fixed in mutation.payload and mutation.payload[fixed] != current.data.get(fixed):
             raise Refused(f"The {fixed} of a row cannot change.")
     if table == "handoff_notes":
@@ -215,14 +215,14 @@ def _visible(conn: Connection, user: User, record: Record) -> bool:
         return True  # the team's directory
     if record.account_id is None or changes.role_of(conn, user, record.account_id) is None:
         return False
-    return record.table != "handoff_reads" or (record.data or {}).get("reader_email") == user.email
+    column = PRIVATE.get(record.table)
+    return column is None or (record.data or {}).get(column) == user.email
 
 
 def _check_author(user: User, table: str, data: dict[str, Any]) -> None:
-    """Activities and note versions belong to their author, read receipts to their reader."""
-    column = {"activities": "author_email", "handoff_notes": "author_email"}.get(table)
-    if table == "handoff_reads":
-        column = "reader_email"
+    """Activities and note versions belong to their author, read receipts to their reader, a
+    calendar mark to its user (`PRIVATE`)."""
+    column = {"activities": "author_email", "handoff_notes": "author_email", **PRIVATE}.get(table)
     if column and data.get(column) != user.email:
         raise Refused(f"Only {data.get(column)} changes their own {table.replace('_', ' ')}.")
 
@@ -249,6 +249,7 @@ def _check_unique(conn: Connection, user: User, table: str, row: dict[str, Any])
             "handoff_reads": "read receipt",
             "usage_metrics": f"usage for the {row.get('period')} of {row.get('period_start')}",
             "playbook_firings": "playbook occurrence",
+            "calendar_marks": "calendar meeting",
         }[table]
         raise Refused(f"Another row already has this {what}.")
 

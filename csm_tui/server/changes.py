@@ -29,7 +29,7 @@ from csm_tui.server.records import (
     unique_key,
 )
 from csm_tui.server.sql import Sql, cache
-from csm_tui.sync.rows import ROW_MODELS, key_column
+from csm_tui.sync.rows import PRIVATE, ROW_MODELS, key_column
 
 TABLE_ORDER = list(ROW_MODELS)
 """Parents before children: the order a whole account is sent in when access is granted."""
@@ -211,8 +211,9 @@ def audience(
     if table == "users":
         return [int(row[0]) for row in _ALL_USERS.run(conn)]
     readers = _readers(conn, account_id)
-    if table == "handoff_reads":
-        return [user_id for user_id, email in readers if email == data.get("reader_email")]
+    private = PRIVATE.get(table)
+    if private is not None:
+        return [user_id for user_id, email in readers if email == data.get(private)]
     return [user_id for user_id, _email in readers]
 
 
@@ -288,7 +289,7 @@ def grant(conn: Connection, user_id: int, account_id: str) -> None:
     rows = [
         row
         for row in rows
-        if row.table_name != "handoff_reads" or json.loads(row.data)["reader_email"] == email
+        if row.table_name not in PRIVATE or json.loads(row.data)[PRIVATE[row.table_name]] == email
     ]
     if not rows:
         return

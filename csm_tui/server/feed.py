@@ -26,7 +26,7 @@ from csm_tui.sync.protocol import (
     PushResponse,
     Status,
 )
-from csm_tui.sync.rows import ROW_MODELS
+from csm_tui.sync.rows import PRIVATE, ROW_MODELS
 
 
 @dataclass
@@ -373,10 +373,10 @@ def history(engine: Engine, user: User, table: str, row_id: str) -> list[History
             mutations.c.row_id == row_id,
             mutations.c.server_seq.is_not(None),  # what changed the row; not refusals
         )
-        if table == "handoff_reads":  # a receipt is its reader's alone, like in the feed
+        if table in PRIVATE:  # a receipt is its reader's alone, like in the feed
             query = query.where(mutations.c.user_id == user.id)
         rows = conn.execute(query.order_by(mutations.c.server_seq)).all()
-        if table == "handoff_reads" and not rows:
+        if table in PRIVATE and not rows:
             raise ApiError(404, "not_found", "There is no such record.")
         emails = dict(conn.execute(select(users.c.id, users.c.email)).all())
     return [

@@ -160,6 +160,8 @@ def unique_key(table: str, data: dict[str, Any]) -> str | None:
         return f"{data['account_id']}\n{data['period']}\n{data['period_start']}"
     if table == "playbook_firings":
         return f"{data['rule_id']}\n{data['account_id']}\n{data['occurrence']}"
+    if table == "calendar_marks":
+        return f"{data['user_email']}\n{data['key']}"
     return None
 
 

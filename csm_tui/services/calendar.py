@@ -2,9 +2,10 @@
 
 A sync reads each source for the last 60 days to today, matches each meeting to accounts and
 keeps the result (`calendar_events`). Proposals are those events minus what the CSM already
-logged or dismissed (`calendar_seen`, keyed by UID + RECURRENCE-ID), and minus meetings already
-logged as activities at the same start on the same account (which covers work logged on another
-device: calendar_seen is local). Logging goes through `log_activity` like any other work.
+logged or dismissed (`calendar_marks`, keyed by UID + RECURRENCE-ID, journaled and synced,
+private to the user), and minus meetings already logged as activities at the same start on the
+same account (work logged before the marks synced, or by a csm-tui without them). Logging
+goes through `log_activity` like any other work.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from csm_tui.clock import iso_now
 from csm_tui.errors import NotFoundError, ValidationError
 from csm_tui.i18n import _
 from csm_tui.models.activity import Activity, ActivityType
@@ -120,13 +120,13 @@ def proposals(store: Store, zone: tzinfo | None = None, lines: int | None = None
     zone = zone or user_zone()
     lines = description_lines() if lines is None else lines
     start, _end = window(store, zone)
-    seen = queries.seen(store)
+    seen = queries.seen(store, me_email(store))
     logged = queries.logged_meetings(store, start.astimezone(UTC).isoformat())
     names = dict(queries.account_names(store))
     found: list[Proposal] = []
     for event in queries.events(store):
-        mark = seen.get(event.key)
-        if seen.get("series:" + event.uid) is not None:
+        mark = seen.get(queries.stored_key(event.key))
+        if seen.get(queries.stored_key("series:" + event.uid)) is not None:
             continue
         if mark is not None and mark.state == "dismissed":
             continue
@@ -211,19 +211,26 @@ def log(
             activity = None
     if activity is None:
         activity = log_activity(store, account_id, **values)
-    remember(store, proposal, "logged", activity.id)
+    remember(store, proposal, "logged", activity.id, activity.account_id)
     return activity
 
 
-def remember(store: Store, proposal: Proposal, state: str, activity_id: str | None = None) -> None:
+def remember(
+    store: Store,
+    proposal: Proposal,
+    state: str,
+    activity_id: str | None = None,
+    account_id: str | None = None,
+) -> None:
+    """Keep what was done with the meeting, on the account it was logged for (dismissed: its
+    first account), as the user's own journaled row: it syncs to their other devices."""
     queries.mark(
         store,
-        [
-            queries.Seen(
-                proposal.key, state, proposal.start.isoformat(), proposal.minutes, activity_id
-            )
-        ],
-        iso_now(store.clock),
+        me_email(store),
+        account_id or proposal.account_ids[0],
+        queries.Seen(
+            proposal.key, state, proposal.start.isoformat(), proposal.minutes, activity_id
+        ),
     )
 
 
@@ -235,8 +242,9 @@ def dismiss_series(store: Store, proposal: Proposal) -> None:
     """Dismiss every occurrence of a recurring meeting, those to come included."""
     queries.mark(
         store,
-        [queries.Seen("series:" + proposal.uid, "dismissed", "", 0, None)],
-        iso_now(store.clock),
+        me_email(store),
+        proposal.account_ids[0],
+        queries.Seen("series:" + proposal.uid, "dismissed", "", 0, None),
     )
 
 
@@ -244,7 +252,10 @@ def remember_form(store: Store, proposal: Proposal) -> None:
     """The log form saved the proposal (maybe edited): remember it with the activity just
     logged on its accounts, so a later change in the calendar corrects that activity."""
     latest = queries.latest_activity(store, proposal.account_ids, me_email(store))
-    remember(store, proposal, "logged", latest)
+    if latest is None:
+        remember(store, proposal, "logged")
+    else:
+        remember(store, proposal, "logged", *latest)
 
 
 class CalendarService:

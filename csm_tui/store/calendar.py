@@ -1,12 +1,15 @@
-"""The calendar's local tables (migration 9): sources, the last sync's events, what was done.
+"""The calendar's tables: sources and the last sync's events (migration 9), what was done
+with each meeting (migration 10).
 
-None of them is journaled: they describe this machine's view of the CSM's calendar, and the
-team server has no table for them. Writes still go through `store.transaction()` so they queue
-with every other writer; with no journal entry, no change is announced or pushed.
+calendar_sources and calendar_events are this machine's view of the CSM's calendar: not
+journaled (their writes still go through `store.transaction()`, so they queue with every other
+writer, and with no journal entry nothing is announced or pushed). calendar_marks is user data:
+journaled like any row, synced, and private to its user on the server (`sync.rows.PRIVATE`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,7 +44,7 @@ class EventRow:
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    key: str
+    key: str  # as stored (`stored_key`)
     state: str  # logged | dismissed
     starts_at: str
     minutes: int
@@ -119,26 +122,57 @@ def _event(row: Any) -> EventRow:
     )
 
 
-def seen(store: Store) -> dict[str, Seen]:
-    rows = store.query("SELECT key, state, starts_at, minutes, activity_id FROM calendar_seen")
+def stored_key(key: str) -> str:
+    """The key as calendar_marks keeps it: a UID can be longer than a synced short text."""
+    if len(key) <= 200:
+        return key
+    return "sha1:" + hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def mark_id(user_email: str, key: str) -> str:
+    """The same on every device, so two devices marking one meeting write one row."""
+    return hashlib.sha1(f"{user_email.lower()}\n{stored_key(key)}".encode()).hexdigest()
+
+
+def seen(store: Store, user_email: str) -> dict[str, Seen]:
+    """What the user did with their meetings, by stored key (calendar_marks is journaled and
+    synced, private to its user)."""
+    rows = store.query(
+        "SELECT key, state, starts_at, minutes, activity_id FROM calendar_marks "
+        "WHERE user_email = ?",
+        (user_email,),
+    )
     return {row[0]: Seen(row[0], row[1], row[2], int(row[3]), row[4]) for row in rows}
 
 
-def mark(store: Store, marks: Iterable[Seen], at: str) -> None:
-    with store.transaction():
-        store.conn.executemany(
-            "INSERT OR REPLACE INTO calendar_seen (key, state, starts_at, minutes, activity_id, "
-            "seen_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (item.key, item.state, item.starts_at, item.minutes, item.activity_id, at)
-                for item in marks
-            ),
-        )
+def mark(store: Store, user_email: str, account_id: str, item: Seen) -> None:
+    """Remember what was done with one meeting (a change of an earlier mark updates it)."""
+    row_id = mark_id(user_email, item.key)
+    values: dict[str, Any] = {
+        "state": item.state,
+        "starts_at": item.starts_at,
+        "minutes": item.minutes,
+        "activity_id": item.activity_id,
+    }
+    with store.transaction() as tx:
+        found = store.query_one("SELECT 1 FROM calendar_marks WHERE id = ?", (row_id,))
+        if found is None:
+            row = {
+                "id": row_id,
+                "account_id": account_id,
+                "user_email": user_email,
+                "key": stored_key(item.key),
+                **values,
+                "marked_at": tx.now,
+            }
+            tx.insert("calendar_marks", row)
+        else:
+            tx.update("calendar_marks", row_id, {**values, "marked_at": tx.now})
 
 
 def logged_meetings(store: Store, since_utc: str) -> set[tuple[str, str]]:
     """(account id, UTC start) of the meetings logged since then, by anyone on any device: a
-    meeting logged elsewhere is not proposed again even though calendar_seen does not sync."""
+    meeting logged elsewhere is not proposed again even before its mark has synced."""
     rows = store.query(
         "SELECT account_id, occurred_at FROM activities "
         "WHERE occurred_at >= ? AND type IN ('meeting', 'internal')",
@@ -158,13 +192,15 @@ def account_names(store: Store) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in store.query("SELECT id, name FROM accounts")]
 
 
-def latest_activity(store: Store, account_ids: Iterable[str], author: str) -> str | None:
-    """The activity the author logged last on one of these accounts."""
+def latest_activity(
+    store: Store, account_ids: Iterable[str], author: str
+) -> tuple[str, str] | None:
+    """(id, account id) of the activity the author logged last on one of these accounts."""
     wanted = list(account_ids)
     marks = ", ".join("?" * len(wanted))
     row = store.query_one(
-        f"SELECT id FROM activities WHERE account_id IN ({marks}) AND author_email = ? "
-        "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+        f"SELECT id, account_id FROM activities WHERE account_id IN ({marks}) "
+        "AND author_email = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
         (*wanted, author),
     )
-    return None if row is None else str(row[0])
+    return None if row is None else (str(row[0]), str(row[1]))

@@ -41,6 +41,7 @@ JOURNALED_TABLES = frozenset(
         "usage_metrics",
         "tasks",
         "playbook_firings",
+        "calendar_marks",
     }
 )
 

@@ -32,6 +32,7 @@ ACCOUNT_CHILDREN = (
     "usage_metrics",
     "tasks",
     "playbook_firings",
+    "calendar_marks",
 )
 _LOCAL_ONLY_COLUMNS = {"accounts": {"search"}}
 
@@ -429,6 +430,11 @@ def _clear_clashes(conn: sqlite3.Connection, table: str, data: dict[str, Any]) -
             "DELETE FROM playbook_firings WHERE rule_id = ? AND account_id = ? "
             "AND occurrence = ? AND id != ?",
             (data["rule_id"], data["account_id"], data["occurrence"], data["id"]),
+        )
+    elif table == "calendar_marks":
+        conn.execute(
+            "DELETE FROM calendar_marks WHERE user_email = ? AND key = ? AND id != ?",
+            (data["user_email"], data["key"], data["id"]),
         )
 
 

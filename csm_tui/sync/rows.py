@@ -288,6 +288,18 @@ class PlaybookFiringRow(Row):
     tasks: Count = 0
 
 
+class CalendarMarkRow(Row):
+    id: Id
+    account_id: Id
+    user_email: Email
+    key: Short
+    state: Literal["logged", "dismissed"]
+    starts_at: Short = ""
+    minutes: Count = 0
+    activity_id: Id | None = None
+    marked_at: IsoTime
+
+
 ROW_MODELS: dict[str, type[Row]] = {
     "users": UserRow,
     "accounts": AccountRow,
@@ -301,8 +313,13 @@ ROW_MODELS: dict[str, type[Row]] = {
     "usage_metrics": UsageMetricRow,
     "tasks": TaskRow,
     "playbook_firings": PlaybookFiringRow,
+    "calendar_marks": CalendarMarkRow,
 }
 """Synced tables, parents before children (the order a whole account is sent in)."""
+
+PRIVATE = {"handoff_reads": "reader_email", "calendar_marks": "user_email"}
+"""Rows that only the user named in this column sees and writes (a read receipt, what the user
+did with a meeting of their calendar), though they belong to an account."""
 
 KEY_COLUMN = {"users": "email"}
 """The primary key column of each table, when it is not `id`."""

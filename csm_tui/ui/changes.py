@@ -56,6 +56,7 @@ TABLE_KINDS: dict[str, Kind] = {
     "playbook_firings": "tasks",
     "handoff_notes": "notes",
     "handoff_reads": "notes",
+    "calendar_marks": "activities",
 }
 
 

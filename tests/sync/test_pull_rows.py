@@ -257,6 +257,7 @@ CHECKS = {
     ("handoff_reads", "read_version >= 0"): ("read_version", -1),
     ("usage_metrics", "period IN ('day', 'week')"): ("period", "month"),
     ("tasks", "source IN ('manual', 'playbook')"): ("source", "robot"),
+    ("calendar_marks", "state IN ('logged', 'dismissed')"): ("state", "maybe"),
 }
 
 
@@ -287,7 +288,8 @@ def _valid_row(table: str, change: dict[str, Any]) -> tuple[Any, ...]:
         "title": "T", "role": "primary", "stage": "adoption", "type": "call", "minutes": 5,
         "score": 50, "date": "2026-11-26", "period": "week", "period_start": "2026-11-23",
         "occurred_at": "2026-11-26T10:00:00+00:00", "created_at": "2026-11-26T10:00:00+00:00",
-        "updated_at": "2026-11-26T10:00:00+00:00", "version": 1,
+        "updated_at": "2026-11-26T10:00:00+00:00", "version": 1, "key": "uid@google.com",
+        "state": "logged", "marked_at": "2026-11-26T10:00:00+00:00",
     }  # fmt: skip
     model = ROW_MODELS[table]
     row = []
