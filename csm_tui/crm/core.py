@@ -42,6 +42,12 @@ class PullContext:
     mapped_fields: tuple[str, ...]
     known_companies: frozenset[str]
     known_contacts: frozenset[str]
+    # the CRM owner ids whose records are in scope: the user alone, or a team server's users
+    scope: tuple[str, ...] = ()
+
+    @property
+    def owner_ids(self) -> tuple[str, ...]:
+        return self.scope or (self.me.id,)
 
 
 class Vendor(Protocol):
@@ -83,8 +89,16 @@ def find_owner(owners: list[Owner], email: str) -> Owner | None:
     return next((owner for owner in owners if owner.email.lower() == wanted), None)
 
 
-def pull(vendor: Vendor, book: Book, mapping: Mapping[str, str], me: Owner) -> Applied:
-    """One pull pass over every object type; returns what it did to the book."""
+def pull(
+    vendor: Vendor,
+    book: Book,
+    mapping: Mapping[str, str],
+    me: Owner,
+    team: frozenset[str] | None = None,
+) -> Applied:
+    """One pull pass over every object type; returns what it did to the book. `team`: the CRM
+    owner ids whose companies are in scope (a team server); `me`'s alone by default."""
+    scope = tuple(sorted(team)) if team else (me.id,)
     state = book.state()
     owner_emails: dict[str, str] = dict(state.get("owners") or {})
     refreshed = False  # the owner list is read again at most once a pass
@@ -98,6 +112,7 @@ def pull(vendor: Vendor, book: Book, mapping: Mapping[str, str], me: Owner) -> A
             mapped_fields=tuple(sorted(set(mapping.values()))),
             known_companies=frozenset(book.known_companies()),
             known_contacts=frozenset(book.known_contacts()),
+            scope=scope,
         )
         while True:
             page = vendor.page(obj, cursor, ctx)
@@ -106,7 +121,7 @@ def pull(vendor: Vendor, book: Book, mapping: Mapping[str, str], me: Owner) -> A
                 unknown = any(c.owner_id and c.owner_id not in owner_emails for c in page.companies)
                 if unknown and not refreshed:
                     owner_emails, refreshed = _refresh_owners(vendor, book), True
-                mine = [c.crm_id for c in page.companies if _owned_by(c.owner_id, me)]
+                mine = [c.crm_id for c in page.companies if c.owner_id in scope]
                 page.contacts = vendor.contacts_for(mine) if mine else []
                 page.contacts_of = mine
                 for company in page.companies:
@@ -119,10 +134,6 @@ def pull(vendor: Vendor, book: Book, mapping: Mapping[str, str], me: Owner) -> A
             if page.done:
                 break
     return applied
-
-
-def _owned_by(owner_id: str | None, me: Owner) -> bool:
-    return owner_id is not None and owner_id == me.id
 
 
 def _refresh_owners(vendor: Vendor, book: Book) -> dict[str, str]:

@@ -177,11 +177,13 @@ class HubSpot:
         first = not cursor  # the very first window: only the user's own companies
         if cursor.get("first"):
             first = True
-        extra = (
-            [{"propertyName": "hubspot_owner_id", "operator": "EQ", "value": ctx.me.id}]
-            if first
-            else []
+        owners = ctx.owner_ids
+        scope = (
+            {"propertyName": "hubspot_owner_id", "operator": "EQ", "value": owners[0]}
+            if len(owners) == 1
+            else {"propertyName": "hubspot_owner_id", "operator": "IN", "values": list(owners)}
         )
+        extra = [scope] if first else []
         props = sorted({*COMPANY_PROPS, *ctx.mapped_fields})
         rows, following, done = self._search(
             "companies", "hs_lastmodifieddate", cursor, props, extra

@@ -194,7 +194,13 @@ class Salesforce:
 
     def _accounts(self, cursor: dict[str, Any], ctx: PullContext) -> Page:
         first = not cursor or bool(cursor.get("first"))
-        extra = f"OwnerId = {_quoted(ctx.me.id)}" if first else ""
+        owners = ctx.owner_ids
+        scope = (
+            f"OwnerId = {_quoted(owners[0])}"
+            if len(owners) == 1
+            else f"OwnerId IN ({', '.join(_quoted(owner) for owner in owners)})"
+        )
+        extra = scope if first else ""
         fields = list(dict.fromkeys([*ACCOUNT_FIELDS, *ctx.mapped_fields]))
         rows, following, done = self._keyset_page("Account", fields, cursor, extra, "accounts")
         if first and not done:
