@@ -40,6 +40,7 @@ class ImportResult:
     unchanged: int = 0
     owners_changed: int = 0
     problems: list[str] = field(default_factory=list)
+    account_ids: list[str] = field(default_factory=list)  # of the rows written, in their order
 
     def describe(self) -> str:
         total = self.new + self.updated + self.unchanged
@@ -69,36 +70,50 @@ def import_accounts(
             problems.append(f"line {row.line}: {exc.errors()[0]['msg']}")
     if problems:
         return ImportResult(problems=sorted(problems, key=_line_number))
-    result = ImportResult()
     with writing(engine) as conn:
-        changes.set_now(conn, now)  # when access changes (see `access_history`)
-        existing = _live_accounts(conn)
-        created: list[Account] = []
-        for account, wanted in rows:
-            current = _match(existing, account)
-            if current is None:
-                data = _account_data(account, now, today)
-                changes.write_record(conn, "accounts", data, user_id=None, current=None)
-                created.append(account)
-                result.new += 1
-                account_id = account.id
+        return upsert_accounts(conn, rows, now=now, today=today, language=language)
+
+
+def upsert_accounts(
+    conn: Connection,
+    rows: list[tuple[Any, list[tuple[str, str]]]],
+    *,
+    now: str,
+    today: date,
+    language: str = "en",
+) -> ImportResult:
+    """Write valid accounts with their wanted owners [(e-mail, role)] in the caller's write
+    transaction: matched by external_id, else by name; the fields each row sets are updated,
+    new accounts get their roadmap; the owners become exactly `wanted`. The CSV import and the
+    CRM pull (server/crm_book.py) both write accounts through here."""
+    result = ImportResult()
+    changes.set_now(conn, now)  # when access changes (see `access_history`)
+    existing = _live_accounts(conn)
+    for account, wanted in rows:
+        current = _match(existing, account)
+        if current is None:
+            data = _account_data(account, now, today)
+            changes.write_record(conn, "accounts", data, user_id=None, current=None)
+            result.new += 1
+            account_id = account.id
+        else:
+            account_id = current["id"]
+            edits = {
+                key: value
+                for key, value in _account_data(account, now, today).items()
+                if key in row_fields(account) and current.get(key) != value
+            }
+            if edits:
+                record = rec.get_record(conn, "accounts", account_id)
+                data = {**current, **edits, "updated_at": now}
+                changes.write_record(conn, "accounts", data, user_id=None, current=record)
+                result.updated += 1
             else:
-                account_id = current["id"]
-                edits = {
-                    key: value
-                    for key, value in _account_data(account, now, today).items()
-                    if key in row_fields(account) and current.get(key) != value
-                }
-                if edits:
-                    record = rec.get_record(conn, "accounts", account_id)
-                    data = {**current, **edits, "updated_at": now}
-                    changes.write_record(conn, "accounts", data, user_id=None, current=record)
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
-            _checklists(conn, [account] if current is None else [], now, today, language)
-            if _set_owners(conn, account_id, wanted, now):
-                result.owners_changed += 1
+                result.unchanged += 1
+        _checklists(conn, [account] if current is None else [], now, today, language)
+        result.account_ids.append(account_id)
+        if _set_owners(conn, account_id, wanted, now):
+            result.owners_changed += 1
     return result
 
 
