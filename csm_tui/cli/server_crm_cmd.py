@@ -1,0 +1,169 @@
+"""`csm-tui server crm connect | sync | status`: the team server's CRM connector.
+
+The credential comes from CSM_TUI_CRM_TOKEN, else it is asked for without echo (or read from
+stdin when that is not a terminal); the server keeps it in its database encrypted with a key
+from CSM_TUI_SERVER_SECRET. It is never printed or logged. Messages go to stderr, like the other
+server commands (in English: they are an administrator's).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+import click
+
+from csm_tui.cli.server_cmd import _engine, database_option
+from csm_tui.cli.terminal import echo
+from csm_tui.errors import CsmError
+
+_EVERY = re.compile(r"^\s*(\d+)\s*([smh]?)\s*$")
+
+
+def parse_every(text: str) -> float:
+    """`10m`, `90s`, `1h` (a bare number is minutes) as seconds; at least 10 seconds."""
+    match = _EVERY.match(text)
+    if not match:
+        raise click.BadParameter(f"{text!r}: write it like 10m, 90s or 1h.")
+    seconds = int(match[1]) * {"s": 1, "m": 60, "h": 3600, "": 60}[match[2]]
+    if seconds < 10:
+        raise click.BadParameter("run it at most every 10 seconds.")
+    return float(seconds)
+
+
+def _token(vendor: str) -> str:
+    from csm_tui.crm.token import token_from_env
+
+    token = token_from_env()
+    if not token:
+        label = f"{vendor} access token"
+        if sys.stdin.isatty():
+            token = str(click.prompt(label, hide_input=True, err=True))
+        else:
+            token = sys.stdin.readline()
+    token = token.strip()
+    if not token:
+        raise CsmError("No credential was given.")
+    return token
+
+
+@click.group("crm")
+def server_crm_group() -> None:
+    """Keep the team's accounts in step with HubSpot or Salesforce, and send logged work there."""
+
+
+@server_crm_group.command("connect")
+@click.argument("vendor", type=click.Choice(["hubspot", "salesforce"]))
+@click.option("--api-url", default=None, help="HubSpot's API address (a sandbox or a test).")
+@click.option(
+    "--instance-url", default=None, help="Salesforce: https://yourcompany.my.salesforce.com."
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=CRM_FIELD",
+    help="Which CRM field fills renewal_date, contract_value, currency, health_score, "
+    "segment or stage (repeatable).",
+)
+@database_option
+def connect(
+    vendor: str,
+    api_url: str | None,
+    instance_url: str | None,
+    maps: tuple[str, ...],
+    database: str | None,
+) -> None:
+    """Connect the server to a CRM: check the credential and the mapping, store them."""
+    from csm_tui.crm.mapping import ACCEPTED
+    from csm_tui.server.crm_pass import connect as run_connect
+    from csm_tui.server.crm_secret import server_secret
+    from csm_tui.services.crm import NAMES
+
+    server_secret()  # refuse before the credential is asked for
+    engine = _engine(database)
+    url = instance_url if vendor == "salesforce" else api_url
+    result = run_connect(engine, vendor, _token(NAMES[vendor]), url=url, map_options=maps)
+    accepted = {kind for kinds in ACCEPTED.values() for kind in kinds}
+    echo(f"Fields of {NAMES[vendor]} companies/accounts that can be mapped:", err=True)
+    for info in result["fields"]:
+        if info.type in accepted:
+            echo(f"  {info.name}  ({info.type})  {info.label}", err=True)
+    matched = result["matched"]
+    echo(
+        f"Connected to {NAMES[vendor]} at {result['url']}; {len(matched)} server users are "
+        f"{NAMES[vendor]} users: {', '.join(matched) or 'none yet'}. The credential is stored "
+        "encrypted; run `csm-tui server crm sync` for a first pass.",
+        err=True,
+    )
+
+
+@server_crm_group.command("sync")
+@click.option(
+    "--backfill",
+    "backfill",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Also send the work logged since this date, before the connection existed.",
+)
+@database_option
+def sync(backfill: str | None, database: str | None) -> None:
+    """Run one pass now: pull the accounts and contacts, push the activities."""
+    from datetime import date
+
+    from csm_tui.server.crm_pass import sync_pass
+
+    since = None
+    if backfill:
+        try:
+            since = date.fromisoformat(backfill).isoformat()
+        except ValueError:
+            raise click.BadParameter(f"{backfill!r} is not a date like 2026-11-01.") from None
+    report = sync_pass(_engine(database), backfill_since=since)
+    if report is None:
+        echo("Another server process is running a CRM pass; try again when it ends.", err=True)
+        raise SystemExit(75)
+    echo(_describe(report.pulled, report.pushed, report.requests), err=True)
+
+
+def _describe(pulled: dict[str, Any], pushed: dict[str, Any], requests: dict[str, int]) -> str:
+    return (
+        f"Pulled: {pulled.get('new', 0)} new, {pulled.get('updated', 0)} updated, "
+        f"{pulled.get('moved', 0)} moved, {pulled.get('removed', 0)} removed accounts, "
+        f"{pulled.get('contacts', 0)} contacts. Pushed: {pushed.get('created', 0)} created, "
+        f"{pushed.get('updated', 0)} updated, {pushed.get('deleted', 0)} deleted, "
+        f"{len(pushed.get('failed', []))} failed. {sum(requests.values())} requests."
+    )
+
+
+@server_crm_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+@database_option
+def status(as_json: bool, database: str | None) -> None:
+    """The connection, the last pass and what it did, the last error."""
+    from csm_tui.server.crm_pass import status as read_status
+
+    state = read_status(_engine(database))
+    if as_json:
+        echo(json.dumps(state, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    if not state:
+        echo("The server is not connected to a CRM.", err=True)
+        return
+    echo(f"{state['vendor']} at {state['url']}, connected {state['connected_at']}")
+    mapping = ", ".join(f"{k}={v}" for k, v in sorted(state["mapping"].items()))
+    echo(f"Mapping: {mapping or 'none'}")
+    last = state["last_pass"]
+    if last:
+        echo(f"Last pass: {last['at']}" + (" (failed)" if last["error"] else ""))
+        echo("  " + _describe(last["pulled"], last["pushed"], last["requests"]))
+    else:
+        echo("No pass yet.")
+    if state["last_error"]:
+        echo(f"Last error ({state['last_error']['at']}): {state['last_error']['error']}")
+    links = ", ".join(f"{count} {name}" for name, count in sorted(state["links"].items()))
+    echo(f"Activities: {links or 'none sent'}")
+    if state["running"]:
+        echo(f"A pass is running now ({state['running']}).")
