@@ -11,7 +11,10 @@ without writing rather than racing the one that took over.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,8 +63,9 @@ def lease_row(conn: Connection) -> dict[str, Any] | None:
 def _take(engine: Any, holder: str, ttl: float, *, force: bool) -> Lease | None:
     with writing(engine) as conn:
         row = lease_row(conn)
-        if row is not None and not force and row["expires_at"] > time.time():
-            return None  # someone else's pass is running (or was killed less than ttl ago)
+        running = row is not None and row["expires_at"] > time.time()
+        if running and not force and not _dead_here(str(row["holder"])):  # type: ignore[index]
+            return None  # another pass runs (or was killed elsewhere less than ttl ago)
         fence = (row["fence"] if row else 0) + 1
         conn.execute(delete(crm_lease).where(crm_lease.c.name == LEASE))
         conn.execute(
@@ -70,6 +74,27 @@ def _take(engine: Any, holder: str, ttl: float, *, force: bool) -> Lease | None:
             )
         )
         return Lease(holder, fence, ttl)
+
+
+def holder_name() -> str:
+    """Who runs a pass: host, process id and a random part (two passes of one process differ)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _dead_here(holder: str) -> bool:
+    """True if the holder was a process of this host that no longer exists (killed): its lease
+    need not run out first."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:30] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _release(engine: Any, lease: Lease) -> None:

@@ -9,10 +9,7 @@ e-mail is a server user's, and a pass runs only under the CRM lease (server/crm_
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
@@ -26,7 +23,7 @@ from csm_tui.crm.mapping import SLOTS, check_mapping, parse_map_options
 from csm_tui.crm.records import Owner
 from csm_tui.errors import CsmError
 from csm_tui.server.crm_book import ServerBook, read_state, write_state
-from csm_tui.server.crm_lock import LeaseLost, claim, lease_row
+from csm_tui.server.crm_lock import LeaseLost, claim, holder_name, lease_row
 from csm_tui.server.crm_secret import seal, server_secret, unseal
 from csm_tui.server.db import reading, writing
 from csm_tui.server.schema import crm_links, users
@@ -45,10 +42,6 @@ def _now() -> str:
     from csm_tui.clock import SystemClock, iso_now
 
     return iso_now(SystemClock())
-
-
-def holder_name() -> str:
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def _team_emails(engine: Engine) -> set[str]:

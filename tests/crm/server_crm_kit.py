@@ -76,16 +76,28 @@ def log_on_server(engine: Any, account_id: str, author: str, note: str = "") -> 
 
 
 WORKER = """
-import json, sys, time
-from csm_tui.server.crm_pass import sync_pass
+import contextlib, json, sys, time
+from csm_tui.server import crm_pass
 from csm_tui.server.db import open_engine
 engine = open_engine(sys.argv[1])
 out = open(sys.argv[2], "a")
+claim = crm_pass.claim
+
+@contextlib.contextmanager
+def timed(*args, **kwargs):  # when this process held the lease: from taking to giving it back
+    with claim(*args, **kwargs) as lease:
+        held = time.time()
+        try:
+            yield lease
+        finally:
+            if lease is not None:
+                out.write(json.dumps({"held": [held, time.time()]}) + "\\n")
+                out.flush()
+
+crm_pass.claim = timed
 for _ in range(int(sys.argv[3])):
-    start = time.time()
-    report = sync_pass(engine)
-    out.write(json.dumps({"start": start, "end": time.time(), "ran": report is not None,
-                          "created": report.pushed.get("created", 0) if report else 0}) + "\\n")
+    report = crm_pass.sync_pass(engine)
+    out.write(json.dumps({"ran": report is not None}) + "\\n")
     out.flush()
 """
 
