@@ -31,6 +31,7 @@ SUBCOMMANDS = {
     "report": "csm_tui.cli.report_cmd:report_group",
     "today": "csm_tui.cli.today_cmd:today",
     "tasks": "csm_tui.cli.today_cmd:tasks",
+    "completion": "csm_tui.cli.completion_cmd:completion",
 }
 
 
@@ -55,7 +56,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         from csm_tui.paths import resolve_db_path
 
         run_app(resolve_db_path(db))  # the app shows a settings problem itself
-    elif ctx.invoked_subcommand not in ("server", "import"):  # import refuses (see import_cmd)
+    elif ctx.invoked_subcommand not in ("server", "import", "completion"):  # import refuses
         warn_about_settings()
 
 

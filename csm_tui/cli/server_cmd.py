@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from csm_tui.cli.lazy import LazyGroup
 from csm_tui.cli.terminal import echo
 from csm_tui.errors import CsmError
 
@@ -33,14 +34,10 @@ def database_option(func: F) -> F:
 
 
 def _engine(database: str | None) -> Engine:
-    try:
-        from csm_tui.server.db import init_database, open_engine
-    except ImportError as exc:
-        raise CsmError(
-            f"The server needs its extra packages ({exc.name} is missing): "
-            "pip install 'csm-tui[server]'."
-        ) from None
+    require_server_extra()
     from sqlalchemy.exc import SQLAlchemyError
+
+    from csm_tui.server.db import init_database, open_engine
 
     engine = open_engine(database)
     try:
@@ -65,7 +62,31 @@ def _now() -> str:
     return iso_now(SystemClock())
 
 
-@click.group("server")
+def require_server_extra() -> None:
+    """Say which extra to install when the server's packages are missing (not a bare
+    "No module named 'uvicorn'")."""
+    from csm_tui.server.extra import missing_server_packages
+
+    missing = missing_server_packages()
+    if missing:
+        from csm_tui.i18n import _
+
+        message = _(
+            "The server needs the `server` extra ({missing} not installed): "
+            "pip install 'csm-tui[server]' (pipx: pipx install 'csm-tui[server]'; uv: uv tool "
+            "install 'csm-tui[server]')."
+        )
+        raise CsmError(message.format(missing=", ".join(missing)))
+
+
+@click.group(
+    "server",
+    cls=LazyGroup,
+    lazy={
+        "list-users": "csm_tui.cli.server_ops_cmd:list_users",
+        "backup": "csm_tui.cli.server_ops_cmd:backup",
+    },
+)
 def server_group() -> None:
     """Run the team sync server and manage its users (needs the `server` extra)."""
 
@@ -87,19 +108,46 @@ def server_group() -> None:
     show_default=True,
     help="Processes serving requests (use PostgreSQL for more than one).",
 )
-def run(database: str | None, host: str, port: int, workers: int) -> None:
-    """Serve the sync API under /v1 (OpenAPI document at /v1/openapi.json)."""
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    envvar="CSM_TUI_SERVER_LOG_FORMAT",
+    help="Log lines as text, or as JSON objects (one per line) for a log collector "
+    "(default: $CSM_TUI_SERVER_LOG_FORMAT, else text).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    envvar="CSM_TUI_SERVER_LOG_LEVEL",
+    help="The least important lines logged (info: one line per request).",
+)
+def run(
+    database: str | None, host: str, port: int, workers: int, log_format: str, log_level: str
+) -> None:
+    """Serve the sync API under /v1 (OpenAPI document at /v1/openapi.json; liveness at
+    /v1/health, readiness at /v1/ready)."""
+    engine = _engine(database)
     import uvicorn
 
     from csm_tui.server.db import DATABASE_ENV, normalise_url
+    from csm_tui.server.logs import LogFormat, log_config, startup_line
 
-    engine = _engine(database)
+    form: LogFormat = "json" if log_format == "json" else "text"
     where = f"http://{host}:{port}/v1" if port else f"a free port of {host} (see below)"
-    echo(f"csm-tui server on {where}, database {_shown(engine)}", err=True)
+    echo(startup_line(f"csm-tui server on {where}, database {_shown(engine)}", form), err=True)
+    logging: dict[str, Any] = {
+        "log_config": log_config(form, log_level),
+        "log_level": log_level,
+        "access_log": False,  # the server's own access lines replace uvicorn's
+    }
     if workers == 1:
         from csm_tui.server.app import create_app
 
-        uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(engine=engine), host=host, port=port, **logging)
         return
     engine.dispose()
     os.environ[DATABASE_ENV] = normalise_url(database)
@@ -109,7 +157,7 @@ def run(database: str | None, host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        log_level="info",
+        **logging,
     )
 
 

@@ -22,10 +22,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from csm_tui import __version__
 from csm_tui.clock import Clock, SystemClock, iso_now
-from csm_tui.server import feed
+from csm_tui.server import feed, logs
 from csm_tui.server.apply import current_change
 from csm_tui.server.db import DATABASE_ENV, init_database, open_engine, reading
 from csm_tui.server.feed import ApiError
+from csm_tui.server.health import add_health_routes
 from csm_tui.server.records import User
 from csm_tui.server.users import authenticate
 from csm_tui.sync.protocol import (
@@ -119,6 +120,7 @@ def current_user(
         user = authenticate(conn, credentials.credentials)
     if user is None:
         raise ApiError(401, "unauthorized", "The API token is not valid (revoked or mistyped).")
+    logs.set_user(request.scope, user.email)
     expected = request.headers.get(USER_HEADER)
     if expected is not None and unquote(expected).strip().lower() != user.email:
         # a book's sync with the token of another book's user (issue 19.4): nothing happens
@@ -143,20 +145,17 @@ def create_app(
     app = FastAPI(
         title="csm-tui team sync",
         version=__version__,
-        description="Pull and push a CSM's book of business. Every endpoint but /v1/health "
-        "needs `Authorization: Bearer TOKEN`.",
+        description="Pull and push a CSM's book of business. Every endpoint but /v1/health and "
+        "/v1/ready needs `Authorization: Bearer TOKEN`.",
         openapi_url="/v1/openapi.json",
         docs_url="/v1/docs",
         redoc_url=None,
     )
     app.state.engine = engine
     app.add_middleware(BodyLimit)
+    app.add_middleware(logs.AccessLog)  # outermost: it times and names every request
     _handlers(app)
-
-    @app.get("/v1/health", tags=["server"])
-    def health() -> dict[str, str]:
-        """Whether the server is up (no token needed)."""
-        return {"status": "ok", "version": __version__}
+    add_health_routes(app)
 
     @app.get("/v1/me", response_model=Me, responses=_ERRORS, tags=["users"])
     def me(user: Authed) -> Me:
@@ -263,7 +262,8 @@ def _handlers(app: FastAPI) -> None:
         return error(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
 
     @app.exception_handler(DBAPIError)
-    def _database(_request: Request, exc: DBAPIError) -> JSONResponse:
+    def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        logs.database_error(exc, request.scope)
         return error(
             503,
             "unavailable",

@@ -85,6 +85,7 @@ def test_the_openapi_document_is_under_v1(team: Team) -> None:
     document = team.http.get("/v1/openapi.json").json()
     assert set(document["paths"]) == {
         "/v1/health",
+        "/v1/ready",
         "/v1/me",
         "/v1/devices",
         "/v1/sync/push",
