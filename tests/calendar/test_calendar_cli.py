@@ -255,3 +255,26 @@ def test_caldav_wrong_password(
     code, _out, err = run(["calendar", "sync", "--db", str(db)], capsys)
     assert code == 1
     assert "Could not read the CalDAV calendar at 127.0.0.1" in err
+
+
+def test_ics_address_read_from_stdin_and_text_list(
+    db: Path,
+    ics_server: str,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    url = ics_server + "/calendar/ical/secret-7f3a/basic.ics"
+    monkeypatch.setattr("sys.stdin", io.StringIO(url + "\n"))
+    code, _out, err = run(["calendar", "add-url", "-", "--db", str(db)], capsys)
+    assert code == 0, err
+    assert list(memory_keyring.saved.values()) == [url]
+    assert run(["calendar", "sync", "--db", str(db)], capsys)[0] == 0
+    code, out, err = run(["calendar", "proposals", "--db", str(db)], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].endswith("Acme Corp: Acme QBR") and "  45m " in lines[0]
+    assert lines[2].endswith("Delta / Epsilon: Both")
