@@ -22,6 +22,8 @@ from csm_tui.paths import config_path
 from csm_tui.services.segments import segments_from_config
 from csm_tui.services.session import Session
 from csm_tui.ui.changes import BOOK_KINDS, ChangeFeed, ChangesPending, DataChanged
+from csm_tui.ui.crm_link import START_DELAY as CRM_START_DELAY
+from csm_tui.ui.crm_link import CrmLink, CrmStatusChanged
 from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.screens.book import BookScreen
 from csm_tui.ui.sync_link import START_DELAY, SyncLink, SyncStatusChanged
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
     from textual.screen import Screen
 
+    from csm_tui.services.crm_background import CrmStatus
     from csm_tui.services.playbooks import PlaybookRun
     from csm_tui.services.timer import RunningTimer
     from csm_tui.sync.engine import SyncStatus
@@ -98,6 +101,7 @@ class CsmApp(KeyGatedApp):
     ]
     timer: var[RunningTimer | None] = var(None)  # the work timer every title bar shows
     sync_status: var[SyncStatus | None] = var(None)  # the sync indicator of every title bar
+    crm_status: var[CrmStatus | None] = var(None)  # the CRM's, beside it (when connected)
 
     def __init__(
         self,
@@ -117,6 +121,7 @@ class CsmApp(KeyGatedApp):
         self.landing = landing  # "today", or "book" to open on the book
         self._playbooks_started = False
         self.sync = SyncLink(self)
+        self.crm = CrmLink(self)
         # what changed in the book, for every screen that shows it (csm_tui/ui/changes.py)
         self.data_changed: Signal[DataChanged] = Signal(self, "data-changed")
         self._changes = ChangeFeed(self, self._change_origin)
@@ -193,10 +198,12 @@ class CsmApp(KeyGatedApp):
         self._load_templates()
         if self._sync_enabled:
             self.set_timer(START_DELAY, self.sync.start)
+            self.set_timer(CRM_START_DELAY, self.crm.start)
 
     def on_unmount(self) -> None:
         self._stop_changes()
         self.sync.stop()
+        self.crm.stop()
 
     # -- the change signal -------------------------------------------------------------------
 
@@ -268,6 +275,10 @@ class CsmApp(KeyGatedApp):
     @on(SyncStatusChanged)
     def _sync_status_changed(self, event: SyncStatusChanged) -> None:
         self.sync.status_changed(event.status)
+
+    @on(CrmStatusChanged)
+    def _crm_status_changed(self, event: CrmStatusChanged) -> None:
+        self.crm.status_changed(event.status)
 
     def action_sync_now(self) -> None:
         """Sync with the team server now (F5, the palette, a click on the indicator)."""

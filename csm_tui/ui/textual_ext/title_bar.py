@@ -20,6 +20,7 @@ from textual.widget import Widget
 from csm_tui.i18n import _
 
 if TYPE_CHECKING:
+    from csm_tui.services.crm_background import CrmStatus
     from csm_tui.services.timer import RunningTimer
     from csm_tui.sync.engine import SyncStatus
 
@@ -69,6 +70,8 @@ class TitleBar(Widget):
         self.watch(self.app, "timer", self._timer_changed)
         if hasattr(self.app, "sync_status"):
             self.watch(self.app, "sync_status", self._changed, init=False)
+        if hasattr(self.app, "crm_status"):
+            self.watch(self.app, "crm_status", self._changed, init=False)
             # "synced 3 min ago" ages: a repaint of this line now and then, no layout
             self.set_interval(30, self._tick, name="title-bar-sync-age")
 
@@ -101,6 +104,9 @@ class TitleBar(Widget):
             title.append(" — " + sub_title, style="")
         timer = self._timer_text()
         sync = self._sync_text()
+        crm = self._crm_text()
+        if crm is not None:
+            sync = crm if sync is None else Text.assemble(sync, crm, no_wrap=True)
         if timer is None and sync is None:
             return title  # centred by the CSS
         timer = timer or Text()
@@ -137,6 +143,18 @@ class TitleBar(Widget):
         label = Text(f" {text} ", no_wrap=True)
         label.truncate(max(12, self.size.width // 3), overflow="ellipsis")
         label.stylize(self.get_component_rich_style(style))
+        return label
+
+    def _crm_text(self) -> Text | None:
+        """ "CRM: synced 3 min ago" / "CRM: error — …" after the sync status, when connected."""
+        status: CrmStatus | None = getattr(self.app, "crm_status", None)
+        session = getattr(self.app, "session", None)
+        if status is None or session is None or not status.connected:
+            return None
+        style = {"syncing": "title-bar--sync-busy", "error": "title-bar--sync-error"}
+        label = Text(f" {status.label(session.clock.now())} ", no_wrap=True)
+        label.truncate(max(12, self.size.width // 4), overflow="ellipsis")
+        label.stylize(self.get_component_rich_style(style.get(status.state, "title-bar--sync")))
         return label
 
     def on_click(self, event: events.Click) -> None:
