@@ -94,7 +94,7 @@ class AccountIndex:
     ) -> AccountIndex:
         """`contacts`: (account id, e-mail); `accounts`: (account id, name)."""
         index = cls(me=frozenset(email.lower() for email in me if email))
-        own = {domain_of(email) for email in index.me}
+        own = index.own_domains
         for account_id, email in contacts:
             email = email.strip().lower()
             if "@" not in email:
@@ -110,7 +110,9 @@ class AccountIndex:
 
     @property
     def own_domains(self) -> frozenset[str]:
-        return frozenset(domain_of(email) for email in self.me)
+        """My colleagues' domains: those of my addresses, but never a free-mail one (a private
+        gmail.com address of mine does not make every gmail.com attendee a colleague)."""
+        return frozenset(domain_of(email) for email in self.me) - FREE_MAIL
 
     def match(self, occurrence: Occurrence) -> Match:
         """The accounts the meeting is with; empty when none."""

@@ -116,9 +116,20 @@ def read_text(
     return len(rows)
 
 
+def my_addresses(store: Store) -> list[str]:
+    """Me in a calendar: my e-mail, and the other addresses my calendar may invite me as
+    (`[calendar] addresses = ["aoi@gmail.com"]` in config.toml): a meeting I declined there is
+    declined, one I organised from there is proactive."""
+    from csm_tui.config import load_config
+
+    extra = load_config().raw.get("calendar", {}).get("addresses", [])
+    others = [str(item).strip() for item in extra] if isinstance(extra, list) else []
+    return [me_email(store), *(item for item in others if "@" in item)]
+
+
 def account_index(store: Store) -> AccountIndex:
     return AccountIndex.build(
-        [me_email(store)], queries.contact_emails(store), queries.account_names(store)
+        my_addresses(store), queries.contact_emails(store), queries.account_names(store)
     )
 
 

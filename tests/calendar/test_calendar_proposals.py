@@ -499,3 +499,43 @@ def test_description_lines_in_the_note_when_asked(store: Store, book: Book, tmp_
     [proposal] = calendar.proposals(store)
     assert proposal.note == "Acme QBR\nAgenda:\n- renewal"
     assert calendar.log(store, proposal).note == "Acme QBR\nAgenda:\n- renewal"
+
+
+def test_my_other_addresses(store: Store, book: Book, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[calendar]\naddresses = ["aoi.private@gmail.com"]\n')
+    text = google(
+        [
+            Ev(
+                "mine",
+                "Acme QBR",
+                "20261120T010000Z",
+                "20261120T020000Z",
+                organizer="aoi.private@gmail.com",
+                attendees=[(ACME, "ACCEPTED")],
+            ),
+            Ev(
+                "declined",
+                "Acme dinner",
+                "20261121T010000Z",
+                "20261121T020000Z",
+                organizer=ACME,
+                attendees=[("aoi.private@gmail.com", "DECLINED")],
+            ),
+        ]
+    )
+    [proposal] = _import(store, tmp_path, text)
+    assert proposal.title == "Acme QBR" and proposal.proactive
+    # a gmail.com address of mine does not make gmail.com people colleagues
+    text = google(
+        [
+            Ev(
+                "g",
+                "Gamma sync",
+                "20261122T010000Z",
+                "20261122T020000Z",
+                attendees=[("gamma.owner@gmail.com", "ACCEPTED")],
+            )
+        ]
+    )
+    found = {p.title: p.account_ids for p in _import(store, tmp_path, text, "g.ics")}
+    assert found == {"Acme QBR": (book.acme,), "Gamma sync": (book.gamma,)}
