@@ -251,6 +251,9 @@ def dismiss_series(store: Store, proposal: Proposal) -> None:
 def remember_form(store: Store, proposal: Proposal) -> None:
     """The log form saved the proposal (maybe edited): remember it with the activity just
     logged on its accounts, so a later change in the calendar corrects that activity."""
+    if proposal.changed and proposal.activity_id:  # the form corrected the activity logged then
+        remember(store, proposal, "logged", proposal.activity_id)
+        return
     latest = queries.latest_activity(store, proposal.account_ids, me_email(store))
     if latest is None:
         remember(store, proposal, "logged")

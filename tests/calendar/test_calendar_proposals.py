@@ -539,3 +539,29 @@ def test_my_other_addresses(store: Store, book: Book, tmp_path: Path) -> None:
     )
     found = {p.title: p.account_ids for p in _import(store, tmp_path, text, "g.ics")}
     assert found == {"Acme QBR": (book.acme,), "Gamma sync": (book.gamma,)}
+
+
+def test_a_changed_meeting_corrected_through_the_form_stays_on_its_activity(
+    store: Store, book: Book, tmp_path: Path
+) -> None:
+    def cal(end: str) -> str:
+        return google(
+            [
+                Ev(
+                    "f@google.com",
+                    "Acme QBR",
+                    "20261120T010000Z",
+                    end,
+                    attendees=[(ACME, "ACCEPTED")],
+                )
+            ]
+        )
+
+    [proposal] = _import(store, tmp_path, cal("20261120T014500Z"))
+    first = calendar.log(store, proposal)
+    log_activity(store, book.beta, 10, datetime(2026, 11, 26, 1, 0, tzinfo=UTC))  # newer work
+    [changed] = _import(store, tmp_path, cal("20261120T020000Z"))
+    calendar.remember_form(store, changed)  # as the M screen does once the form saved
+    assert _import(store, tmp_path, cal("20261120T020000Z")) == []
+    [again] = _import(store, tmp_path, cal("20261120T021500Z"))
+    assert again.activity_id == first.id
