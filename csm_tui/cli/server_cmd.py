@@ -85,6 +85,7 @@ def require_server_extra() -> None:
     lazy={
         "list-users": "csm_tui.cli.server_ops_cmd:list_users",
         "backup": "csm_tui.cli.server_ops_cmd:backup",
+        "crm": "csm_tui.cli.server_crm_cmd:server_crm_group",
     },
 )
 def server_group() -> None:
@@ -125,8 +126,20 @@ def server_group() -> None:
     envvar="CSM_TUI_SERVER_LOG_LEVEL",
     help="The least important lines logged (info: one line per request).",
 )
+@click.option(
+    "--crm-every",
+    default=None,
+    metavar="10m",
+    help="Also run the CRM pass (`server crm sync`) now and then every so often (90s, 10m, 1h).",
+)
 def run(
-    database: str | None, host: str, port: int, workers: int, log_format: str, log_level: str
+    database: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    log_format: str,
+    log_level: str,
+    crm_every: str | None,
 ) -> None:
     """Serve the sync API under /v1 (OpenAPI document at /v1/openapi.json; liveness at
     /v1/health, readiness at /v1/ready)."""
@@ -144,6 +157,8 @@ def run(
         "log_level": log_level,
         "access_log": False,  # the server's own access lines replace uvicorn's
     }
+    if crm_every is not None:  # one schedule, in this process, whatever the workers
+        _crm_schedule(database, crm_every, logging["log_config"])
     if workers == 1:
         from csm_tui.server.app import create_app
 
@@ -159,6 +174,19 @@ def run(
         workers=workers,
         **logging,
     )
+
+
+def _crm_schedule(database: str | None, every: str, config: dict[str, Any]) -> None:
+    import logging.config
+
+    from csm_tui.cli.server_crm_cmd import parse_every
+    from csm_tui.server.crm_pass import start_schedule
+    from csm_tui.server.db import open_engine
+
+    seconds = parse_every(every)
+    logging.config.dictConfig(config)  # the passes' lines share the server's form from the first
+    start_schedule(open_engine(database), seconds)
+    echo(f"CRM pass every {every.strip()} (one at a time across the server's processes)", err=True)
 
 
 @server_group.command("add-user")

@@ -86,11 +86,13 @@ def connect(
     engine = _engine(database)
     url = instance_url if vendor == "salesforce" else api_url
     result = run_connect(engine, vendor, _token(NAMES[vendor]), url=url, map_options=maps)
-    accepted = {kind for kinds in ACCEPTED.values() for kind in kinds}
-    echo(f"Fields of {NAMES[vendor]} companies/accounts that can be mapped:", err=True)
-    for info in result["fields"]:
-        if info.type in accepted:
-            echo(f"  {info.name}  ({info.type})  {info.label}", err=True)
+    usable = {kind for kinds in ACCEPTED[vendor].values() for kind in kinds}
+    echo(f"Fields of {NAMES[vendor]} you can map (API name, type, label):", err=True)
+    for info in sorted(result["fields"], key=lambda item: item.name):
+        if info.type in usable:
+            echo(f"  {info.name:<40} {info.type:<12} {info.label}", err=True)
+    for slot, field_name in sorted(result["mapping"].items()):
+        echo(f"Mapped: {slot} = {field_name}", err=True)
     matched = result["matched"]
     echo(
         f"Connected to {NAMES[vendor]} at {result['url']}; {len(matched)} server users are "

@@ -89,7 +89,13 @@ def connect(
         if fresh:  # another CRM: its cursors mean nothing here
             values |= {key: None for key in state if key.startswith("cursor.")}
         write_state(conn, values)
-    return {"vendor": vendor_name, "url": url, "fields": fields, "matched": matched}
+    return {
+        "vendor": vendor_name,
+        "url": url,
+        "fields": fields,
+        "mapping": mapping,
+        "matched": matched,
+    }
 
 
 def sync_pass(
