@@ -51,9 +51,11 @@ def list_users(output_format: str, database: str | None) -> None:
         )
         for user in found
     ]
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    from csm_tui.cli.cells import fit, width
+
+    widths = [max(width(row[i]) for row in (header, *rows)) for i in range(len(header))]
     for row in (header, *rows):
-        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        echo("  ".join(fit(cell, cells) for cell, cells in zip(row, widths, strict=True)).rstrip())
 
 
 @click.command("backup")
