@@ -69,19 +69,39 @@ def require_server_extra() -> None:
 
     missing = missing_server_packages()
     if missing:
-        from csm_tui.i18n import _
+        raise _extra_missing(missing)
 
-        message = _(
-            "The server needs the `server` extra ({missing} not installed): "
-            "pip install 'csm-tui[server]' (pipx: pipx install 'csm-tui[server]'; uv: uv tool "
-            "install 'csm-tui[server]')."
-        )
-        raise CsmError(message.format(missing=", ".join(missing)))
+
+def _extra_missing(missing: list[str]) -> CsmError:
+    from csm_tui.i18n import _
+
+    message = _(
+        "The server needs the `server` extra ({missing} not installed): "
+        "pip install 'csm-tui[server]' (pipx: pipx install 'csm-tui[server]'; uv: uv tool "
+        "install 'csm-tui[server]')."
+    )
+    return CsmError(message.format(missing=", ".join(missing)))
+
+
+class ServerGroup(LazyGroup):
+    """Any subcommand that needs a module of the `server` extra that is not installed says
+    which extra to install (its --help works without it)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ModuleNotFoundError as exc:
+            from csm_tui.server.extra import EXTRA_MODULES
+
+            top = (exc.name or "").split(".")[0]
+            if top in EXTRA_MODULES:
+                raise _extra_missing([top]) from None
+            raise
 
 
 @click.group(
     "server",
-    cls=LazyGroup,
+    cls=ServerGroup,
     lazy={
         "list-users": "csm_tui.cli.server_ops_cmd:list_users",
         "backup": "csm_tui.cli.server_ops_cmd:backup",

@@ -196,3 +196,30 @@ def test_server_commands_without_the_extra_name_it(
         assert (code, out) == (1, ""), err
         assert "uvicorn" in err and "pip install 'csm-tui[server]'" in err
         assert "No module named" not in err
+
+
+@pytest.mark.parametrize(
+    "command", [["server", "list-users"], ["server", "crm", "status"], ["server", "run"]]
+)
+def test_any_server_command_without_its_modules_names_the_extra(
+    command: list[str], tmp_path: Path
+) -> None:
+    script = (
+        "import sys\n"
+        "for name in ('sqlalchemy', 'fastapi', 'uvicorn'): sys.modules[name] = None\n"
+        "from csm_tui.cli.main import main\n"
+        f"main({[*command, '--database', str(tmp_path / 'server.db')]!r})\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert found.returncode == 1 and found.stdout == "", found.stderr
+    assert "pip install 'csm-tui[server]'" in found.stderr and "unexpected" not in found.stderr
+    helped = subprocess.run(
+        [sys.executable, "-c", script.replace("'--database'", "'--help', '--database'")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert helped.returncode == 0 and "Usage: csm-tui server" in helped.stdout, helped.stderr
