@@ -1,8 +1,8 @@
 """Backups of the server database, and its users as an admin sees them.
 
-SQLite: SQLite's online backup API copies the live database page by page while the server keeps
-serving (a consistent snapshot, WAL included), into a temporary file beside the target that is
-checked and then renamed: a backup file is whole or absent. PostgreSQL: `pg_dump` does the same
+SQLite: SQLite's online backup API copies the live database while the server keeps serving (a
+consistent snapshot, WAL included), into a temporary file beside the target that is checked and
+then renamed: a backup file is whole or absent. PostgreSQL: `pg_dump` does the same
 job better than the server could; `pg_dump_command` is the line to run.
 """
 
@@ -95,8 +95,9 @@ def backup_sqlite(engine: Engine, target: Path) -> BackupResult:
         try:
             copy = sqlite3.connect(partial)
             try:
-                # 1,024 pages at a time: writers wait at most one step, never the whole copy
-                source.backup(copy, pages=1024)
+                # in one step, so one read transaction: a consistent snapshot that never has to
+                # start over, while the server's writers go on (the database is in WAL mode)
+                source.backup(copy)
                 problem = copy.execute("PRAGMA quick_check").fetchone()[0]
                 if problem != "ok":
                     raise CsmError(f"The copy failed its check ({problem}); nothing was kept.")

@@ -223,3 +223,41 @@ def test_any_server_command_without_its_modules_names_the_extra(
         check=False,
     )
     assert helped.returncode == 0 and "Usage: csm-tui server" in helped.stdout, helped.stderr
+
+
+def test_a_backup_taken_while_the_server_writes_is_a_consistent_snapshot(tmp_path: Path) -> None:
+    import threading
+
+    from csm_tui.server.backup import backup_sqlite
+    from csm_tui.server.users import add_user
+
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    engine = engine_for(url)
+    for n in range(200):  # a database of some size, so the copy takes a moment
+        add_user(engine, f"user{n}@example.com", "X" * 400, admin=False, now="2026-12-07")
+    stop, written = threading.Event(), [0]
+
+    def write() -> None:
+        while not stop.is_set():
+            add_user(engine, f"late{written[0]}@example.com", "Late", admin=False, now="2026-12-07")
+            written[0] += 1
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        time.sleep(0.1)
+        copies = [backup_sqlite(engine, tmp_path / f"copy{n}.db") for n in range(3)]
+    finally:
+        stop.set()
+        writer.join()
+    assert written[0] > 0
+    for copy in copies:
+        with sqlite3.connect(copy.path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            users, emails = db.execute(
+                "SELECT count(*), count(DISTINCT email) FROM users"
+            ).fetchone()
+            assert 200 <= users == emails <= 200 + written[0]
+            directory = "SELECT count(*) FROM records WHERE table_name = 'users'"
+            assert db.execute(directory).fetchone() == (users,)  # both tables of one moment
+    engine.dispose()
