@@ -28,7 +28,9 @@ from csm_tui.server.schema import crm_lease
 
 LEASE = "crm"
 LEASE_SECONDS = 300.0
-_PG_KEY = 0x43524D31  # "CRM1"
+# advisory locks are per database cluster: the key names this server's schema, so two servers in
+# one database (each with its own schema) never wait for each other
+_PG_KEY = "hashtext(current_database() || '.' || current_schema() || '.csm-tui-crm')"
 
 
 class LeaseLost(CsmError):
@@ -119,7 +121,7 @@ def claim(engine: Any, holder: str, ttl: float = LEASE_SECONDS) -> Iterator[Leas
         return
     conn = engine.connect()
     try:
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": _PG_KEY}).scalar()
+        got = conn.execute(text(f"SELECT pg_try_advisory_lock({_PG_KEY})")).scalar()
         conn.commit()
         if not got:
             yield None
@@ -131,7 +133,7 @@ def claim(engine: Any, holder: str, ttl: float = LEASE_SECONDS) -> Iterator[Leas
             yield taken
         finally:
             _release(engine, taken)
-            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_KEY})
+            conn.execute(text(f"SELECT pg_advisory_unlock({_PG_KEY})"))
             conn.commit()
     except BaseException:
         conn.invalidate()  # never hand a connection that may still hold the lock to the pool
