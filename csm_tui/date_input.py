@@ -15,8 +15,9 @@ and case does not matter):
   `last friday`, `月曜`, `月曜日`, `次の月曜`, `来週の月曜`, `先週の金曜`, `今週の金曜`.
 
 `order` says how to read numbers with the year last or without it, as a CSV file from another
-country writes them (`MDY`: `11/1/2026` and `11/1` are 1 November; `DMY`: `1/11/2026` and `1/11`
-are 1 November). The default, `YMD`, reads `11/1` as month/day and refuses a year written last.
+country writes them (`MDY`: `11/1/2026`, `11/1/26` and `11/1` are 1 November; `DMY`: `1/11/2026`
+and `1/11` are 1 November; a two-digit year is 20xx). The default, `YMD`, reads `11/1` as
+month/day and refuses a year written last.
 
 Every date must fall between 2000-01-01 and `FURTHEST_YEARS` years from today: `0001-01-01`
 or `20266-01-01` is a typing slip, never a plan. A wrong value raises `DateInputError` (a
@@ -63,7 +64,7 @@ _SEP = r"\s*[-/.]\s*"
 _YMD = re.compile(rf"^(?P<y>\d{{4}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<d>\d{{1,2}})$")
 _YMD_JA = re.compile(r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(?P<y>(?:19|20|21)\d{2})(?P<m>\d{2})(?P<d>\d{2})$")
-_YEAR_LAST = re.compile(rf"^(?P<a>\d{{1,2}}){_SEP}(?P<b>\d{{1,2}}){_SEP}(?P<y>\d{{4}})$")
+_YEAR_LAST = re.compile(rf"^(?P<a>\d{{1,2}}){_SEP}(?P<b>\d{{1,2}}){_SEP}(?P<y>\d{{4}}|\d{{2}})$")
 _TWO = re.compile(rf"^(?P<a>\d{{1,2}}){_SEP}(?P<b>\d{{1,2}})$")
 _DAY_JA = re.compile(r"^(?P<d>\d{1,2})\s*日$")
 _MD_JA = re.compile(r"^(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$")
@@ -214,7 +215,8 @@ def _read(
         if order is DateOrder.YMD:
             return None  # 11/1/2026 or 1/11/2026: which is meant depends on the country
         month, day = _month_day(int(year_last["a"]), int(year_last["b"]), order)
-        return _make(int(year_last["y"]), month, day, value)
+        year = int(year_last["y"])  # 3/31/27, as HubSpot and Excel write it: 2027
+        return _make(year + 2000 if len(year_last["y"]) == 2 else year, month, day, value)
     two = _TWO.match(value)
     if two:
         month, day = _month_day(int(two["a"]), int(two["b"]), order)

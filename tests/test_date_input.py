@@ -90,6 +90,8 @@ def test_a_day_without_its_year(prefer: str, expected: date) -> None:
         ("11/1/2026", DateOrder.MDY, date(2026, 11, 1)),
         ("1/11/2026", DateOrder.DMY, date(2026, 11, 1)),
         ("1/11", DateOrder.DMY, date(2026, 11, 1)),
+        ("3/31/27", DateOrder.MDY, date(2027, 3, 31)),  # HubSpot's and Excel's US form
+        ("31/3/27", DateOrder.DMY, date(2027, 3, 31)),
         ("2026-11-01", DateOrder.DMY, date(2026, 11, 1)),  # a leading year is always Y-M-D
     ],
 )
@@ -104,6 +106,7 @@ def test_day_month_order_for_files_from_other_countries(
     [
         ("soon", "unreadable"),
         ("11/1/2026", "unreadable"),  # year last: only with an order
+        ("3/31/27", "unreadable"),
         ("14", "unreadable"),
         ("2026-02-30", "no_such_date"),
         ("2月30日", "no_such_date"),
