@@ -28,9 +28,21 @@ from csm_tui.server.crm_links import ServerLinks
 from csm_tui.server.db import reading, writing
 from csm_tui.server.importer import upsert_accounts
 from csm_tui.server.schema import crm_records, crm_state, users
+from csm_tui.server.sql import Sql
 from csm_tui.sync.rows import ContactRow
 
 Guard = Callable[[Connection], None]
+_RECORD = Sql(
+    "SELECT local_id, state FROM crm_records WHERE crm = :crm AND object = :object "
+    "AND crm_id = :crm_id"
+)
+_DROP_RECORD = Sql(
+    "DELETE FROM crm_records WHERE crm = :crm AND object = :object AND crm_id = :crm_id"
+)
+_PUT_RECORD = Sql(
+    "INSERT INTO crm_records (crm, object, crm_id, local_id, parent_id, state, extra) "
+    "VALUES (:crm, :object, :crm_id, :local_id, :parent_id, :state, :extra)"
+)
 
 
 def read_state(conn: Connection) -> dict[str, Any]:
@@ -120,19 +132,25 @@ class ServerBook(ServerLinks):
         return applied
 
     def _record(self, conn: Connection, obj: str, crm_id: str) -> tuple[str, str] | None:
-        row = conn.execute(
-            select(crm_records.c.local_id, crm_records.c.state).where(
-                crm_records.c.crm == self.crm,
-                crm_records.c.object == obj,
-                crm_records.c.crm_id == crm_id,
-            )
-        ).first()
+        key = {"crm": self.crm, "object": obj, "crm_id": crm_id}
+        row = _RECORD.run(conn, key).first()
         return (row[0], row[1]) if row else None
 
-    def _put_record(self, conn: Connection, obj: str, crm_id: str, **values: Any) -> None:
-        key = (crm_records.c.crm == self.crm, crm_records.c.object == obj)
-        conn.execute(delete(crm_records).where(*key, crm_records.c.crm_id == crm_id))
-        conn.execute(insert(crm_records).values(crm=self.crm, object=obj, crm_id=crm_id, **values))
+    def _put_record(
+        self,
+        conn: Connection,
+        obj: str,
+        crm_id: str,
+        *,
+        local_id: str,
+        state: str,
+        parent_id: str | None = None,
+        extra: str = "{}",
+    ) -> None:
+        key = {"crm": self.crm, "object": obj, "crm_id": crm_id}
+        _DROP_RECORD.run(conn, key)
+        values = {"local_id": local_id, "parent_id": parent_id, "state": state, "extra": extra}
+        _PUT_RECORD.run(conn, {**key, **values})
 
     def _companies(
         self,

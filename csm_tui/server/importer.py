@@ -89,11 +89,13 @@ def upsert_accounts(
     result = ImportResult()
     changes.set_now(conn, now)  # when access changes (see `access_history`)
     existing = _live_accounts(conn)
+    created: list[Any] = []
     for account, wanted in rows:
         current = _match(existing, account)
         if current is None:
             data = _account_data(account, now, today)
             changes.write_record(conn, "accounts", data, user_id=None, current=None)
+            created.append(account)
             result.new += 1
             account_id = account.id
         else:
@@ -110,10 +112,10 @@ def upsert_accounts(
                 result.updated += 1
             else:
                 result.unchanged += 1
-        _checklists(conn, [account] if current is None else [], now, today, language)
         result.account_ids.append(account_id)
         if _set_owners(conn, account_id, wanted, now):
             result.owners_changed += 1
+    _checklists(conn, created, now, today, language)  # the templates are read once
     return result
 
 
