@@ -73,6 +73,71 @@ def week(
     deliver(text, output, f"Wrote the review of week {report.label} to {{output}}.")
 
 
+@report_group.command("trends")
+@click.option(
+    "--months",
+    type=click.IntRange(1, 60),
+    default=12,
+    show_default=True,
+    help="How many months, this one included.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "csv"]),
+    default="md",
+    show_default=True,
+    help="Markdown to paste into notes; JSON or CSV with the counts behind each rate.",
+)
+@click.option("--everyone", is_flag=True, help="Everyone's work on the book, not only mine.")
+@output_option
+@lang_option("report")
+@db_option
+@click.pass_context
+def trends(
+    ctx: click.Context,
+    months: int,
+    fmt: str,
+    everyone: bool,
+    output: Path | None,
+    lang: str | None,
+    db: Path | None,
+) -> None:
+    """Rates over time, month by month: the proactive and one-to-many shares of my minutes,
+    tasks done on time, late or still open (by playbook rule), the share of activities with
+    each outcome and the minutes per account in each segment, with the change against the
+    month before.
+    """
+    from csm_tui.cli import trends_text
+    from csm_tui.cli.export_cmd import deliver
+    from csm_tui.config import load_config
+    from csm_tui.i18n import current_language, set_language
+    from csm_tui.services.identity import me_identity
+    from csm_tui.services.trends import playbook_rule_names, trends_report
+
+    config = load_config()
+    set_language(lang or config.language)
+    store = open_for_command(ctx, db)
+    try:
+        report = trends_report(
+            store,
+            store.clock,
+            months=months,
+            mine_only=not everyone,
+            rule_name=playbook_rule_names(current_language()),
+        )
+        me = me_identity(store)
+    finally:
+        store.close()
+    if fmt == "md":
+        text = trends_text.render_markdown(report, me[0] if me else None)
+    elif fmt == "json":
+        text = trends_text.render_json(report)
+    else:
+        text = trends_text.render_csv(report)
+    deliver(text, output, "Wrote the trends to {output}.", data=fmt != "md")
+
+
 # -- the page as text ----------------------------------------------------------------------------
 
 
