@@ -172,8 +172,8 @@ def _out(data: dict[str, Any], company: str) -> OutActivity:
         type=data["type"],
         minutes=int(data["minutes"]),
         occurred_at=datetime.fromisoformat(data["occurred_at"]),
-        proactive=bool(data["proactive"]),
-        recurring=bool(data["recurring"]),
-        outcome=data["outcome"],
-        note=data["note"],
+        proactive=bool(data.get("proactive", 0)),
+        recurring=bool(data.get("recurring", 0)),
+        outcome=data.get("outcome") or "none",
+        note=data.get("note") or "",
     )

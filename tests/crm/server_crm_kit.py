@@ -12,20 +12,28 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from csm_tui.server.changes import write_record
 from csm_tui.server.db import reading, writing
-from csm_tui.server.schema import records
+from csm_tui.server.schema import access, records
 
 SECRET = "correct horse battery staple 42"
 KEN = "ken.sato@example.com"
 ROOT = Path(__file__).resolve().parents[2]
+ADDED = "2026-11-01T00:00:00+00:00"
 
 
-def add_users(engine: Any, *emails: str) -> None:
+def add_users(engine: Any, *emails: str) -> dict[str, str]:
+    """The users, with their API tokens."""
     from csm_tui.server.users import add_user
 
-    for email in emails:
-        add_user(engine, email, email.split("@")[0], admin=False, now="2026-11-01T00:00:00+00:00")
+    return {
+        email: add_user(
+            engine, email, email.split("@")[0], admin=False, now="2026-11-01T00:00:00+00:00"
+        )
+        for email in emails
+    }
 
 
 def account_id_of(engine: Any, crm_id: str) -> str:
@@ -48,6 +56,14 @@ def live(engine: Any, table: str, account_id: str | None = None) -> list[dict[st
         if account_id is not None:
             query = query.where(records.c.account_id == account_id)
         return [json.loads(data) for data in conn.execute(query).scalars()]
+
+
+def owners_of(engine: Any, account_id: str) -> set[tuple[str, str]]:
+    with reading(engine) as conn:
+        rows = conn.execute(
+            select(access.c.user_email, access.c.role).where(access.c.account_id == account_id)
+        )
+        return {(row[0], row[1]) for row in rows}
 
 
 def log_on_server(engine: Any, account_id: str, author: str, note: str = "") -> str:

@@ -21,6 +21,7 @@ from server_crm_kit import (
     add_users,
     live,
     log_on_server,
+    owners_of,
 )
 from sqlalchemy import select
 
@@ -30,7 +31,7 @@ from csm_tui.server import crm_pass
 from csm_tui.server.crm_lock import LeaseLost, claim
 from csm_tui.server.crm_secret import SecretError
 from csm_tui.server.db import reading
-from csm_tui.server.schema import access, crm_state
+from csm_tui.server.schema import crm_state
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 from server_fixtures import engine_for, server_url
@@ -61,14 +62,6 @@ def connected(engine: Any, hubspot: Fake, policy: Policy) -> dict[str, str]:
     fake.now_ms += 3_600_000  # the records were last changed an hour before the first pass
     crm_pass.connect(engine, "hubspot", fake.token, url=url, map_options=HUBSPOT_MAP, policy=policy)
     return {"acme": acme, "sakura": sakura, "other": other, "ken": ken, "zoe": zoe}
-
-
-def owners_of(engine: Any, account_id: str) -> set[tuple[str, str]]:
-    with reading(engine) as conn:
-        rows = conn.execute(
-            select(access.c.user_email, access.c.role).where(access.c.account_id == account_id)
-        )
-        return {(row[0], row[1]) for row in rows}
 
 
 def test_the_credential_is_stored_encrypted_and_never_logged(
