@@ -28,11 +28,12 @@ def _killed_syncs(
     team: Team, path: Path, email: str, *, kills: int, seed: int, between: object = None
 ) -> int:
     """Run `csm-tui sync` on the book until it was killed `kills` times at a random moment
-    (at most 4·kills runs; `between` is called after each run); returns the kills."""
+    (at most 10·kills runs: on a fast machine many runs finish before their moment comes;
+    `between` is called after each run); returns the kills."""
     rng = random.Random(seed)
     env = {**os.environ, TOKEN_ENV: team.tokens[email]}
     killed = 0
-    for run in range(4 * kills):
+    for run in range(10 * kills):
         if killed == kills:
             break
         proc = subprocess.Popen(
