@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import re
 import signal
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +25,7 @@ from server_crm_kit import (
     SECRET,
     account_id_of,
     add_users,
+    live,
     log_on_server,
     pass_process,
     passes,
@@ -130,3 +133,36 @@ def test_a_server_pass_killed_after_the_crms_answer_creates_nothing_twice(
     assert markers(fake)["csmtui" + activity] == 1
     assert len(fake.all_engagements()) == 1
     assert crm_pass.status(engine)["links"] == {"sent": 1}
+
+
+def test_a_server_pull_killed_at_random_points_ends_equal_to_the_crm(
+    engine: Any, server_url: str, hubspot: Fake, no_wait: Policy, tmp_path: Path
+) -> None:
+    fake, url = hubspot
+    owners = [fake.owners[0]["id"], fake.owners[1]["id"]]
+    for number in range(300):
+        crm_id = fake.add_company(f"Company {number:03}", owners[number % 2], health="50")
+        fake.add_contact(crm_id, "A", f"{number}", f"a{number}@example.com")
+        fake.add_contact(crm_id, "B", f"{number}", f"b{number}@example.com")
+    fake.now_ms += 3_600_000
+    crm_pass.connect(
+        engine, "hubspot", fake.token, url=url, map_options=HUBSPOT_MAP, policy=no_wait
+    )
+    chance = random.Random(7)
+    kills = 0
+    for _run in range(5):
+        proc = pass_process(server_url, tmp_path / "passes.jsonl", 1)
+        target = sum(fake.requests.values()) + chance.randint(1, 10)
+        while proc.poll() is None and sum(fake.requests.values()) < target:
+            time.sleep(0.002)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(30)
+    assert kills >= 1
+    assert crm_pass.sync_pass(engine, policy=no_wait) is not None
+    accounts = live(engine, "accounts")
+    assert len(accounts) == 300 and len({row["external_id"] for row in accounts}) == 300
+    assert len(live(engine, "contacts")) == 600
+    owners_rows = live(engine, "owners")
+    assert len(owners_rows) == 300 and {row["role"] for row in owners_rows} == {"primary"}
