@@ -62,6 +62,14 @@ def lease_row(conn: Connection) -> dict[str, Any] | None:
     return dict(row._mapping) if row else None
 
 
+def running_pass(conn: Connection) -> str | None:
+    """Who runs a pass now, if anyone (a lease left by a killed pass does not count)."""
+    row = lease_row(conn)
+    if row is None or row["expires_at"] <= time.time() or _dead_here(str(row["holder"])):
+        return None
+    return str(row["holder"])
+
+
 def _take(engine: Any, holder: str, ttl: float, *, force: bool) -> Lease | None:
     with writing(engine) as conn:
         row = lease_row(conn)

@@ -23,7 +23,7 @@ from csm_tui.crm.mapping import SLOTS, check_mapping, parse_map_options
 from csm_tui.crm.records import Owner
 from csm_tui.errors import CsmError
 from csm_tui.server.crm_book import ServerBook, read_state, write_state
-from csm_tui.server.crm_lock import LeaseLost, claim, holder_name, lease_row
+from csm_tui.server.crm_lock import LeaseLost, claim, holder_name, running_pass
 from csm_tui.server.crm_secret import seal, server_secret, unseal
 from csm_tui.server.db import reading, writing
 from csm_tui.server.schema import crm_links, users
@@ -179,7 +179,7 @@ def status(engine: Engine) -> dict[str, Any]:
         links = conn.execute(
             select(crm_links.c.state, func.count()).group_by(crm_links.c.state)
         ).all()
-        lease = lease_row(conn)
+        running = running_pass(conn)
     return {
         "vendor": state["vendor"],
         "url": state["url"],
@@ -188,7 +188,7 @@ def status(engine: Engine) -> dict[str, Any]:
         "last_pass": state.get("last_pass"),
         "last_error": state.get("last_error"),
         "links": {row[0]: row[1] for row in links},
-        "running": lease["holder"] if lease else None,
+        "running": running,
     }
 
 
