@@ -118,3 +118,36 @@ def test_the_label(clock: FixedClock, language: str, minutes: int, shown: str) -
         assert CrmStatus(True, "synced", at=at).label(clock.now()) == shown
     finally:
         set_language("en")
+
+
+async def test_the_app_runs_the_pass_and_its_title_bar_says_so(
+    store: Store,
+    connected: str,
+    hubspot: Fake,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    from csm_tui.config import Config
+    from csm_tui.services.session import Session
+    from csm_tui.ui import app as app_module
+    from csm_tui.ui.textual_ext.title_bar import TitleBar
+
+    monkeypatch.setattr(app_module, "CRM_START_DELAY", 0.1)
+    fake = hubspot[0]
+    fake.add_company("Beta", fake.owners[0]["id"])
+    fake.now_ms += 3_600_000
+    config = Config(theme="csm-dark", language="en", path=tmp_path / "config.toml")
+    app = app_module.CsmApp(Session(store, clock), config, landing="book", sync=True)
+    async with app.run_test(size=(140, 30)) as pilot:
+        for _ in range(200):
+            status = app.crm_status
+            if status is not None and status.state == "synced" and status.changed:
+                break
+            await asyncio.sleep(0.05)
+        await pilot.pause()
+        assert app.crm_status is not None and app.crm_status.state == "synced"
+        assert "CRM: synced just now" in str(app.screen.query_one(TitleBar).render())
+        assert store.query_one("SELECT 1 FROM accounts WHERE name = 'Beta'") is not None
