@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
-# bench/calendar.py would shadow the standard library's calendar (http.cookiejar imports it)
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH]
 _spec = importlib.util.spec_from_file_location("bench_crm", BENCH / "crm.py")
 assert _spec is not None and _spec.loader is not None
 bench_crm = importlib.util.module_from_spec(_spec)

@@ -1,7 +1,7 @@
 """Calendar benchmark (issue 15): a calendar of 5,000 events over 2 years, matched against the
 5,000-account demo book, from sync to proposals. Target: at most 1 s.
 
-    .venv/bin/python bench/calendar.py [--accounts 5000] [--events 5000] [--runs 5]
+    .venv/bin/python bench/calendar_sync.py [--accounts 5000] [--events 5000] [--runs 5]
 
 The calendar is written the way Google exports one (UTC one-offs, weekly series with TZID,
 EXDATE and moved occurrences, declined and all-day events); most events have a contact of the
