@@ -93,3 +93,11 @@ def test_json_and_csv(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_months_are_checked(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run(["report", "trends", "--months", "0", "--db", str(db)], capsys)
     assert code == 2 and "--months" in err
+
+
+def test_twelve_months_by_default_in_japanese(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["report", "trends", "--lang", "ja", "--db", str(db)], capsys)
+    assert code == 0, err
+    assert out.startswith("# 推移 2025-12〜2026-11 · Aoi Tanaka\n")
+    assert "## 活動の内訳" in out
+    assert "プロアクティブ" in out and "-75pt" in out

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from csm_tui.services.tasks import TaskService
     from csm_tui.services.timer import RunningTimer, StoppedTimer
     from csm_tui.services.today import TodayView
+    from csm_tui.services.trends import TrendsReport
     from csm_tui.services.week_report import WeekReport
     from csm_tui.store.journal import Changes
 
@@ -95,6 +96,12 @@ class Session:
         from csm_tui.services.effort import effort_report
 
         return effort_report(self.store, period, self.clock, mine_only=mine_only)
+
+    def trends(self, *, mine_only: bool = True) -> TrendsReport:
+        """The rates over time of the Effort screen's Trends view (the last 12 months)."""
+        from csm_tui.services.trends import trends_report
+
+        return trends_report(self.store, self.clock, mine_only=mine_only)
 
     def edit_activity(self, activity_id: str, **changes: Any) -> Activity:
         from csm_tui.services.activities import edit_activity

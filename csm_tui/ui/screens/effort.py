@@ -35,6 +35,7 @@ from csm_tui.ui.screens.log_activity import TYPE_LABELS
 from csm_tui.ui.textual_ext.key_bar import KeyBar
 from csm_tui.ui.textual_ext.title_bar import TitleBar
 from csm_tui.ui.widgets.effort_charts import BarChart, BarList, BarRow, WeekColumns, duration
+from csm_tui.ui.widgets.trends_view import TrendsView
 
 EXAMPLE = "2026-11-01, today, yesterday"  # what the date fields take (not translated: typed)
 NARROW = 100  # below this width the sections stack instead of standing side by side
@@ -90,19 +91,22 @@ class PeriodBar(Static):
     PeriodBar { height: 1; padding: 0 1; background: $surface; }
     """
 
-    def show(self, period: Period, today: date, mine_only: bool) -> None:
-        self.update(self.text(period, today, mine_only))
+    def show(self, period: Period, today: date, mine_only: bool, trends: bool = False) -> None:
+        self.update(self.text(period, today, mine_only, trends))
 
     @staticmethod
-    def text(period: Period, today: date, mine_only: bool) -> Text:
+    def text(period: Period, today: date, mine_only: bool, trends: bool = False) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for kind, key, label in KINDS:
-            on = kind is period.kind
+        for kind, key, label in [*KINDS, (None, "5", N_("Trends"))]:
+            on = kind is (None if trends else period.kind)
             text.append(f" {key} ", style="bold reverse" if on else "bold")
-            text.append(f" {_(label)}  ", style="bold" if on else "dim")
-        text.append("   [ ◀  ", style="bold")
-        text.append(period_title(period, today), style="bold")
-        text.append("  ▶ ]   ", style="bold")
+            text.append(f" {_(label)} ", style="bold" if on else "dim")
+        if not trends:  # the Trends view is the last 12 months: no period to step through
+            text.append("  [ ◀ ", style="bold")
+            text.append(period_title(period, today), style="bold")
+            text.append(" ▶ ]  ", style="bold")
+        else:
+            text.append("   ")
         text.append(" a ", style="bold")
         text.append(" " + (_("My work") if mine_only else _("Everyone's work")))
         return text
@@ -140,6 +144,7 @@ class EffortScreen(DataScreen):
         Binding("2", "period('month')", N_("Month"), show=False, id="effort.month"),
         Binding("3", "period('quarter')", N_("Quarter"), show=False, id="effort.quarter"),
         Binding("4", "custom", N_("Custom period"), show=False, id="effort.custom"),
+        Binding("5", "trends", N_("Trends"), show=False, id="effort.trends"),
         Binding("left_square_bracket", "shift(-1)", N_("Previous"), id="effort.previous"),
         Binding("right_square_bracket", "shift(1)", N_("Next"), id="effort.next"),
         Binding("n", "current", N_("Current period"), show=False, id="effort.current"),
@@ -171,6 +176,7 @@ class EffortScreen(DataScreen):
         self.today = local_today(session.clock)
         self.period = Period.around(kind, self.today)
         self.mine_only = True
+        self.trends = False  # the Trends view (5) instead of the period's effort
         self.sub_title = _("Effort")
         self.report: EffortReport | None = None
         self.loaded = False  # the shown report is the one asked for (tests and the bench wait)
@@ -202,6 +208,9 @@ class EffortScreen(DataScreen):
                 Static(classes="muted", id="candidates-note"),
                 id="candidates-section",
             )
+        trends = TrendsView(lambda mine: self.session.trends(mine_only=mine), id="trends")
+        trends.display = False
+        yield trends
         yield KeyBar()
 
     def _titled(self, widget: Widget) -> Widget:
@@ -226,6 +235,7 @@ class EffortScreen(DataScreen):
 
     def load(self) -> None:
         """Show the report of the current period when it is ready (keys stay live meanwhile)."""
+        self._show_trends(False)
         self.query_one(PeriodBar).show(self.period, self.today, self.mine_only)
         self._ask()
         # the last period stays on screen: say so only if the new one takes a while
@@ -263,18 +273,21 @@ class EffortScreen(DataScreen):
     def _present(self, report: EffortReport) -> None:
         self.report = report
         self.show(report)
-        self.query_one("#body").display = True
+        self.query_one("#body").display = not self.trends
         self.loaded = True
 
     def refresh_data(self) -> None:
         """After work was logged (the change signal), a language switch."""
         self.today = local_today(self.session.clock)
-        self.load()
+        if self.trends:
+            self.query_one(TrendsView).load(self.mine_only)
+        else:
+            self.load()
 
     # -- showing -----------------------------------------------------------------------------
 
     def show(self, report: EffortReport) -> None:
-        self.query_one(PeriodBar).show(report.period, self.today, report.mine_only)
+        self.query_one(PeriodBar).show(report.period, self.today, report.mine_only, self.trends)
         summary = Text(no_wrap=True, overflow="ellipsis")
         summary.append(effort_text(report.total), style="bold")
         if not report.empty:
@@ -354,11 +367,26 @@ class EffortScreen(DataScreen):
         self.period = Period.around(chosen, day)
         self.load()
 
+    def action_trends(self) -> None:
+        self._show_trends(True)
+        self.query_one(TrendsView).load(self.mine_only)
+
+    def _show_trends(self, on: bool) -> None:
+        self.trends = on
+        self.query_one(PeriodBar).show(self.period, self.today, self.mine_only, on)
+        self.query_one(TrendsView).display = on
+        for part in ("#summary", "#body"):
+            self.query_one(part).display = not on and (part == "#summary" or bool(self.report))
+
     def action_shift(self, steps: int) -> None:
+        if self.trends:
+            return
         self.period = self.period.shifted(steps)
         self.load()
 
     def action_current(self) -> None:
+        if self.trends:
+            return
         kind = self.period.kind
         if kind is PeriodKind.CUSTOM:
             self.period = Period.custom(
@@ -370,7 +398,10 @@ class EffortScreen(DataScreen):
 
     def action_toggle_mine(self) -> None:
         self.mine_only = not self.mine_only
-        self.load()
+        if self.trends:
+            self.action_trends()
+        else:
+            self.load()
 
     def action_custom(self) -> None:
         def chosen(period: Period | None) -> None:
@@ -403,8 +434,8 @@ class EffortScreen(DataScreen):
             self.query_one(f"#{name}").border_title = _(title)
         if self.report is not None:
             self.show(self.report)
-        else:
-            self.query_one(PeriodBar).show(self.period, self.today, self.mine_only)
+        self.query_one(PeriodBar).show(self.period, self.today, self.mine_only, self.trends)
+        self.query_one(TrendsView).redraw()
 
 
 class CustomPeriodScreen(FormScreen[Period | None]):
