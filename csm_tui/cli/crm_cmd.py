@@ -59,6 +59,22 @@ def _read_token(vendor: str) -> tuple[str, bool]:
     help="Which CRM field fills renewal_date, contract_value, currency, health_score, "
     "segment or stage (repeatable; adds to [crm.<vendor>.fields] in config.toml).",
 )
+@click.option(
+    "--secondary-owners",
+    "secondary_owners",
+    default=None,
+    metavar="PROPERTY",
+    help="HubSpot: the user property of a company that names its secondary owners "
+    '(overrides [crm.hubspot] secondary_owners in config.toml; "" for none).',
+)
+@click.option(
+    "--team-role",
+    "team_role",
+    default=None,
+    metavar="ROLE",
+    help="Salesforce: the AccountTeamMember role whose members are secondary owners "
+    '(overrides [crm.salesforce] team_role in config.toml; "" for none).',
+)
 @db_option
 @click.pass_context
 def connect(
@@ -67,6 +83,8 @@ def connect(
     api_url: str | None,
     instance_url: str | None,
     maps: tuple[str, ...],
+    secondary_owners: str | None,
+    team_role: str | None,
     db: Path | None,
 ) -> None:
     """Connect this book to a CRM, check the field mapping, list the fields it can use."""
@@ -77,11 +95,24 @@ def connect(
 
     url = instance_url if vendor == "salesforce" else api_url
     name = crm.NAMES[vendor]
+    wrong = team_role if vendor == "hubspot" else secondary_owners
+    if wrong is not None:
+        option = "--team-role" if vendor == "hubspot" else "--secondary-owners"
+        raise click.UsageError(
+            _("{option} is not for {vendor}.").format(option=option, vendor=name)
+        )
+    secondary = secondary_owners if vendor == "hubspot" else team_role
     token, typed = _read_token(name)
     store = open_for_command(ctx, db)
     try:
         result = crm.connect(
-            store, vendor, token, url=url, map_options=maps, raw_config=load_config().raw
+            store,
+            vendor,
+            token,
+            url=url,
+            map_options=maps,
+            raw_config=load_config().raw,
+            secondary=secondary,
         )
     finally:
         store.close()
@@ -94,6 +125,8 @@ def connect(
             echo(f"  {info.name:<40} {info.type:<12} {info.label}")
     for slot, field_name in sorted(result.mapping.items()):
         echo(_("Mapped: {slot} = {field}").format(slot=slot, field=field_name))
+    if result.secondary:
+        echo(_("Secondary owners from: {source}").format(source=result.secondary))
     echo(
         _("Connected to {vendor} at {url} as {name} <{email}>.").format(
             vendor=name, url=result.url, name=result.owner.name, email=result.owner.email
@@ -192,6 +225,8 @@ def status(ctx: click.Context, db: Path | None) -> None:
     )
     for slot, field_name in sorted(found["mapping"].items()):
         echo(_("Mapped: {slot} = {field}").format(slot=slot, field=field_name))
+    if found.get("secondary"):
+        echo(_("Secondary owners from: {source}").format(source=found["secondary"]))
     last = found["last_pass"]
     if not last:
         echo(_("No pass yet: run `csm-tui crm sync`."))

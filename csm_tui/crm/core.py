@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from csm_tui.crm.book import Applied, Book
@@ -25,6 +25,7 @@ from csm_tui.crm.mapping import convert
 from csm_tui.crm.records import (
     COMPANIES,
     OBJECT_TYPES,
+    CrmCompany,
     CrmContact,
     FieldInfo,
     Link,
@@ -44,6 +45,8 @@ class PullContext:
     known_contacts: frozenset[str]
     # the CRM owner ids whose records are in scope: the user alone, or a team server's users
     scope: tuple[str, ...] = ()
+    # where secondary owners come from: a HubSpot property, a Salesforce team role ("" none)
+    secondary: str = ""
 
     @property
     def owner_ids(self) -> tuple[str, ...]:
@@ -95,9 +98,11 @@ def pull(
     mapping: Mapping[str, str],
     me: Owner,
     team: frozenset[str] | None = None,
+    secondary: str = "",
 ) -> Applied:
     """One pull pass over every object type; returns what it did to the book. `team`: the CRM
-    owner ids whose companies are in scope (a team server); `me`'s alone by default."""
+    owner ids whose companies are in scope (a team server); `me`'s alone by default.
+    `secondary`: the source of secondary owners (see `crm.secondary`), none by default."""
     scope = tuple(sorted(team)) if team else (me.id,)
     state = book.state()
     owner_emails: dict[str, str] = dict(state.get("owners") or {})
@@ -113,15 +118,26 @@ def pull(
             known_companies=frozenset(book.known_companies()),
             known_contacts=frozenset(book.known_contacts()),
             scope=scope,
+            secondary=secondary,
         )
         while True:
             page = vendor.page(obj, cursor, ctx)
             converted: dict[str, dict[str, Any]] = {}
             if obj == COMPANIES:
-                unknown = any(c.owner_id and c.owner_id not in owner_emails for c in page.companies)
+                unknown = any(
+                    owner not in owner_emails
+                    for c in page.companies
+                    for owner in (c.owner_id, *(c.secondary_ids or ()))
+                    if owner
+                )
                 if unknown and not refreshed:
                     owner_emails, refreshed = _refresh_owners(vendor, book), True
-                mine = [c.crm_id for c in page.companies if c.owner_id in scope]
+                page.companies = [_with_emails(c, owner_emails) for c in page.companies]
+                mine = [
+                    c.crm_id
+                    for c in page.companies
+                    if c.owner_id in scope or set(c.secondary_ids or ()) & set(scope)
+                ]
                 page.contacts = vendor.contacts_for(mine) if mine else []
                 page.contacts_of = mine
                 for company in page.companies:
@@ -134,6 +150,18 @@ def pull(
             if page.done:
                 break
     return applied
+
+
+def _with_emails(company: CrmCompany, owner_emails: Mapping[str, str]) -> CrmCompany:
+    """The secondary owners' e-mails (lower case) from the owner list, else as the CRM gave."""
+    if company.secondary_ids is None:
+        return company
+    given = dict(zip(company.secondary_ids, company.secondary_emails, strict=False))
+    emails = tuple(
+        (owner_emails.get(crm_id) or given.get(crm_id) or "").lower()
+        for crm_id in company.secondary_ids
+    )
+    return replace(company, secondary_emails=emails)
 
 
 def _refresh_owners(vendor: Vendor, book: Book) -> dict[str, str]:

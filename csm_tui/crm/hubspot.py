@@ -29,6 +29,7 @@ from csm_tui.crm.records import (
     Owner,
     Page,
 )
+from csm_tui.crm.secondary import split_ids
 from csm_tui.crm.text import body, subject
 from csm_tui.i18n import _
 
@@ -147,18 +148,20 @@ class HubSpot:
         stamp: str,
         cursor: dict[str, Any],
         props: list[str],
-        extra: list[Any],
+        groups: list[list[Any]],
     ) -> tuple[list[dict[str, Any]], dict[str, Any], bool]:
-        """One keyset page of a window; returns (rows, next cursor, window done)."""
-        filters = list(extra)
+        """One keyset page of a window; returns (rows, next cursor, window done). `groups`:
+        alternatives (OR), each with the window's filters added."""
+        filters = []
         if cursor.get("t0"):
             filters.append({"propertyName": stamp, "operator": "GTE", "value": str(cursor["t0"])})
         if cursor.get("last_id"):
             filters.append(
                 {"propertyName": "hs_object_id", "operator": "GT", "value": cursor["last_id"]}
             )
+        alternatives = [[*group, *filters] for group in groups or [[]]]
         request: dict[str, Any] = {
-            "filterGroups": [{"filters": filters}] if filters else [],
+            "filterGroups": [{"filters": group} for group in alternatives if group],
             "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
             "properties": props,
             "limit": PAGE,
@@ -183,10 +186,13 @@ class HubSpot:
             if len(owners) == 1
             else {"propertyName": "hubspot_owner_id", "operator": "IN", "values": list(owners)}
         )
-        extra = [scope] if first else []
-        props = sorted({*COMPANY_PROPS, *ctx.mapped_fields})
+        groups = [[scope]] if first else []
+        if first and ctx.secondary:  # companies where the user is only a secondary owner
+            groups.append([{"propertyName": ctx.secondary, "operator": "IN", "values": [*owners]}])
+        extra_props = {ctx.secondary} if ctx.secondary else set()
+        props = sorted({*COMPANY_PROPS, *ctx.mapped_fields, *extra_props})
         rows, following, done = self._search(
-            "companies", "hs_lastmodifieddate", cursor, props, extra
+            "companies", "hs_lastmodifieddate", cursor, props, groups
         )
         if first and not done:
             following["first"] = True
@@ -201,6 +207,9 @@ class HubSpot:
                     owner_id=str(owner) if owner else None,
                     owner_email=None,
                     values=properties,
+                    secondary_ids=split_ids(properties.get(ctx.secondary))
+                    if ctx.secondary
+                    else None,
                 )
             )
         return Page(COMPANIES, following, done, companies=companies)

@@ -40,6 +40,11 @@ class CrmCompany:
     owner_id: str | None
     owner_email: str | None
     values: dict[str, Any]  # CRM field name -> raw value
+    # secondary owners from the configured source; None: no source configured (the book's
+    # secondary owners are left alone). E-mails are parallel to ids ("" where unknown); the
+    # core fills them from the owner list.
+    secondary_ids: tuple[str, ...] | None = None
+    secondary_emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

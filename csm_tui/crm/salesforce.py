@@ -34,6 +34,7 @@ from csm_tui.crm.records import (
     Owner,
     Page,
 )
+from csm_tui.crm.secondary import soql_text, team_members
 from csm_tui.crm.text import body, subject
 from csm_tui.i18n import _
 
@@ -200,8 +201,18 @@ class Salesforce:
             if len(owners) == 1
             else f"OwnerId IN ({', '.join(_quoted(owner) for owner in owners)})"
         )
-        extra = scope if first else ""
         fields = list(dict.fromkeys([*ACCOUNT_FIELDS, *ctx.mapped_fields]))
+        if ctx.secondary:  # the team members of the configured role, as a child relationship
+            role = soql_text(ctx.secondary)
+            fields.append(
+                f"(SELECT UserId, User.Email FROM AccountTeamMembers WHERE TeamMemberRole = {role})"
+            )
+            users = ", ".join(_quoted(owner) for owner in owners)
+            scope = (
+                f"({scope} OR Id IN (SELECT AccountId FROM AccountTeamMember "
+                f"WHERE UserId IN ({users}) AND TeamMemberRole = {role}))"
+            )
+        extra = scope if first else ""
         rows, following, done = self._keyset_page("Account", fields, cursor, extra, "accounts")
         if first and not done:
             following["first"] = True
@@ -209,16 +220,24 @@ class Salesforce:
             following.pop("first", None)
         if done and not following.get("stamp"):  # nothing at all yet: start from now
             following = {"stamp": self._now_stamp(), "id": "000000000000000AAA"}
-        companies = [
-            CrmCompany(
-                crm_id=str(row["Id"]),
-                name=str(row.get("Name") or row["Id"]),
-                owner_id=row.get("OwnerId"),
-                owner_email=(row.get("Owner") or {}).get("Email"),
-                values={key: row.get(key) for key in ctx.mapped_fields},
+        companies = []
+        for row in rows:
+            team: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+            if ctx.secondary:
+                team = team_members(row.get("AccountTeamMembers"))
+                if team is None:
+                    raise self.api.bad_reply("accounts")
+            companies.append(
+                CrmCompany(
+                    crm_id=str(row["Id"]),
+                    name=str(row.get("Name") or row["Id"]),
+                    owner_id=row.get("OwnerId"),
+                    owner_email=(row.get("Owner") or {}).get("Email"),
+                    values={key: row.get(key) for key in ctx.mapped_fields},
+                    secondary_ids=team[0] if team else None,
+                    secondary_emails=team[1] if team else (),
+                )
             )
-            for row in rows
-        ]
         return Page(COMPANIES, following, done, companies=companies)
 
     def _contacts(self, cursor: dict[str, Any], ctx: PullContext) -> Page:

@@ -13,6 +13,7 @@ from csm_tui.crm.core import Vendor, find_owner, pull, push
 from csm_tui.crm.errors import CrmError
 from csm_tui.crm.mapping import SLOTS, check_mapping, parse_map_options
 from csm_tui.crm.records import FieldInfo, Owner
+from csm_tui.crm.secondary import check_source
 from csm_tui.errors import ValidationError
 from csm_tui.i18n import _
 from csm_tui.services.crm_book import LocalBook
@@ -35,6 +36,7 @@ class Connected:
     owner: Owner
     mapping: dict[str, str]
     fields: list[FieldInfo]
+    secondary: str = ""  # where secondary owners come from ("" none)
 
 
 @dataclass
@@ -95,6 +97,23 @@ def config_mapping(raw_config: Mapping[str, Any], vendor: str) -> dict[str, str]
     return {str(key): str(value) for key, value in fields.items()}
 
 
+SECONDARY_KEYS = {"hubspot": "secondary_owners", "salesforce": "team_role"}
+
+
+def config_secondary(raw_config: Mapping[str, Any], vendor: str) -> str:
+    """`[crm.hubspot] secondary_owners` (a user property) or `[crm.salesforce] team_role`."""
+    section = raw_config.get("crm", {})
+    table = section.get(vendor, {}) if isinstance(section, dict) else {}
+    value = table.get(SECONDARY_KEYS[vendor], "") if isinstance(table, dict) else ""
+    if not isinstance(value, str):
+        raise ValidationError(
+            _("[crm.{vendor}] {key} must be a string.").format(
+                vendor=vendor, key=SECONDARY_KEYS[vendor]
+            )
+        )
+    return value.strip()
+
+
 def _me(store: Store) -> str:
     me = me_identity(store)
     if me is None:
@@ -113,15 +132,21 @@ def connect(
     map_options: tuple[str, ...] = (),
     raw_config: Mapping[str, Any] | None = None,
     policy: Policy | None = None,
+    secondary: str | None = None,
 ) -> Connected:
-    """Check the credential, the mapping and the user's CRM owner, then remember them."""
+    """Check the credential, the mapping, the secondary owners' source and the user's CRM
+    owner, then remember them. `secondary` (the option) wins over config.toml."""
     me = _me(store)
     url = default_url(vendor_name, url)
     mapping = {**config_mapping(raw_config or {}, vendor_name), **parse_map_options(map_options)}
+    if vendor_name in SECONDARY_KEYS and secondary is None:
+        secondary = config_secondary(raw_config or {}, vendor_name)
+    secondary = (secondary or "").strip()
     vendor = make_vendor(vendor_name, token, url, policy=policy)
     try:
         fields = vendor.fields()
         check_mapping(vendor_name, mapping, fields)
+        check_source(vendor_name, secondary, fields)
         owners = vendor.owners()
     finally:
         vendor.api.close()
@@ -141,6 +166,7 @@ def connect(
         "owner": asdict(owner),
         "owners": {item.id: item.email.lower() for item in owners},
         "mapping": mapping,
+        "secondary": secondary,
         "connected_at": state.get("connected_at") if not fresh else None,
     }
     if not values["connected_at"]:
@@ -148,7 +174,7 @@ def connect(
     if fresh:  # another CRM: its cursors and records mean nothing here
         values |= {key: None for key in state if key.startswith("cursor.")}
     book.set_state(values)
-    return Connected(vendor_name, url, owner, mapping, fields)
+    return Connected(vendor_name, url, owner, mapping, fields, secondary)
 
 
 def connection(store: Store) -> dict[str, Any]:
@@ -177,7 +203,7 @@ def sync(
     vendor = make_vendor(vendor_name, token, state["url"], policy=policy, transport=transport)
     report = PassReport(at=iso_now(store.clock))
     try:
-        applied = pull(vendor, book, mapping, owner)
+        applied = pull(vendor, book, mapping, owner, secondary=str(state.get("secondary") or ""))
         report.pulled = asdict(applied)
         owner_ids = {email: crm_id for crm_id, email in book.state().get("owners", {}).items()}
         pushed = push(vendor, book, owner_ids, str(state["connected_at"]), backfill_since)
@@ -203,6 +229,7 @@ def status(store: Store) -> dict[str, Any]:
         "url": state["url"],
         "owner": state.get("owner", {}),
         "mapping": state.get("mapping", {}),
+        "secondary": state.get("secondary", ""),
         "last_pass": state.get("last_pass"),
         "links": {row[0]: row[1] for row in links},
     }

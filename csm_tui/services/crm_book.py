@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticError
 
 from csm_tui.crm.book import Applied
-from csm_tui.crm.records import CrmContact, Page
+from csm_tui.crm.records import CrmCompany, CrmContact, Page
 from csm_tui.models.contact import Contact
 from csm_tui.models.owner import OwnerAssignment, Role
 from csm_tui.services.accounts import account_row, apply_account_changes
@@ -122,12 +122,16 @@ class LocalBook(LocalLinks):
         records = self._records("company", [company.crm_id for company in page.companies])
         rows: list[AccountRow] = []
         owners: dict[str, str | None] = {}
+        seconds: dict[str, list[str] | None] = {}
         for line, company in enumerate(page.companies, start=1):
             email = owner_emails.get(company.owner_id or "") or company.owner_email
             email = email.lower() if email else None
-            if email != self.me and company.crm_id not in records:
+            second = _secondaries(company, email)
+            theirs = email != self.me and self.me not in (second or ())
+            if theirs and company.crm_id not in records:
                 continue  # someone else's company that was never in this book
             owners[company.crm_id] = email
+            seconds[company.crm_id] = second
             rows.append(
                 AccountRow(line, {**converted[company.crm_id], "external_id": company.crm_id})
             )
@@ -154,12 +158,16 @@ class LocalBook(LocalLinks):
             account_id = local.get(crm_id)
             if account_id is None:
                 continue  # refused by the plan (reported in `skipped`)
-            if self._set_primary(tx, account_id, email) and email != self.me:
+            second = seconds[crm_id]
+            mine = email == self.me or self.me in (second or ())
+            if self._set_primary(tx, account_id, email) and not mine:
                 applied.moved += 1
+            if second is not None:
+                set_secondaries(tx, self.store, account_id, second, self.me)
             self.store.conn.execute(
                 "INSERT OR REPLACE INTO crm_records (crm, object, crm_id, local_id, state) "
                 "VALUES (?, 'company', ?, ?, ?)",
-                (self.crm, crm_id, account_id, "live" if email == self.me else "moved"),
+                (self.crm, crm_id, account_id, "live" if mine else "moved"),
             )
 
     def _set_primary(self, tx: Transaction, account_id: str, email: str | None) -> bool:
@@ -338,4 +346,35 @@ class LocalBook(LocalLinks):
         )
 
 
-__all__ = ["LocalBook", "contact_id"]
+def _secondaries(company: CrmCompany, primary: str | None) -> list[str] | None:
+    """The CRM's secondary owners' e-mails (not the primary); None: no source configured."""
+    if company.secondary_ids is None:
+        return None
+    return [e for e in dict.fromkeys(company.secondary_emails) if e and e != primary]
+
+
+def set_secondaries(
+    tx: Transaction, store: Store, account_id: str, wanted: list[str], me: str
+) -> None:
+    """Make the account's secondary owners without a coverage period equal to the CRM's list
+    (journaled); one with a coverage period is csm-tui's own arrangement and stays."""
+    current = store.query(
+        "SELECT id, user_email, role, coverage_from, coverage_to, coverage_reason FROM owners "
+        "WHERE account_id = ?",
+        (account_id,),
+    )
+    present = {row[1] for row in current}
+    for row in current:
+        covered = row[3] is not None or row[4] is not None or bool(row[5])
+        if row[2] == Role.SECONDARY.value and not covered and row[1] not in wanted:
+            tx.delete("owners", row[0])
+    for email in wanted:
+        if email in present:
+            continue
+        if email != me:
+            upsert_user(tx, email, email.split("@")[0])
+        owner = OwnerAssignment(account_id=account_id, user_email=email, role=Role.SECONDARY)
+        tx.insert("owners", {**owner.model_dump(mode="python"), "created_at": tx.now})
+
+
+__all__ = ["LocalBook", "contact_id", "set_secondaries"]

@@ -470,8 +470,9 @@ def _match(row: dict[str, Any], flt: dict[str, Any]) -> bool:
         return str(wanted) in tokens
     if op == "EQ":
         return str(value) == str(wanted)
-    if op == "IN":
-        return str(value) in [str(v) for v in flt.get("values", [])]
+    if op == "IN":  # a multi-valued property (owner ids joined by `;`) matches any value
+        wanted_values = {str(v) for v in flt.get("values", [])}
+        return bool(wanted_values & set(str(value).split(";")))
     if name in ("hs_lastmodifieddate", "lastmodifieddate"):
         left, right = to_ms(str(value)), to_ms(str(wanted))
     else:

@@ -27,7 +27,24 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 API = "/services/data/v60.0"
-PREFIX = {"Account": "001", "Contact": "003", "User": "005", "Task": "00T", "Event": "00U"}
+PREFIX = {
+    "Account": "001",
+    "Contact": "003",
+    "User": "005",
+    "Task": "00T",
+    "Event": "00U",
+    "AccountTeamMember": "01M",
+}
+# child relationships: name in a parent query -> (child sObject, its field naming the parent)
+CHILDREN = {"AccountTeamMembers": ("AccountTeamMember", "AccountId")}
+_ROLE = r"'((?:[^'\\]|\\.)*)'"
+# a semi-join on the account team: `(<scope> OR Id IN (SELECT AccountId FROM
+# AccountTeamMember WHERE UserId IN (...) AND TeamMemberRole = '...'))`
+TEAM_SEMI_JOIN = re.compile(
+    r"^\((.+) OR Id IN \(SELECT AccountId FROM AccountTeamMember WHERE UserId IN "
+    rf"\(((?:'[A-Za-z0-9]{{15,18}}'(?:, )?)+)\) AND TeamMemberRole = {_ROLE}\)\)$"
+)
+SUBQUERY = re.compile(rf"^\(SELECT (.+?) FROM (\w+)(?: WHERE TeamMemberRole = {_ROLE})?\)$")
 LONG_TEXT = {"Description"}
 _TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?(?:Z|[+-]\d\d:?\d\d)"
 _ID = r"'([A-Za-z0-9]{15,18})'"
@@ -195,10 +212,11 @@ class FakeSalesforce:
         return self._reply(data)
 
     def run_soql(self, soql: str) -> list[dict[str, Any]]:
-        found = SOQL.match(soql.strip())
+        found = SOQL.match(_mask(soql.strip()))
         if not found:
             raise SoqlError("MALFORMED_QUERY", f"unexpected token in: {soql[:80]}")
-        fields = [f.strip() for f in found[1].split(",")]
+        found = _unmask(found, soql.strip())
+        fields = _split_top(found[1])
         sobject, where, ordered = found[2], found[3], bool(found[4])
         if sobject not in self.records:
             raise SoqlError("INVALID_TYPE", f"sObject type '{sobject}' is not supported.")
@@ -209,6 +227,17 @@ class FakeSalesforce:
         return [self._shape(sobject, r, fields) for r in rows]
 
     def _clause(self, text: str) -> Any:
+        semi = TEAM_SEMI_JOIN.match(text)
+        if semi:
+            scope = self._clause(semi[1])
+            users = set(re.findall(r"[A-Za-z0-9]{15,18}", semi[2]))
+            role = _unquote(semi[3])
+            team = {
+                m["AccountId"]
+                for m in self.live("AccountTeamMember")
+                if m["UserId"] in users and m.get("TeamMemberRole") == role
+            }
+            return lambda r: scope(r) or r["Id"] in team
         for pattern, kind in CLAUSES:
             m = pattern.match(text)
             if not m:
@@ -237,6 +266,10 @@ class FakeSalesforce:
             "attributes": {"type": sobject, "url": f"{API}/sobjects/{sobject}/{row['Id']}"}
         }
         for name in fields:
+            child = SUBQUERY.match(name)
+            if child:
+                out.update(self._children(sobject, row, child))
+                continue
             if name == "Owner.Email":
                 owner = self.records["User"].get(row.get("OwnerId") or "")
                 out["Owner"] = {
@@ -246,6 +279,48 @@ class FakeSalesforce:
             else:
                 out[name] = row.get(name)
         return out
+
+    def _children(self, sobject: str, row: dict[str, Any], query: re.Match[str]) -> dict[str, Any]:
+        """A child relationship as the REST API gives it: null when empty, else a query result
+        (`totalSize`, `done`, `records`) inside the parent row."""
+        relation = query[2]
+        if sobject != "Account" or relation not in CHILDREN:
+            raise SoqlError(
+                "INVALID_TYPE", f"Didn't understand relationship '{relation}' in FROM part"
+            )
+        child, parent_field = CHILDREN[relation]
+        role = _unquote(query[3]) if query[3] is not None else None
+        fields = _split_top(query[1])
+        found = [
+            m
+            for m in self.live(child)
+            if m[parent_field] == row["Id"] and (role is None or m.get("TeamMemberRole") == role)
+        ]
+        if not found:
+            return {relation: None}
+        records = []
+        for member in found:
+            item: dict[str, Any] = {
+                "attributes": {"type": child, "url": f"{API}/sobjects/{child}/{member['Id']}"}
+            }
+            for name in fields:
+                if name == "User.Email":
+                    user = self.records["User"].get(member.get("UserId") or "")
+                    item["User"] = (
+                        {
+                            "attributes": {
+                                "type": "User",
+                                "url": f"{API}/sobjects/User/{user['Id']}",
+                            },
+                            "Email": user["Email"],
+                        }
+                        if user
+                        else None
+                    )
+                else:
+                    item[name] = member.get(name)
+            records.append(item)
+        return {relation: {"totalSize": len(records), "done": True, "records": records}}
 
     async def _deleted(self, request: Request) -> Response:
         if (refused := self._gate(request)) is not None:
@@ -328,3 +403,40 @@ def _split_and(where: str) -> list[str]:
         current += token
     parts.append(current.strip())
     return [p for p in parts if p]
+
+
+def _mask(soql: str) -> str:
+    """The query with parenthesised parts (subqueries, lists) blanked: its top-level SELECT,
+    FROM and WHERE can then be matched, and `_unmask` gives the real text back."""
+    out, depth = [], 0
+    for ch in soql:
+        if ch == "(":
+            depth += 1
+        out.append(ch if depth == 0 or ch in "()" else "_")
+        if ch == ")":
+            depth -= 1
+    return "".join(out)
+
+
+def _unmask(masked: re.Match[str], soql: str) -> list[str | None]:
+    """The groups of a match on the masked query, read from the real one."""
+    return [masked[0]] + [
+        soql[masked.start(i) : masked.end(i)] if masked[i] is not None else None
+        for i in range(1, (masked.re.groups or 0) + 1)
+    ]
+
+
+def _split_top(text: str) -> list[str]:
+    """Comma-separated items at the top level (a subquery's commas stay inside it)."""
+    masked = _mask(text)
+    items, start = [], 0
+    for index, ch in enumerate(masked):
+        if ch == ",":
+            items.append(text[start:index].strip())
+            start = index + 1
+    items.append(text[start:].strip())
+    return items
+
+
+def _unquote(literal: str) -> str:
+    return re.sub(r"\\(.)", r"\1", literal)

@@ -1,0 +1,73 @@
+"""Secondary owners from a configurable source: which CRM field says who else owns a company.
+
+HubSpot: a user-type company property (an enumeration whose options are the owners) holding one
+or more owner ids separated by `;`. Salesforce: the AccountTeamMember rows of a team role. The
+source is named in config.toml (`[crm.hubspot] secondary_owners`, `[crm.salesforce] team_role`)
+or on `connect`; the books make the CRM's secondaries without a coverage period equal to what
+the CRM says (a coverage period is csm-tui's own arrangement, never touched by a pull).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csm_tui.crm.errors import MappingError
+from csm_tui.crm.records import FieldInfo
+from csm_tui.i18n import _
+
+# the HubSpot property types a user-type property can have (owner properties are enumerations)
+USER_TYPES = frozenset({"enumeration"})
+
+
+def check_source(vendor: str, source: str, fields: list[FieldInfo]) -> None:
+    """Refuse a HubSpot secondary-owners property that does not exist or cannot hold owners."""
+    if vendor != "hubspot" or not source:
+        return
+    info = next((item for item in fields if item.name == source), None)
+    if info is None:
+        raise MappingError(
+            _(
+                "HubSpot has no company property {field} (for secondary owners); "
+                "`csm-tui crm connect` lists them."
+            ).format(field=source)
+        )
+    if info.type not in USER_TYPES:
+        raise MappingError(
+            _(
+                "{field} is a {type} property; secondary owners need a user property "
+                "(HubSpot type enumeration)."
+            ).format(field=source, type=info.type)
+        )
+
+
+def split_ids(raw: Any) -> tuple[str, ...]:
+    """A HubSpot user property's value: owner ids separated by `;` (empty: none)."""
+    if raw is None:
+        return ()
+    parts = (part.strip() for part in str(raw).split(";"))
+    return tuple(dict.fromkeys(part for part in parts if part))
+
+
+def soql_text(value: str) -> str:
+    """A SOQL string literal (backslash and quote escaped)."""
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
+def team_members(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The (user ids, e-mails) of an account's AccountTeamMembers child relationship, as the
+    REST API gives it: null when there are none, else a query result with `records`."""
+    if raw is None:
+        return (), ()
+    records = raw.get("records") if isinstance(raw, dict) else None
+    if not isinstance(records, list):
+        return None
+    ids: list[str] = []
+    emails: list[str] = []
+    for row in records:
+        if not isinstance(row, dict) or not row.get("UserId"):
+            return None
+        ids.append(str(row["UserId"]))
+        user = row.get("User")
+        emails.append(str(user.get("Email") or "") if isinstance(user, dict) else "")
+    return tuple(ids), tuple(emails)
