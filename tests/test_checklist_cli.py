@@ -106,6 +106,7 @@ def test_due_list_within_days_as_json(book: Path, capsys: pytest.CaptureFixture[
 
 
 def test_empty_due_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    open_store(tmp_path / "new.db").close()  # an empty book: a missing one is refused
     code, out, _err = run(["checklist", "--due", "--db", str(tmp_path / "new.db")], capsys)
     assert code == 0 and out == "No open items due.\n"
 

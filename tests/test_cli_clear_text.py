@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from csm_tui.cli.main import cli
 from csm_tui.errors import CsmError
+from csm_tui.store.connection import open_store
 from csm_tui.sync import http
 
 WARNING = "is not encrypted (http://)"
@@ -38,6 +39,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 @pytest.mark.parametrize("command", ["login", "sync"])
 def test_clear_text_warning(tmp_path: Path, url: str, warned: bool, command: str) -> None:
+    open_store(tmp_path / "b.db").close()  # sync refuses a missing book (login creates one)
     argv = [command, "--server", url, "--db", str(tmp_path / "b.db")]
     result = CliRunner().invoke(cli, argv, input="secret-token\n")
     assert "no network in this test" in str(result.exception)

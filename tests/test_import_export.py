@@ -278,7 +278,8 @@ BAD_ROW_PROBLEMS = [
     "(導入期, 活用期, 契約更新期)",
     'line 8: external_id "G-1" is already on line 2',
     "line 9: name contains a line break (at character 6)",  # a two-line quoted name
-    'line 9: renewal_date "31/01/2026" is not a date like 2025-03-31',
+    'line 9: renewal_date "31/01/2026" is not a date like 2025-03-31'
+    " (give --date-format MDY or DMY)",
 ]
 
 
@@ -318,10 +319,10 @@ def test_row_level_conflicts(store: Store, tmp_path: Path) -> None:
 
 
 def test_not_utf8(tmp_path: Path) -> None:
-    path = tmp_path / "sjis.csv"
-    path.write_bytes("name\n株式会社\n".encode("cp932"))
+    path = tmp_path / "latin1.csv"  # CP932 is read now: see test_csv_real_files.py
+    path.write_bytes("name\nSociété Générale\n".encode("latin-1"))
     with pytest.raises(
-        ValidationError, match=r'not UTF-8 text .* save it from Excel as "CSV UTF-8"'
+        ValidationError, match=r"not UTF-8: it looks like Latin-1 .* --encoding latin-1"
     ):
         parse_accounts_csv(path)
 
@@ -477,7 +478,7 @@ def test_blocked_import_through_the_real_entry_point(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [("missing.csv", None, "csm-tui: There is no file "),
-     ("sjis.csv", "name\n株式会社\n".encode("cp932"), "csm-tui: "),
+     ("latin1.csv", "name\nSociété Générale\n".encode("latin-1"), "csm-tui: "),
      ("empty.csv", b"", "csm-tui: ")],
 )  # fmt: skip
 def test_file_errors_are_one_sentence(
@@ -502,6 +503,7 @@ def test_file_errors_are_one_sentence(
 
 def test_export_into_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "nowhere" / "out.csv"
+    _open(tmp_path / "x.db").close()  # a book that is there (a missing one is refused first)
     with pytest.raises(SystemExit) as exit_info:
         main(["export", "accounts", "-o", str(target), "--db", str(tmp_path / "x.db")])
     assert exit_info.value.code == 1

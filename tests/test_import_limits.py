@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from csm_tui.errors import ValidationError
-from csm_tui.services import csv_import
+from csm_tui.services import csv_files, csv_import
 from csm_tui.services.csv_import import MAX_ROWS, import_accounts, parse_accounts_csv
 from csm_tui.store.connection import Store, open_store
 from tests.cli_run import run
@@ -52,7 +52,7 @@ def test_the_limit_counts_rows_not_lines(tmp_path: Path) -> None:
 def test_large_imports_beyond_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(csv_import, "MAX_ROWS", 10)
+    monkeypatch.setattr(csv_files, "MAX_ROWS", 10)
     path = _accounts_csv(tmp_path / "a.csv", 25)
     book = tmp_path / "book.db"
     code, _out, err = run(["import", "accounts", str(path), "--db", str(book)], capsys)
@@ -65,7 +65,7 @@ def test_large_imports_beyond_the_limit(
 def test_a_file_beyond_the_byte_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(csv_import, "MAX_BYTES", 2**20)
+    monkeypatch.setattr(csv_files, "MAX_BYTES", 2**20)
     path = _accounts_csv(tmp_path / "a.csv", 60_000)  # 1.3 MiB, within the row limit
     with pytest.raises(ValidationError, match=r"has more than 1 MiB; an import takes up to"):
         parse_accounts_csv(path)
@@ -142,7 +142,7 @@ def test_batches_decide_as_one_plan(
 def test_metrics_beyond_the_byte_limit_need_large(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(csv_import, "MAX_BYTES", 100)
+    monkeypatch.setattr(csv_files, "MAX_BYTES", 100)
     path = tmp_path / "m.csv"
     lines = [f"A-{index},2026-W{index % 50 + 1:02d},{index}\n" for index in range(20)]
     path.write_text("external_id,week,logins\n" + "".join(lines), encoding="utf-8")

@@ -70,7 +70,7 @@ def deliver(text: str, output: Path | None, done: str, *, data: bool = False) ->
     when it goes to a terminal (see cli/terminal.py)."""
     from csm_tui.services.export import write_atomically
 
-    if output is None:
+    if output is None or str(output) == "-":  # -o - is stdout, as for any Unix tool
         (show_data if data else show)(text)
         return
     write_atomically(output, (text if data else printable(text)).encode("utf-8"))
@@ -78,7 +78,7 @@ def deliver(text: str, output: Path | None, done: str, *, data: bool = False) ->
 
 
 @export_group.command("accounts")
-@output_options("CSV re-imports with `csm-tui import accounts`; JSON keeps numbers typed.")
+@output_options("Both re-import with `csm-tui import accounts`; JSON keeps numbers typed.")
 @db_option
 @click.pass_context
 def accounts(

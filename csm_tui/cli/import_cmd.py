@@ -9,6 +9,7 @@ import click
 
 from csm_tui.cli.options import db_option, open_for_command
 from csm_tui.cli.terminal import echo
+from csm_tui.i18n import _
 
 MAX_PROBLEMS_SHOWN = 100
 """Enough to fix a file row by row; a wrongly mapped column would otherwise flood the terminal."""
@@ -17,10 +18,33 @@ MAX_PROBLEMS_SHOWN = 100
 @click.group("import")
 def import_group() -> None:
     """Bring records in from other tools."""
+    from csm_tui.config import load_config
+    from csm_tui.i18n import set_language
+
+    set_language(load_config().language)  # Japanese messages under [ui] language or a locale
+
+
+def file_options(func: Any) -> Any:
+    """--encoding and --date-format, the same on every CSV import."""
+    func = click.option(
+        "--date-format",
+        "date_order",
+        type=click.Choice(["YMD", "MDY", "DMY"], case_sensitive=False),
+        default="YMD",
+        help="How 3/31/27 is read: MDY (US, HubSpot), DMY (Europe); default: a date starts "
+        "with its year (2027-03-31, 2027/3/31, 2027年3月31日, 令和9年3月31日, R9.3.31).",
+    )(func)
+    return click.option(
+        "--encoding",
+        default=None,
+        metavar="NAME",
+        help="The file's encoding (utf-8, cp932, utf-16, latin-1); default: detected "
+        "(UTF-8 with or without a BOM, UTF-16 with a BOM, CP932).",
+    )(func)
 
 
 @import_group.command("accounts")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
 @click.option(
     "--skip-invalid", is_flag=True, help="Import the valid rows even if some rows are invalid."
 )
@@ -30,6 +54,7 @@ def import_group() -> None:
     is_flag=True,
     help="Import a file beyond 100,000 rows or 100 MiB (refused without it: it takes a while).",
 )
+@file_options
 @db_option
 @click.pass_context
 def accounts(
@@ -38,26 +63,42 @@ def accounts(
     skip_invalid: bool,
     dry_run: bool,
     large: bool,
+    encoding: str | None,
+    date_order: str,
     db: Path | None,
 ) -> None:
-    """Import accounts from a CSV file (UTF-8), such as a HubSpot or Salesforce export.
+    """Import accounts from a CSV file (- reads stdin), such as a HubSpot or Salesforce export,
+    or from the JSON file `export accounts --format json` writes.
 
-    Columns: name (required), external_id, segment, contract_value, currency, renewal_date
-    (yyyy-mm-dd), health_score (0-100), stage (onboarding, adoption, renewal) and tags
-    (separated by ";"). Rows update the account with the same external_id, else the only
-    account with the same name. Nothing is written if any row is invalid, unless
-    --skip-invalid is given. A file beyond 100,000 rows or 100 MiB needs --large.
+    Columns (English or Japanese headers: 会社名, ステージ, 契約更新日…): name (required),
+    external_id, segment, contract_value, currency, renewal_date, health_score (0-100), stage
+    (onboarding, adoption, renewal) and tags (separated by ";"). Rows update the account with
+    the same external_id, else the only account with the same name; a blank cell keeps the
+    stored value. Nothing is written if any row is invalid, unless --skip-invalid is given. A
+    file beyond 100,000 rows or 100 MiB needs --large.
     """
+    from csm_tui.clock import SystemClock
     from csm_tui.services.csv_import import import_parsed, parse_accounts_csv
 
     refuse_unreadable_settings(dry_run)
     # before opening the store: a bad file changes nothing
-    parsed = parse_accounts_csv(file, large=large)
+    parsed = parse_accounts_csv(
+        file,
+        large=large,
+        encoding=encoding,
+        date_order=date_order.upper(),
+        today=SystemClock().today(),
+    )
     if parsed.unknown_columns:
-        echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
+        echo(
+            _("Ignoring unknown columns: {columns}.").format(
+                columns=", ".join(parsed.unknown_columns)
+            ),
+            err=True,
+        )
     for warning in parsed.warnings:
         echo(warning, err=True)
-    store = open_for_command(ctx, db)
+    store = _open_for_import(ctx, db, dry_run)
     try:
         # One transaction (the steps' own become savepoints): a kill or a failure leaves the
         # book as it was, never accounts without their segment, roadmap or playbook tasks.
@@ -85,6 +126,23 @@ def accounts(
     echo(message, err=True)
     if summary.blocked:
         raise SystemExit(1)  # reaches the shell the same way from main() and from CliRunner
+
+
+def _open_for_import(ctx: click.Context, db: Path | None, dry_run: bool) -> Any:
+    """The book an import writes to, created if missing (an import may start one); a dry run
+    on a missing book checks the file against an empty one in a temporary folder, so that it
+    never leaves a book behind."""
+    from csm_tui.cli.options import chosen_db
+    from csm_tui.store.connection import open_store
+
+    if not dry_run or chosen_db(ctx, db).exists():
+        return open_for_command(ctx, db, create=True)
+    import tempfile
+
+    folder = tempfile.TemporaryDirectory(prefix="csm-tui-dry-run-")
+    store = open_store(Path(folder.name) / "book.db")
+    ctx.call_on_close(folder.cleanup)
+    return store
 
 
 def refuse_unreadable_settings(dry_run: bool) -> None:

@@ -42,20 +42,55 @@ def chosen_db(ctx: click.Context, db: Path | None) -> Path:
     return resolve_db_path(db)
 
 
-def open_for_command(ctx: click.Context, db: Path | None) -> Any:
-    """Open the store for a command; errors become one sentence on stderr (see main)."""
+def open_for_command(ctx: click.Context, db: Path | None, *, create: bool = False) -> Any:
+    """Open the store for a command; errors become one sentence on stderr (see main).
+
+    Only the commands that start a book (`create`: `import`, `me set`, `account add`, `login`;
+    the app and `demo` open theirs themselves) create a missing one, so a mistyped `--db` never
+    leaves an empty book behind; and none of them creates a missing folder named by `--db` or
+    $CSM_TUI_DB (the default folder is created).
+    """
     from csm_tui.store.connection import open_store
 
-    return open_store(chosen_db(ctx, db))
+    path = chosen_db(ctx, db)
+    if not path.exists():
+        refuse_missing_book(path, create=create)
+    return open_store(path)
+
+
+def refuse_missing_book(path: Path, *, create: bool) -> None:
+    """A book that is not there: refused with how to start one, unless `create` (and then only
+    in a folder that exists, or the default one)."""
+    from csm_tui.config import load_config
+    from csm_tui.errors import CsmError
+    from csm_tui.i18n import _, set_language
+    from csm_tui.paths import default_db_path
+
+    set_language(load_config().language)  # said in Japanese under [ui] language or a locale
+    if not create:
+        raise CsmError(
+            _(
+                "There is no book at {path}. Check --db (or $CSM_TUI_DB); to start one, run "
+                "csm-tui (it asks your name), csm-tui me set --name NAME --email EMAIL, "
+                "csm-tui import accounts FILE or csm-tui login."
+            ).format(path=path)
+        )
+    if not path.parent.is_dir() and path != default_db_path():
+        raise CsmError(
+            _(
+                "There is no folder {folder} for the book {path}; check --db (or $CSM_TUI_DB), "
+                "or create the folder first."
+            ).format(folder=path.parent, path=path)
+        )
 
 
 # -o and --lang read the same on every command that writes a report, an export or a brief
 output_option = click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
     default=None,
-    help="Write to this file (replaced in one step) instead of stdout.",
+    help="Write to this file (replaced in one step) instead of stdout (- is stdout).",
 )
 
 

@@ -94,7 +94,7 @@ def login(
     from csm_tui.sync.http import Server
     from csm_tui.sync.token import TokenUnavailable, save_token
 
-    store = open_for_command(ctx, db)
+    store = open_for_command(ctx, db, create=True)  # a new device joins its team
     try:
         url = _server_url(store, server_url)
         warn_if_clear_text(url)  # before the token is asked for, so the user can still stop

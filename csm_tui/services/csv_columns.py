@@ -12,10 +12,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from csm_tui.date_input import DateOrder
 from csm_tui.i18n import N_, _
 from csm_tui.models.account import Stage
 
@@ -35,7 +37,17 @@ OWNER_COLUMNS = ("primary_owner", "secondary_owners")
 
 # In priority order: when a file has two headers for one field, the earlier alias wins.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("name", "company name", "account name", "company", "会社名", "取引先名"),
+    "name": (
+        "name",
+        "company name",
+        "account name",
+        "company",
+        "会社名",
+        "取引先名",
+        "企業名",
+        "アカウント名",
+        "顧客名",
+    ),
     "external_id": (
         "external id",
         "record id",  # HubSpot
@@ -46,8 +58,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "レコードID",
         "取引先ID",
         "取引先番号",
+        "顧客ID",
     ),
-    "segment": ("segment", "customer segment", "account segment", "セグメント"),
+    "segment": ("segment", "customer segment", "account segment", "セグメント", "顧客セグメント"),
     "contract_value": (
         "contract value",
         "arr",
@@ -56,8 +69,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "annual contract value",
         "amount",
         "契約金額",
+        "年間契約金額",
+        "ARR(円)",
     ),
-    "currency": ("currency", "account currency", "currency iso code", "currency code", "通貨"),
+    "currency": (
+        "currency",
+        "account currency",
+        "currency iso code",
+        "currency code",
+        "通貨",
+        "通貨コード",
+    ),
     "renewal_date": (
         "renewal date",
         "next renewal date",
@@ -67,9 +89,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "更新日",
         "契約終了日",
     ),
-    "health_score": ("health score", "customer health score", "ヘルススコア"),
-    "stage": ("stage", "roadmap stage"),
-    "tags": ("tags", "tag", "labels", "タグ"),
+    "health_score": ("health score", "customer health score", "ヘルススコア", "ヘルス"),
+    "stage": ("stage", "roadmap stage", "ステージ", "ロードマップステージ", "フェーズ"),
+    "tags": ("tags", "tag", "labels", "タグ", "ラベル"),
 }
 
 HINTS = {
@@ -101,6 +123,8 @@ class HeaderMap:
     columns: dict[str, int]  # field → column index
     unknown: list[str]  # header texts, with a reason for the ones people expect to be read
     shadowed: list[str]  # one sentence per column dropped for a better alias of the same field
+    alternates: dict[str, list[int]] = dataclass_field(default_factory=dict)
+    """field → every column of it, best alias first, for a field given by more than one."""
 
 
 def map_header(header: list[str]) -> HeaderMap:
@@ -124,13 +148,18 @@ def map_header(header: list[str]) -> HeaderMap:
         if field in chosen:
             losers.append((chosen[field][1], field))
         chosen[field] = (rank, index)
-    columns = {field: index for field, (_, index) in chosen.items()}
+    columns = {name: index for name, (_, index) in chosen.items()}
+    alternates: dict[str, list[int]] = {}
+    for index, name in losers:
+        alternates.setdefault(name, [columns[name]]).append(index)
+    for indexes in alternates.values():
+        indexes.sort(key=lambda index: (_ALIAS_RANK[normalize_header(header[index])], index))
     shadowed = [
         f'Column "{header[index].strip()}" is ignored: '
         f'"{header[columns[field]].strip()}" already gives the {field}.'
         for index, field in sorted(losers)
     ]
-    return HeaderMap(columns, unknown, shadowed)
+    return HeaderMap(columns, unknown, shadowed, alternates)
 
 
 # -- cell values ---------------------------------------------------------------------------------
@@ -155,7 +184,8 @@ _AMOUNT = re.compile(
     r"(?P<suffix>\s*[A-Z]{3}|円)?$"
 )
 _MAX_VALUE = Decimal(10) ** 13  # the model allows 15 digits, two of them decimals
-_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR_LAST = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
 _STAGES = {
     **{stage.value: stage for stage in Stage},
     "導入期": Stage.ONBOARDING,
@@ -200,7 +230,8 @@ def read_name(raw: str) -> str:
 
 
 def read_external_id(raw: str) -> str | None:
-    return _text(raw, "external_id", 200) or None
+    """Full-width and half-width forms are one id (`ＣＲＭ－０１` is `CRM-01`)."""
+    return unicodedata.normalize("NFKC", _text(raw, "external_id", 200)) or None
 
 
 def read_segment(raw: str) -> str:
@@ -249,17 +280,30 @@ def read_currency(raw: str) -> str | None:
     return code
 
 
-def read_renewal_date(raw: str) -> date | None:
-    text = unicodedata.normalize("NFKC", raw).strip()
+def read_renewal_date(
+    raw: str, *, order: DateOrder = DateOrder.YMD, today: date | None = None
+) -> date | None:
+    """The app's one date reader (2027-03-31, 2027/3/31, 2027年3月31日, 令和9年3月31日, R9.3.31;
+    3/31/27 with `order` MDY, 31/3/27 with DMY), without the relative forms."""
+    from csm_tui.date_input import DateInputError, parse_date
+
+    text = raw.strip()
     if not text:
         return None
-    match = _DATE.match(text)
-    if match is None:
-        raise BadValue(f'renewal_date "{raw.strip()}" is not a date like 2025-03-31')
+    if _ISO.match(text):  # as an export writes it: read as it is, however far away
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise BadValue(f'renewal_date "{text}" is not a real date') from None
     try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError as exc:
-        raise BadValue(f'renewal_date "{raw.strip()}" is not a real date') from exc
+        return parse_date(text, today or date.today(), relative=False, order=order)
+    except DateInputError as exc:
+        if exc.reason == "no_such_date":
+            raise BadValue(f'renewal_date "{text}" is not a real date') from None
+        if exc.reason == "out_of_range":
+            raise BadValue(f"renewal_date: {exc}") from None
+        hint = " (give --date-format MDY or DMY)" if _YEAR_LAST.match(text) else ""
+        raise BadValue(f'renewal_date "{text}" is not a date like 2025-03-31{hint}') from None
 
 
 def read_health_score(raw: str) -> int | None:

@@ -7,67 +7,32 @@ duplicate accounts: rows match existing accounts by external_id, else by an unam
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
-import io
-import itertools
-import os
-import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError as PydanticError
 from pydantic_core import ErrorDetails
 
-from csm_tui.errors import ValidationError
-from csm_tui.i18n import _
 from csm_tui.models.account import Account
 from csm_tui.models.owner import OwnerAssignment, Role
+from csm_tui.services import csv_encoding
 from csm_tui.services.accounts import ACCOUNT_FIELDS, account_row, apply_account_changes
-from csm_tui.services.csv_columns import READERS, BadValue, HeaderMap, map_header
+from csm_tui.services.csv_files import MAX_BYTES as MAX_BYTES  # re-exported: metrics, tests
+from csm_tui.services.csv_files import MAX_ROWS as MAX_ROWS
+from csm_tui.services.csv_files import TooLarge as TooLarge
+from csm_tui.services.csv_files import choose_encoding, open_binary
+from csm_tui.services.csv_files import detect_delimiter as detect_delimiter
+from csm_tui.services.csv_files import open_csv as open_csv
+from csm_tui.services.csv_parse import AccountRow as AccountRow
+from csm_tui.services.csv_parse import ParseResult as ParseResult
+from csm_tui.services.csv_parse import RowProblem as RowProblem
+from csm_tui.services.csv_parse import nfkc
+from csm_tui.services.csv_parse import parse_accounts_csv as parse_accounts_csv
 from csm_tui.services.identity import me_identity
 from csm_tui.store.accounts import get_account
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import insert_many
-
-_KEEP_WHEN_BLANK = ("external_id", "currency", "stage")
-"""Blank cells that keep the stored value: these fields cannot be "cleared" by a CRM export."""
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """Why one row cannot be imported; `line` is the physical CSV line (the header is line 1)."""
-
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class AccountRow:
-    """A valid row: only the fields the file has columns for, already converted."""
-
-    line: int
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class ParseResult:
-    """A checked file: the valid rows, and why the others cannot be imported."""
-
-    rows: list[AccountRow]
-    problems: list[RowProblem]
-    unknown_columns: list[str]
-    warnings: list[str] = field(default_factory=list)  # columns dropped for a better alias
-
-    @property
-    def invalid_rows(self) -> int:
-        return len({problem.line for problem in self.problems})
 
 
 @dataclass(frozen=True)
@@ -113,263 +78,17 @@ def _plural(count: int, noun: str) -> str:
 # -- reading the file ------------------------------------------------------------------------------
 
 
-def read_csv_text(path: Path) -> str:
-    """The file as text; every way it can fail becomes one sentence the user can act on."""
+def read_csv_text(path: Path, encoding: str | None = None) -> str:
+    """The file as text (for the server's import); every way it can fail becomes one sentence
+    the user can act on. The encoding is `encoding`, else the one the file is in (csv_encoding).
+    """
+    with open_binary(path, large=True) as handle:
+        chosen = choose_encoding(handle, path, encoding)
+        data = handle.read()
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise ValidationError(f"{path} is a folder, not a CSV file.") from None
-    except PermissionError:
-        raise ValidationError(f"{path} cannot be read: permission denied.") from None
-    except OSError as exc:
-        raise ValidationError(f"{path} cannot be read: {exc.strerror or exc}.") from None
-    if data.startswith(b"PK\x03\x04"):
-        raise ValidationError(
-            f'{path} looks like an Excel workbook; save it as "CSV UTF-8" and import that file.'
-        )
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode Text"
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
-    try:
-        return data.decode(encoding)
+        return data.decode(chosen)
     except UnicodeDecodeError:
-        raise ValidationError(
-            f"{path} is not UTF-8 text (it may be Shift-JIS or another legacy encoding); "
-            'save it from Excel as "CSV UTF-8" and import it again.'
-        ) from None
-
-
-_DELIMITERS = (",", ";", "\t")
-_SEP_LINE = re.compile(r"sep=(.)\s*\Z")
-
-
-def detect_delimiter(header_line: str) -> str:
-    """The delimiter under which the header names the most known columns; comma on a tie.
-
-    csv.Sniffer is not used: on real exports it happily picks spaces or letters, and it fails
-    outright on one-column files. Recognising column names cannot be fooled that way.
-    """
-    best, best_score = ",", -1
-    for delimiter in _DELIMITERS:
-        score = len(map_header(next(csv.reader([header_line], delimiter=delimiter))).columns)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-MAX_ROWS = 100_000
-"""Rows an import takes without `--large`: far more than a book of business, and a file beyond it
-is more likely the wrong export (a CRM's whole contact table) than a book. The file is read row
-by row and written in batches, so memory grows by about 1 KiB a row only (the checked rows, held
-until the whole file is known to be valid; see bench/import_rss.py), but time grows with it."""
-
-MAX_BYTES = 100 * 2**20
-"""Bytes an import reads without `--large`, checked before reading: 100 MiB."""
-
-
-class TooLarge(ValidationError):
-    """A file beyond `MAX_ROWS` or `MAX_BYTES`, refused before anything is written."""
-
-
-def _too_large(path: Path, what: str) -> TooLarge:
-    return TooLarge(
-        _(
-            "{path} has more than {what}; an import takes up to {rows:,} rows ({mib} MiB). "
-            "Nothing was imported. Check that it is the right export, split it, or import it "
-            "anyway with --large."
-        ).format(path=path, what=what, rows=MAX_ROWS, mib=MAX_BYTES // 2**20)
-    )
-
-
-@contextlib.contextmanager
-def open_csv(
-    path: Path, *, large: bool = False, detect: Callable[[str], str] | None = None
-) -> Iterator[tuple[_CsvReader, int]]:
-    """A CSV reader over the file, row by row (the file is never held whole), and the number of
-    lines before the header (1 after Excel's "sep=;" hint line, else 0).
-
-    The reader is strict: a quote that is never closed is an error with its line number, not a
-    cell that swallows the rest of the file. Every way the file can fail to open or decode
-    becomes one sentence the user can act on. `detect` picks the delimiter from the header line
-    (default: the one under which it names the most account columns).
-    """
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise ValidationError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise ValidationError(f"{path} is a folder, not a CSV file.") from None
-    except PermissionError:
-        raise ValidationError(f"{path} cannot be read: permission denied.") from None
-    except OSError as exc:
-        raise ValidationError(f"{path} cannot be read: {exc.strerror or exc}.") from None
-    with handle:
-        if not large and os.fstat(handle.fileno()).st_size > MAX_BYTES:
-            raise _too_large(path, _("{mib} MiB").format(mib=MAX_BYTES // 2**20))
-        head = handle.peek(4)[:4]  # not read and seek: the file may be a pipe (<(…), -)
-        if head.startswith(b"PK\x03\x04"):
-            raise ValidationError(
-                f'{path} looks like an Excel workbook; save it as "CSV UTF-8" and import that file.'
-            )
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode Text"
-            encoding = "utf-16"
-        else:
-            encoding = "utf-8-sig"
-        text = io.TextIOWrapper(handle, encoding=encoding, newline="")
-        try:
-            first = text.readline()
-            offset = 0
-            sep = _SEP_LINE.match(first.rstrip("\r\n"))
-            if sep:  # Excel's "sep=;" hint line
-                delimiter, lines, offset = sep[1], iter(text), 1
-            else:
-                try:
-                    delimiter = (detect or detect_delimiter)(first.rstrip("\r\n"))
-                except csv.Error as exc:  # a header cell beyond the csv module's field limit
-                    raise ValidationError(f"{path} is not valid CSV on line 1: {exc}.") from None
-                lines = itertools.chain([first], text)
-            yield csv.reader(lines, delimiter=delimiter, strict=True), offset
-        except UnicodeDecodeError:
-            raise ValidationError(
-                f"{path} is not UTF-8 text (it may be Shift-JIS or another legacy encoding); "
-                'save it from Excel as "CSV UTF-8" and import it again.'
-            ) from None
-
-
-def parse_accounts_csv(path: Path | str, *, large: bool = False) -> ParseResult:
-    """Read and check every row without touching a database; beyond `MAX_ROWS` rows or
-    `MAX_BYTES` the file is refused (`TooLarge`) unless `large`."""
-    path = Path(path)
-    with open_csv(path, large=large) as (reader, offset):
-        return _parse_rows(path, reader, offset, None if large else MAX_ROWS)
-
-
-class _CsvReader(Protocol):
-    """What `csv.reader` returns (its class is private)."""
-
-    line_num: int
-
-    def __iter__(self) -> Iterator[list[str]]: ...
-    def __next__(self) -> list[str]: ...
-
-
-def _rows(path: Path, reader: _CsvReader, offset: int) -> Iterator[tuple[int, list[str]]]:
-    """(line where the row starts, cells) of each row; a malformed row stops the import with
-    its line number (the one where it starts: an unclosed quote runs to the end of the file)."""
-    previous = reader.line_num
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            line = previous + 1 + offset
-            if "unexpected end of data" in str(exc):
-                raise ValidationError(
-                    _(
-                        "{path}, line {line}: a quoted value starts on this row and is never "
-                        'closed; add the closing " (a quote inside a value is written "").'
-                    ).format(path=path, line=line)
-                ) from None
-            raise ValidationError(f"{path} is not valid CSV on line {line}: {exc}.") from None
-        yield previous + 1 + offset, cells
-        previous = reader.line_num
-
-
-def _parse_rows(
-    path: Path, reader: _CsvReader, offset: int, max_rows: int | None = None
-) -> ParseResult:
-    rows = _rows(path, reader, offset)
-    _line, header = next(rows, (0, None))
-    if header is None or not any(cell.strip() for cell in header):
-        raise ValidationError(f"{path} is empty; it needs a header line with a name column.")
-    header_map = map_header(header)
-    if "name" not in header_map.columns:
-        raise ValidationError(
-            f"{path} has no name column; its first line should name the columns, "
-            "like name,external_id,renewal_date."
-        )
-    candidates: list[AccountRow] = []
-    problems: list[RowProblem] = []
-    for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if max_rows is not None and len(candidates) >= max_rows:
-            raise _too_large(path, _("{rows:,} rows").format(rows=max_rows))
-        values, errors = _parse_cells(cells, header, header_map)
-        problems.extend(RowProblem(line, message) for message in errors)
-        candidates.append(AccountRow(line, values))
-    problems.extend(_duplicates(candidates))
-    bad = {problem.line for problem in problems}
-    rows_ok = [row for row in candidates if row.line not in bad]
-    problems.sort(key=lambda problem: problem.line)
-    return ParseResult(rows_ok, problems, header_map.unknown, header_map.shadowed)
-
-
-def _parse_cells(
-    cells: list[str], header: list[str], header_map: HeaderMap
-) -> tuple[dict[str, Any], list[str]]:
-    values: dict[str, Any] = {}
-    errors: list[str] = []
-    implied: str | None = None
-    for name, index in header_map.columns.items():
-        raw = cells[index] if index < len(cells) else ""
-        try:
-            value = READERS[name](raw)
-        except BadValue as exc:
-            errors.append(str(exc))
-            continue
-        if name == "contract_value":
-            value, implied = value
-        if value is None and name in _KEEP_WHEN_BLANK:
-            continue
-        values[name] = value
-    if implied:
-        given = values.setdefault("currency", implied)
-        if given != implied:
-            errors.append(f"contract_value is in {implied} but currency is {given}")
-    if any(cell.strip() for cell in cells[len(header) :]):
-        errors.append(f"has {len(cells)} values but the header has {len(header)} columns")
-    return values, errors
-
-
-def _duplicates(rows: list[AccountRow]) -> list[RowProblem]:
-    """Rows a re-import could not tell apart: a repeated external_id, or a repeated name
-    on a row without an external_id."""
-    problems: list[RowProblem] = []
-    first_with_id: dict[str, int] = {}
-    lines_by_name: dict[str, list[int]] = {}
-    for row in rows:
-        if "name" in row.values:
-            lines_by_name.setdefault(row.values["name"], []).append(row.line)
-        external_id = row.values.get("external_id")
-        if external_id is None:
-            continue
-        if external_id in first_with_id:
-            problems.append(
-                RowProblem(
-                    row.line,
-                    f'external_id "{external_id}" is already on line {first_with_id[external_id]}',
-                )
-            )
-        else:
-            first_with_id[external_id] = row.line
-    for row in rows:
-        if "name" in row.values and row.values.get("external_id") is None:
-            lines = lines_by_name[row.values["name"]]
-            if len(lines) > 1:
-                other = lines[1] if lines[0] == row.line else lines[0]
-                problems.append(
-                    RowProblem(
-                        row.line,
-                        f'the name "{row.values["name"]}" is also on line {other} and this '
-                        "row has no external_id to tell them apart",
-                    )
-                )
-    return problems
+        raise csv_encoding.undecodable(str(path), chosen, None) from None
 
 
 # -- importing -------------------------------------------------------------------------------------
@@ -399,8 +118,8 @@ def _index(store: Store) -> _Index:
         "SELECT id, external_id, name FROM accounts ORDER BY name COLLATE NOCASE, id"
     )
     for account_id, external_id, name in rows:
-        if external_id:
-            by_external_id[external_id] = account_id
+        if external_id:  # full-width and half-width forms are one id
+            by_external_id[nfkc(external_id)] = account_id
         by_name.setdefault(name, []).append((account_id, external_id))
     return _Index(by_external_id, by_name)
 
@@ -481,12 +200,19 @@ def _primary_row(account: Account, email: str, now: str) -> dict[str, Any]:
 
 
 def import_accounts(
-    store: Store, path: Path | str, *, skip_invalid: bool = False, dry_run: bool = False
+    store: Store,
+    path: Path | str,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    encoding: str | None = None,
+    date_order: str = "YMD",
 ) -> ImportSummary:
     """Parse `path` and import it (see `import_parsed`)."""
-    return import_parsed(
-        store, parse_accounts_csv(path), skip_invalid=skip_invalid, dry_run=dry_run
+    parsed = parse_accounts_csv(
+        path, encoding=encoding, date_order=date_order, today=store.clock.now().date()
     )
+    return import_parsed(store, parsed, skip_invalid=skip_invalid, dry_run=dry_run)
 
 
 def import_parsed(
