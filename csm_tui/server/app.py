@@ -24,7 +24,7 @@ from csm_tui import __version__
 from csm_tui.clock import Clock, SystemClock, iso_now
 from csm_tui.server import feed, logs
 from csm_tui.server.apply import current_change
-from csm_tui.server.db import DATABASE_ENV, init_database, open_engine, reading
+from csm_tui.server.db import DATABASE_ENV, init_database, open_engine, read_meta, reading
 from csm_tui.server.feed import ApiError
 from csm_tui.server.health import add_health_routes
 from csm_tui.server.records import User
@@ -37,6 +37,7 @@ from csm_tui.sync.protocol import (
     MIN_PROTOCOL_VERSION,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    SERVER_ID_HEADER,
     USER_HEADER,
     Change,
     DeviceRequest,
@@ -108,6 +109,26 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class ServerIdHeader:
+    """Name the server database on every reply (`CSM-Server-Id`), errors included."""
+
+    def __init__(self, app: ASGIApp, server_id: str) -> None:
+        self.app = app
+        self.header = (SERVER_ID_HEADER.lower().encode(), server_id.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def named(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), self.header]}
+            await send(message)
+
+        await self.app(scope, receive, named)
+
+
 def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -141,6 +162,8 @@ def create_app(
     """The API over one database (created if needed)."""
     engine = engine or open_engine(database_url)
     init_database(engine)
+    with reading(engine) as conn:
+        server_id = read_meta(conn, "server_id")
     clock = clock or SystemClock()
     app = FastAPI(
         title="csm-tui team sync",
@@ -153,6 +176,7 @@ def create_app(
     )
     app.state.engine = engine
     app.add_middleware(BodyLimit)
+    app.add_middleware(ServerIdHeader, server_id=server_id)
     app.add_middleware(logs.AccessLog)  # outermost: it times and names every request
     _handlers(app)
     add_health_routes(app)

@@ -136,6 +136,7 @@ def init_database(engine: Engine) -> None:
                     [
                         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
                         {"key": "epoch", "value": uuid.uuid4().hex},
+                        {"key": "server_id", "value": str(uuid.uuid4())},
                     ],
                 )
                 conn.execute(insert(sequence).values(id=1, value=0))
@@ -157,6 +158,9 @@ def _upgrade(conn: Connection, stored: int) -> None:
                 select(access.c.account_id, access.c.user_email, literal("")),
             )
         )
+    has_id = conn.execute(select(meta.c.key).where(meta.c.key == "server_id")).first()
+    if stored < 3 and has_id is None:  # its identity, kept for its whole life and in backups
+        conn.execute(insert(meta).values(key="server_id", value=str(uuid.uuid4())))
     conn.execute(
         update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
     )

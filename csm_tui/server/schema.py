@@ -25,8 +25,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
-"""1: the first; 2: `access_history` (filled from `access` when a version 1 database opens)."""
+SCHEMA_VERSION = 3
+"""1: the first; 2: `access_history` (filled from `access` when a version 1 database opens);
+3: the database's identity, `meta` key `server_id` (a UUID: devices accept the same server under
+a new URL)."""
 
 metadata = MetaData()
 

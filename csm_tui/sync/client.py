@@ -107,7 +107,8 @@ def sync_once(
             if exc.code == "wrong_user":
                 raise _wrong_user(server, state["user"]) from None
             raise
-        remote.write_sync_state(store, {"last_sync_at": iso_now(store.clock), "last_error": None})
+        done: dict[str, str | None] = {"last_sync_at": iso_now(store.clock), "last_error": None}
+        remote.write_sync_state(store, done | _remember_server_id(server, state))
         result.requests = server.requests
         return result
 
@@ -140,11 +141,7 @@ def connect(store: Store, server: Server, *, push_local: bool = False) -> dict[s
     state = remote.read_sync_state(store)
     if state.get("server"):
         if state["server"] != server.url:
-            raise SyncError(
-                _(
-                    "This book syncs with {current}; use another database (--db) for {other}."
-                ).format(current=state["server"], other=server.url)
-            )
+            _moved(store, server, state)
         if not state.get("user"):  # connected by an older csm-tui: ask once whose book it is
             state["user"] = server.me().email
             remote.write_sync_state(store, {"user": state["user"]})
@@ -190,8 +187,34 @@ def connect(store: Store, server: Server, *, push_local: bool = False) -> dict[s
         "fresh_until": str(device.high_water),
         "epoch": device.epoch,
     }
+    if server.server_id:
+        state["server_id"] = server.server_id
     remote.write_sync_state(store, state)
     return state
+
+
+def _moved(store: Store, server: Server, state: dict[str, str]) -> None:
+    """Another URL than the book's: accepted (and remembered) only if its replies name the
+    same server database as the book's server did; any other server is refused."""
+    if state.get("server_id"):
+        server.me()  # any reply names the server's database
+    if not state.get("server_id") or server.server_id != state["server_id"]:
+        raise SyncError(
+            _("This book syncs with {current}; use another database (--db) for {other}.").format(
+                current=state["server"], other=server.url
+            )
+        )
+    state["server"] = server.url
+    remote.write_sync_state(store, {"server": server.url})
+
+
+def _remember_server_id(server: Server, state: dict[str, str]) -> dict[str, str | None]:
+    """The sync state to write for the server's identity: a book connected before servers had
+    one (or by an older server) learns it from its server's URL."""
+    if server.server_id and state.get("server_id") != server.server_id:
+        state["server_id"] = server.server_id
+        return {"server_id": server.server_id}
+    return {}
 
 
 def _expect_user(server: Server, email: str) -> None:

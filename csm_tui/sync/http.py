@@ -26,6 +26,7 @@ from csm_tui.i18n import _
 from csm_tui.sync.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    SERVER_ID_HEADER,
     DeviceRequest,
     DeviceResponse,
     Me,
@@ -101,6 +102,7 @@ class Server:
         self._transport = transport
         self.client = self._new_client()
         self.requests = 0  # round trips made, for the summary and the benchmark
+        self.server_id: str | None = None  # the database's identity, from the last reply
 
     def _new_client(self) -> httpx.Client:
         return httpx.Client(
@@ -190,6 +192,7 @@ class Server:
             raise Transient(
                 _("Cannot reach the server {url} ({error}).").format(url=self.url, error=exc)
             ) from None
+        self.server_id = response.headers.get(SERVER_ID_HEADER) or self.server_id
         if response.status_code >= 400:
             raise _failure(response, self.url)
         try:

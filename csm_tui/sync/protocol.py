@@ -20,6 +20,10 @@ PROTOCOL_HEADER = "CSM-Protocol"
 USER_HEADER = "CSM-User"
 """The e-mail of the book's user, percent-encoded (UTF-8): the server refuses a token of anyone
 else (409 wrong_user)."""
+SERVER_ID_HEADER = "CSM-Server-Id"
+"""On every reply: the server database's identity (a UUID made with it). A book bound to one URL
+accepts another URL whose replies carry the same id (the same server, moved or behind another
+name), and remembers the new URL."""
 
 MAX_PUSH_MUTATIONS = 500
 MAX_PULL_LIMIT = 10_000

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sync_kit import AOI, KEN, Team, rows_of
+from sync_kit import AOI, FAST, KEN, Team, rows_of
 
 from csm_tui.services.activities import edit_activity, log_activity
 from csm_tui.store import remote
@@ -94,11 +94,13 @@ def test_a_book_stays_with_its_server(team: Team) -> None:
 
     book = team.book("aoi")
     team.sync(book, AOI)
-    with (
-        Server("http://127.0.0.1:9", team.tokens[AOI]) as other,
-        pytest.raises(SyncError, match="syncs with"),
+    before = remote.read_sync_state(book)
+    with (  # another address must prove it is the same server (test_server_moves.py)
+        Server("http://127.0.0.1:9", team.tokens[AOI], policy=FAST) as other,
+        pytest.raises(SyncError, match="Cannot reach"),
     ):
         connect(book, other)
+    assert remote.read_sync_state(book) == before
 
 
 def test_a_refused_change_is_kept_for_the_user_and_the_servers_row_comes_back(
