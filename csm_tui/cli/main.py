@@ -32,6 +32,9 @@ SUBCOMMANDS = {
     "today": "csm_tui.cli.today_cmd:today",
     "tasks": "csm_tui.cli.today_cmd:tasks",
     "completion": "csm_tui.cli.completion_cmd:completion",
+    "me": "csm_tui.cli.records_cmd:me_group",
+    "account": "csm_tui.cli.records_cmd:account_group",
+    "contact": "csm_tui.cli.records_cmd:contact_group",
 }
 
 

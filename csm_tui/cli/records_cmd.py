@@ -1,0 +1,337 @@
+"""`csm-tui me set`, `account add|edit` and `contact add|edit|remove|list`: the records a CSM keeps
+up to date, from the shell or a set-up script (issue 14)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.terminal import echo, show_data
+from csm_tui.errors import ValidationError
+from csm_tui.i18n import _
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _language() -> None:
+    from csm_tui.config import load_config
+    from csm_tui.i18n import set_language
+
+    set_language(load_config().language)  # Japanese under [ui] language or a locale
+
+
+# -- me ------------------------------------------------------------------------------------------
+
+
+@click.group("me")
+def me_group() -> None:
+    """Who uses this book."""
+    _language()
+
+
+@me_group.command("set")
+@click.option("--name", required=True, help="Your name as colleagues see it.")
+@click.option("--email", required=True, help="Your e-mail address (your id on the team server).")
+@db_option
+@click.pass_context
+def me_set(ctx: click.Context, name: str, email: str, db: Path | None) -> None:
+    """Set who uses the book (what the app asks on its first start), so a scripted set-up
+    needs no app. Creates the book if there is none."""
+    from csm_tui.services.identity import set_me
+
+    store = open_for_command(ctx, db, create=True)
+    try:
+        name, email = set_me(store, name, email)
+    finally:
+        store.close()
+    echo(_("This book is {name}'s <{email}>.").format(name=name, email=email), err=True)
+
+
+# -- accounts ------------------------------------------------------------------------------------
+
+
+def account_options(func: F) -> F:
+    """The fields of `account add` and `account edit` (not given: left as it is)."""
+    options = [
+        click.option("--external-id", help="The CRM's id of the account."),
+        click.option("--segment", help="Enterprise, SMB…"),
+        click.option("--contract-value", help="12,000, $12,000 or ¥1,200,000."),
+        click.option("--currency", help="USD, JPY… (default USD, or the amount's symbol)."),
+        click.option("--renewal-date", help="2027-03-31, 2027/3/31, 令和9年3月31日, R9.3.31."),
+        click.option("--health", help="Health score, 0 to 100."),
+        click.option(
+            "--stage", help="onboarding, adoption or renewal (導入期, 活用期, 契約更新期)."
+        ),
+        click.option("--tags", help='Tags separated by ";" ("" removes them).'),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _fields(given: dict[str, str | None], today: Any) -> dict[str, Any]:
+    """The account fields of the options given, read as the import reads a cell."""
+    from csm_tui.date_input import parse_date
+    from csm_tui.services import csv_columns as cells
+
+    values: dict[str, Any] = {}
+    try:
+        for option, field, read in (
+            ("external_id", "external_id", cells.read_external_id),
+            ("segment", "segment", cells.read_segment),
+            ("currency", "currency", cells.read_currency),
+            ("health", "health_score", cells.read_health_score),
+            ("stage", "stage", cells.read_stage),
+            ("tags", "tags", cells.read_tags),
+        ):
+            if given.get(option) is not None:
+                values[field] = read(given[option] or "")
+        if given.get("contract_value") is not None:
+            amount, implied = cells.read_contract_value(given["contract_value"] or "")
+            values["contract_value"] = amount
+            if implied and values.setdefault("currency", implied) != implied:
+                raise ValidationError(
+                    _("--contract-value is in {a} but --currency is {b}.").format(
+                        a=implied, b=values["currency"]
+                    )
+                )
+        if given.get("renewal_date") is not None:
+            values["renewal_date"] = parse_date(given["renewal_date"] or "", today, prefer="future")
+    except cells.BadValue as exc:
+        raise ValidationError(str(exc)) from None
+    return values
+
+
+def crm_owned(store: Any, account: Any, fields: set[str]) -> list[str]:
+    """The fields of `account` a connected CRM fills in on its next pass (docs/crm.md)."""
+    from csm_tui.services.crm import connection
+
+    state = connection(store)
+    if not state or not account.external_id:
+        return []
+    owned = {"name", *state.get("mapping", {})}
+    return sorted(fields & owned)
+
+
+def _warn_crm(store: Any, account: Any, fields: set[str]) -> None:
+    owned = crm_owned(store, account, fields)
+    if owned:
+        from csm_tui.services.crm import connection
+
+        vendor = str(connection(store).get("vendor", "CRM")).capitalize()
+        echo(
+            _(
+                "Note: {vendor} owns {fields} of {account}; its next sync overwrites this "
+                "change. Change it in {vendor} to keep it."
+            ).format(vendor=vendor, fields=", ".join(owned), account=account.name),
+            err=True,
+        )
+
+
+@click.group("account")
+def account_group() -> None:
+    """Add and change accounts."""
+    _language()
+
+
+@account_group.command("add")
+@click.argument("name")
+@account_options
+@db_option
+@click.pass_context
+def account_add(ctx: click.Context, /, name: str, db: Path | None, **given: str | None) -> None:
+    """Add the account NAME (you are its primary owner); prints its id. Creates the book if
+    there is none."""
+    from csm_tui.clock import SystemClock
+    from csm_tui.models.account import Account
+    from csm_tui.services.accounts import create_account
+    from csm_tui.services.checklist import add_missing_roadmaps
+    from csm_tui.services.identity import me_identity
+
+    values = _fields(given, SystemClock().today())  # bad input fails before the book is touched
+    try:
+        account = Account.model_validate({"name": name.strip(), **values})
+    except Exception as exc:  # pydantic's ValidationError: one sentence
+        raise ValidationError(_("The account is not valid: {error}").format(error=exc)) from None
+    store = open_for_command(ctx, db, create=True)
+    try:
+        from csm_tui.services.csv_parse import nfkc
+
+        if account.external_id and store.query_one(
+            "SELECT 1 FROM accounts WHERE external_id = ?", (nfkc(account.external_id),)
+        ):
+            raise ValidationError(
+                _("An account already has the external id {id}.").format(id=account.external_id)
+            )
+        me = me_identity(store)
+        with store.transaction():
+            create_account(store, account, primary_owner=me[1] if me else None)
+            add_missing_roadmaps(store)  # its stage's checklist, as an import gives
+    finally:
+        store.close()
+    echo(_("Added {name}.").format(name=account.name), err=True)
+    echo(account.id)
+
+
+@account_group.command("edit")
+@click.argument("account")
+@click.option("--name", help="A new name.")
+@account_options
+@db_option
+@click.pass_context
+def account_edit(
+    ctx: click.Context, /, account: str, name: str | None, db: Path | None, **given: str | None
+) -> None:
+    """Change fields of ACCOUNT (its id, external id or name); the others stay as they are."""
+    from csm_tui.services.accounts import update_account
+    from csm_tui.services.roadmap_view import resolve_account
+
+    store = open_for_command(ctx, db)
+    try:
+        values = _fields(given, store.clock.today())
+        if name is not None:
+            values["name"] = name.strip()
+        if not values:
+            raise click.UsageError(_("Give at least one field to change, like --health 70."))
+        target = resolve_account(store, account)
+        updated = update_account(store, target.id, **values)
+        changed = {key for key in values if getattr(target, key) != getattr(updated, key)}
+        _warn_crm(store, target, changed)
+    finally:
+        store.close()
+    if changed:
+        echo(
+            _("Changed {fields} of {name}.").format(
+                fields=", ".join(sorted(changed)), name=updated.name
+            ),
+            err=True,
+        )
+    else:
+        echo(_("{name} already had these values.").format(name=updated.name), err=True)
+
+
+# -- contacts ------------------------------------------------------------------------------------
+
+_ROLE = click.Choice(["champion", "decision_maker"])
+
+
+@click.group("contact")
+def contact_group() -> None:
+    """The people at a customer."""
+    _language()
+
+
+@contact_group.command("add")
+@click.argument("account")
+@click.option("--name", required=True)
+@click.option("--email", default=None)
+@click.option("--title", default="", help="Their job title.")
+@click.option("--role", "roles", type=_ROLE, multiple=True, help="champion or decision_maker.")
+@db_option
+@click.pass_context
+def contact_add(
+    ctx: click.Context,
+    account: str,
+    name: str,
+    email: str | None,
+    title: str,
+    roles: tuple[str, ...],
+    db: Path | None,
+) -> None:
+    """Add a contact to ACCOUNT; prints its id. A new champion takes the mark from the old."""
+    from csm_tui.services import contacts
+    from csm_tui.services.roadmap_view import resolve_account
+
+    store = open_for_command(ctx, db)
+    try:
+        target = resolve_account(store, account)
+        contact = contacts.add(store, target, name=name, email=email, title=title, roles=roles)
+        _warn_crm(store, target, {"contacts"})
+    finally:
+        store.close()
+    echo(_("Added {name} to {account}.").format(name=contact.name, account=target.name), err=True)
+    echo(contact.id)
+
+
+@contact_group.command("edit")
+@click.argument("account")
+@click.argument("contact")
+@click.option("--name", default=None)
+@click.option("--email", default=None)
+@click.option("--title", default=None)
+@click.option("--role", "roles", type=_ROLE, multiple=True, help="Replaces the marks.")
+@click.option("--no-role", is_flag=True, help="Removes every mark.")
+@db_option
+@click.pass_context
+def contact_edit(
+    ctx: click.Context,
+    account: str,
+    contact: str,
+    name: str | None,
+    email: str | None,
+    title: str | None,
+    roles: tuple[str, ...],
+    no_role: bool,
+    db: Path | None,
+) -> None:
+    """Change CONTACT (its id, e-mail or name) of ACCOUNT."""
+    from csm_tui.services import contacts
+
+    store = open_for_command(ctx, db)
+    try:
+        found = contacts.resolve(store, account, contact)
+        marks = () if no_role else (roles or None)
+        updated = contacts.edit(store, found, name=name, email=email, title=title, roles=marks)
+    finally:
+        store.close()
+    echo(_("Saved {name}.").format(name=updated.name), err=True)
+
+
+@contact_group.command("remove")
+@click.argument("account")
+@click.argument("contact")
+@db_option
+@click.pass_context
+def contact_remove(ctx: click.Context, account: str, contact: str, db: Path | None) -> None:
+    """Remove CONTACT (its id, e-mail or name) from ACCOUNT."""
+    from csm_tui.services import contacts
+
+    store = open_for_command(ctx, db)
+    try:
+        found = contacts.resolve(store, account, contact)
+        contacts.remove(store, found)
+    finally:
+        store.close()
+    echo(_("Removed {name}.").format(name=found.name), err=True)
+
+
+@contact_group.command("list")
+@click.argument("account")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@db_option
+@click.pass_context
+def contact_list(ctx: click.Context, account: str, fmt: str, db: Path | None) -> None:
+    """The contacts of ACCOUNT: champion, decision makers, then by name."""
+    from csm_tui.services import contacts
+    from csm_tui.services.roadmap_view import resolve_account
+
+    store = open_for_command(ctx, db)
+    try:
+        rows = contacts.records(store, resolve_account(store, account))
+    finally:
+        store.close()
+    if fmt == "json":
+        show_data(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        echo(_("No contacts."))
+    labels = {"champion": _("champion"), "decision_maker": _("decision maker")}
+    for row in rows:
+        marks = ", ".join(labels[role] for role in row["roles"])
+        parts = [row["name"], row["title"], row["email"] or "", f"[{marks}]" if marks else ""]
+        echo("  ".join(part for part in parts if part))

@@ -1,0 +1,150 @@
+"""The people at a customer: add, change, remove and list an account's contacts (journaled, so
+they sync like the rest). One champion per account: naming a new one takes the mark from the
+old one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError as PydanticError
+
+from csm_tui.errors import NotFoundError, ValidationError
+from csm_tui.i18n import _
+from csm_tui.models.account import Account
+from csm_tui.models.contact import Contact
+from csm_tui.services.accounts import add_contact
+from csm_tui.services.roadmap_view import resolve_account
+from csm_tui.store.accounts import contacts_of
+from csm_tui.store.connection import Store
+from csm_tui.store.journal import Transaction
+
+ROLES = ("champion", "decision_maker")
+"""The marks a contact can carry (`--role`), each a flag of its own."""
+
+_FIELDS = ("name", "role", "email", "is_champion", "is_decision_maker")
+
+
+def _checked(values: dict[str, Any]) -> Contact:
+    try:
+        return Contact.model_validate(values)
+    except PydanticError as exc:
+        fields = ", ".join(sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]}))
+        raise ValidationError(
+            _("The contact's {fields} is not valid.").format(fields=fields or "data")
+        ) from None
+
+
+def _take_champion(tx: Transaction, contact: Contact) -> None:
+    """The account's other champion (if any) is one no more: one champion per account."""
+    rows = tx.store.query(
+        "SELECT id FROM contacts WHERE account_id = ? AND is_champion = 1 AND id != ?",
+        (contact.account_id, contact.id),
+    )
+    for (other_id,) in rows:
+        tx.update("contacts", other_id, {"is_champion": False})
+
+
+def add(
+    store: Store,
+    account: Account,
+    *,
+    name: str,
+    email: str | None = None,
+    title: str = "",
+    roles: tuple[str, ...] = (),
+) -> Contact:
+    email = (email or "").strip().lower() or None
+    if email and find_by_email(store, account.id, email) is not None:
+        raise ValidationError(
+            _("{account} already has a contact with the e-mail {email}.").format(
+                account=account.name, email=email
+            )
+        )
+    contact = _checked(
+        {
+            "account_id": account.id,
+            "name": name.strip(),
+            "email": email,
+            "role": title.strip(),
+            "is_champion": "champion" in roles,
+            "is_decision_maker": "decision_maker" in roles,
+        }
+    )
+    with store.transaction() as tx:
+        if contact.is_champion:
+            _take_champion(tx, contact)
+        add_contact(tx, contact)
+    return contact
+
+
+def find_by_email(store: Store, account_id: str, email: str) -> Contact | None:
+    wanted = email.strip().lower()
+    return next((c for c in contacts_of(store, account_id) if c.email == wanted), None)
+
+
+def resolve(store: Store, account_text: str, who: str) -> Contact:
+    """A contact of an account, named by its id, e-mail address or name."""
+    account = resolve_account(store, account_text)
+    wanted = who.strip()
+    found = [
+        contact
+        for contact in contacts_of(store, account.id)
+        if wanted in (contact.id, contact.email) or contact.name.casefold() == wanted.casefold()
+    ]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotFoundError(
+            _("{account} has no contact {who}; see csm-tui contact list.").format(
+                account=account.name, who=wanted
+            )
+        )
+    raise ValidationError(
+        _("{account} has {n} contacts named {who}; name one by its e-mail or id.").format(
+            account=account.name, n=len(found), who=wanted
+        )
+    )
+
+
+def edit(store: Store, contact: Contact, **changes: Any) -> Contact:
+    """Change some fields (None: left as it is); `roles` replaces the marks when given."""
+    values = contact.model_dump()
+    roles = changes.pop("roles", None)
+    if changes.get("email") is not None:
+        changes["email"] = changes["email"].strip().lower() or None
+    if changes.get("title") is not None:
+        changes["role"] = changes.pop("title").strip()
+    changes.pop("title", None)
+    values.update({key: value for key, value in changes.items() if value is not None})
+    if roles is not None:
+        values["is_champion"] = "champion" in roles
+        values["is_decision_maker"] = "decision_maker" in roles
+    updated = _checked(values)
+    before = contact.model_dump()
+    diff = {key: getattr(updated, key) for key in _FIELDS if getattr(updated, key) != before[key]}
+    if not diff:
+        return contact
+    with store.transaction() as tx:
+        if updated.is_champion and not contact.is_champion:
+            _take_champion(tx, updated)
+        tx.update("contacts", contact.id, diff)
+    return updated
+
+
+def remove(store: Store, contact: Contact) -> None:
+    with store.transaction() as tx:
+        tx.delete("contacts", contact.id)
+
+
+def records(store: Store, account: Account) -> list[dict[str, Any]]:
+    """The account's contacts as JSON-ready dicts (champion, then decision maker, then by name)."""
+    return [
+        {
+            "id": contact.id,
+            "name": contact.name,
+            "email": contact.email,
+            "title": contact.role,
+            "roles": [role for role in ROLES if getattr(contact, f"is_{role}")],
+        }
+        for contact in contacts_of(store, account.id)
+    ]
