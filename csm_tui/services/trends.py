@@ -11,6 +11,7 @@ activity queries (store/trends.py), one GROUP BY each. Every rate is kept as its
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -139,27 +140,29 @@ def trends_report(
     author = me[1] if mine_only and me else None
     starts = month_starts(local_today(clock, zone), months)
     bounds = [local_midnight(day, zone) for day in starts]
-    mix = queries.activity_mix(store, bounds, author)
-    by_segment = queries.segment_minutes(store, bounds, author)
-    accounts = queries.accounts_per_segment(store)
-    tasks = queries.task_states(
-        store, [day.isoformat() for day in starts], author, utc_offset(zone, clock.now())
-    )
+    days = [day.isoformat() for day in starts]
+    offset = utc_offset(zone, clock.now())
+    tracked = tuple(o.value for o in OUTCOMES)
+    with store.reader() as other, ThreadPoolExecutor(1) as pool:
+        # the two range reads at once on two connections (SQLite lets go of the GIL)
+        by_segment_query = pool.submit(queries.segment_minutes, other or store, bounds, author)
+        per_month = queries.activities_per_month(store, bounds, author, tracked)
+        accounts = queries.accounts_per_segment(store)
+        tasks = queries.task_states(store, days, author, offset)
+        by_segment = by_segment_query.result()
 
     def zeros() -> list[int]:
         return [0] * months
 
     count, minutes, proactive, many = zeros(), zeros(), zeros(), zeros()
-    outcome = {o.value: zeros() for o in OUTCOMES}
-    for row in mix:
-        count[row.month] += row.count
-        minutes[row.month] += row.minutes
-        if row.proactive:
-            proactive[row.month] += row.minutes
-        if row.audience != queries.ONE_TO_ONE:
-            many[row.month] += row.minutes
-        if row.outcome in outcome:
-            outcome[row.outcome][row.month] += row.count
+    outcome = {value: zeros() for value in tracked}
+    for row in per_month:
+        count[row.month] = row.count
+        minutes[row.month] = row.minutes
+        proactive[row.month] = row.proactive_minutes
+        many[row.month] = row.one_to_many_minutes
+        for value, n in row.outcomes.items():
+            outcome[value][row.month] = n
 
     def shares(parts: list[int], wholes: list[int]) -> tuple[Point, ...]:
         return tuple(Point(p, w) for p, w in zip(parts, wholes, strict=True))

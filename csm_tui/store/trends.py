@@ -12,6 +12,8 @@ from typing import Any
 
 from csm_tui.store.connection import Store
 
+# Migration 11's covering index holds every column these queries read (outcome included).
+SOURCE = "activities INDEXED BY activities_effort"
 # Who an activity was for: one account today. When activities carry an `audience` column (issue
 # 16, "work for many": one account / a segment / several / none), this becomes that column and
 # every query below already groups by it.
@@ -20,15 +22,16 @@ ONE_TO_ONE = "one"
 
 
 @dataclass(frozen=True)
-class ActivityMix:
-    """Activities of one month with one proactive flag, audience and outcome."""
+class MonthActivities:
+    """One month's activities: how many, their minutes, the proactive and one-to-many minutes,
+    and how many had each outcome (Outcome value → count; no outcome left out)."""
 
     month: int  # index into the bounds
-    proactive: bool
-    audience: str
-    outcome: str
     count: int
     minutes: int
+    proactive_minutes: int
+    one_to_many_minutes: int
+    outcomes: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -58,43 +61,71 @@ def _bucket(column: str, bounds: list[str], prefix: str) -> tuple[str, str, dict
     return f"CASE {whens} END", where, params
 
 
+def _per_month(
+    bounds: list[str], author: str | None, select: str, group: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """`select` (after the month's index) over each month's range of the covering index, one
+    range read a month joined by UNION ALL: no GROUP BY over the whole year to sort."""
+    by, params = _author(author)
+    parts = []
+    for i in range(len(bounds) - 1):
+        params[f"lo{i}"], params[f"hi{i}"] = bounds[i], bounds[i + 1]
+        parts.append(
+            f"SELECT {i} AS month, {select} FROM {SOURCE} "
+            f"WHERE occurred_at >= :lo{i} AND occurred_at < :hi{i}{by}{group}"
+        )
+    return " UNION ALL ".join(parts), params
+
+
 def _author(author: str | None, column: str = "author_email") -> tuple[str, dict[str, Any]]:
     if author is None:
         return "", {}
     return f" AND {column} = :author", {"author": author}
 
 
-def activity_mix(store: Store, bounds: list[str], author: str | None) -> list[ActivityMix]:
-    """Count and minutes per month × proactive × audience × outcome (one range scan)."""
+def activities_per_month(
+    store: Store, bounds: list[str], author: str | None, outcomes: tuple[str, ...]
+) -> list[MonthActivities]:
+    """Each month's counts and minutes, with the proactive and one-to-many minutes and the
+    activities with each of `outcomes` (one range read of the covering index a month)."""
     if len(bounds) < 2:
         return []
-    month, where, params = _bucket("occurred_at", bounds, "b")
-    by, by_params = _author(author)
-    rows = store.query(
-        f"SELECT {month} AS month, proactive, {AUDIENCE} AS audience, outcome, "
-        "count(*), sum(minutes) "
-        f"FROM activities WHERE {where}{by} "
-        "GROUP BY month, proactive, audience, outcome",
-        {**params, **by_params},
+    outcome_counts = "".join(
+        f", count(*) FILTER (WHERE outcome = :outcome{n})" for n in range(len(outcomes))
     )
-    return [ActivityMix(int(r[0]), bool(r[1]), str(r[2]), r[3], int(r[4]), int(r[5])) for r in rows]
+    sql, params = _per_month(
+        bounds,
+        author,
+        "count(*), coalesce(sum(minutes), 0), "
+        "coalesce(sum(minutes) FILTER (WHERE proactive), 0), "
+        f"coalesce(sum(minutes) FILTER (WHERE {AUDIENCE} <> '{ONE_TO_ONE}'), 0)" + outcome_counts,
+    )
+    params.update({f"outcome{n}": outcome for n, outcome in enumerate(outcomes)})
+    return [
+        MonthActivities(
+            int(r[0]),
+            int(r[1]),
+            int(r[2]),
+            int(r[3]),
+            int(r[4]),
+            dict(zip(outcomes, r[5:], strict=True)),
+        )
+        for r in store.query(sql, params)
+    ]
 
 
 def segment_minutes(store: Store, bounds: list[str], author: str | None) -> list[SegmentMinutes]:
-    """Minutes per month and account segment: grouped by account from the covering index
-    first, so only one row per account and month meets the accounts table."""
+    """Minutes per month and account segment: grouped by account within each month from the
+    covering index first, so only one row per account and month meets the accounts table."""
     if len(bounds) < 2:
         return []
-    month, where, params = _bucket("occurred_at", bounds, "b")
-    by, by_params = _author(author)
+    sql, params = _per_month(
+        bounds, author, "account_id, sum(minutes) AS m", group=" GROUP BY account_id"
+    )
     rows = store.query(
-        "SELECT g.month, a.segment, sum(g.m) FROM ("
-        f"  SELECT {month} AS month, account_id, sum(minutes) AS m "
-        f"  FROM activities INDEXED BY activities_effort WHERE {where}{by} "
-        "  GROUP BY month, account_id"
-        ") AS g JOIN accounts AS a ON a.id = g.account_id "
-        "GROUP BY g.month, a.segment",
-        {**params, **by_params},
+        f"SELECT g.month, a.segment, sum(g.m) FROM ({sql}) AS g "
+        "JOIN accounts AS a ON a.id = g.account_id GROUP BY g.month, a.segment",
+        params,
     )
     return [SegmentMinutes(int(r[0]), r[1], int(r[2])) for r in rows]
 
