@@ -68,12 +68,28 @@ def server_crm_group() -> None:
     help="Which CRM field fills renewal_date, contract_value, currency, health_score, "
     "segment or stage (repeatable).",
 )
+@click.option(
+    "--secondary-owners",
+    "secondary_owners",
+    default="",
+    metavar="PROPERTY",
+    help="HubSpot: the user property of a company that names its secondary owners.",
+)
+@click.option(
+    "--team-role",
+    "team_role",
+    default="",
+    metavar="ROLE",
+    help="Salesforce: the AccountTeamMember role whose members are secondary owners.",
+)
 @database_option
 def connect(
     vendor: str,
     api_url: str | None,
     instance_url: str | None,
     maps: tuple[str, ...],
+    secondary_owners: str,
+    team_role: str,
     database: str | None,
 ) -> None:
     """Connect the server to a CRM: check the credential and the mapping, store them."""
@@ -82,10 +98,16 @@ def connect(
     from csm_tui.server.crm_secret import server_secret
     from csm_tui.services.crm import NAMES
 
+    if team_role if vendor == "hubspot" else secondary_owners:
+        option = "--team-role" if vendor == "hubspot" else "--secondary-owners"
+        raise click.UsageError(f"{option} is not for {NAMES[vendor]}.")
+    secondary = secondary_owners if vendor == "hubspot" else team_role
     server_secret()  # refuse before the credential is asked for
     engine = _engine(database)
     url = instance_url if vendor == "salesforce" else api_url
-    result = run_connect(engine, vendor, _token(NAMES[vendor]), url=url, map_options=maps)
+    result = run_connect(
+        engine, vendor, _token(NAMES[vendor]), url=url, map_options=maps, secondary=secondary
+    )
     usable = {kind for kinds in ACCEPTED[vendor].values() for kind in kinds}
     echo(f"Fields of {NAMES[vendor]} you can map (API name, type, label):", err=True)
     for info in sorted(result["fields"], key=lambda item: item.name):
@@ -93,6 +115,8 @@ def connect(
             echo(f"  {info.name:<40} {info.type:<12} {info.label}", err=True)
     for slot, field_name in sorted(result["mapping"].items()):
         echo(f"Mapped: {slot} = {field_name}", err=True)
+    if result["secondary"]:
+        echo(f"Secondary owners from: {result['secondary']}", err=True)
     matched = result["matched"]
     echo(
         f"Connected to {NAMES[vendor]} at {result['url']}; {len(matched)} server users are "

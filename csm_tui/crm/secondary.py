@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from csm_tui.crm.errors import MappingError
-from csm_tui.crm.records import FieldInfo
+from csm_tui.crm.records import CrmCompany, FieldInfo
 from csm_tui.i18n import _
 
 # the HubSpot property types a user-type property can have (owner properties are enumerations)
@@ -38,6 +38,21 @@ def check_source(vendor: str, source: str, fields: list[FieldInfo]) -> None:
                 "(HubSpot type enumeration)."
             ).format(field=source, type=info.type)
         )
+
+
+def secondary_emails(company: CrmCompany, primary: str | None) -> list[str] | None:
+    """The CRM's secondary owners of a company by e-mail, its primary owner left out; None when
+    no source is configured (the book's secondary owners are then left alone)."""
+    if company.secondary_ids is None:
+        return None
+    return [e for e in dict.fromkeys(company.secondary_emails) if e and e != primary]
+
+
+def covered(owner: dict[str, Any]) -> bool:
+    """An owner row with a coverage period: csm-tui's own arrangement, never a pull's."""
+    return bool(
+        owner.get("coverage_from") or owner.get("coverage_to") or owner.get("coverage_reason")
+    )
 
 
 def split_ids(raw: Any) -> tuple[str, ...]:

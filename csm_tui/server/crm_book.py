@@ -22,6 +22,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from csm_tui.crm.book import Applied
 from csm_tui.crm.records import CrmContact, Page
+from csm_tui.crm.secondary import covered, secondary_emails
 from csm_tui.server import changes
 from csm_tui.server import records as rec
 from csm_tui.server.crm_links import ServerLinks
@@ -170,7 +171,10 @@ class ServerBook(ServerLinks):
         for company in page.companies:
             email = owner_emails.get(company.owner_id or "") or company.owner_email
             email = email.lower() if email else None
-            if email not in team and self._record(conn, "company", company.crm_id) is None:
+            second = secondary_emails(company, email)
+            ours = email in team or bool(team & set(second or ()))
+            found = self._record(conn, "company", company.crm_id)
+            if not ours and found is None:
                 continue  # not the team's, and never in the book
             values = {**converted[company.crm_id], "external_id": company.crm_id}
             try:
@@ -178,9 +182,11 @@ class ServerBook(ServerLinks):
             except PydanticError as exc:
                 applied.skipped.append(f"{company.name}: {exc.errors()[0]['msg']}")
                 continue
-            rows.append((account, [(email, "primary")] if email else []))
+            wanted = [(email, "primary")] if email else []
+            wanted += self._secondaries(conn, found, second, email)
+            rows.append((account, wanted))
             crm_ids.append(company.crm_id)
-            states.append("live" if email in team else "moved")
+            states.append("live" if ours else "moved")
         if not rows:
             return
         result = upsert_accounts(conn, rows, now=now, today=self.today(), language=self.language)
@@ -192,6 +198,23 @@ class ServerBook(ServerLinks):
             if state == "moved" and (before is None or before[1] != "moved"):
                 applied.moved += 1
             self._put_record(conn, "company", crm_id, local_id=account_id, state=state)
+
+    def _secondaries(
+        self,
+        conn: Connection,
+        found: tuple[str, str] | None,
+        crm: list[str] | None,
+        primary: str | None,
+    ) -> list[tuple[str, str]]:
+        """The secondary owners an account keeps: the CRM's list (when a source is configured),
+        plus those with a coverage period set in csm-tui; every one when no source is."""
+        kept: list[str] = []
+        if found is not None:
+            for owner in rec.live_rows(conn, "owners", found[0]):
+                if owner["role"] == "secondary" and (crm is None or covered(owner)):
+                    kept.append(str(owner["user_email"]))
+        emails = dict.fromkeys([*kept, *(crm or ())])
+        return [(e, "secondary") for e in emails if e != primary]
 
     def _remove(self, conn: Connection, crm_id: str, applied: Applied, now: str) -> None:
         """Archived or deleted in the CRM: nobody owns it any more; its history stays."""

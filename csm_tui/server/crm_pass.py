@@ -21,6 +21,7 @@ from csm_tui.crm.core import pull, push
 from csm_tui.crm.errors import CrmError
 from csm_tui.crm.mapping import SLOTS, check_mapping, parse_map_options
 from csm_tui.crm.records import Owner
+from csm_tui.crm.secondary import check_source
 from csm_tui.errors import CsmError
 from csm_tui.server.crm_book import ServerBook, read_state, write_state
 from csm_tui.server.crm_lock import LeaseLost, claim, holder_name, running_pass
@@ -57,15 +58,19 @@ def connect(
     url: str | None = None,
     map_options: tuple[str, ...] = (),
     policy: Policy | None = None,
+    secondary: str = "",
 ) -> dict[str, Any]:
-    """Check the credential and the mapping, then keep them (the credential sealed)."""
+    """Check the credential, the mapping and the secondary owners' source (a HubSpot user
+    property, a Salesforce team role), then keep them (the credential sealed)."""
     secret = server_secret()  # refuse before anything is asked of the CRM
     url = default_url(vendor_name, url)
     mapping = parse_map_options(map_options)
+    secondary = secondary.strip()
     vendor = make_vendor(vendor_name, token, url, policy=policy)
     try:
         fields = vendor.fields()
         check_mapping(vendor_name, mapping, fields)
+        check_source(vendor_name, secondary, fields)
         owners = vendor.owners()
     finally:
         vendor.api.close()
@@ -82,6 +87,7 @@ def connect(
             "url": url,
             "owners": {owner.id: owner.email.lower() for owner in owners},
             "mapping": mapping,
+            "secondary": secondary,
             "credential": seal(token, secret),
             "connected_at": None if fresh else state.get("connected_at"),
         }
@@ -94,6 +100,7 @@ def connect(
         "url": url,
         "fields": fields,
         "mapping": mapping,
+        "secondary": secondary,
         "matched": matched,
     }
 
@@ -133,7 +140,8 @@ def sync_pass(
                 )
             me = Owner(sorted(scope)[0], "", "")
             mapping = {k: v for k, v in state.get("mapping", {}).items() if k in SLOTS}
-            report.pulled = asdict(pull(vendor, book, mapping, me, team=scope))
+            secondary = str(state.get("secondary") or "")
+            report.pulled = asdict(pull(vendor, book, mapping, me, team=scope, secondary=secondary))
             owners = dict(book.state().get("owners") or {})
             owner_ids = {email: crm_id for crm_id, email in owners.items()}
             since = str(state["connected_at"])
@@ -184,6 +192,7 @@ def status(engine: Engine) -> dict[str, Any]:
         "vendor": state["vendor"],
         "url": state["url"],
         "mapping": state.get("mapping", {}),
+        "secondary": state.get("secondary", ""),
         "connected_at": state.get("connected_at"),
         "last_pass": state.get("last_pass"),
         "last_error": state.get("last_error"),

@@ -18,7 +18,8 @@ from typing import Any
 from pydantic import ValidationError as PydanticError
 
 from csm_tui.crm.book import Applied
-from csm_tui.crm.records import CrmCompany, CrmContact, Page
+from csm_tui.crm.records import CrmContact, Page
+from csm_tui.crm.secondary import covered, secondary_emails
 from csm_tui.models.contact import Contact
 from csm_tui.models.owner import OwnerAssignment, Role
 from csm_tui.services.accounts import account_row, apply_account_changes
@@ -126,7 +127,7 @@ class LocalBook(LocalLinks):
         for line, company in enumerate(page.companies, start=1):
             email = owner_emails.get(company.owner_id or "") or company.owner_email
             email = email.lower() if email else None
-            second = _secondaries(company, email)
+            second = secondary_emails(company, email)
             theirs = email != self.me and self.me not in (second or ())
             if theirs and company.crm_id not in records:
                 continue  # someone else's company that was never in this book
@@ -346,13 +347,6 @@ class LocalBook(LocalLinks):
         )
 
 
-def _secondaries(company: CrmCompany, primary: str | None) -> list[str] | None:
-    """The CRM's secondary owners' e-mails (not the primary); None: no source configured."""
-    if company.secondary_ids is None:
-        return None
-    return [e for e in dict.fromkeys(company.secondary_emails) if e and e != primary]
-
-
 def set_secondaries(
     tx: Transaction, store: Store, account_id: str, wanted: list[str], me: str
 ) -> None:
@@ -365,8 +359,7 @@ def set_secondaries(
     )
     present = {row[1] for row in current}
     for row in current:
-        covered = row[3] is not None or row[4] is not None or bool(row[5])
-        if row[2] == Role.SECONDARY.value and not covered and row[1] not in wanted:
+        if row[2] == Role.SECONDARY.value and not covered(dict(row)) and row[1] not in wanted:
             tx.delete("owners", row[0])
     for email in wanted:
         if email in present:
