@@ -107,3 +107,25 @@ def test_errors_and_messages_in_japanese(
     monkeypatch.setenv("CSM_TUI_CRM_TOKEN", "wrong")
     code, out, err = run(["--db", str(book), "crm", "sync"], capsys)
     assert code == 1 and "認証情報を拒否しました" in err
+
+
+def test_connect_takes_the_secondary_owners_source(
+    book: Path,
+    hubspot: Fake,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake, url = hubspot
+    fake.properties.append({"name": "cs_team", "label": "CS team", "type": "enumeration"})
+    monkeypatch.setenv("CSM_TUI_CRM_TOKEN", fake.token)
+    base = ["--db", str(book), "crm", "connect", "hubspot", "--api-url", url]
+    code, out, err = run([*base, "--team-role", "Customer Success"], capsys)
+    assert code != 0 and "--team-role is not for HubSpot" in err
+    code, out, err = run([*base, "--secondary-owners", "arr"], capsys)
+    assert code != 0 and "arr is a number property" in err
+    code, out, err = run([*base, "--secondary-owners", "cs_team"], capsys)
+    assert code == 0, err
+    assert "Secondary owners from: cs_team" in out
+    code, out, err = run(["--db", str(book), "crm", "status"], capsys)
+    assert "Secondary owners from: cs_team" in out
