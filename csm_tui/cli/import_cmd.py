@@ -194,6 +194,58 @@ def _assign_segments(store: Any) -> None:
         echo(f"Segments from the rules: {parts}.", err=True)
 
 
+@import_group.command("contacts")
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows even if some are not.")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.option("--large", is_flag=True, help="Import a file beyond 100 MiB.")
+@click.option("--encoding", default=None, metavar="NAME", help="The file's encoding (detected).")
+@db_option
+@click.pass_context
+def contacts(
+    ctx: click.Context,
+    file: Path,
+    skip_invalid: bool,
+    dry_run: bool,
+    large: bool,
+    encoding: str | None,
+    db: Path | None,
+) -> None:
+    """Import contacts from a CSV file (- reads stdin) or a HubSpot or Salesforce contacts export.
+
+    Columns: account (id, external id or name) or account_external_id; name (or first and last
+    name); email, title, role (champion, decision_maker; several separated by ";"). A contact
+    already on the account with the same e-mail (or, without one, the same name) is updated.
+    Nothing is written if any row is invalid, unless --skip-invalid is given.
+    """
+    from csm_tui.services.contacts_import import import_contacts
+
+    store = open_for_command(ctx, db)
+    try:
+        summary = import_contacts(
+            store,
+            file,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+            encoding=encoding,
+            large=large,
+        )
+    finally:
+        store.close()
+    if summary.unknown_columns:
+        echo(
+            _("Ignoring unknown columns: {columns}.").format(
+                columns=", ".join(summary.unknown_columns)
+            ),
+            err=True,
+        )
+    for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
+        echo(str(problem), err=True)
+    echo(summary.describe(), err=True)
+    if summary.blocked:
+        raise SystemExit(1)
+
+
 @import_group.command("metrics")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")

@@ -126,8 +126,12 @@ def detect(head: bytes, data: bytes, source: str) -> str:
         return "cp932"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(whole_lines, cp_isolation=list(_CANDIDATES)).best()
+    results = from_bytes(whole_lines, cp_isolation=list(_CANDIDATES))
+    best = results.best()
     guess = codec_name(best.encoding) if best is not None else None
+    plausible = {codec_name(m.encoding) for m in results if best is None or m.chaos <= best.chaos}
+    if "cp932" in plausible and _japanese(whole_lines, kanji=True):
+        return "cp932"  # 花子,山田,部長: kanji alone, which a Western guess also reads cleanly
     if guess in _WESTERN:  # Latin-1 unless it uses Windows-1252's letters in 0x80-0x9F
         guess = "cp1252" if any(0x80 <= byte <= 0x9F for byte in whole_lines) else "iso8859-1"
     if guess in _JAPANESE or (guess in _EAST_ASIAN and _decodes(whole_lines, "cp932")):
@@ -148,6 +152,7 @@ def detect(head: bytes, data: bytes, source: str) -> str:
 
 
 _KANA = re.compile("[\u3041-\u30ff\uff66-\uff9f]")
+_KANJI = re.compile("[\u3041-\u30ff\u4e00-\u9fff]")
 
 
 _EAST_ASIAN = frozenset({"gb18030", "big5", "cp949", "euc_kr"})
@@ -161,13 +166,15 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-def _japanese(data: bytes) -> bool:
-    """CP932 text with kana in it: Japanese for certain (a short CP932 file may otherwise look
-    like GB18030 to a statistical guess, and GB18030 decodes nearly any bytes)."""
+def _japanese(data: bytes, *, kanji: bool = False) -> bool:
+    """CP932 text with kana (or, `kanji`, kanji) in it: Japanese for certain with kana (a short
+    CP932 file may otherwise look like GB18030 to a statistical guess, and GB18030 decodes
+    nearly any bytes); with kanji only when the guess found CP932 as clean as its best."""
     try:
-        return bool(_KANA.search(data.decode("cp932")))
+        text = data.decode("cp932")
     except UnicodeDecodeError:
         return False
+    return bool((_KANJI if kanji else _KANA).search(text))
 
 
 def _option_value(name: str) -> str:
