@@ -34,14 +34,25 @@ def database_option(func: F) -> F:
 
 
 def _engine(database: str | None) -> Engine:
+    """The database, made if empty; refused when its schema is older (`server migrate`)."""
     require_server_extra()
     from sqlalchemy.exc import SQLAlchemyError
 
+    from csm_tui.i18n import _
     from csm_tui.server.db import init_database, open_engine
+    from csm_tui.server.migrate import OldSchema
 
     engine = open_engine(database)
     try:
         init_database(engine)
+    except OldSchema as exc:
+        message = _(
+            "The server database {database} has an older schema ({current}; this csm-tui "
+            "needs {head}). Back it up, then run: csm-tui server migrate --database {database}"
+        )
+        raise CsmError(
+            message.format(database=_shown(engine), current=exc.current, head=exc.head)
+        ) from None
     except SQLAlchemyError as exc:
         raise CsmError(f"Cannot use the database {_shown(engine)}: {_first_line(exc)}") from None
     return engine
@@ -207,6 +218,47 @@ def _crm_schedule(database: str | None, every: str, config: dict[str, Any]) -> N
     logging.config.dictConfig(config)  # the passes' lines share the server's form from the first
     start_schedule(open_engine(database), seconds)
     echo(f"CRM pass every {every.strip()} (one at a time across the server's processes)", err=True)
+
+
+@server_group.command("migrate")
+@database_option
+@click.option(
+    "--sql",
+    "as_sql",
+    is_flag=True,
+    help="Print the SQL of the upgrade instead of running it (nothing is changed).",
+)
+def migrate(database: str | None, as_sql: bool) -> None:
+    """Upgrade the server database's schema to this csm-tui's (back it up first).
+
+    One transaction: it is upgraded wholly or not at all. Stop the server (every process)
+    before, and start the new version after.
+    """
+    require_server_extra()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from csm_tui.i18n import _
+    from csm_tui.server.db import open_engine
+    from csm_tui.server.migrate import migrate as upgrade
+    from csm_tui.server.migrate import migration_sql
+
+    engine = open_engine(database)
+    try:
+        if as_sql:
+            click.echo(migration_sql(engine), nl=False)  # SQL as it is, for psql or sqlite3
+            return
+        before, after = upgrade(engine)
+    except SQLAlchemyError as exc:
+        raise CsmError(f"Cannot use the database {_shown(engine)}: {_first_line(exc)}") from None
+    finally:
+        engine.dispose()
+    if before == after:
+        message = _("The server database {database} is up to date (schema {head}).")
+    elif before is None:
+        message = _("Created the server database {database} (schema {head}).")
+    else:
+        message = _("Upgraded the server database {database} from schema {current} to {head}.")
+    echo(message.format(database=_shown(engine), current=before, head=after), err=True)
 
 
 @server_group.command("add-user")

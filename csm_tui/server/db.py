@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    create_engine,
-    event,
-    insert,
-    literal,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from csm_tui.errors import CsmError
-from csm_tui.server.schema import (
-    SCHEMA_VERSION,
-    access,
-    access_history,
-    meta,
-    metadata,
-    sequence,
-)
+from csm_tui.server.schema import meta, sequence
 
 DATABASE_ENV = "CSM_TUI_SERVER_DATABASE"
-_INIT_LOCK = 0x43534D54  # pg_advisory_xact_lock key: two processes starting at once
 
 
 def default_database_url() -> str:
@@ -120,50 +101,11 @@ def reading(engine: Engine) -> Iterator[Connection]:
 
 
 def init_database(engine: Engine) -> None:
-    """Create the tables if needed; refuse a database written by a newer server."""
-    with engine.connect() as conn:
-        conn.execution_options(write=True)
-        with conn.begin():
-            if is_postgres(engine):
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INIT_LOCK})
-            metadata.create_all(conn)
-            stored = conn.execute(
-                select(meta.c.value).where(meta.c.key == "schema_version")
-            ).scalar()
-            if stored is None:
-                conn.execute(
-                    insert(meta),
-                    [
-                        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                        {"key": "epoch", "value": uuid.uuid4().hex},
-                        {"key": "server_id", "value": str(uuid.uuid4())},
-                    ],
-                )
-                conn.execute(insert(sequence).values(id=1, value=0))
-            elif int(stored) < SCHEMA_VERSION:
-                _upgrade(conn, int(stored))
-            elif int(stored) > SCHEMA_VERSION:
-                raise CsmError(
-                    f"The server database was written by a newer csm-tui (schema {stored}, this "
-                    f"version knows {SCHEMA_VERSION}); upgrade csm-tui to use it."
-                )
+    """Make an empty database at the newest schema; refuse an older one (run `csm-tui server
+    migrate`) or one written by a newer csm-tui (see `csm_tui.server.migrate`)."""
+    from csm_tui.server.migrate import open_database
 
-
-def _upgrade(conn: Connection, stored: int) -> None:
-    """Bring a database of an older server up to `SCHEMA_VERSION` (its tables exist already)."""
-    if stored < 2:  # access held today has no known start: it counts from the beginning
-        conn.execute(
-            insert(access_history).from_select(
-                ["account_id", "user_email", "since"],
-                select(access.c.account_id, access.c.user_email, literal("")),
-            )
-        )
-    has_id = conn.execute(select(meta.c.key).where(meta.c.key == "server_id")).first()
-    if stored < 3 and has_id is None:  # its identity, kept for its whole life and in backups
-        conn.execute(insert(meta).values(key="server_id", value=str(uuid.uuid4())))
-    conn.execute(
-        update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
-    )
+    open_database(engine)
 
 
 def read_meta(conn: Connection, key: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from importlib.util import find_spec
 
-SERVER_PACKAGES = ("fastapi", "uvicorn", "sqlalchemy")  # psycopg: only for PostgreSQL
+SERVER_PACKAGES = ("fastapi", "uvicorn", "sqlalchemy", "alembic")  # psycopg: only for PostgreSQL
 # every top-level module of the extra: a command that fails to import one of them names the extra
-EXTRA_MODULES = frozenset({*SERVER_PACKAGES, "starlette", "psycopg", "cryptography"})
+EXTRA_MODULES = frozenset({*SERVER_PACKAGES, "starlette", "psycopg", "cryptography", "mako"})
 
 
 def missing_server_packages() -> list[str]:

@@ -14,8 +14,8 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    ForeignKey,
     Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -26,9 +26,10 @@ from sqlalchemy import (
 )
 
 SCHEMA_VERSION = 3
-"""1: the first; 2: `access_history` (filled from `access` when a version 1 database opens);
-3: the database's identity, `meta` key `server_id` (a UUID: devices accept the same server under
-a new URL)."""
+"""`meta.schema_version` at the newest migration: 1: the first; 2: `access_history` (filled from
+`access`); 3: the database's identity, `meta` key `server_id` (a UUID: devices accept the same
+server under a new URL). Any change to the tables below needs a revision in
+`csm_tui/server/migrations/versions` (tests/server/test_server_migrate.py compares the two)."""
 
 metadata = MetaData()
 

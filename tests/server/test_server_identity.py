@@ -7,7 +7,7 @@ import uuid
 from server_fixtures import engine_for
 from server_kit import Team
 
-from csm_tui.server.db import init_database, read_meta, reading, writing
+from csm_tui.server.db import read_meta, reading
 from csm_tui.sync.protocol import SERVER_ID_HEADER
 
 
@@ -24,29 +24,6 @@ def test_every_reply_names_the_server_database(team: Team) -> None:
     ]
     assert [reply.headers.get(SERVER_ID_HEADER) for reply in replies] == [server_id] * 5
     assert replies[2].status_code == 401 and replies[3].status_code == 200
-
-
-def test_an_older_database_gets_an_identity_that_then_stays(server_url: str) -> None:
-    from sqlalchemy import delete, select, update
-
-    from csm_tui.server.schema import meta
-
-    engine = engine_for(server_url)
-    try:
-        with writing(engine) as conn:  # as a server of schema 2 left it
-            conn.execute(delete(meta).where(meta.c.key == "server_id"))
-            conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="2"))
-        init_database(engine)
-        with reading(engine) as conn:
-            made = read_meta(conn, "server_id")
-        init_database(engine)  # every later start keeps it
-        with reading(engine) as conn:
-            assert read_meta(conn, "server_id") == made
-            assert conn.execute(select(meta.c.value).where(meta.c.key == "server_id")).all() == [
-                (made,)
-            ]
-    finally:
-        engine.dispose()
 
 
 def test_two_databases_have_two_identities(tmp_path: object) -> None:

@@ -296,22 +296,3 @@ def test_work_done_while_the_author_had_access_is_kept_after_the_account_moved(
     )[0]
     assert never["status"] == "rejected"
     assert never["reason"] == refused["reason"]
-
-
-def test_a_version_1_database_gets_its_access_history_from_access(team: Team) -> None:
-    from sqlalchemy import select, update
-
-    from csm_tui.server.db import init_database, writing
-    from csm_tui.server.schema import access, access_history, meta
-
-    with writing(team.engine) as conn:  # as a server before issue 19.6 left it
-        conn.execute(access_history.delete())
-        conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
-    init_database(team.engine)
-    with writing(team.engine) as conn:
-        history = conn.execute(select(access_history.c.account_id, access_history.c.user_email))
-        now = conn.execute(select(access.c.account_id, access.c.user_email))
-        assert sorted(history) == sorted(now)
-        assert {row.since for row in conn.execute(select(access_history))} == {""}
-        version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
-        assert int(version.scalar_one()) >= 2
