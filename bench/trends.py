@@ -126,9 +126,8 @@ async def bench_view(
                     await asyncio.sleep(0.005)  # pilot.pause would force a repaint each time
                 took = next(frame for frame in frames if frame >= shown[0]) - started
                 if verbose:
-                    print(
-                        f"      shown after {(shown[0] - started) * 1000:.0f} ms, frame {took * 1000:.0f} ms"
-                    )
+                    data = (shown[0] - started) * 1000
+                    print(f"      data shown after {data:.0f} ms, frame {took * 1000:.0f} ms")
                 screen.action_period("week")  # back to a period, until its report is in
                 while not settled(screen):
                     await asyncio.sleep(0.01)
