@@ -30,7 +30,7 @@ SUBCOMMANDS = {
     "handoff": "csm_tui.cli.handoff_cmd:handoff_group",
     "report": "csm_tui.cli.report_cmd:report_group",
     "today": "csm_tui.cli.today_cmd:today",
-    "tasks": "csm_tui.cli.today_cmd:tasks",
+    "tasks": "csm_tui.cli.tasks_cmd:tasks_group",
     "completion": "csm_tui.cli.completion_cmd:completion",
     "me": "csm_tui.cli.records_cmd:me_group",
     "account": "csm_tui.cli.records_cmd:account_group",
