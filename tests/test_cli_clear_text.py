@@ -39,7 +39,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 @pytest.mark.parametrize("command", ["login", "sync"])
 def test_clear_text_warning(tmp_path: Path, url: str, warned: bool, command: str) -> None:
-    open_store(tmp_path / "b.db").close()  # sync refuses a missing book (login creates one)
+    open_store(tmp_path / "b.db").close()  # an empty book, as a user would have
     argv = [command, "--server", url, "--db", str(tmp_path / "b.db")]
     result = CliRunner().invoke(cli, argv, input="secret-token\n")
     assert "no network in this test" in str(result.exception)

@@ -178,3 +178,35 @@ def test_messages_in_japanese(
     (tmp_path / "config.toml").write_text('[ui]\nlanguage = "ja"\n', encoding="utf-8")
     code, _out, err = cli(capsys, book, "account", "add", "Acme")
     assert code == 0 and "Acme を追加しました。" in err, err
+
+
+def test_archive_hides_and_restore_brings_back(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from csm_tui.store.book import count_book_accounts
+    from csm_tui.sync.rows import AccountRow
+
+    cli(capsys, book, "account", "add", "Acme", "--renewal-date", "+30")
+    cli(capsys, book, "account", "add", "Globex")
+    code, _out, err = cli(capsys, book, "account", "archive", "Acme")
+    assert code == 0 and "Archived Acme" in err, err
+    with open_store(book) as store:
+        assert count_book_accounts(store) == 1
+        assert len(all_accounts(store)) == 2  # kept
+        journaled = store.query(
+            "SELECT payload FROM journal WHERE table_name = 'accounts' AND operation = 'update'"
+        )
+        assert any('"archived_on"' in row[0] for row in journaled)  # journaled: it syncs
+        row = dict(store.query_one("SELECT * FROM accounts WHERE name = 'Acme'"))
+        row.pop("search")
+        assert AccountRow.model_validate(row).archived_on is not None
+    code, out, _err = cli(capsys, book, "today", "--format", "json")
+    assert code == 0 and "Acme" not in out
+    code, _out, err = cli(capsys, book, "account", "archive", "Acme")
+    assert "already archived" in err
+    code, _out, err = cli(capsys, book, "account", "restore", "Acme")
+    assert code == 0 and "Acme is back in the book." in err
+    with open_store(book) as store:
+        assert count_book_accounts(store) == 2
+    code, _out, err = cli(capsys, book, "account", "restore", "Nobody")
+    assert code == 1 and "No account has" in err

@@ -35,7 +35,9 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
 def test_log_on_a_full_disk_says_so(tiny_disk: Path) -> None:
     book = tiny_disk / "book.db"
     proc = subprocess.run(
-        [sys.executable, "-m", "csm_tui", "log", "acme", "30", "--db", str(book)],
+        # a command that starts a book (log refuses a missing one)
+        [sys.executable, "-m", "csm_tui", "me", "set", "--name", "Aoi", "--email", "a@x.jp",
+         "--db", str(book)],  # fmt: skip
         capture_output=True,
         text=True,
         timeout=60,

@@ -215,6 +215,48 @@ def account_edit(
         echo(_("{name} already had these values.").format(name=updated.name), err=True)
 
 
+@account_group.command("archive")
+@click.argument("account")
+@db_option
+@click.pass_context
+def account_archive(ctx: click.Context, account: str, db: Path | None) -> None:
+    """Archive ACCOUNT: kept with its history, hidden from the book and Today (account restore
+    brings it back)."""
+    _archive_or_restore(ctx, account, db, restore=False)
+
+
+@account_group.command("restore")
+@click.argument("account")
+@db_option
+@click.pass_context
+def account_restore(ctx: click.Context, account: str, db: Path | None) -> None:
+    """Bring an archived ACCOUNT back into the book."""
+    _archive_or_restore(ctx, account, db, restore=True)
+
+
+def _archive_or_restore(
+    ctx: click.Context, account: str, db: Path | None, *, restore: bool
+) -> None:
+    from csm_tui.services import archive
+    from csm_tui.services.roadmap_view import resolve_account
+
+    store = open_for_command(ctx, db)
+    try:
+        target = resolve_account(store, account)
+        changed = archive.restore(store, target) if restore else archive.archive(store, target)
+    finally:
+        store.close()
+    if restore:
+        done = _("{name} is back in the book.") if changed else _("{name} was not archived.")
+    else:
+        done = (
+            _("Archived {name}; csm-tui account restore brings it back.")
+            if changed
+            else _("{name} was already archived.")
+        )
+    echo(done.format(name=target.name), err=True)
+
+
 # -- contacts ------------------------------------------------------------------------------------
 
 _ROLE = click.Choice(["champion", "decision_maker"])

@@ -172,7 +172,8 @@ def sync(
     from csm_tui.sync.http import Server, SyncError
     from csm_tui.sync.token import find_token
 
-    store = open_for_command(ctx, db)
+    # with --server (and a token in the environment) a first sync starts the book, as login does
+    store = open_for_command(ctx, db, create=server_url is not None)
     try:
         url = _server_url(store, server_url)
         warn_if_clear_text(url)

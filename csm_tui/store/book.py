@@ -50,6 +50,7 @@ SELECT
     {value_base} AS value_base,
     a.search
 FROM accounts AS a
+WHERE a.archived_on IS NULL
 """
 
 # by stage along the roadmap, then by progress within it (the fraction stays below 1)
@@ -156,7 +157,7 @@ SELECT
         AND n.version > coalesce((SELECT r.read_version FROM handoff_reads AS r
             WHERE r.reader_email = :me AND r.note_id = n.note_id), 0))
 FROM (
-    SELECT id FROM accounts
+    SELECT id FROM accounts WHERE archived_on IS NULL
     ORDER BY renewal_date IS NULL, renewal_date, name COLLATE NOCASE, id LIMIT :limit
 ) AS page
 JOIN accounts AS a ON a.id = page.id
@@ -183,7 +184,7 @@ def first_page(store: Store, me: str | None, today: date, limit: int) -> list[Bo
 
 def count_book_accounts(store: Store) -> int:
     """How many accounts the book has (this module stays free of pydantic: start-up path)."""
-    row = store.query_one("SELECT count(*) FROM accounts")
+    row = store.query_one("SELECT count(*) FROM accounts WHERE archived_on IS NULL")
     return 0 if row is None else int(row[0])
 
 

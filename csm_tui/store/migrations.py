@@ -351,6 +351,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX activities_effort ON activities
         (occurred_at, author_email, account_id, type, proactive, recurring, minutes, outcome);
     """,
+    # 12: an account can be archived (issue 14): kept with everything it holds, hidden from the
+    # book and Today, restorable. The day it was archived, synced with the account's row (the
+    # server keeps rows as JSON: no server migration).
+    """
+    ALTER TABLE accounts ADD COLUMN archived_on TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

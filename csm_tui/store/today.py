@@ -58,6 +58,7 @@ SELECT
         AND t.due_date < :today),
     a.currency, a.contract_value, mine.role
 FROM mine JOIN accounts AS a ON a.id = mine.account_id
+WHERE a.archived_on IS NULL
 """
 
 

@@ -148,6 +148,7 @@ class AccountRow(Row):
     created_at: IsoTime
     updated_at: IsoTime
     stage_started_on: IsoDate | None = None
+    archived_on: IsoDate | None = None  # issue 14: kept, hidden, restorable
 
 
 class OwnerRow(Row):

@@ -12,6 +12,7 @@ import pytest
 from cli_run import run
 from sync_kit import AOI, FAST, KEN, MemoryKeyring, Team
 
+from csm_tui.store.connection import open_store
 from csm_tui.sync.token import TOKEN_ENV
 
 
@@ -101,6 +102,9 @@ def test_sync_without_a_server_or_unreachable(
 ) -> None:
     db = str(tmp_path / "x.db")
     code, _, err = run(["sync", "--db", db], capsys)
+    assert code == 1 and "There is no book at" in err  # without --server, none is started
+    open_store(db).close()
+    code, _, err = run(["sync", "--db", db], capsys)
     assert code == 1 and "not connected to a server" in err
     code, _, err = run(["sync", "--server", "ftp://x", "--db", db], capsys)
     assert code == 1 and "not a server address" in err
@@ -115,6 +119,7 @@ def test_sync_without_a_server_or_unreachable(
 def test_status_of_a_book_never_connected(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    open_store(tmp_path / "x.db").close()
     code, out, _ = run(["status", "--db", str(tmp_path / "x.db")], capsys)
     assert code == 0 and "not connected" in out
 
