@@ -34,10 +34,9 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
 
 def test_log_on_a_full_disk_says_so(tiny_disk: Path) -> None:
     book = tiny_disk / "book.db"
+    me_set = ["me", "set", "--name", "Aoi", "--email", "a@x.jp"]  # starts a book (log would not)
     proc = subprocess.run(
-        # a command that starts a book (log refuses a missing one)
-        [sys.executable, "-m", "csm_tui", "me", "set", "--name", "Aoi", "--email", "a@x.jp",
-         "--db", str(book)],  # fmt: skip
+        [sys.executable, "-m", "csm_tui", *me_set, "--db", str(book)],
         capture_output=True,
         text=True,
         timeout=60,
