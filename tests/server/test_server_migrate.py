@@ -126,6 +126,31 @@ def test_migrate_sql_prints_the_upgrade_and_changes_nothing(engine: Engine) -> N
     assert meta_of(engine)["schema_version"] == "1"
 
 
+@pytest.mark.parametrize("older", ["schema 1, before migrations", "revision 0002", None])
+def test_the_printed_sql_run_by_hand_upgrades_the_database(
+    engine: Engine, older: str | None
+) -> None:
+    """What a DBA does with `server migrate --sql`: run it (psql -f, sqlite3 <) instead."""
+    if older is not None:
+        make_at(engine, *OLDER[older])
+    sql = migration_sql(engine)
+    raw = engine.raw_connection()
+    try:
+        if engine.dialect.name == "sqlite":
+            raw.driver_connection.executescript(sql)  # type: ignore[union-attr]
+        else:
+            cursor = raw.cursor()
+            cursor.execute(sql)
+            cursor.close()
+            raw.commit()
+    finally:
+        raw.close()
+    init_database(engine)  # at the newest: served without a word
+    assert differences(engine) == []
+    assert migration_sql(engine) == ""
+    assert meta_of(engine)["schema_version"] == str(SCHEMA_VERSION)
+
+
 def test_a_database_of_a_newer_csm_tui_is_refused_unchanged(engine: Engine) -> None:
     init_database(engine)
     with engine.begin() as conn:
