@@ -35,6 +35,7 @@ SUBCOMMANDS = {
     "me": "csm_tui.cli.records_cmd:me_group",
     "account": "csm_tui.cli.records_cmd:account_group",
     "contact": "csm_tui.cli.records_cmd:contact_group",
+    "renewal": "csm_tui.cli.renewal_cmd:renewal_group",
 }
 
 

@@ -11,6 +11,7 @@ import click
 
 from csm_tui import formatting
 from csm_tui.cli.options import db_option, lang_option, open_for_command, output_option
+from csm_tui.cli.renewal_cmd import report_renewals
 from csm_tui.formatting import duration
 from csm_tui.i18n import _, ngettext
 from csm_tui.models.book import RENEWAL_SOON_DAYS
@@ -20,6 +21,9 @@ from csm_tui.services.week_report import MOVE_POINTS, WeekReport, summary_line, 
 @click.group("report")
 def report_group() -> None:
     """Reports to read or to paste into your notes."""
+
+
+report_group.add_command(report_renewals)  # renewal outcomes and retention (renewal_cmd.py)
 
 
 @report_group.command("week")

@@ -42,6 +42,7 @@ JOURNALED_TABLES = frozenset(
         "tasks",
         "playbook_firings",
         "calendar_marks",
+        "renewals",
     }
 )
 

@@ -357,6 +357,27 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE accounts ADD COLUMN archived_on TEXT;
     """,
+    # 13: a renewal's outcome (issue 14): renewed, churned, downgraded or expanded, on which
+    # day, the contract value and renewal date before and after; journaled and synced, so the
+    # renewals report reads the same on every device.
+    """
+    CREATE TABLE renewals (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('renewed', 'churned', 'downgraded', 'expanded')),
+        recorded_on TEXT NOT NULL,
+        renewal_date TEXT,
+        new_renewal_date TEXT,
+        previous_value REAL,
+        new_value REAL,
+        currency TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        recorded_by TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX renewals_recorded ON renewals (recorded_on, account_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

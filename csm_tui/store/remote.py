@@ -33,6 +33,7 @@ ACCOUNT_CHILDREN = (
     "tasks",
     "playbook_firings",
     "calendar_marks",
+    "renewals",
 )
 _LOCAL_ONLY_COLUMNS = {"accounts": {"search"}}
 

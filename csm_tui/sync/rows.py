@@ -301,6 +301,21 @@ class CalendarMarkRow(Row):
     marked_at: IsoTime
 
 
+class RenewalRow(Row):
+    id: Id
+    account_id: Id
+    outcome: Literal["renewed", "churned", "downgraded", "expanded"]
+    recorded_on: IsoDate
+    renewal_date: IsoDate | None = None
+    new_renewal_date: IsoDate | None = None
+    previous_value: Annotated[float, Field(ge=0, le=MAX_CONTRACT_VALUE)] | None = None
+    new_value: Annotated[float, Field(ge=0, le=MAX_CONTRACT_VALUE)] | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    note: Long = ""
+    recorded_by: Short = ""
+    created_at: IsoTime
+
+
 ROW_MODELS: dict[str, type[Row]] = {
     "users": UserRow,
     "accounts": AccountRow,
@@ -315,6 +330,7 @@ ROW_MODELS: dict[str, type[Row]] = {
     "tasks": TaskRow,
     "playbook_firings": PlaybookFiringRow,
     "calendar_marks": CalendarMarkRow,
+    "renewals": RenewalRow,
 }
 """Synced tables, parents before children (the order a whole account is sent in)."""
 

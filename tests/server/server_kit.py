@@ -31,6 +31,7 @@ def account_row(name: str, **fields: Any) -> dict[str, Any]:
         "created_at": T0,
         "updated_at": T0,
         "stage_started_on": None,
+        "archived_on": None,
         **fields,
     }
 

@@ -258,6 +258,7 @@ CHECKS = {
     ("usage_metrics", "period IN ('day', 'week')"): ("period", "month"),
     ("tasks", "source IN ('manual', 'playbook')"): ("source", "robot"),
     ("calendar_marks", "state IN ('logged', 'dismissed')"): ("state", "maybe"),
+    ("renewals", "outcome IN ('renewed', 'churned', 'downgraded', 'expanded')"): ("outcome", "won"),
 }
 
 
