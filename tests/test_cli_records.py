@@ -127,6 +127,11 @@ def test_contacts(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, err
     code, out, _err = cli(capsys, book, "contact", "list", "Acme")
     assert "Ken Sato  VP Operations  ken@acme.example  [decision maker]" in out
+    argv = ["--phone", "+81 3-1234-5678", "--role", "key", "--role", "decision_maker"]
+    assert cli(capsys, book, "contact", "edit", "Acme", "Ken Sato", *argv)[0] == 0
+    code, out, _err = cli(capsys, book, "contact", "list", "Acme", "--format", "json")
+    ken = next(row for row in json.loads(out) if row["name"] == "Ken Sato")
+    assert (ken["phone"], ken["roles"]) == ("+81 3-1234-5678", ["decision_maker", "key"])
     code, _out, err = cli(capsys, book, "contact", "remove", "Acme", "Mia Ito")
     assert code == 0 and "Removed Mia Ito." in err
     with open_store(book) as store:

@@ -70,6 +70,9 @@ def test_hubspot_and_salesforce_exports(
         ],
         "株式会社サクラ": [("花子 山田", "hanako@sakura.example", "部長", False, False)],
     }
+    with open_store(book) as store:
+        acme = next(a for a in all_accounts(store) if a.name == "Acme")
+        assert contacts_of(store, acme.id)[0].phone == "+1 555 0100"  # Phone Number
 
 
 def test_reimport_updates_by_email(
@@ -107,7 +110,7 @@ def test_all_or_nothing_then_skip_invalid_and_dry_run(
     assert "line 3: no account has the id, external id or name Nowhere" in err
     assert "line 4: the name is missing" in err
     assert "line 5: email is not valid" in err
-    assert "line 6: role boss is not champion or decision_maker" in err
+    assert "line 6: role boss is not champion, decision_maker or key" in err
     assert "line 7: the same contact as line 2" in err
     assert contacts(book)["Acme"] == []
     code, err = imported(book, capsys, path, "--skip-invalid", "--dry-run")

@@ -92,6 +92,7 @@ class TestCreateAccount:
             "updated_at": NOW_ISO,
             "search": "acme corp enterprise  b a",  # derived for the filter, not journaled
             "stage_started_on": None,  # set when a roadmap starts or the stage changes
+            "archived_on": None,  # issue 14: account archive
         }
         owners = queries.owners_of(store, "acme")
         assert [(o.user_email, o.role) for o in owners] == [(ME, Role.PRIMARY)]

@@ -259,7 +259,7 @@ def _archive_or_restore(
 
 # -- contacts ------------------------------------------------------------------------------------
 
-_ROLE = click.Choice(["champion", "decision_maker"])
+_ROLE = click.Choice(["champion", "decision_maker", "key"])
 
 
 @click.group("contact")
@@ -273,7 +273,8 @@ def contact_group() -> None:
 @click.option("--name", required=True)
 @click.option("--email", default=None)
 @click.option("--title", default="", help="Their job title.")
-@click.option("--role", "roles", type=_ROLE, multiple=True, help="champion or decision_maker.")
+@click.option("--phone", default="")
+@click.option("--role", "roles", type=_ROLE, multiple=True, help="champion, decision_maker, key.")
 @db_option
 @click.pass_context
 def contact_add(
@@ -282,6 +283,7 @@ def contact_add(
     name: str,
     email: str | None,
     title: str,
+    phone: str,
     roles: tuple[str, ...],
     db: Path | None,
 ) -> None:
@@ -292,7 +294,9 @@ def contact_add(
     store = open_for_command(ctx, db)
     try:
         target = resolve_account(store, account)
-        contact = contacts.add(store, target, name=name, email=email, title=title, roles=roles)
+        contact = contacts.add(
+            store, target, name=name, email=email, title=title, phone=phone, roles=roles
+        )
         _warn_crm(store, target, {"contacts"})
     finally:
         store.close()
@@ -306,6 +310,7 @@ def contact_add(
 @click.option("--name", default=None)
 @click.option("--email", default=None)
 @click.option("--title", default=None)
+@click.option("--phone", default=None)
 @click.option("--role", "roles", type=_ROLE, multiple=True, help="Replaces the marks.")
 @click.option("--no-role", is_flag=True, help="Removes every mark.")
 @db_option
@@ -317,6 +322,7 @@ def contact_edit(
     name: str | None,
     email: str | None,
     title: str | None,
+    phone: str | None,
     roles: tuple[str, ...],
     no_role: bool,
     db: Path | None,
@@ -328,7 +334,9 @@ def contact_edit(
     try:
         found = contacts.resolve(store, account, contact)
         marks = () if no_role else (roles or None)
-        updated = contacts.edit(store, found, name=name, email=email, title=title, roles=marks)
+        updated = contacts.edit(
+            store, found, name=name, email=email, title=title, phone=phone, roles=marks
+        )
     finally:
         store.close()
     echo(_("Saved {name}.").format(name=updated.name), err=True)
@@ -372,8 +380,9 @@ def contact_list(ctx: click.Context, account: str, fmt: str, db: Path | None) ->
         return
     if not rows:
         echo(_("No contacts."))
-    labels = {"champion": _("champion"), "decision_maker": _("decision maker")}
+    labels = {"champion": _("champion"), "decision_maker": _("decision maker"), "key": _("key")}
     for row in rows:
         marks = ", ".join(labels[role] for role in row["roles"])
-        parts = [row["name"], row["title"], row["email"] or "", f"[{marks}]" if marks else ""]
+        parts = [row["name"], row["title"], row["email"] or "", row["phone"]]
+        parts.append(f"[{marks}]" if marks else "")
         echo("  ".join(part for part in parts if part))

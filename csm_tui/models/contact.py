@@ -15,3 +15,5 @@ class Contact(Record):
     email: Email | None = None
     is_champion: bool = False
     is_decision_maker: bool = False
+    phone: ShortStr = ""
+    is_key: bool = False  # a key contact, besides the champion and the decision makers

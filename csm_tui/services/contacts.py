@@ -18,10 +18,10 @@ from csm_tui.store.accounts import contacts_of
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import Transaction
 
-ROLES = ("champion", "decision_maker")
+ROLES = ("champion", "decision_maker", "key")
 """The marks a contact can carry (`--role`), each a flag of its own."""
 
-_FIELDS = ("name", "role", "email", "is_champion", "is_decision_maker")
+_FIELDS = ("name", "role", "email", "phone", "is_champion", "is_decision_maker", "is_key")
 
 
 def _checked(values: dict[str, Any]) -> Contact:
@@ -51,6 +51,7 @@ def add(
     name: str,
     email: str | None = None,
     title: str = "",
+    phone: str = "",
     roles: tuple[str, ...] = (),
 ) -> Contact:
     email = (email or "").strip().lower() or None
@@ -66,8 +67,10 @@ def add(
             "name": name.strip(),
             "email": email,
             "role": title.strip(),
+            "phone": phone.strip(),
             "is_champion": "champion" in roles,
             "is_decision_maker": "decision_maker" in roles,
+            "is_key": "key" in roles,
         }
     )
     with store.transaction() as tx:
@@ -119,6 +122,7 @@ def edit(store: Store, contact: Contact, **changes: Any) -> Contact:
     if roles is not None:
         values["is_champion"] = "champion" in roles
         values["is_decision_maker"] = "decision_maker" in roles
+        values["is_key"] = "key" in roles
     updated = _checked(values)
     before = contact.model_dump()
     diff = {key: getattr(updated, key) for key in _FIELDS if getattr(updated, key) != before[key]}
@@ -144,6 +148,7 @@ def records(store: Store, account: Account) -> list[dict[str, Any]]:
             "name": contact.name,
             "email": contact.email,
             "title": contact.role,
+            "phone": contact.phone,
             "roles": [role for role in ROLES if getattr(contact, f"is_{role}")],
         }
         for contact in contacts_of(store, account.id)

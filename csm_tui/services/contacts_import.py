@@ -30,6 +30,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "last_name": ("last name", "lastname", "姓"),
     "email": ("email", "e-mail", "email address", "メール", "メールアドレス"),
     "title": ("title", "job title", "役職"),
+    "phone": ("phone", "phone number", "mobile phone number", "電話番号", "電話"),
     "role": ("role", "contact role", "ロール", "役割"),
 }  # fmt: skip
 _FIELD = {normalize_header(alias): name for name, aliases in ALIASES.items() for alias in aliases}
@@ -41,6 +42,9 @@ _ROLES = {
     "decisionmaker": "decision_maker",
     "意思決定者": "decision_maker",
     "決裁者": "decision_maker",
+    "key": "key",
+    "key contact": "key",
+    "キーパーソン": "key",
 }
 
 
@@ -136,7 +140,9 @@ def _read_row(cells: list[str], columns: dict[str, int], accounts: _Accounts) ->
             role = _ROLES.get(_fold(part))
             if role is None:
                 raise ValueError(
-                    _("role {role} is not champion or decision_maker").format(role=part.strip())
+                    _("role {role} is not champion, decision_maker or key").format(
+                        role=part.strip()
+                    )
                 )
             roles.add(role)
     values = {
@@ -144,8 +150,10 @@ def _read_row(cells: list[str], columns: dict[str, int], accounts: _Accounts) ->
         "name": name,
         "email": cell("email").lower() or None,
         "role": cell("title"),
+        "phone": cell("phone"),
         "is_champion": "champion" in roles,
         "is_decision_maker": "decision_maker" in roles,
+        "is_key": "key" in roles,
     }
     try:
         Contact.model_validate(values)
@@ -224,7 +232,8 @@ def import_contacts(
         return summary
     existing: dict[tuple[str, str], Contact] = {}
     for row in store.query(
-        "SELECT id, account_id, name, role, email, is_champion, is_decision_maker FROM contacts"
+        "SELECT id, account_id, name, role, email, is_champion, is_decision_maker, phone, is_key "
+        "FROM contacts"
     ):
         contact = Contact.model_validate(dict(row))
         existing[(contact.account_id, contact.email or "name:" + contact.name)] = contact

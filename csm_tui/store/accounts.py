@@ -83,7 +83,7 @@ def primary_owner_ids(store: Store, account_ids: list[str]) -> dict[str, str]:
 
 def contacts_of(store: Store, account_id: str) -> list[Contact]:
     rows = store.query(
-        "SELECT id, account_id, name, role, email, is_champion, is_decision_maker "
+        "SELECT id, account_id, name, role, email, is_champion, is_decision_maker, phone, is_key "
         "FROM contacts WHERE account_id = ? "
         "ORDER BY is_champion DESC, is_decision_maker DESC, name",
         (account_id,),

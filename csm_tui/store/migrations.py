@@ -378,6 +378,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX renewals_recorded ON renewals (recorded_on, account_id);
     """,
+    # 14: a contact's phone number, and the key contact mark besides champion and decision
+    # maker (issue 14); synced with the contact's row.
+    """
+    ALTER TABLE contacts ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+    ALTER TABLE contacts ADD COLUMN is_key INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

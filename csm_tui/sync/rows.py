@@ -171,6 +171,8 @@ class ContactRow(Row):
     is_champion: Flag = 0
     is_decision_maker: Flag = 0
     created_at: IsoTime
+    phone: Short = ""
+    is_key: Flag = 0
 
 
 class HealthRow(Row):
