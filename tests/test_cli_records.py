@@ -175,6 +175,8 @@ def test_an_edit_of_a_crm_owned_field_says_so(
     assert code == 0 and "Note: Hubspot owns renewal_date of Acme" in err, err
     code, _out, err = cli(capsys, book, "account", "edit", "Acme", "--health", "50")
     assert "Note:" not in err
+    code, _out, err = cli(capsys, book, "contact", "add", "Acme", "--name", "Ken")
+    assert code == 0 and "Note: Hubspot owns contacts of Acme" in err, err
 
 
 def test_messages_in_japanese(

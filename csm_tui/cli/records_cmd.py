@@ -114,7 +114,7 @@ def crm_owned(store: Any, account: Any, fields: set[str]) -> list[str]:
     state = connection(store)
     if not state or not account.external_id:
         return []
-    owned = {"name", *state.get("mapping", {})}
+    owned = {"name", "contacts", *state.get("mapping", {})}  # docs/crm.md: what a pass owns
     return sorted(fields & owned)
 
 
@@ -329,10 +329,12 @@ def contact_edit(
 ) -> None:
     """Change CONTACT (its id, e-mail or name) of ACCOUNT."""
     from csm_tui.services import contacts
+    from csm_tui.services.roadmap_view import resolve_account
 
     store = open_for_command(ctx, db)
     try:
         found = contacts.resolve(store, account, contact)
+        _warn_crm(store, resolve_account(store, account), {"contacts"})
         marks = () if no_role else (roles or None)
         updated = contacts.edit(
             store, found, name=name, email=email, title=title, phone=phone, roles=marks
@@ -350,10 +352,12 @@ def contact_edit(
 def contact_remove(ctx: click.Context, account: str, contact: str, db: Path | None) -> None:
     """Remove CONTACT (its id, e-mail or name) from ACCOUNT."""
     from csm_tui.services import contacts
+    from csm_tui.services.roadmap_view import resolve_account
 
     store = open_for_command(ctx, db)
     try:
         found = contacts.resolve(store, account, contact)
+        _warn_crm(store, resolve_account(store, account), {"contacts"})
         contacts.remove(store, found)
     finally:
         store.close()
