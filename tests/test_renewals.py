@@ -140,3 +140,31 @@ def test_in_japanese(book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert code == 0 and "Initech は解約となり" in err, err
     code, out, _err = cli(capsys, book, "report", "renewals")
     assert "USD：グロス継続率 0.0%" in out, out
+
+
+def test_the_renewal_playbooks_fire_again_for_the_new_date(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from csm_tui.clock import FixedClock
+    from csm_tui.services.playbooks import run_playbooks
+
+    def firings() -> set[str]:
+        with open_store(book) as store:
+            acme = next(a for a in all_accounts(store) if a.name == "Acme")
+            rows = store.query(
+                "SELECT occurrence FROM playbook_firings WHERE account_id = ? "
+                "AND rule_id LIKE 'renewal-%'",
+                (acme.id,),
+            )
+            return {row[0] for row in rows}
+
+    from datetime import UTC, datetime
+
+    clock = FixedClock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    with open_store(book, clock=clock) as store:
+        run_playbooks(store, clock)
+    assert any("2026-12-31" in key for key in firings())
+    argv = ["--outcome", "renewed", "--new-renewal-date", "2027-03-15"]
+    code, _out, err = cli(capsys, book, "renewal", "record", "Acme", *argv)
+    assert code == 0 and "Playbooks created" in err, err
+    assert any("2027-03-15" in key for key in firings())
