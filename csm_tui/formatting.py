@@ -147,3 +147,20 @@ def stage(value: str | None) -> str:
 
 def role(value: str | None) -> str:
     return _(ROLE_LABELS[value]) if value in ROLE_LABELS else ""
+
+
+TYPE_LABELS = {
+    "call": N_("Call"),
+    "meeting": N_("Meeting"),
+    "email": N_("E-mail"),
+    "chat": N_("Chat"),
+    "inquiry": N_("Inquiry"),
+    "training": N_("Training"),
+    "internal": N_("Internal work"),
+    "other": N_("Other"),
+}
+
+
+def activity_type(value: str) -> str:
+    """An activity's type in words of the current language ("call" -> "Call" / "電話")."""
+    return _(TYPE_LABELS.get(value, value))

@@ -31,7 +31,7 @@ def test_log_by_name_prefix(book: Path, capsys: pytest.CaptureFixture[str]) -> N
         [*argv, "--note", "活用状況の確認", "--at", "yesterday", "--db", str(book)], capsys
     )
     assert code == 0, err
-    assert "Logged 1 h 30 min (meeting) for 株式会社サクラ精機" in err
+    assert "Logged 1 h 30 min (Meeting) for 株式会社サクラ精機" in err
     with open_store(book) as store:
         [activity] = activities_of(store, "sakura")
     assert out.strip() == activity.id

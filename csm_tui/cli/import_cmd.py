@@ -149,7 +149,7 @@ def refuse_unreadable_settings(dry_run: bool) -> None:
     """An import gives accounts their segments by the rules in config.toml, for good (a segment
     once set is kept): with the file unreadable it would use the default rules without a word,
     so it stops first. A wrong value the file can still be read around is only a warning."""
-    from csm_tui.cli.main import warn_about_settings
+    from csm_tui.cli.main import apply_settings
     from csm_tui.config import load_config
     from csm_tui.errors import CsmError
     from csm_tui.i18n import _
@@ -163,7 +163,7 @@ def refuse_unreadable_settings(dry_run: bool) -> None:
                 "it away to use the defaults."
             ).format(problem=config.problem)
         )
-    warn_about_settings()
+    apply_settings()
 
 
 def run_playbooks_and_say(store: Any) -> int:

@@ -84,8 +84,13 @@ def log(
     finally:
         store.close()
     from csm_tui import formatting
+    from csm_tui.i18n import _
 
-    done = formatting.duration(effort)
-    when_text = formatting.moment(activity.occurred_at)
-    echo(f"Logged {done} ({kind}) for {target.name} at {when_text}.", err=True)
+    message = _("Logged {minutes} ({type}) for {account} at {when}.").format(
+        minutes=formatting.duration(effort),
+        type=formatting.activity_type(kind),
+        account=target.name,
+        when=formatting.moment(activity.occurred_at),
+    )
+    echo(message, err=True)
     echo(activity.id)

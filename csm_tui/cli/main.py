@@ -60,18 +60,21 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         from csm_tui.paths import resolve_db_path
 
         run_app(resolve_db_path(db))  # the app shows a settings problem itself
-    elif ctx.invoked_subcommand not in ("server", "import", "completion"):  # import refuses
-        warn_about_settings()
+    elif ctx.invoked_subcommand not in ("server", "completion"):
+        apply_settings(warn=ctx.invoked_subcommand != "import")  # import refuses instead
 
 
-def warn_about_settings() -> None:
-    """A config.toml that cannot be read, or holds a wrong value, is named on stderr with the
-    line at fault (the command goes on with the defaults, and the file is left as it is)."""
+def apply_settings(*, warn: bool = True) -> None:
+    """Every command speaks the language of `[ui] language` (else the locale), its errors
+    included; a config.toml that cannot be read, or holds a wrong value, is named on stderr
+    with the line at fault (the command goes on with the defaults, the file left as it is)."""
     from csm_tui.config import load_config
-    from csm_tui.i18n import _
+    from csm_tui.i18n import _, set_language
 
-    problem = load_config().problem
-    if problem:
+    config = load_config()
+    set_language(config.language)
+    problem = config.problem
+    if problem and warn:
         message = _("Warning: settings not used ({problem}); the defaults apply until it is fixed.")
         echo(message.format(problem=problem), err=True)
 

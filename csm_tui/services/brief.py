@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from csm_tui import formatting as fmt
+from csm_tui.formatting import TYPE_LABELS as TYPE_LABELS
 from csm_tui.i18n import N_, _, current_language, ngettext, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS
 from csm_tui.services.handoff import FIELD_LABELS, NoteView, notes_of
@@ -28,16 +29,6 @@ if TYPE_CHECKING:
 RECENT = 10  # activities in the brief
 SPARK = "▁▂▃▄▅▆▇█"
 
-TYPE_LABELS = {
-    "call": N_("Call"),
-    "meeting": N_("Meeting"),
-    "email": N_("E-mail"),
-    "chat": N_("Chat"),
-    "inquiry": N_("Inquiry"),
-    "training": N_("Training"),
-    "internal": N_("Internal work"),
-    "other": N_("Other"),
-}
 OUTCOME_LABELS = {
     "none": N_("No outcome"),
     "resolved": N_("Resolved"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from csm_tui.errors import NotFoundError, ValidationError
-from csm_tui.i18n import current_language
+from csm_tui.i18n import _, current_language
 from csm_tui.models.account import Account, Stage
 from csm_tui.models.checklist import ChecklistItem
 from csm_tui.services.checklist_plan import STAGES
@@ -100,11 +100,17 @@ def resolve_account(store: Store, text: str) -> Account:
     if len(exact) == 1 or len(matches) == 1:
         return _account(store, (exact or matches)[0][0])
     if not matches:
-        raise NotFoundError(f"No account has the id, external id or name {wanted!r}.")
-    count = f"more than {CANDIDATES}" if len(matches) > CANDIDATES else str(len(matches))
-    names = ", ".join(name for _, name in matches[:5])
-    more = ", …" if len(matches) > 5 else ""
-    raise ValidationError(f"{wanted!r} matches {count} accounts ({names}{more}); be more precise.")
+        raise NotFoundError(
+            _("No account has the id, external id or name {wanted!r}.").format(wanted=wanted)
+        )
+    names = ", ".join(name for _id, name in matches[:5]) + (", …" if len(matches) > 5 else "")
+    if len(matches) > CANDIDATES:
+        message = _("{wanted!r} matches more than {n} accounts ({names}); be more precise.")
+    else:
+        message = _("{wanted!r} matches {n} accounts ({names}); be more precise.")
+    raise ValidationError(
+        message.format(wanted=wanted, n=min(len(matches), CANDIDATES), names=names)
+    )
 
 
 def _account(store: Store, account_id: str) -> Account:
