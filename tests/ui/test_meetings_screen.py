@@ -188,3 +188,16 @@ def test_meetings_snapshot(
         await pilot.pause(0.1)
 
     assert snap_compare(app, run_before=open_it, terminal_size=SIZE)
+
+
+async def test_with_no_calendar_the_screen_says_how_to_add_one(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("M")
+        await settle(pilot, lambda: isinstance(app.screen, MeetingsScreen))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hint = str(app.screen.query_one("#meetings-empty").render())
+        assert "csm-tui calendar import FILE.ics" in hint

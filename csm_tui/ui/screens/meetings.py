@@ -55,6 +55,7 @@ class MeetingsScreen(DataScreen):
         super().__init__()
         self.session = session
         self.rows: list[Proposal] = []
+        self.has_sources = True  # until the first load says otherwise
         self.sub_title = _("Meetings to log")
 
     def compose(self) -> ComposeResult:
@@ -77,6 +78,7 @@ class MeetingsScreen(DataScreen):
     def _load(self) -> None:
         try:
             rows = self.session.calendar.proposals()
+            self.has_sources = self.session.calendar.has_sources()
         except CsmError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -128,7 +130,16 @@ class MeetingsScreen(DataScreen):
         self.query_one("#meetings-title", Static).update(
             _("Meetings to log ({n})").format(n=len(rows))
         )
-        empty = "" if rows else _("No meetings to log.")
+        empty = ""
+        if not rows and self.has_sources:
+            empty = _("No meetings to log.")
+        elif not rows:  # a first visit: say where meetings come from
+            empty = _(
+                "No calendar yet. Add one from the shell: `csm-tui calendar import FILE.ics` "
+                "(an export of Google Calendar or Outlook), `csm-tui calendar add-url URL` (its "
+                "secret iCal address) or `csm-tui calendar add-caldav URL --user NAME`; then "
+                "press s here to read it."
+            )
         self.query_one("#meetings-empty", Static).update(empty)
         self.query_one("#meetings-empty").display = not rows
 
