@@ -135,3 +135,31 @@ def test_a_book_connected_before_server_ids_learns_its_server_first(
     with Server(a2.url, team.tokens[AOI]) as server:
         assert sync_once(book, server).pushed == 1
     assert remote.read_sync_state(book)["server"] == a2.url
+
+
+def test_the_commands_follow_a_server_that_moved(
+    two_servers: TwoServers, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`csm-tui sync --server NEW` once; then plain `csm-tui sync` goes to the new address."""
+    from cli_run import run
+
+    from csm_tui.store.connection import open_store
+    from csm_tui.sync.token import TOKEN_ENV
+
+    team, [a, a2, b], other_tokens = two_servers
+    db = str(team.tmp / "aoi-cli.db")
+    monkeypatch.setenv(TOKEN_ENV, team.tokens[AOI])
+    code, out, err = run(["sync", "--server", a.url, "--db", db], capsys)
+    assert code == 0, err
+    code, out, err = run(["sync", "--server", a2.url, "--db", db], capsys)
+    assert code == 0 and a2.url in out, err
+    code, out, err = run(["sync", "--db", db], capsys)
+    assert code == 0 and a2.url in out, err
+    monkeypatch.setenv(TOKEN_ENV, other_tokens[AOI])
+    code, out, err = run(["sync", "--server", b.url, "--db", db], capsys)
+    assert code == 1 and f"This book syncs with {a2.url}" in err
+    book = open_store(Path(db))
+    try:
+        assert remote.read_sync_state(book)["server"] == a2.url
+    finally:
+        book.close()
