@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -26,7 +27,7 @@ from csm_tui.sync.protocol import (
     PushResponse,
     Status,
 )
-from csm_tui.sync.rows import PRIVATE, ROW_MODELS
+from csm_tui.sync.rows import ADDED_LATER, PRIVATE, ROW_MODELS
 
 
 @dataclass
@@ -276,8 +277,20 @@ _PATHS = {
     table: ", ".join(f"'$.{name}'" for name in model.model_fields)
     for table, model in ROW_MODELS.items()
 }
+
+
+def _source(table: str) -> str:
+    """The stored text, under the defaults of the columns added since it may have been stored
+    (a missing key reads as null, which only a nullable column may hold)."""
+    defaults = {k: v for k, v in ADDED_LATER.get(table, {}).items() if v is not None}
+    if not defaults:
+        return "r.data"
+    return f"json_patch('{json.dumps(defaults, sort_keys=True)}', r.data)"
+
+
 _ARRAYS = " ".join(
-    f"WHEN '{table}' THEN json_extract(r.data, {paths})" for table, paths in _PATHS.items()
+    f"WHEN '{table}' THEN json_extract({_source(table)}, {paths})"
+    for table, paths in _PATHS.items()
 )
 _ROWS_SQLITE = Sql(
     f"""SELECT p.table_name, p.deleted, min(p.seq), max(p.seq), group_concat(p.seq, ','),
@@ -299,7 +312,19 @@ _ROWS_PG = Sql(
     WHERE f.user_id = :user_id AND f.seq > :cursor AND (f.deleted = :live OR f.seq > :fresh)
     ORDER BY f.seq LIMIT :limit"""
 )
-_VALUES = {table: itemgetter(*model.model_fields) for table, model in ROW_MODELS.items()}
+
+
+def _values(table: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A stored row's values in column order; a row stored before a column was added gets
+    the column's default (`ADDED_LATER`)."""
+    getter = itemgetter(*ROW_MODELS[table].model_fields)
+    defaults = ADDED_LATER.get(table)
+    if not defaults:
+        return getter
+    return lambda data: getter({**defaults, **data})
+
+
+_VALUES = {table: _values(table) for table in ROW_MODELS}
 assert all(len(model.model_fields) > 1 for model in ROW_MODELS.values())  # arrays, not values
 
 
