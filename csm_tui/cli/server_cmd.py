@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from csm_tui.cli.lazy import LazyGroup
-from csm_tui.cli.terminal import echo
+from csm_tui.cli.terminal import echo, show_data
 from csm_tui.errors import CsmError
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ def migrate(database: str | None, as_sql: bool) -> None:
     engine = open_engine(database)
     try:
         if as_sql:
-            click.echo(migration_sql(engine), nl=False)  # SQL as it is, for psql or sqlite3
+            show_data(migration_sql(engine))  # SQL as it is, for psql or sqlite3
             return
         before, after = upgrade(engine)
     except SQLAlchemyError as exc:
