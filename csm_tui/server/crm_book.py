@@ -311,6 +311,7 @@ class ServerBook(ServerLinks):
             "name": (contact.name or contact.email or contact.crm_id)[:500],
             "role": contact.title[:200],
             "email": contact.email.lower() if contact.email else None,
+            "phone": contact.phone[:200],
         }
         base = current or {"id": local_id, "account_id": account_id, "created_at": now}
         data = _valid_contact({**base, **values})

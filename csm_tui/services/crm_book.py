@@ -306,6 +306,7 @@ class LocalBook(LocalLinks):
             "name": contact.name or contact.email or contact.crm_id,
             "role": contact.title[:200],
             "email": contact.email,
+            "phone": contact.phone[:200],
         }
         try:
             model = Contact.model_validate(data)
@@ -321,14 +322,16 @@ class LocalBook(LocalLinks):
     ) -> bool:
         """Insert or update one contact; the CSM's champion/decision-maker marks are kept."""
         current = self.store.query_one(
-            "SELECT name, role, email FROM contacts WHERE id = ?", (row["id"],)
+            "SELECT name, role, email, phone FROM contacts WHERE id = ?", (row["id"],)
         )
         if current is None:
             if new_rows is None:
                 return False
             new_rows.append(row)
             return True
-        changes = {key: row[key] for key in ("name", "role", "email") if current[key] != row[key]}
+        changes = {
+            key: row[key] for key in ("name", "role", "email", "phone") if current[key] != row[key]
+        }
         if changes:
             tx.update("contacts", row["id"], changes)
         return bool(changes)
