@@ -32,7 +32,7 @@ def value_text(unit: Unit, point: Point) -> str:
 
 
 def change_text(unit: Unit, change: float | None) -> str:
-    """Month over month: `+5 pt` for a share (percentage points), `−12 min` per account."""
+    """Month over month: `+5 pt` for a share (percentage points), `-12 min` per account."""
     if change is None:
         return formatting.EMPTY
     if unit is Unit.SHARE:

@@ -9,7 +9,7 @@ and since the renewal playbooks fire once per renewal date, they fire again for 
 Churned archives the account (restorable) and keeps the record.
 
 Retention over a period, of the contract values the renewals were about (previous value):
-gross = (previous − lost) / previous, where lost is churned values and downgrades; net adds
+gross = (previous - lost) / previous, where lost is churned values and downgrades; net adds
 expansions back. Per currency, or in the `[segments]` currency with its `rates`.
 """
 
