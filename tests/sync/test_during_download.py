@@ -30,7 +30,7 @@ from csm_tui.services.tasks import my_open_tasks
 from csm_tui.services.today import today_view
 from csm_tui.store import bulk
 from csm_tui.store.book import build_book
-from csm_tui.store.connection import open_store
+from csm_tui.store.connection import Store, open_store
 from csm_tui.sync.client import SyncResult, sync_once
 
 ACCOUNTS = 700  # with their roadmap items, several pages of the feed
@@ -53,6 +53,37 @@ class HeldPages(httpx.HTTPTransport):
             if self.pages > 1:
                 self.gate.wait(120)
         return super().handle_request(request)
+
+
+class HeldSync:
+    """`sync_once` of a book as Aoi on a thread of its own, its pages held after the first
+    until `release`: the test works in the middle of it."""
+
+    def __init__(self, team: Team, book: Store) -> None:
+        self.gate = threading.Event()
+        self.outcome: list[SyncResult | BaseException] = []
+
+        def run() -> None:
+            try:
+                with team.server(AOI, transport=HeldPages(self.gate)) as server:
+                    self.outcome.append(sync_once(book, server))
+            except BaseException as exc:  # reported by `result`
+                self.outcome.append(exc)
+
+        self.thread = threading.Thread(target=run)
+        self.thread.start()
+
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
+    def release(self) -> None:
+        self.gate.set()
+        self.thread.join(60)
+
+    def result(self) -> SyncResult:
+        [result] = self.outcome
+        assert isinstance(result, SyncResult), result
+        return result
 
 
 @pytest.fixture
@@ -91,25 +122,14 @@ def _cli(*args: str, book: Path) -> subprocess.CompletedProcess[str]:
 def test_a_first_download_leaves_the_book_usable(big_team: Team, clock: FixedClock) -> None:
     path = big_team.tmp / "aoi.db"
     syncing = big_team.book("aoi")
-    gate = threading.Event()
-    outcome: list[SyncResult | BaseException] = []
-
-    def download() -> None:
-        try:
-            with big_team.server(AOI, transport=HeldPages(gate)) as server:
-                outcome.append(sync_once(syncing, server))
-        except BaseException as exc:  # reported by the assertion below
-            outcome.append(exc)
-
-    thread = threading.Thread(target=download)
-    thread.start()
+    held = HeldSync(big_team, syncing)
     other = open_store(path, clock=clock)  # the app, or a second csm-tui
     logged: list[str] = []
     failures: list[str] = []
     try:
         deadline = time.monotonic() + 60
         while not (other.query_one("SELECT 1 FROM accounts") and bulk.dropped(other.conn)):
-            assert thread.is_alive() and time.monotonic() < deadline, outcome
+            assert held.running() and time.monotonic() < deadline, held.outcome
             time.sleep(0.02)
         first = other.query_one("SELECT id, name FROM accounts ORDER BY name LIMIT 1")
         assert first is not None
@@ -130,14 +150,12 @@ def test_a_first_download_leaves_the_book_usable(big_team: Team, clock: FixedClo
             done = _cli(*args, book=path)
             if done.returncode != 0:
                 failures.append(f"{' '.join(args)}: {done.stderr.strip()}")
-        assert thread.is_alive(), "the download ended before the test was done"
+        assert held.running(), "the download ended before the test was done"
         assert bulk.dropped(other.conn), "no longer in the middle of a first download"
     finally:
-        gate.set()
-        thread.join(60)
+        held.release()
     assert not failures, failures
-    [result] = outcome
-    assert isinstance(result, SyncResult), result
+    held.result()
     assert big_team.sync(other, AOI).pushed >= len(logged) + 1
     other.close()
     again = big_team.book("aoi-second-device")
@@ -157,23 +175,12 @@ async def test_the_app_opens_every_screen_during_a_first_download(
 
     path = big_team.tmp / "aoi.db"
     syncing = big_team.book("aoi")
-    gate = threading.Event()
-    outcome: list[SyncResult | BaseException] = []
-
-    def download() -> None:
-        try:
-            with big_team.server(AOI, transport=HeldPages(gate)) as server:
-                outcome.append(sync_once(syncing, server))
-        except BaseException as exc:  # reported by the assertion below
-            outcome.append(exc)
-
-    thread = threading.Thread(target=download)
-    thread.start()
+    held = HeldSync(big_team, syncing)
     store = open_store(path, clock=clock)
     try:
         deadline = time.monotonic() + 60
         while not (store.query_one("SELECT 1 FROM accounts") and bulk.dropped(store.conn)):
-            assert thread.is_alive() and time.monotonic() < deadline, outcome
+            assert held.running() and time.monotonic() < deadline, held.outcome
             time.sleep(0.02)
         config = Config(path=tmp_path / "config.toml")
         app = CsmApp(Session(store, clock), config, landing="today", sync=False)
@@ -198,14 +205,12 @@ async def test_the_app_opens_every_screen_during_a_first_download(
             await app.workers.wait_for_complete()
             seen.append(type(app.screen).__name__)
         assert app.return_code in (None, 0), seen
-        assert thread.is_alive() and bulk.dropped(store.conn), "the download was over too soon"
+        assert held.running() and bulk.dropped(store.conn), "the download was over too soon"
         assert len(set(seen)) >= 7, seen
     finally:
-        gate.set()
-        thread.join(60)
+        held.release()
         store.close()
-    [result] = outcome
-    assert isinstance(result, SyncResult), result
+    held.result()
 
 
 def test_logging_goes_on_during_a_normal_pull(
@@ -222,35 +227,21 @@ def test_logging_goes_on_during_a_normal_pull(
         log_activity(ken, acme, minute, WHEN, note="ken's call")
     team.sync(ken, KEN)
     monkeypatch.setattr(client, "DEFAULT_PULL_LIMIT", 5)  # Ken's 30 calls: several pages
-    gate = threading.Event()
-    outcome: list[SyncResult | BaseException] = []
-
-    def pull() -> None:
-        try:
-            with team.server(AOI, transport=HeldPages(gate)) as server:
-                outcome.append(sync_once(aoi, server))
-        except BaseException as exc:  # reported by the assertion below
-            outcome.append(exc)
-
-    thread = threading.Thread(target=pull)
-    thread.start()
+    held = HeldSync(team, aoi)
     other = open_store(aoi.path, clock=clock)
     try:
         deadline = time.monotonic() + 30
         while not other.query_one("SELECT 1 FROM activities WHERE note = 'ken''s call'"):
-            assert thread.is_alive() and time.monotonic() < deadline, outcome
+            assert held.running() and time.monotonic() < deadline, held.outcome
             time.sleep(0.01)
         for _ in range(10):
             log_activity(other, acme, 5, WHEN, note="meanwhile")
         done = _cli("log", "Acme Analytics", "7", "--note", "from the shell", book=aoi.path)
         assert done.returncode == 0, done.stderr
-        assert thread.is_alive(), "the pull ended before the test was done"
+        assert held.running(), "the pull ended before the test was done"
     finally:
-        gate.set()
-        thread.join(30)
-    [result] = outcome
-    assert isinstance(result, SyncResult), result
-    assert result.pulled >= 30
+        held.release()
+    assert held.result().pulled >= 30
     team.sync(other, AOI)
     other.close()
     team.sync(ken, KEN)
