@@ -4,9 +4,11 @@ when several test folders run together)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
+from csm_tui.services import calendar
+from csm_tui.store.connection import Store
 
 
 @dataclass
@@ -18,21 +20,18 @@ class Book:
     epsilon: str
 
 
-class MemoryKeyring(KeyringBackend):
-    """Passwords in a dict, for the tests' eyes only."""
+ACME = "ken@acme.co.jp"
 
-    priority = 1  # type: ignore[assignment]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.saved: dict[tuple[str, str], str] = {}
+def import_ics(
+    store: Store, tmp_path: Path, text: str, name: str = "cal.ics"
+) -> list[calendar.Proposal]:
+    """Write `text` as an .ics file, import it, and return the proposals it gives."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    calendar.import_file(store, path)
+    return calendar.proposals(store)
 
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.saved.get((service, username))
 
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.saved[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.saved.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
+def utc(proposal: calendar.Proposal) -> datetime:
+    return proposal.start.astimezone(UTC)

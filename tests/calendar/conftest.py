@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
-from calendar_kit import Book, MemoryKeyring
+from calendar_kit import Book
+from memory_keyring import MemoryKeyring
 
 from csm_tui.models.account import Account
 from csm_tui.models.contact import Contact

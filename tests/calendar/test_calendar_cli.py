@@ -14,8 +14,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import httpx
 import pytest
 from calendar_ics import ME, Ev, google
-from calendar_kit import MemoryKeyring
 from cli_run import run
+from memory_keyring import MemoryKeyring
 
 from csm_tui.models.account import Account
 from csm_tui.models.contact import Contact

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from calendar_ics import Ev, google
-from calendar_kit import Book
+from calendar_kit import ACME, Book, import_ics
 
 from csm_tui.clock import FixedClock
 from csm_tui.errors import ValidationError
@@ -17,21 +17,6 @@ from csm_tui.services import calendar
 from csm_tui.services.activities import log_activity
 from csm_tui.store import activities as activity_queries
 from csm_tui.store.connection import Store
-
-ACME = "ken@acme.co.jp"
-
-
-def _import(
-    store: Store, tmp_path: Path, text: str, name: str = "cal.ics"
-) -> list[calendar.Proposal]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8", newline="")
-    calendar.import_file(store, path)
-    return calendar.proposals(store)
-
-
-def _utc(proposal: calendar.Proposal) -> datetime:
-    return proposal.start.astimezone(UTC)
 
 
 def test_two_accounts_ask_which(store: Store, book: Book, tmp_path: Path) -> None:
@@ -46,7 +31,7 @@ def test_two_accounts_ask_which(store: Store, book: Book, tmp_path: Path) -> Non
             )
         ]
     )
-    [proposal] = _import(store, tmp_path, text)
+    [proposal] = import_ics(store, tmp_path, text)
     assert set(proposal.account_ids) == {book.delta, book.epsilon}
     assert proposal.as_json()["account"] is None
     with pytest.raises(ValidationError):
@@ -60,7 +45,7 @@ def test_logged_then_resynced_then_moved(store: Store, book: Book, tmp_path: Pat
     def cal(start: str, end: str) -> str:
         return google([Ev("m@google.com", "Acme QBR", start, end, attendees=[(ACME, "ACCEPTED")])])
 
-    [proposal] = _import(store, tmp_path, cal("20261120T010000Z", "20261120T014500Z"))
+    [proposal] = import_ics(store, tmp_path, cal("20261120T010000Z", "20261120T014500Z"))
     activity = calendar.log(store, proposal)
     assert (activity.type, activity.minutes, activity.note) == (
         ActivityType.MEETING,
@@ -68,9 +53,9 @@ def test_logged_then_resynced_then_moved(store: Store, book: Book, tmp_path: Pat
         "Acme QBR",
     )
     assert activity.occurred_at.astimezone(UTC) == datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
-    assert _import(store, tmp_path, cal("20261120T010000Z", "20261120T014500Z")) == []
+    assert import_ics(store, tmp_path, cal("20261120T010000Z", "20261120T014500Z")) == []
     # lengthened after it was logged: shown as changed, and logging it corrects the activity
-    [changed] = _import(store, tmp_path, cal("20261120T010000Z", "20261120T020000Z"))
+    [changed] = import_ics(store, tmp_path, cal("20261120T010000Z", "20261120T020000Z"))
     assert changed.changed and changed.activity_id == activity.id
     calendar.log(store, changed)
     again = activity_queries.get_activity(store, activity.id)
@@ -93,13 +78,13 @@ def test_dismissed_and_series_dismissed(store: Store, book: Book, tmp_path: Path
             ),
         ]
     )
-    found = _import(store, tmp_path, text)
+    found = import_ics(store, tmp_path, text)
     assert [p.title for p in found] == ["One-off", "Weekly", "Weekly", "Weekly"]
     calendar.dismiss(store, found[0])
     calendar.dismiss(store, found[1])
     assert [p.title for p in calendar.proposals(store)] == ["Weekly", "Weekly"]
     calendar.dismiss_series(store, found[2])
-    assert _import(store, tmp_path, text) == []
+    assert import_ics(store, tmp_path, text) == []
 
 
 def test_logged_on_another_device_is_not_proposed(store: Store, book: Book, tmp_path: Path) -> None:
@@ -117,7 +102,7 @@ def test_logged_on_another_device_is_not_proposed(store: Store, book: Book, tmp_
             )
         ]
     )
-    assert _import(store, tmp_path, text) == []
+    assert import_ics(store, tmp_path, text) == []
 
 
 def test_today_reads_the_calendars_again_when_stale(
@@ -158,7 +143,7 @@ def test_description_lines_in_the_note_when_asked(store: Store, book: Book, tmp_
             )
         ]
     )
-    [plain] = _import(store, tmp_path, text)
+    [plain] = import_ics(store, tmp_path, text)
     assert plain.note == "Acme QBR"
     (tmp_path / "config.toml").write_text("[calendar]\ndescription_lines = 2\n")
     [proposal] = calendar.proposals(store)
@@ -182,11 +167,11 @@ def test_a_changed_meeting_corrected_through_the_form_stays_on_its_activity(
             ]
         )
 
-    [proposal] = _import(store, tmp_path, cal("20261120T014500Z"))
+    [proposal] = import_ics(store, tmp_path, cal("20261120T014500Z"))
     first = calendar.log(store, proposal)
     log_activity(store, book.beta, 10, datetime(2026, 11, 26, 1, 0, tzinfo=UTC))  # newer work
-    [changed] = _import(store, tmp_path, cal("20261120T020000Z"))
+    [changed] = import_ics(store, tmp_path, cal("20261120T020000Z"))
     calendar.remember_form(store, changed)  # as the M screen does once the form saved
-    assert _import(store, tmp_path, cal("20261120T020000Z")) == []
-    [again] = _import(store, tmp_path, cal("20261120T021500Z"))
+    assert import_ics(store, tmp_path, cal("20261120T020000Z")) == []
+    [again] = import_ics(store, tmp_path, cal("20261120T021500Z"))
     assert again.activity_id == first.id

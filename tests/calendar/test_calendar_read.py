@@ -9,27 +9,12 @@ from pathlib import Path
 
 import pytest
 from calendar_ics import ME, Ev, google, outlook
-from calendar_kit import Book
+from calendar_kit import ACME, Book, import_ics, utc
 
 from csm_tui.errors import ValidationError
 from csm_tui.models.activity import ActivityType
 from csm_tui.services import calendar
 from csm_tui.store.connection import Store
-
-ACME = "ken@acme.co.jp"
-
-
-def _import(
-    store: Store, tmp_path: Path, text: str, name: str = "cal.ics"
-) -> list[calendar.Proposal]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8", newline="")
-    calendar.import_file(store, path)
-    return calendar.proposals(store)
-
-
-def _utc(proposal: calendar.Proposal) -> datetime:
-    return proposal.start.astimezone(UTC)
 
 
 def test_a_google_meeting_with_a_contact_is_proposed(
@@ -46,10 +31,10 @@ def test_a_google_meeting_with_a_contact_is_proposed(
             ),
         ]
     )
-    [proposal] = _import(store, tmp_path, text)
+    [proposal] = import_ics(store, tmp_path, text)
     assert proposal.account_ids == (book.acme,)
     assert proposal.account_names == ("Acme Corp",)
-    assert _utc(proposal) == datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+    assert utc(proposal) == datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
     assert proposal.minutes == 45
     assert proposal.title == "Acme QBR"
     assert proposal.proactive  # I organised it
@@ -98,7 +83,7 @@ def test_never_proposed_declined_cancelled_all_day_free(
             Ev("kept", "Kept", "20261114T010000Z", "20261114T020000Z", attendees=people),
         ]
     )
-    assert [p.title for p in _import(store, tmp_path, text)] == ["Kept"]
+    assert [p.title for p in import_ics(store, tmp_path, text)] == ["Kept"]
 
 
 def test_invited_is_reactive(store: Store, book: Book, tmp_path: Path) -> None:
@@ -114,10 +99,10 @@ def test_invited_is_reactive(store: Store, book: Book, tmp_path: Path) -> None:
             ),
         ]
     )
-    [proposal] = _import(store, tmp_path, text)
+    [proposal] = import_ics(store, tmp_path, text)
     assert proposal.account_ids == (book.beta,)
     assert not proposal.proactive
-    assert _utc(proposal) == datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # EST, -5
+    assert utc(proposal) == datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # EST, -5
     assert proposal.minutes == 90
 
 
@@ -141,7 +126,7 @@ def test_outlook_windows_zone_in_summer_time(store: Store, book: Book, tmp_path:
             ),
         ]
     )
-    starts = {p.title: _utc(p) for p in _import(store, tmp_path, text)}
+    starts = {p.title: utc(p) for p in import_ics(store, tmp_path, text)}
     assert starts == {
         "Beta check-in": datetime(2026, 10, 15, 14, 0, tzinfo=UTC),  # EDT, -4
         "Acme call": datetime(2026, 10, 16, 1, 0, tzinfo=UTC),
@@ -161,8 +146,8 @@ def test_floating_time_reads_x_wr_timezone(store: Store, book: Book, tmp_path: P
         ],
         zone="Asia/Tokyo",
     )
-    [proposal] = _import(store, tmp_path, text)
-    assert _utc(proposal) == datetime(2026, 11, 5, 3, 0, tzinfo=UTC)
+    [proposal] = import_ics(store, tmp_path, text)
+    assert utc(proposal) == datetime(2026, 11, 5, 3, 0, tzinfo=UTC)
 
 
 def test_the_user_zone_is_the_start_shown(
@@ -172,7 +157,7 @@ def test_the_user_zone_is_the_start_shown(
     text = google(
         [Ev("z", "Acme", "20261120T010000Z", "20261120T020000Z", attendees=[(ACME, "ACCEPTED")])]
     )
-    [proposal] = _import(store, tmp_path, text)
+    [proposal] = import_ics(store, tmp_path, text)
     assert proposal.start.isoformat() == "2026-11-20T10:00:00+09:00"
 
 
@@ -200,9 +185,9 @@ def test_recurring_with_exdate_and_a_moved_occurrence(
             ),
         ]
     )
-    found = _import(store, tmp_path, text)
+    found = import_ics(store, tmp_path, text)
     # Oct 27, (Nov 3 excluded), Nov 10 moved to Nov 11 15:00, Nov 17, Nov 24; Dec 1 is after today
-    assert [(_utc(p).strftime("%m-%d %H:%M"), p.minutes) for p in found] == [
+    assert [(utc(p).strftime("%m-%d %H:%M"), p.minutes) for p in found] == [
         ("10-27 01:00", 30),
         ("11-11 06:00", 60),
         ("11-17 01:00", 30),
@@ -238,7 +223,7 @@ def test_matching_by_domain_never_by_free_mail(store: Store, book: Book, tmp_pat
             ),
         ]
     )
-    found = {p.title: p.account_ids for p in _import(store, tmp_path, text)}
+    found = {p.title: p.account_ids for p in import_ics(store, tmp_path, text)}
     assert found == {"Intro": (book.acme,), "Gamma sync": (book.gamma,)}
 
 
@@ -254,7 +239,7 @@ def test_colleagues_only_needs_the_account_in_the_title(
             Ev("team", "Team standup", "20261104T030000Z", "20261104T033000Z", attendees=colleague),
         ]
     )
-    [proposal] = _import(store, tmp_path, text)
+    [proposal] = import_ics(store, tmp_path, text)
     assert proposal.title == "Acme QBR prep"
     assert proposal.account_ids == (book.acme,)
     assert proposal.kind is ActivityType.INTERNAL
@@ -269,7 +254,7 @@ def test_only_the_last_sixty_days(store: Store, book: Book, tmp_path: Path) -> N
             Ev("future", "Next week", "20261203T010000Z", "20261203T020000Z", attendees=people),
         ]
     )
-    assert [p.title for p in _import(store, tmp_path, text)] == ["In"]
+    assert [p.title for p in import_ics(store, tmp_path, text)] == ["In"]
 
 
 def test_five_hundred_events(store: Store, book: Book, tmp_path: Path) -> None:
@@ -287,7 +272,7 @@ def test_five_hundred_events(store: Store, book: Book, tmp_path: Path) -> None:
                 attendees=[(who, "ACCEPTED")],
             )
         )
-    found = _import(store, tmp_path, google(events))
+    found = import_ics(store, tmp_path, google(events))
     window_start = datetime(2026, 9, 28, tzinfo=UTC)
     expected = [
         n
@@ -333,8 +318,8 @@ def test_outlook_series_in_a_windows_zone(store: Store, book: Book, tmp_path: Pa
             ),
         ]
     )
-    found = _import(store, tmp_path, text)
-    assert [(_utc(p).strftime("%m-%d %H:%M"), p.minutes, p.proactive) for p in found] == [
+    found = import_ics(store, tmp_path, text)
+    assert [(utc(p).strftime("%m-%d %H:%M"), p.minutes, p.proactive) for p in found] == [
         ("10-28 14:00", 60, False),  # EDT
         ("11-04 15:00", 60, False),  # EST from Nov 1
         ("11-19 14:00", 30, False),  # moved; Nov 11 excluded
@@ -364,7 +349,7 @@ def test_alarms_and_unread_properties_are_skipped(store: Store, book: Book, tmp_
             ),
         ]
     )
-    [proposal] = _import(store, tmp_path, text)
+    [proposal] = import_ics(store, tmp_path, text)
     assert proposal.title == "Acme QBR" and proposal.minutes == 45
 
 
@@ -390,7 +375,7 @@ def test_my_other_addresses(store: Store, book: Book, tmp_path: Path) -> None:
             ),
         ]
     )
-    [proposal] = _import(store, tmp_path, text)
+    [proposal] = import_ics(store, tmp_path, text)
     assert proposal.title == "Acme QBR" and proposal.proactive
     # a gmail.com address of mine does not make gmail.com people colleagues
     text = google(
@@ -404,5 +389,5 @@ def test_my_other_addresses(store: Store, book: Book, tmp_path: Path) -> None:
             )
         ]
     )
-    found = {p.title: p.account_ids for p in _import(store, tmp_path, text, "g.ics")}
+    found = {p.title: p.account_ids for p in import_ics(store, tmp_path, text, "g.ics")}
     assert found == {"Acme QBR": (book.acme,), "Gamma sync": (book.gamma,)}

@@ -12,13 +12,12 @@ from typing import Any
 
 import keyring
 import pytest
+from memory_keyring import MemoryKeyring
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fake_hubspot import FakeHubSpot
 from fake_salesforce import FakeSalesforce
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
 from csm_tui.crm.http import Policy
 
@@ -96,26 +95,6 @@ def no_wait() -> Policy:
     policy = Policy(sleep=waits.append)
     policy.waits = waits  # type: ignore[attr-defined]
     return policy
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend that keeps passwords in a dict, for the tests' eyes only."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.saved: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.saved.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.saved[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.saved.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
 
 
 @pytest.fixture

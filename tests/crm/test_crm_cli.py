@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from cli_run import run
-from conftest import MemoryKeyring
 from fake_hubspot import FakeHubSpot
+from memory_keyring import MemoryKeyring
 
 from csm_tui.services.identity import set_me
 from csm_tui.store.connection import open_store

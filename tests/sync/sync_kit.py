@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 from server_fixtures import engine_for
 
 from csm_tui.clock import FixedClock
@@ -251,24 +249,6 @@ def book_state(store: Store, tables: tuple[str, ...] | None = None) -> dict[str,
 
 
 Step = Callable[[], None]
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.saved: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.saved.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.saved[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.saved.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
 
 
 class FaultTransport(httpx.BaseTransport):

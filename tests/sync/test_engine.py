@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import keyring
 import pytest
-from sync_kit import AOI, MemoryKeyring, Team
+from memory_keyring import MemoryKeyring
+from sync_kit import AOI, Team
 
 from csm_tui.services.activities import log_activity
 from csm_tui.store.connection import open_store

@@ -10,7 +10,8 @@ from pathlib import Path
 import keyring
 import pytest
 from cli_run import run
-from sync_kit import AOI, FAST, KEN, MemoryKeyring, Team
+from memory_keyring import MemoryKeyring
+from sync_kit import AOI, FAST, KEN, Team
 
 from csm_tui.store.connection import open_store
 from csm_tui.sync.token import TOKEN_ENV

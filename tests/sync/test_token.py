@@ -11,7 +11,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked
-from sync_kit import MemoryKeyring
+from memory_keyring import MemoryKeyring
 
 from csm_tui.sync.token import (
     TOKEN_ENV,
