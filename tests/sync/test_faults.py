@@ -117,22 +117,28 @@ def test_kill_9_the_server_during_a_push(process_team: tuple[Team, ProcessServer
     expected = set(many_activities(aoi, acme, 4000))
     rng = random.Random(11)
     errors: list[BaseException] = []
-    for _ in range(3):
+    for round_ in range(3):
 
-        def push() -> None:
+        def between_batches(stage: str, done: int) -> None:
+            if stage == "push" and server.proc is not None:
+                server.kill()  # round 1: after the first batch was acknowledged, for certain
+
+        def push(first: bool = round_ == 0) -> None:
             try:
-                team.sync(aoi, AOI)
+                team.sync(aoi, AOI, progress=between_batches if first else None)
             except SyncError as exc:
                 errors.append(exc)
 
         worker = threading.Thread(target=push)
         worker.start()
-        worker.join(rng.uniform(0.2, 1.2))
-        server.kill()  # mid-batch, or between batches, or after
+        if round_ > 0:
+            worker.join(rng.uniform(0.2, 1.2))
+            server.kill()  # later rounds: mid-batch, or between batches, or after
         worker.join(60)
+        assert not worker.is_alive()
         server.start(port=server.port)
         expected.add(log_activity(aoi, acme, 10, AT).id)
-    assert len(errors) >= 1
+    assert errors  # round 1 cannot have finished: 4000 rows are 8 batches
     team.sync(aoi, AOI)
     on_server = [row["id"] for row in activities_on_server(team, acme)]
     assert set(on_server) == expected and len(on_server) == len(expected)
