@@ -28,7 +28,8 @@ sys.path.insert(0, str(HERE))
 from run import BIN, build_book  # noqa: E402
 
 from csm_tui.clock import SystemClock  # noqa: E402
-from csm_tui.services import demo, demo_metrics  # noqa: E402
+from csm_tui.demo import book as demo  # noqa: E402
+from csm_tui.demo import metrics as demo_metrics  # noqa: E402
 from csm_tui.services.health import HealthWeights, health_report  # noqa: E402
 from csm_tui.services.week_report import week_report  # noqa: E402
 from csm_tui.store.connection import open_store  # noqa: E402

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from csm_tui.clock import FixedClock
 from csm_tui.config import Config
+from csm_tui.demo.book import build_demo
 from csm_tui.i18n import set_language
-from csm_tui.services.demo import build_demo
 from csm_tui.services.session import Session
 from csm_tui.store.connection import open_store
 from csm_tui.ui.app import CsmApp

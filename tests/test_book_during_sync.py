@@ -17,9 +17,9 @@ import pytest
 
 from csm_tui.clock import FixedClock
 from csm_tui.config import TODAY_WEIGHTS
+from csm_tui.demo.book import build_demo
 from csm_tui.services.activities import log_activity
 from csm_tui.services.checklist import due_items
-from csm_tui.services.demo import build_demo
 from csm_tui.services.effort import Period, PeriodKind, effort_report
 from csm_tui.services.identity import me_identity
 from csm_tui.services.tasks import my_open_tasks

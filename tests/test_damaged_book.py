@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from cli_run import run
 
+from csm_tui.demo.book import build_demo
 from csm_tui.errors import StoreError
-from csm_tui.services.demo import build_demo
 from csm_tui.store import soundness
 from csm_tui.store.connection import open_store
 

@@ -14,12 +14,12 @@ from click.testing import CliRunner
 
 from csm_tui.cli.main import cli, main
 from csm_tui.clock import FixedClock
+from csm_tui.demo import book as demo
+from csm_tui.demo.book import DemoSummary, build_demo, is_demo_book
 from csm_tui.errors import ValidationError
 from csm_tui.models.book import BookQuery, QuickFilter
 from csm_tui.paths import demo_db_path
-from csm_tui.services import demo
 from csm_tui.services.accounts import account_overview
-from csm_tui.services.demo import DemoSummary, build_demo, is_demo_book
 from csm_tui.services.identity import me_identity
 from csm_tui.store.accounts import all_accounts
 from csm_tui.store.book import build_book, query_book

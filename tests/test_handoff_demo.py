@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from csm_tui.clock import FixedClock
+from csm_tui.demo.book import build_demo
 from csm_tui.services.brief import brief_markdown, build_brief
-from csm_tui.services.demo import build_demo
 from csm_tui.services.handoff import notes_of, unread_counts
 from csm_tui.store.connection import Store, open_store
 

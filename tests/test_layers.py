@@ -63,7 +63,7 @@ def test_core_does_not_import_textual() -> None:
             "csm_tui.store.journal",
             "csm_tui.services.accounts",
             "csm_tui.services.csv_import",
-            "csm_tui.services.demo",
+            "csm_tui.demo.book",
             "csm_tui.services.export",
         )
     )

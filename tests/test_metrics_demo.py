@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from csm_tui.clock import FixedClock
-from csm_tui.services.demo import build_demo
-from csm_tui.services.demo_metrics import WEEKS, demo_weeks
+from csm_tui.demo.book import build_demo
+from csm_tui.demo.metrics import WEEKS, demo_weeks
 from csm_tui.store.connection import Store, open_store
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # a Friday

@@ -21,7 +21,7 @@ from csm_tui.cli.terminal import echo
 from csm_tui.errors import StoreError
 
 if TYPE_CHECKING:
-    from csm_tui.services.demo import DemoSummary
+    from csm_tui.demo.book import DemoSummary
 
 DEFAULT_ACCOUNTS = 60
 DEFAULT_SEED = 1
@@ -67,7 +67,7 @@ def demo(
     The demo has its own file: demo.db in the user data folder, or the --db file; never
     $CSM_TUI_DB or your real book. Running the command again reopens it.
     """
-    from csm_tui.services.demo import ACTIVITIES_PER_ACCOUNT, is_demo_book
+    from csm_tui.demo.book import ACTIVITIES_PER_ACCOUNT, is_demo_book
 
     total = accounts * ACTIVITIES_PER_ACCOUNT if activities is None else activities
     path = demo_path(ctx, db, accounts, total, seed)
@@ -108,8 +108,8 @@ def demo_path(ctx: click.Context, db: Path | None, accounts: int, total: int, se
     A demo with other parameters gets its own file, so a demo the user changed is never replaced
     silently by one of another size.
     """
+    from csm_tui.demo.book import ACTIVITIES_PER_ACCOUNT
     from csm_tui.paths import demo_db_path
-    from csm_tui.services.demo import ACTIVITIES_PER_ACCOUNT
 
     chosen = db if db is not None else ctx.find_root().params.get("db")
     if chosen is not None:
@@ -124,7 +124,7 @@ def demo_path(ctx: click.Context, db: Path | None, accounts: int, total: int, se
 def build_into(path: Path, *, accounts: int, activities: int, seed: int) -> DemoSummary:
     """Build in a temporary file beside `path`, then move it into place."""
     from csm_tui.clock import SystemClock
-    from csm_tui.services.demo import build_demo
+    from csm_tui.demo.book import build_demo
     from csm_tui.store import soundness
     from csm_tui.store.connection import open_store
 

@@ -147,8 +147,8 @@ def connect(store: Store, server: Server, *, push_local: bool = False) -> dict[s
             remote.write_sync_state(store, {"user": state["user"]})
         _expect_user(server, state["user"])
         return state
-    from csm_tui.services.demo import DEMO_SETTING
     from csm_tui.services.identity import me_identity, set_me
+    from csm_tui.store.settings_keys import DEMO_SETTING
 
     if store.get_setting(DEMO_SETTING) is not None:
         raise SyncError(_("The demo book never syncs; log in with your own book (--db)."))

@@ -203,7 +203,7 @@ class SyncEngine:
         sync_state = remote.read_sync_state(store)
         server_url = sync_state.get("server")
         if not server_url:
-            from csm_tui.services.demo import DEMO_SETTING
+            from csm_tui.store.settings_keys import DEMO_SETTING
 
             if store.get_setting(DEMO_SETTING) is not None:
                 message = _(

@@ -229,7 +229,7 @@ def test_two_devices_of_one_person_fire_a_rule_once_for_the_team(team: Team) -> 
 
 
 async def test_the_demo_book_says_it_never_syncs(team: Team, tmp_path: Path) -> None:
-    from csm_tui.services.demo import DEMO_SETTING
+    from csm_tui.store.settings_keys import DEMO_SETTING
 
     demo = team.book("demo")
     set_me(demo, "Aoi Tanaka", AOI)

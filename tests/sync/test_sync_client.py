@@ -71,7 +71,7 @@ def test_a_book_made_offline_is_not_sent_without_consent(team: Team) -> None:
 
 
 def test_the_demo_book_never_syncs(team: Team) -> None:
-    from csm_tui.services.demo import DEMO_SETTING
+    from csm_tui.store.settings_keys import DEMO_SETTING
 
     book = team.book("demo")
     book.set_setting(DEMO_SETTING, "{}")

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 from typing import Any
 
+from csm_tui.demo import names as words
 from csm_tui.models.handoff import HandoffNote
-from csm_tui.services import demo_names as words
 from csm_tui.store.connection import Store
 from csm_tui.store.handoff import receipt_id
 from csm_tui.store.journal import insert_many

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 
 from csm_tui.clock import FixedClock
+from csm_tui.demo.names import ME_EMAIL
 from csm_tui.models.task import Task
-from csm_tui.services.demo_names import ME_EMAIL
 from csm_tui.services.playbook_rules import built_in_rules
 from csm_tui.services.playbooks import PlaybookRun, run_playbooks
 from csm_tui.store.connection import Store

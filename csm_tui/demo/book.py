@@ -22,6 +22,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from csm_tui.demo import names as words
+from csm_tui.demo.handoff import add_handoff_notes
+from csm_tui.demo.metrics import add_usage_metrics
+from csm_tui.demo.names import Segment
+from csm_tui.demo.roadmaps import Roadmaps
+from csm_tui.demo.tasks import add_demo_tasks
 from csm_tui.errors import ValidationError
 from csm_tui.models.account import Account
 from csm_tui.models.activity import Activity
@@ -29,18 +35,12 @@ from csm_tui.models.checklist import ChecklistItem
 from csm_tui.models.contact import Contact
 from csm_tui.models.health import HealthSnapshot
 from csm_tui.models.owner import OwnerAssignment
-from csm_tui.services import demo_names as words
-from csm_tui.services.demo_handoff import add_handoff_notes
-from csm_tui.services.demo_metrics import add_usage_metrics
-from csm_tui.services.demo_names import Segment
-from csm_tui.services.demo_roadmaps import Roadmaps
-from csm_tui.services.demo_tasks import add_demo_tasks
 from csm_tui.services.identity import set_me, upsert_user
 from csm_tui.store.accounts import count_accounts
 from csm_tui.store.connection import Store, peek_setting
 from csm_tui.store.journal import insert_many
+from csm_tui.store.settings_keys import DEMO_SETTING
 
-DEMO_SETTING = "demo.params"  # marks a database as a demo, so the CLI may rebuild it
 ACTIVITIES_PER_ACCOUNT = 8
 ACTIVITY_DAYS = 120
 HISTORY_MONTHS = 12
