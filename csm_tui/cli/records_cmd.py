@@ -12,8 +12,7 @@ import click
 
 from csm_tui.cli.options import db_option, open_for_command
 from csm_tui.cli.terminal import echo, show_data
-from csm_tui.errors import ValidationError
-from csm_tui.i18n import _
+from csm_tui.i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,62 +74,22 @@ def account_options(func: F) -> F:
 
 
 def _fields(given: dict[str, str | None], today: Any) -> dict[str, Any]:
-    """The account fields of the options given, read as the import reads a cell."""
-    from csm_tui.date_input import parse_date
-    from csm_tui.services import csv_columns as cells
+    """The account fields of the options given, read as the import reads a cell (the app's
+    account form reads them the same way: services/records.py)."""
+    from csm_tui.services.records import first_error, read_account_input
 
-    values: dict[str, Any] = {}
-    try:
-        for option, field, read in (
-            ("external_id", "external_id", cells.read_external_id),
-            ("segment", "segment", cells.read_segment),
-            ("currency", "currency", cells.read_currency),
-            ("health", "health_score", cells.read_health_score),
-            ("stage", "stage", cells.read_stage),
-            ("tags", "tags", cells.read_tags),
-        ):
-            if given.get(option) is not None:
-                values[field] = read(given[option] or "")
-        if given.get("contract_value") is not None:
-            amount, implied = cells.read_contract_value(given["contract_value"] or "")
-            values["contract_value"] = amount
-            if implied and values.setdefault("currency", implied) != implied:
-                raise ValidationError(
-                    _("--contract-value is in {a} but --currency is {b}.").format(
-                        a=implied, b=values["currency"]
-                    )
-                )
-        if given.get("renewal_date") is not None:
-            values["renewal_date"] = parse_date(given["renewal_date"] or "", today, prefer="future")
-    except cells.BadValue as exc:
-        raise ValidationError(str(exc)) from None
+    conflict = N_("--contract-value is in {a} but --currency is {b}.")
+    values, errors = read_account_input(given, today, conflict=conflict)
+    first_error(errors)
     return values
 
 
-def crm_owned(store: Any, account: Any, fields: set[str]) -> list[str]:
-    """The fields of `account` a connected CRM fills in on its next pass (docs/crm.md)."""
-    from csm_tui.services.crm import connection
-
-    state = connection(store)
-    if not state or not account.external_id:
-        return []
-    owned = {"name", "contacts", *state.get("mapping", {})}  # docs/crm.md: what a pass owns
-    return sorted(fields & owned)
-
-
 def _warn_crm(store: Any, account: Any, fields: set[str]) -> None:
-    owned = crm_owned(store, account, fields)
-    if owned:
-        from csm_tui.services.crm import connection
+    from csm_tui.services.records import crm_note
 
-        vendor = str(connection(store).get("vendor", "CRM")).capitalize()
-        echo(
-            _(
-                "Note: {vendor} owns {fields} of {account}; its next sync overwrites this "
-                "change. Change it in {vendor} to keep it."
-            ).format(vendor=vendor, fields=", ".join(owned), account=account.name),
-            err=True,
-        )
+    note = crm_note(store, account, fields)
+    if note:
+        echo(note, err=True)
 
 
 @click.group("account")
@@ -148,30 +107,13 @@ def account_add(ctx: click.Context, /, name: str, db: Path | None, **given: str 
     """Add the account NAME (you are its primary owner); prints its id. Creates the book if
     there is none."""
     from csm_tui.clock import SystemClock
-    from csm_tui.models.account import Account
-    from csm_tui.services.accounts import create_account
-    from csm_tui.services.checklist import add_missing_roadmaps
-    from csm_tui.services.identity import me_identity
+    from csm_tui.services.records import account_from, new_account
 
-    values = _fields(given, SystemClock().today())  # bad input fails before the book is touched
-    try:
-        account = Account.model_validate({"name": name.strip(), **values})
-    except Exception as exc:  # pydantic's ValidationError: one sentence
-        raise ValidationError(_("The account is not valid: {error}").format(error=exc)) from None
+    values = _fields(given, SystemClock().today())
+    account = account_from({"name": name.strip(), **values})  # before the book is touched
     store = open_for_command(ctx, db, create=True)
     try:
-        from csm_tui.services.csv_parse import nfkc
-
-        if account.external_id and store.query_one(
-            "SELECT 1 FROM accounts WHERE external_id = ?", (nfkc(account.external_id),)
-        ):
-            raise ValidationError(
-                _("An account already has the external id {id}.").format(id=account.external_id)
-            )
-        me = me_identity(store)
-        with store.transaction():
-            create_account(store, account, primary_owner=me[1] if me else None)
-            add_missing_roadmaps(store)  # its stage's checklist, as an import gives
+        new_account(store, account)
     finally:
         store.close()
     echo(_("Added {name}.").format(name=account.name), err=True)

@@ -140,6 +140,19 @@ def remove(store: Store, contact: Contact) -> None:
         tx.delete("contacts", contact.id)
 
 
+def restore(store: Store, contact: Contact) -> Contact:
+    """Undo a removal: the same contact comes back (journaled as an insert). Still the
+    champion only if the account has named no other since."""
+    with store.transaction() as tx:
+        taken = tx.store.query_one(
+            "SELECT 1 FROM contacts WHERE account_id = ? AND is_champion = 1",
+            (contact.account_id,),
+        )
+        back = contact.model_copy(update={"is_champion": False}) if taken else contact
+        add_contact(tx, back)
+    return back
+
+
 def records(store: Store, account: Account) -> list[dict[str, Any]]:
     """The account's contacts as JSON-ready dicts (champion, then decision maker, then by name)."""
     return [

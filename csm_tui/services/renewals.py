@@ -54,6 +54,11 @@ def _next_year(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
+def proposed_renewal_date(account: Account, today: date) -> date:
+    """The next renewal date when none is given: a year after the current one (or today)."""
+    return _next_year(account.renewal_date or today)
+
+
 def _check_value(outcome: RenewalOutcome, before: Decimal | None, after: Decimal | None) -> None:
     if outcome in (RenewalOutcome.DOWNGRADED, RenewalOutcome.EXPANDED) and after is None:
         raise ValidationError(
@@ -93,7 +98,7 @@ def record_renewal(
     )
     next_date = None
     if not churned:
-        next_date = new_renewal_date or _next_year(account.renewal_date or today)
+        next_date = new_renewal_date or proposed_renewal_date(account, today)
         if account.renewal_date and next_date <= account.renewal_date:
             raise ValidationError(
                 _("The new renewal date must be after the current one ({day}).").format(

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from csm_tui.services.handoff import HandoffService
     from csm_tui.services.health import HealthReport
     from csm_tui.services.playbooks import PlaybookRun
+    from csm_tui.services.records import RecordsService
     from csm_tui.services.roadmap_service import RoadmapService
     from csm_tui.services.tasks import TaskService
     from csm_tui.services.timer import RunningTimer, StoppedTimer
@@ -189,6 +190,13 @@ class Session:
         from csm_tui.services.calendar import CalendarService
 
         return CalendarService(self.store)
+
+    @property
+    def records(self) -> RecordsService:
+        """Accounts, archive, contacts and renewals, as the app's forms change them."""
+        from csm_tui.services.records import RecordsService
+
+        return RecordsService(self.store, self.clock)
 
     @property
     def tasks(self) -> TaskService:
