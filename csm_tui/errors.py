@@ -15,3 +15,12 @@ class NotFoundError(CsmError):
 
 class ValidationError(CsmError):
     """Input that does not fit the rules (a form field, a CSV row, a CLI argument)."""
+
+
+class FieldError(ValidationError):
+    """Input refused because of one field (`field`: the record's field name), so that a form
+    shows the sentence beside that field; elsewhere it is a ValidationError like any other."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field

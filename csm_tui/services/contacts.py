@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticError
 
-from csm_tui.errors import NotFoundError, ValidationError
+from csm_tui.errors import FieldError, NotFoundError, ValidationError
 from csm_tui.i18n import _
 from csm_tui.models.account import Account
 from csm_tui.models.contact import Contact
@@ -28,9 +28,11 @@ def _checked(values: dict[str, Any]) -> Contact:
     try:
         return Contact.model_validate(values)
     except PydanticError as exc:
-        fields = ", ".join(sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]}))
-        raise ValidationError(
-            _("The contact's {fields} is not valid.").format(fields=fields or "data")
+        wrong = sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]})
+        fields = ", ".join(wrong)
+        raise FieldError(
+            _("The contact's {fields} is not valid.").format(fields=fields or "data"),
+            wrong[0] if wrong else "name",
         ) from None
 
 
@@ -56,10 +58,11 @@ def add(
 ) -> Contact:
     email = (email or "").strip().lower() or None
     if email and find_by_email(store, account.id, email) is not None:
-        raise ValidationError(
+        raise FieldError(
             _("{account} already has a contact with the e-mail {email}.").format(
                 account=account.name, email=email
-            )
+            ),
+            "email",
         )
     contact = _checked(
         {

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from csm_tui.clock import Clock
-from csm_tui.errors import NotFoundError, ValidationError
+from csm_tui.errors import FieldError, NotFoundError, ValidationError
 from csm_tui.i18n import N_, _
 from csm_tui.models.account import Account
 from csm_tui.models.contact import Contact
@@ -115,8 +115,9 @@ def new_account(store: Store, account: Account) -> Account:
     if account.external_id and store.query_one(
         "SELECT 1 FROM accounts WHERE external_id = ?", (nfkc(account.external_id),)
     ):
-        raise ValidationError(
-            _("An account already has the external id {id}.").format(id=account.external_id)
+        raise FieldError(
+            _("An account already has the external id {id}.").format(id=account.external_id),
+            "external_id",
         )
     me = me_identity(store)
     with store.transaction():

@@ -21,7 +21,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from csm_tui.errors import ValidationError
+from csm_tui.errors import FieldError
 from csm_tui.i18n import _
 from csm_tui.models._base import new_id
 from csm_tui.models.account import Account, Stage
@@ -61,18 +61,21 @@ def proposed_renewal_date(account: Account, today: date) -> date:
 
 def _check_value(outcome: RenewalOutcome, before: Decimal | None, after: Decimal | None) -> None:
     if outcome in (RenewalOutcome.DOWNGRADED, RenewalOutcome.EXPANDED) and after is None:
-        raise ValidationError(
-            _("A {outcome} renewal needs its new --contract-value.").format(outcome=outcome.value)
+        raise FieldError(
+            _("A {outcome} renewal needs its new --contract-value.").format(outcome=outcome.value),
+            "contract_value",
         )
     if before is None or after is None:
         return
     if outcome is RenewalOutcome.DOWNGRADED and after >= before:
-        raise ValidationError(
-            _("A downgrade lowers the contract value (it is {before} now).").format(before=before)
+        raise FieldError(
+            _("A downgrade lowers the contract value (it is {before} now).").format(before=before),
+            "contract_value",
         )
     if outcome is RenewalOutcome.EXPANDED and after <= before:
-        raise ValidationError(
-            _("An expansion raises the contract value (it is {before} now).").format(before=before)
+        raise FieldError(
+            _("An expansion raises the contract value (it is {before} now).").format(before=before),
+            "contract_value",
         )
 
 
@@ -89,7 +92,9 @@ def record_renewal(
     today = store.clock.today()
     churned = outcome is RenewalOutcome.CHURNED
     if churned and (new_renewal_date or contract_value is not None):
-        raise ValidationError(_("A churned renewal has no new renewal date or contract value."))
+        raise FieldError(
+            _("A churned renewal has no new renewal date or contract value."), "outcome"
+        )
     _check_value(outcome, account.contract_value, contract_value)
     new_value = (
         None
@@ -100,10 +105,11 @@ def record_renewal(
     if not churned:
         next_date = new_renewal_date or proposed_renewal_date(account, today)
         if account.renewal_date and next_date <= account.renewal_date:
-            raise ValidationError(
+            raise FieldError(
                 _("The new renewal date must be after the current one ({day}).").format(
                     day=account.renewal_date
-                )
+                ),
+                "new_renewal_date",
             )
     row: dict[str, Any] = {
         "id": new_id(),
