@@ -59,6 +59,7 @@ ALL_TABLES = {
     "calendar_events",
     "calendar_marks",
     "renewals",
+    "account_snoozes",
 }
 LOCAL_CRM = {"crm_state", "crm_records", "crm_links"}  # the CRM connector's own, never synced
 LOCAL_CALENDAR = {"calendar_sources", "calendar_events"}  # this machine's own

@@ -29,7 +29,7 @@ SUBCOMMANDS = {
     "status": "csm_tui.cli.sync_cmd:status",
     "handoff": "csm_tui.cli.handoff_cmd:handoff_group",
     "report": "csm_tui.cli.report_cmd:report_group",
-    "today": "csm_tui.cli.today_cmd:today",
+    "today": "csm_tui.cli.today_group:today_group",
     "tasks": "csm_tui.cli.tasks_cmd:tasks_group",
     "completion": "csm_tui.cli.completion_cmd:completion",
     "me": "csm_tui.cli.records_cmd:me_group",

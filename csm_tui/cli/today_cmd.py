@@ -17,7 +17,7 @@ from csm_tui.cli.options import db_option, lang_option, open_for_command
 from csm_tui.cli.terminal import echo, show
 
 if TYPE_CHECKING:
-    from csm_tui.services.today import CoverageRow, PriorityRow, TaskRow, TodayView
+    from csm_tui.services.today import CoverageRow, PriorityRow, SnoozeRow, TaskRow, TodayView
     from csm_tui.store.connection import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,23 +66,29 @@ def _echo(text: str) -> None:
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
-    default=20,
-    show_default=True,
-    help="How many accounts of the ranked list to print (0: all of them).",
+    default=None,
+    help="How many accounts of the ranked list to print (0: all of them; default: [today] "
+    "limit in config.toml, else 10).",
 )
 @_output_options
 @db_option
 @click.pass_context
-def today(ctx: click.Context, limit: int, fmt: str, lang: str | None, db: Path | None) -> None:
+def today(
+    ctx: click.Context, limit: int | None, fmt: str, lang: str | None, db: Path | None
+) -> None:
     """Print my accounts ranked by what needs attention, with the reasons, the tasks due by
     today (overdue first) and the accounts I cover this week with unread handoff notes."""
     from csm_tui.config import load_config, today_weights
-    from csm_tui.services.today import today_view
+    from csm_tui.services.today import today_limit, today_view
 
     _language(lang)
-    weights, problems = today_weights(load_config())
-    for problem in problems:
+    config = load_config()
+    weights, problems = today_weights(config)
+    configured, limit_problem = today_limit(config.raw)
+    for problem in [*problems, *([limit_problem] if limit_problem else [])]:
         echo(f"Warning: {problem}.", err=True)
+    if limit is None:
+        limit = configured
     store = open_for_command(ctx, db)
     try:
         _me(store)
@@ -142,7 +148,17 @@ def _today_text(view: TodayView, shown: list[PriorityRow]) -> str:
     if view.coverage:
         lines += ["", _("Covering this week: unread handoff notes")]
         lines += [_coverage_line(row) for row in view.coverage]
+    if view.snoozed:
+        lines += ["", _("Snoozed")]
+        lines += [_snoozed_line(row) for row in view.snoozed]
     return "\n".join(lines) + "\n"
+
+
+def _snoozed_line(row: SnoozeRow) -> str:
+    from csm_tui.services.snoozes import back_on
+
+    reason = f"  {row.reason}" if row.reason else ""
+    return f"  {_fit(row.name, NAME_CELLS)}  {back_on(row)}{reason}"
 
 
 def _task_line(task: TaskRow, today: date) -> str:
@@ -212,6 +228,15 @@ def _today_json(view: TodayView, shown: list[PriorityRow], weights: dict[str, fl
                 "unread_notes": row.unread,
             }
             for row in view.coverage
+        ],
+        "snoozed": [
+            {
+                "account_id": row.account_id,
+                "name": row.name,
+                "until": row.until,
+                "reason": row.reason,
+            }
+            for row in view.snoozed
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

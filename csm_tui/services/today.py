@@ -16,7 +16,8 @@ between 0 and 1 times its weight from `[today.weights]` in config.toml:
            smallest, 1 the largest).
 
 An account is listed when something needs attention: renewal within 180 days, health down 5 or
-more in 30 days, no contact for 30 days, an overdue item or an open task.
+more in 30 days, no contact for 30 days, an overdue item or an open task; unless I set it aside
+(`z`, services/snoozes.py): then it is under "Snoozed" until the day it comes back.
 """
 
 from __future__ import annotations
@@ -32,10 +33,20 @@ from csm_tui.i18n import _, current_language, ngettext
 from csm_tui.services.identity import me_identity
 from csm_tui.store import today as queries
 from csm_tui.store.connection import Store
+from csm_tui.store.snoozes import SnoozeRow, snoozed
 from csm_tui.store.tasks import TaskRow, open_tasks
 from csm_tui.store.today import AccountFacts, CoverageRow, PriorityRow
 
-__all__ = ["CoverageRow", "PriorityRow", "TaskRow", "TodayView", "rank", "reasons", "today_view"]
+__all__ = [
+    "CoverageRow",
+    "PriorityRow",
+    "SnoozeRow",
+    "TaskRow",
+    "TodayView",
+    "rank",
+    "reasons",
+    "today_view",
+]
 
 TOP_VALUE = 0.9  # "top 10% by contract value"
 
@@ -66,6 +77,7 @@ class TodayView:
     tasks: list[TaskRow] = field(default_factory=list)
     coverage: list[CoverageRow] = field(default_factory=list)
     rule_names: dict[str, str] = field(default_factory=dict)  # playbook rule id → its name
+    snoozed: list[SnoozeRow] = field(default_factory=list)  # set aside, the soonest back first
 
     @property
     def overdue_tasks(self) -> int:
@@ -80,14 +92,17 @@ def today_view(store: Store, clock: Clock, weights: dict[str, float]) -> TodayVi
         return TodayView(today, None)
     email = me[1]
     facts = queries.account_facts(store, email, today, THRESHOLDS.contact_days)
+    aside = snoozed(store, email, today)
+    skip = {row.account_id for row in aside}
     return TodayView(
         today=today,
         me=email,
-        priorities=rank(facts, weights),
+        priorities=rank([row for row in facts if row.id not in skip], weights),
         mine=len(facts),
         tasks=open_tasks(store, email, today),
         coverage=queries.coverage_reminders(store, email, today),
         rule_names=rule_names(),
+        snoozed=aside,
     )
 
 
@@ -219,3 +234,20 @@ def best_tab(row: PriorityRow) -> str:
     """The account tab that Enter opens for a line of the list: the roadmap when overdue items
     are among the reasons, else the overview."""
     return "roadmap" if row.overdue_items else "overview"
+
+
+DEFAULT_LIMIT = 10
+"""How many accounts Today shows before "N more" (`[today] limit` in config.toml; 0: all)."""
+
+
+def today_limit(raw: dict[str, object]) -> tuple[int, str | None]:
+    """`[today] limit` from the raw config, and a message when it cannot be used (then the
+    default is)."""
+    today = raw.get("today", {})
+    value = today.get("limit", DEFAULT_LIMIT) if isinstance(today, dict) else DEFAULT_LIMIT
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
+        return DEFAULT_LIMIT, (
+            f"[today] limit = {value!r} is not a whole number from 0 to 10000; "
+            f"{DEFAULT_LIMIT} is used"
+        )
+    return value, None

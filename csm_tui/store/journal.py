@@ -43,6 +43,7 @@ JOURNALED_TABLES = frozenset(
         "playbook_firings",
         "calendar_marks",
         "renewals",
+        "account_snoozes",
     }
 )
 

@@ -384,6 +384,22 @@ MIGRATIONS: list[str] = [
     ALTER TABLE contacts ADD COLUMN phone TEXT NOT NULL DEFAULT '';
     ALTER TABLE contacts ADD COLUMN is_key INTEGER NOT NULL DEFAULT 0;
     """,
+    # 15: an account set aside on Today until a day, with a reason (issue 14). The CSM's own:
+    # journaled, synced, and private to its user like a calendar mark (a colleague's Today is
+    # theirs). One row per user and account, its id derived from both, so two devices snoozing
+    # one account write one row; "back" is `until` moved to today (rows are never deleted).
+    """
+    CREATE TABLE account_snoozes (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        user_email TEXT NOT NULL,
+        until TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        snoozed_on TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX account_snoozes_user ON account_snoozes (user_email, until);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

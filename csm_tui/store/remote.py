@@ -34,6 +34,7 @@ ACCOUNT_CHILDREN = (
     "playbook_firings",
     "calendar_marks",
     "renewals",
+    "account_snoozes",
 )
 _LOCAL_ONLY_COLUMNS = {"accounts": {"search"}}
 

@@ -318,6 +318,16 @@ class RenewalRow(Row):
     created_at: IsoTime
 
 
+class AccountSnoozeRow(Row):
+    id: Id
+    account_id: Id
+    user_email: Email
+    until: IsoDate
+    reason: Short = ""
+    snoozed_on: IsoDate
+    updated_at: IsoTime
+
+
 ROW_MODELS: dict[str, type[Row]] = {
     "users": UserRow,
     "accounts": AccountRow,
@@ -333,6 +343,7 @@ ROW_MODELS: dict[str, type[Row]] = {
     "playbook_firings": PlaybookFiringRow,
     "calendar_marks": CalendarMarkRow,
     "renewals": RenewalRow,
+    "account_snoozes": AccountSnoozeRow,
 }
 """Synced tables, parents before children (the order a whole account is sent in)."""
 
@@ -344,9 +355,14 @@ ADDED_LATER: dict[str, dict[str, Any]] = {
 them, and the feed sends it with these values (the models' defaults; a test checks they agree).
 A column added to a synced table goes here too."""
 
-PRIVATE = {"handoff_reads": "reader_email", "calendar_marks": "user_email"}
+PRIVATE = {
+    "handoff_reads": "reader_email",
+    "calendar_marks": "user_email",
+    "account_snoozes": "user_email",
+}
 """Rows that only the user named in this column sees and writes (a read receipt, what the user
-did with a meeting of their calendar), though they belong to an account."""
+did with a meeting of their calendar, an account set aside on their Today), though they belong
+to an account."""
 
 KEY_COLUMN = {"users": "email"}
 """The primary key column of each table, when it is not `id`."""
