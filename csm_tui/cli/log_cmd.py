@@ -8,7 +8,10 @@ import click
 
 from csm_tui.cli.options import db_option, open_for_command
 from csm_tui.cli.terminal import echo
-from csm_tui.models.activity import ActivityType, Outcome
+from csm_tui.services.shell_log import ACTIVITY_TYPES, OUTCOMES
+
+# Imports stay lean here: no pydantic, no sqlite-utils, no model layer on the way to a logged
+# activity (issue 17; tests/test_shell_log.py checks the modules a `log` imports).
 
 
 @click.command("log")
@@ -17,8 +20,8 @@ from csm_tui.models.activity import ActivityType, Outcome
 @click.option(
     "--type",
     "kind",
-    type=click.Choice([kind.value for kind in ActivityType]),
-    default=ActivityType.CALL.value,
+    type=click.Choice(ACTIVITY_TYPES),
+    default="call",
     show_default=True,
     help="What kind of work it was.",
 )
@@ -38,8 +41,8 @@ from csm_tui.models.activity import ActivityType, Outcome
 @click.option("--recurring", is_flag=True, help="The same kind of work keeps coming back.")
 @click.option(
     "--outcome",
-    type=click.Choice([outcome.value for outcome in Outcome]),
-    default=Outcome.NONE.value,
+    type=click.Choice(OUTCOMES),
+    default="none",
     show_default=True,
 )
 @db_option
@@ -61,24 +64,22 @@ def log(
     MINUTES may be 30, 90m, 1h, 1h30 or 1.5h (minutes after hours: 0 to 59). Prints the new
     activity's id on stdout.
     """
-    from csm_tui.services.activities import log_activity
     from csm_tui.services.effort_input import parse_minutes, parse_when
-    from csm_tui.services.roadmap_view import resolve_account
+    from csm_tui.services.shell_log import log_work
 
     effort = parse_minutes(minutes)  # bad input fails before the database is touched
     store = open_for_command(ctx, db)
     try:
         moment = parse_when(when, store.clock)
-        target = resolve_account(store, account)
-        activity = log_activity(
+        activity = log_work(
             store,
-            target.id,
+            account,
             effort,
             moment,
-            type=ActivityType(kind),
+            type=kind,
             proactive=not reactive,
             recurring=recurring,
-            outcome=Outcome(outcome),
+            outcome=outcome,
             note=note,
         )
     finally:
@@ -89,7 +90,7 @@ def log(
     message = _("Logged {minutes} ({type}) for {account} at {when}.").format(
         minutes=formatting.duration(effort),
         type=formatting.activity_type(kind),
-        account=target.name,
+        account=activity.account_name,
         when=formatting.moment(activity.occurred_at),
     )
     echo(message, err=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -83,7 +83,8 @@ def to_column(value: Any) -> Any:
         return int(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    decimal = sys.modules.get("decimal")  # not imported: no value can be a Decimal (lean CLI)
+    if decimal is not None and isinstance(value, decimal.Decimal):
         return float(value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, default=_json_default, sort_keys=True)
@@ -162,7 +163,11 @@ class Transaction:
     def insert(self, table: str, row: dict[str, Any]) -> None:
         self._check(table)
         values = {key: to_column(value) for key, value in row.items()}
-        self.store.db.table(table).insert(values)
+        names = ", ".join(f'"{column}"' for column in values)
+        marks = ", ".join("?" * len(values))
+        self.store.conn.execute(
+            f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(values.values())
+        )
         if table == "accounts":
             refresh_account_search(self.store.conn, str(values["id"]))
         self._touched(table, values.get("account_id", values.get("id")))
