@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from csm_tui.cli.options import db_option, open_for_command
 from csm_tui.cli.terminal import echo
 from csm_tui.errors import CsmError
 from csm_tui.i18n import _
+
+if TYPE_CHECKING:
+    from csm_tui.crm.sf_oauth import OAuthLogin
 
 
 @click.group("crm")
@@ -27,14 +31,14 @@ def crm_group() -> None:
     set_language(load_config().language)
 
 
-def _read_token(vendor: str) -> tuple[str, bool]:
+def _read_token(vendor: str, label: str = "") -> tuple[str, bool]:
     """(credential, whether it was typed in and should be kept in the keyring)."""
     from csm_tui.crm.token import token_from_env
 
     env = token_from_env()
     if env:
         return env, False
-    label = _("{vendor} access token").format(vendor=vendor)
+    label = label or _("{vendor} access token").format(vendor=vendor)
     if sys.stdin.isatty():
         token = str(click.prompt(label, hide_input=True, err=True))
     else:
@@ -43,6 +47,48 @@ def _read_token(vendor: str) -> tuple[str, bool]:
     if not token:
         raise CsmError(_("No credential was given."))
     return token, True
+
+
+def _read_secret(label: str, required: bool) -> tuple[str, bool]:
+    """(client secret, whether it was typed in): CSM_TUI_CRM_CLIENT_SECRET, else asked for
+    without echo (empty allowed unless `required`), else a line of stdin."""
+    from csm_tui.crm.token import secret_from_env
+
+    env = secret_from_env()
+    if env is not None and (env or not required):
+        return env, False
+    if sys.stdin.isatty():
+        secret = str(click.prompt(label, hide_input=True, err=True, default="", show_default=False))
+    else:
+        secret = sys.stdin.readline()
+    secret = secret.strip()
+    if required and not secret:
+        raise CsmError(_("No client secret was given."))
+    return secret, True
+
+
+def read_login(vendor: str, client_id: str | None, grant: str) -> tuple[str | OAuthLogin, str, str]:
+    """(credential, the refresh token typed in, the secret typed in): a bare access token
+    without `client_id`, else a Salesforce OAuth login. What came from the environment is
+    returned as "" (it is not kept in the keyring)."""
+    from csm_tui.crm.sf_oauth import CLIENT_CREDENTIALS, OAuthLogin
+
+    if client_id is None:
+        token, typed = _read_token(vendor)
+        return token, token if typed else "", ""
+    grant = grant.replace("-", "_")
+    refresh, typed_refresh = "", ""
+    if grant != CLIENT_CREDENTIALS:
+        refresh, typed = _read_token(vendor, _("{vendor} refresh token").format(vendor=vendor))
+        typed_refresh = refresh if typed else ""
+    secret, typed = _read_secret(
+        _("Client secret of the connected app (empty if it has none)")
+        if grant != CLIENT_CREDENTIALS
+        else _("Client secret of the connected app"),
+        required=grant == CLIENT_CREDENTIALS,
+    )
+    login = OAuthLogin(grant, client_id.strip(), refresh, secret)
+    return login, typed_refresh, secret if typed else ""
 
 
 @crm_group.command("connect")
@@ -75,6 +121,21 @@ def _read_token(vendor: str) -> tuple[str, bool]:
     help="Salesforce: the AccountTeamMember role whose members are secondary owners "
     '(overrides [crm.salesforce] team_role in config.toml; "" for none).',
 )
+@click.option(
+    "--client-id",
+    "client_id",
+    default=None,
+    metavar="ID",
+    help="Salesforce: the connected app's consumer key; the credential is then a refresh "
+    "token (CSM_TUI_CRM_TOKEN) and its client secret (CSM_TUI_CRM_CLIENT_SECRET).",
+)
+@click.option(
+    "--grant",
+    type=click.Choice(["refresh-token", "client-credentials"]),
+    default="refresh-token",
+    show_default=True,
+    help="With --client-id: a refresh token, or the Client Credentials Flow (secret only).",
+)
 @db_option
 @click.pass_context
 def connect(
@@ -85,12 +146,14 @@ def connect(
     maps: tuple[str, ...],
     secondary_owners: str | None,
     team_role: str | None,
+    client_id: str | None,
+    grant: str,
     db: Path | None,
 ) -> None:
     """Connect this book to a CRM, check the field mapping, list the fields it can use."""
     from csm_tui.config import load_config
     from csm_tui.crm.mapping import ACCEPTED
-    from csm_tui.crm.token import save_crm_token
+    from csm_tui.crm.token import save_crm_secrets, save_crm_token
     from csm_tui.services import crm
 
     url = instance_url if vendor == "salesforce" else api_url
@@ -102,7 +165,9 @@ def connect(
             _("{option} is not for {vendor}.").format(option=option, vendor=name)
         )
     secondary = secondary_owners if vendor == "hubspot" else team_role
-    token, typed = _read_token(name)
+    if client_id is not None and vendor != "salesforce":
+        raise click.UsageError(_("--client-id is for Salesforce only."))
+    token, typed_token, typed_secret = read_login(name, client_id, grant)
     store = open_for_command(ctx, db)
     try:
         result = crm.connect(
@@ -116,8 +181,11 @@ def connect(
         )
     finally:
         store.close()
-    if typed:
-        save_crm_token(vendor, result.url, token)
+    if client_id is not None:
+        if typed_token or typed_secret:
+            save_crm_secrets(vendor, result.url, typed_token, typed_secret)
+    elif typed_token:
+        save_crm_token(vendor, result.url, typed_token)
     usable = {kind for kinds in ACCEPTED[vendor].values() for kind in kinds}
     echo(_("Fields of {vendor} you can map (API name, type, label):").format(vendor=name))
     for info in sorted(result.fields, key=lambda item: item.name):
@@ -149,7 +217,7 @@ def sync(ctx: click.Context, backfill: str | None, db: Path | None) -> None:
     """One pass: bring the CRM's changes into the book, send new work to the CRM."""
     from datetime import date
 
-    from csm_tui.crm.token import find_crm_token
+    from csm_tui.crm.token import find_crm_credential
     from csm_tui.services import crm
 
     if backfill is not None:  # read as every form and option reads a date (11/1, R8.11.1, -30)
@@ -170,7 +238,7 @@ def sync(ctx: click.Context, backfill: str | None, db: Path | None) -> None:
         state = crm.connection(store)
         if not state:
             raise CsmError(_("This book is not connected to a CRM: run `csm-tui crm connect`."))
-        token = find_crm_token(state["vendor"], state["url"])
+        token = find_crm_credential(state["vendor"], state["url"], state.get("auth"))
         report = crm.sync(store, token, backfill_since=backfill)
     finally:
         store.close()
@@ -227,6 +295,9 @@ def status(ctx: click.Context, db: Path | None) -> None:
         echo(_("Mapped: {slot} = {field}").format(slot=slot, field=field_name))
     if found.get("secondary"):
         echo(_("Secondary owners from: {source}").format(source=found["secondary"]))
+    auth = found.get("auth")
+    if auth:
+        echo(_describe_auth(auth))
     last = found["last_pass"]
     if not last:
         echo(_("No pass yet: run `csm-tui crm sync`."))
@@ -244,3 +315,13 @@ def status(ctx: click.Context, db: Path | None) -> None:
         )
     if last["error"]:
         echo(_("Last error: {error}").format(error=last["error"]))
+
+
+def _describe_auth(auth: dict[str, str]) -> str:
+    if auth.get("grant") == "client_credentials":
+        return _("Logs in with OAuth client credentials (connected app {client_id}).").format(
+            client_id=auth.get("client_id", "")
+        )
+    return _("Logs in with an OAuth refresh token (connected app {client_id}).").format(
+        client_id=auth.get("client_id", "")
+    )

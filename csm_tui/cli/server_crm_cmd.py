@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from csm_tui.cli.server_cmd import _engine, database_option
 from csm_tui.cli.terminal import echo
 from csm_tui.errors import CsmError
+
+if TYPE_CHECKING:
+    from csm_tui.services.crm import Credential
 
 _EVERY = re.compile(r"^\s*(\d+)\s*([smh]?)\s*$")
 
@@ -33,12 +36,12 @@ def parse_every(text: str) -> float:
     return float(seconds)
 
 
-def _token(vendor: str) -> str:
+def _token(vendor: str, label: str = "") -> str:
     from csm_tui.crm.token import token_from_env
 
     token = token_from_env()
     if not token:
-        label = f"{vendor} access token"
+        label = label or f"{vendor} access token"
         if sys.stdin.isatty():
             token = str(click.prompt(label, hide_input=True, err=True))
         else:
@@ -47,6 +50,37 @@ def _token(vendor: str) -> str:
     if not token:
         raise CsmError("No credential was given.")
     return token
+
+
+def _secret(required: bool) -> str:
+    """The client secret: CSM_TUI_CRM_CLIENT_SECRET, else asked for without echo (empty allowed
+    for a connected app without one, unless `required`), else a line of stdin."""
+    from csm_tui.crm.token import secret_from_env
+
+    secret = secret_from_env()
+    if secret is None or (required and not secret):
+        label = "Client secret of the connected app" + ("" if required else " (empty if none)")
+        if sys.stdin.isatty():
+            secret = str(
+                click.prompt(label, hide_input=True, err=True, default="", show_default=False)
+            )
+        else:
+            secret = sys.stdin.readline()
+    secret = secret.strip()
+    if required and not secret:
+        raise CsmError("No client secret was given.")
+    return secret
+
+
+def _credential(vendor: str, client_id: str | None, grant: str) -> Credential:
+    """A bare access token, or with `client_id` a Salesforce OAuth login."""
+    from csm_tui.crm.sf_oauth import CLIENT_CREDENTIALS, OAuthLogin
+
+    if client_id is None:
+        return _token(vendor)
+    grant = grant.replace("-", "_")
+    refresh = "" if grant == CLIENT_CREDENTIALS else _token(vendor, f"{vendor} refresh token")
+    return OAuthLogin(grant, client_id.strip(), refresh, _secret(grant == CLIENT_CREDENTIALS))
 
 
 @click.group("crm")
@@ -82,6 +116,21 @@ def server_crm_group() -> None:
     metavar="ROLE",
     help="Salesforce: the AccountTeamMember role whose members are secondary owners.",
 )
+@click.option(
+    "--client-id",
+    "client_id",
+    default=None,
+    metavar="ID",
+    help="Salesforce: the connected app's consumer key; the credential is then a refresh "
+    "token (CSM_TUI_CRM_TOKEN) and its client secret (CSM_TUI_CRM_CLIENT_SECRET).",
+)
+@click.option(
+    "--grant",
+    type=click.Choice(["refresh-token", "client-credentials"]),
+    default="refresh-token",
+    show_default=True,
+    help="With --client-id: a refresh token, or the Client Credentials Flow (secret only).",
+)
 @database_option
 def connect(
     vendor: str,
@@ -90,6 +139,8 @@ def connect(
     maps: tuple[str, ...],
     secondary_owners: str,
     team_role: str,
+    client_id: str | None,
+    grant: str,
     database: str | None,
 ) -> None:
     """Connect the server to a CRM: check the credential and the mapping, store them."""
@@ -102,12 +153,13 @@ def connect(
         option = "--team-role" if vendor == "hubspot" else "--secondary-owners"
         raise click.UsageError(f"{option} is not for {NAMES[vendor]}.")
     secondary = secondary_owners if vendor == "hubspot" else team_role
+    if client_id is not None and vendor != "salesforce":
+        raise click.UsageError("--client-id is for Salesforce only.")
     server_secret()  # refuse before the credential is asked for
     engine = _engine(database)
     url = instance_url if vendor == "salesforce" else api_url
-    result = run_connect(
-        engine, vendor, _token(NAMES[vendor]), url=url, map_options=maps, secondary=secondary
-    )
+    credential = _credential(NAMES[vendor], client_id, grant)
+    result = run_connect(engine, vendor, credential, url=url, map_options=maps, secondary=secondary)
     usable = {kind for kinds in ACCEPTED[vendor].values() for kind in kinds}
     echo(f"Fields of {NAMES[vendor]} you can map (API name, type, label):", err=True)
     for info in sorted(result["fields"], key=lambda item: item.name):
@@ -181,6 +233,10 @@ def status(as_json: bool, database: str | None) -> None:
     echo(f"{state['vendor']} at {state['url']}, connected {state['connected_at']}")
     mapping = ", ".join(f"{k}={v}" for k, v in sorted(state["mapping"].items()))
     echo(f"Mapping: {mapping or 'none'}")
+    auth = state.get("auth")
+    if auth:
+        how = "client credentials" if auth["grant"] == "client_credentials" else "refresh token"
+        echo(f"Logs in with an OAuth {how} (connected app {auth['client_id']})")
     last = state["last_pass"]
     if last:
         echo(f"Last pass: {last['at']}" + (" (failed)" if last["error"] else ""))

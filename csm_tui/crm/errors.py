@@ -12,6 +12,10 @@ class CrmError(CsmError):
 class CrmAuthError(CrmError):
     """401 (or a refused scope): nothing more can be done until the credential is replaced."""
 
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail  # what the CRM said, for a caller that words it anew
+
 
 class CrmBadReply(CrmError):
     """A reply that is not what the vendor documents: nothing of it is applied."""
@@ -33,10 +37,11 @@ class OutcomeUnknown(CrmError):
 class CrmRefused(CrmError):
     """The CRM refused this one request (validation, missing object): retrying cannot help."""
 
-    def __init__(self, message: str, status: int, code: str = "") -> None:
+    def __init__(self, message: str, status: int, code: str = "", detail: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        self.detail = detail
 
 
 class MappingError(CrmError):

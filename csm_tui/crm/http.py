@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
@@ -29,6 +29,9 @@ from csm_tui.crm.errors import (
     OutcomeUnknown,
 )
 from csm_tui.i18n import _
+
+if TYPE_CHECKING:
+    from csm_tui.crm.sf_oauth import TokenSource
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 
@@ -64,35 +67,49 @@ class Rules(Protocol):
 
 
 class Api:
-    """One CRM, one credential; counts requests per label for `crm status` and the bench."""
+    """One CRM, one credential; counts requests per label for `crm status` and the bench.
+
+    The credential is a bearer `token`, or `auth` (an OAuth token source: its access token is
+    asked for before the first request, and once more after a 401, when the request is sent
+    again), or neither (the OAuth token endpoint itself)."""
 
     def __init__(
         self,
         base_url: str,
-        token: str,
+        token: str | None,
         rules: Rules,
         *,
         policy: Policy | None = None,
         transport: httpx.BaseTransport | None = None,
+        auth: TokenSource | None = None,
     ) -> None:
         self.rules = rules
         self.policy = policy or Policy()
+        headers = {"User-Agent": f"csm-tui/{__version__}", "Accept": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"),
             timeout=self.policy.timeout,
             transport=transport,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "User-Agent": f"csm-tui/{__version__}",
-                "Accept": "application/json",
-            },
+            headers=headers,
         )
         self.requests: Counter[str] = Counter()
         self.server_time: float | None = None  # the CRM's clock (Date header), epoch seconds
         self._wait_before_next = 0.0
+        self.auth = auth
+        self._bearer = ""  # the access token `auth` gave, in memory only
+        if auth is not None:
+            auth.bind(self)
 
     def close(self) -> None:
         self.client.close()
+        if self.auth is not None:
+            self.auth.close()
+
+    def _authorize(self, token: str) -> None:
+        self._bearer = token
+        self.client.headers["Authorization"] = f"Bearer {token}"
 
     def __enter__(self) -> Api:
         return self
@@ -108,17 +125,23 @@ class Api:
         label: str,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        data: dict[str, str] | None = None,
         unknown_on_failure: bool = False,
     ) -> Any:
         """The reply's JSON (None for an empty body); retries what is safe to retry."""
         policy = self.policy
-        for attempt in range(1, policy.attempts + 1):
+        if self.auth is not None and not self._bearer:
+            self._authorize(self.auth.current())
+        renewed = False
+        attempt = 0
+        while attempt < policy.attempts:
+            attempt += 1
             if self._wait_before_next:
                 policy.sleep(self._wait_before_next)
                 self._wait_before_next = 0.0
             self.requests[label] += 1
             try:
-                response = self.client.request(method, url, json=json, params=params)
+                response = self.client.request(method, url, json=json, params=params, data=data)
             except httpx.ConnectError as exc:  # nothing reached the CRM: always safe to retry
                 wait, problem = self._backoff(attempt), str(exc) or type(exc).__name__
             except (httpx.TimeoutException, httpx.TransportError) as exc:
@@ -127,6 +150,13 @@ class Api:
                 wait, problem = self._backoff(attempt), type(exc).__name__
             else:
                 self._note_time(response)
+                if response.status_code == 401 and self.auth is not None and not renewed:
+                    # the session expired: one new access token, the same request once more
+                    # (a refused request created nothing, so a create may be sent again)
+                    renewed = True
+                    self._authorize(self.auth.renew(self._bearer))
+                    attempt -= 1
+                    continue
                 outcome = self._classify(response, attempt, unknown_on_failure, label)
                 if not isinstance(outcome, tuple):
                     return outcome
@@ -158,7 +188,8 @@ class Api:
                     vendor=self.rules.vendor, detail=detail
                 )
                 + " "
-                + self.rules.auth_hint()
+                + self.rules.auth_hint(),
+                detail,
             )
         if self.rules.stops_pass(response, code):
             raise CrmLimitReached(
@@ -181,6 +212,7 @@ class Api:
             ),
             status,
             code,
+            detail,
         )
 
     def _backoff(self, attempt: int) -> float:

@@ -35,6 +35,7 @@ from csm_tui.crm.records import (
     Page,
 )
 from csm_tui.crm.secondary import soql_text, team_members
+from csm_tui.crm.sf_oauth import OAuthLogin, TokenSource, reconnect_hint
 from csm_tui.crm.text import body, subject
 from csm_tui.i18n import _
 
@@ -63,8 +64,9 @@ def _quoted(value: str) -> str:
 class SalesforceRules:
     vendor = "Salesforce"
 
-    def __init__(self) -> None:
+    def __init__(self, oauth: bool = False) -> None:
         self.usage: tuple[int, int] | None = None  # api-usage=used/limit, rolling 24 h
+        self.oauth = oauth  # an OAuth login (a new access token was already tried)
 
     def error_of(self, response: httpx.Response) -> tuple[str, str]:
         try:
@@ -87,6 +89,15 @@ class SalesforceRules:
         return 0.0
 
     def auth_hint(self) -> str:
+        if self.oauth:
+            return (
+                _(
+                    "A new access token was refused too: check that the integration user is "
+                    "active and the connected app has the scopes `api refresh_token`."
+                )
+                + " "
+                + reconnect_hint()
+            )
         return _(
             "Get a new access token for the integration user and run "
             "`csm-tui crm connect salesforce --instance-url URL` again."
@@ -101,14 +112,23 @@ class Salesforce:
 
     def __init__(
         self,
-        token: str,
+        token: str | OAuthLogin,
         instance_url: str,
         *,
         policy: Policy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.rules = SalesforceRules()
-        self.api = Api(instance_url, token, self.rules, policy=policy, transport=transport)
+        """`token`: a bare access token (used as it is until it expires), or an OAuth login
+        (access tokens asked for at the token endpoint, in memory only)."""
+        oauth = isinstance(token, OAuthLogin)
+        self.rules = SalesforceRules(oauth)
+        auth = None
+        if isinstance(token, OAuthLogin):
+            auth = TokenSource(token, instance_url, self.rules, policy=policy, transport=transport)
+        bearer = None if isinstance(token, OAuthLogin) else token
+        self.api = Api(
+            instance_url, bearer, self.rules, policy=policy, transport=transport, auth=auth
+        )
 
     # -- reading ----------------------------------------------------------------------------
 

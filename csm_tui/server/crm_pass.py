@@ -22,13 +22,21 @@ from csm_tui.crm.errors import CrmError
 from csm_tui.crm.mapping import SLOTS, check_mapping, parse_map_options
 from csm_tui.crm.records import Owner
 from csm_tui.crm.secondary import check_source
+from csm_tui.crm.sf_oauth import OAuthLogin
 from csm_tui.errors import CsmError
 from csm_tui.server.crm_book import ServerBook, read_state, write_state
 from csm_tui.server.crm_lock import LeaseLost, claim, holder_name, running_pass
 from csm_tui.server.crm_secret import seal, server_secret, unseal
 from csm_tui.server.db import reading, writing
 from csm_tui.server.schema import crm_links, users
-from csm_tui.services.crm import NAMES, PassReport, default_url, make_vendor
+from csm_tui.services.crm import (
+    NAMES,
+    Credential,
+    PassReport,
+    auth_state,
+    default_url,
+    make_vendor,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -53,7 +61,7 @@ def _team_emails(engine: Engine) -> set[str]:
 def connect(
     engine: Engine,
     vendor_name: str,
-    token: str,
+    token: Credential,
     *,
     url: str | None = None,
     map_options: tuple[str, ...] = (),
@@ -61,7 +69,8 @@ def connect(
     secondary: str = "",
 ) -> dict[str, Any]:
     """Check the credential, the mapping and the secondary owners' source (a HubSpot user
-    property, a Salesforce team role), then keep them (the credential sealed)."""
+    property, a Salesforce team role), then keep them (the credential sealed: a bare token as
+    it is, an OAuth login as one JSON document with its refresh token and client secret)."""
     secret = server_secret()  # refuse before anything is asked of the CRM
     url = default_url(vendor_name, url)
     mapping = parse_map_options(map_options)
@@ -88,7 +97,10 @@ def connect(
             "owners": {owner.id: owner.email.lower() for owner in owners},
             "mapping": mapping,
             "secondary": secondary,
-            "credential": seal(token, secret),
+            "credential": seal(
+                token.sealed_form() if isinstance(token, OAuthLogin) else token, secret
+            ),
+            "auth": auth_state(token),
             "connected_at": None if fresh else state.get("connected_at"),
         }
         values["connected_at"] = values["connected_at"] or _now()
@@ -120,7 +132,8 @@ def sync_pass(
         state = read_state(conn)
     if not state.get("vendor"):
         raise CrmError("The server is not connected to a CRM: run `csm-tui server crm connect`.")
-    token = unseal(state["credential"], secret)
+    sealed = unseal(state["credential"], secret)
+    token: Credential = OAuthLogin.from_sealed(sealed) or sealed
     with claim(engine, holder or holder_name()) as lease:
         if lease is None:
             return None
@@ -193,6 +206,7 @@ def status(engine: Engine) -> dict[str, Any]:
         "url": state["url"],
         "mapping": state.get("mapping", {}),
         "secondary": state.get("secondary", ""),
+        "auth": state.get("auth") or None,
         "connected_at": state.get("connected_at"),
         "last_pass": state.get("last_pass"),
         "last_error": state.get("last_error"),

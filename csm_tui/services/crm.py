@@ -14,6 +14,7 @@ from csm_tui.crm.errors import CrmError
 from csm_tui.crm.mapping import SLOTS, check_mapping, parse_map_options
 from csm_tui.crm.records import FieldInfo, Owner
 from csm_tui.crm.secondary import check_source
+from csm_tui.crm.sf_oauth import OAuthLogin
 from csm_tui.errors import ValidationError
 from csm_tui.i18n import _
 from csm_tui.services.crm_book import LocalBook
@@ -50,9 +51,20 @@ class PassReport:
     error: str = ""
 
 
+Credential = str | OAuthLogin
+"""A bare access token, or a Salesforce OAuth login (refresh token or client credentials)."""
+
+
+def auth_state(token: Credential) -> dict[str, str] | None:
+    """What the connection keeps of an OAuth login: its grant and client id, no secret."""
+    if isinstance(token, OAuthLogin):
+        return {"grant": token.grant, "client_id": token.client_id}
+    return None
+
+
 def make_vendor(
     vendor: str,
-    token: str,
+    token: Credential,
     url: str | None,
     *,
     policy: Policy | None = None,
@@ -62,6 +74,8 @@ def make_vendor(
     if vendor == "hubspot":
         from csm_tui.crm.hubspot import API_URL, HubSpot
 
+        if isinstance(token, OAuthLogin):
+            raise ValidationError(_("--client-id is for Salesforce only."))
         return HubSpot(token, url or API_URL, policy=policy, transport=transport)
     if vendor == "salesforce":
         from csm_tui.crm.salesforce import Salesforce
@@ -126,7 +140,7 @@ def _me(store: Store) -> str:
 def connect(
     store: Store,
     vendor_name: str,
-    token: str,
+    token: Credential,
     *,
     url: str | None = None,
     map_options: tuple[str, ...] = (),
@@ -167,6 +181,7 @@ def connect(
         "owners": {item.id: item.email.lower() for item in owners},
         "mapping": mapping,
         "secondary": secondary,
+        "auth": auth_state(token),
         "connected_at": state.get("connected_at") if not fresh else None,
     }
     if not values["connected_at"]:
@@ -185,7 +200,7 @@ def connection(store: Store) -> dict[str, Any]:
 
 def sync(
     store: Store,
-    token: str,
+    token: Credential,
     *,
     backfill_since: str | None = None,
     policy: Policy | None = None,
@@ -230,6 +245,7 @@ def status(store: Store) -> dict[str, Any]:
         "owner": state.get("owner", {}),
         "mapping": state.get("mapping", {}),
         "secondary": state.get("secondary", ""),
+        "auth": state.get("auth") or None,
         "last_pass": state.get("last_pass"),
         "links": {row[0]: row[1] for row in links},
     }

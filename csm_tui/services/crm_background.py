@@ -56,7 +56,7 @@ Pass = Callable[[Path, "Clock"], CrmStatus]
 
 def run_pass(path: Path, clock: Clock) -> CrmStatus:
     """One pass on a connection of its own; an error is a status, never raised."""
-    from csm_tui.crm.token import find_crm_token
+    from csm_tui.crm.token import find_crm_credential
     from csm_tui.services import crm
     from csm_tui.store.connection import open_store
 
@@ -65,7 +65,7 @@ def run_pass(path: Path, clock: Clock) -> CrmStatus:
             state = crm.connection(store)
             if not state:
                 return CrmStatus(connected=False)
-            token = find_crm_token(str(state["vendor"]), str(state["url"]))
+            token = find_crm_credential(str(state["vendor"]), str(state["url"]), state.get("auth"))
             report = crm.sync(store, token)
     except Exception as exc:  # the CRM, the network, the keyring: the app goes on regardless
         text = str(exc).strip().splitlines()

@@ -8,6 +8,7 @@ malformed), pages of `batch_size` records chained by `nextRecordsUrl` with `done
 `2026-11-27T09:00:00.000+0000`, sobject describe, getDeleted (`deletedRecords`,
 `latestDateCovered`), Task/Event create/update/delete, errors as `[{"message", "errorCode"}]`
 (401 INVALID_SESSION_ID, 403 REQUEST_LIMIT_EXCEEDED) and the `Sforce-Limit-Info` header.
+The OAuth token endpoint and its sessions are fake_sf_oauth.py (set `oauth`).
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ class FakeSalesforce:
     released: threading.Event = field(default_factory=threading.Event)
     created: threading.Event = field(default_factory=threading.Event)
     api_used: int = 0
+    oauth: Any = None  # a fake_sf_oauth.FakeOAuth: the token endpoint and the sessions it opens
     _n: int = 0
 
     def new_id(self, sobject: str) -> str:
@@ -131,8 +133,14 @@ class FakeSalesforce:
     # -- the app ---------------------------------------------------------------------------------
 
     def app(self) -> Starlette:
+        async def token(request: Request) -> Response:
+            if self.oauth is None:
+                return self._error(404, "NOT_FOUND", "The requested resource does not exist")
+            return await self.oauth.token(request, self)  # type: ignore[no-any-return]
+
         return Starlette(
             routes=[
+                Route("/services/oauth2/token", token, methods=["POST"]),
                 Route(f"{API}/query", self._query, methods=["GET"]),
                 Route(f"{API}/query/{{locator}}", self._more, methods=["GET"]),
                 Route(f"{API}/sobjects/{{sobject}}/describe", self._describe, methods=["GET"]),
@@ -165,7 +173,8 @@ class FakeSalesforce:
         where = f"{request.method} {request.url.path}"
         self.requests[where] += 1
         self.api_used += 1
-        if request.headers.get("authorization") != f"Bearer {self.token}":
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if bearer != self.token and not (self.oauth and self.oauth.accepts(bearer, self.now_ms)):
             return self._error(401, "INVALID_SESSION_ID", "Session expired or invalid")
         for index, (part, status, body, times) in enumerate(self.faults):
             if part in where + "?" + str(request.url.query) and times > 0:
