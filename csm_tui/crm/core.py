@@ -105,11 +105,17 @@ def pull(
     `secondary`: the source of secondary owners (see `crm.secondary`), none by default."""
     scope = tuple(sorted(team)) if team else (me.id,)
     state = book.state()
-    owner_emails: dict[str, str] = dict(state.get("owners") or {})
-    refreshed = False  # the owner list is read again at most once a pass
     applied = Applied()
-    for obj in OBJECT_TYPES:
-        cursor: dict[str, Any] = dict(state.get(f"cursor.{obj}") or {})
+    pass_ = _Pass(vendor, book, mapping, scope, dict(state.get("owners") or {}))
+    windows: list[tuple[str, dict[str, Any], tuple[str, ...]]] = []
+    newcomers = _newcomers(state, scope) if team else ()
+    if newcomers:  # owners new to the scope since the last pass: their companies in full
+        pending = dict(state.get(NEWCOMERS) or {})
+        if pending.get("owners") != list(newcomers):
+            pending = {"owners": list(newcomers), "cursor": {}}
+        windows.append((NEWCOMERS, dict(pending["cursor"]), newcomers))
+    windows += [(obj, dict(state.get(f"cursor.{obj}") or {}), scope) for obj in OBJECT_TYPES]
+    for name, cursor, owners in windows:
         # what the book holds before this object type: the companies pages are filtered by
         # the book itself, so only the later object types rely on it
         ctx = PullContext(
@@ -117,39 +123,87 @@ def pull(
             mapped_fields=tuple(sorted(set(mapping.values()))),
             known_companies=frozenset(book.known_companies()),
             known_contacts=frozenset(book.known_contacts()),
-            scope=scope,
+            scope=owners,
             secondary=secondary,
         )
+        obj = COMPANIES if name == NEWCOMERS else name
         while True:
             page = vendor.page(obj, cursor, ctx)
-            converted: dict[str, dict[str, Any]] = {}
-            if obj == COMPANIES:
-                unknown = any(
-                    owner not in owner_emails
-                    for c in page.companies
-                    for owner in (c.owner_id, *(c.secondary_ids or ()))
-                    if owner
+            pass_.prepare(page)
+            if name == NEWCOMERS:  # its own cursor; done: the scope is seen, no cursor left
+                page.state = (
+                    {NEWCOMERS: None, SEEN: list(scope)}
+                    if page.done
+                    else {NEWCOMERS: {"owners": list(owners), "cursor": page.cursor}}
                 )
-                if unknown and not refreshed:
-                    owner_emails, refreshed = _refresh_owners(vendor, book), True
-                page.companies = [_with_emails(c, owner_emails) for c in page.companies]
-                mine = [
-                    c.crm_id
-                    for c in page.companies
-                    if c.owner_id in scope or set(c.secondary_ids or ()) & set(scope)
-                ]
-                page.contacts = vendor.contacts_for(mine) if mine else []
-                page.contacts_of = mine
-                for company in page.companies:
-                    converted[company.crm_id] = {
-                        "name": company.name,
-                        **convert(mapping, company.values),
-                    }
-            applied.add(book.apply_page(page, converted, owner_emails))
+            applied.add(book.apply_page(page, pass_.converted, pass_.owner_emails))
             cursor = page.cursor
             if page.done:
                 break
+    if team and state.get(SEEN) != list(scope) and not newcomers:
+        book.set_state({SEEN: list(scope)})
     return applied
+
+
+NEWCOMERS = "cursor.newcomers"
+SEEN = "scope_seen"
+
+
+def _newcomers(state: Mapping[str, Any], scope: tuple[str, ...]) -> tuple[str, ...]:
+    """The owners in scope that the last pass did not have (a user added to a team server
+    after the first window): the incremental cursor would skip their unchanged companies, so
+    a catch-up window reads them in full. A book that never saw a scope but has a cursor (made
+    before this was kept) catches up once for everyone; a first pass needs none."""
+    seen = state.get(SEEN)
+    if seen is None:
+        return scope if state.get(f"cursor.{COMPANIES}") else ()
+    return tuple(owner for owner in scope if owner not in set(seen))
+
+
+class _Pass:
+    """What the pages of one pass share: the owner list (read again at most once a pass) and
+    the conversion of a companies page (e-mails, contacts of the companies in scope, fields)."""
+
+    def __init__(
+        self,
+        vendor: Vendor,
+        book: Book,
+        mapping: Mapping[str, str],
+        scope: tuple[str, ...],
+        owner_emails: dict[str, str],
+    ) -> None:
+        self.vendor, self.book, self.mapping, self.scope = vendor, book, mapping, scope
+        self.owner_emails = owner_emails
+        self.refreshed = False
+        self.converted: dict[str, dict[str, Any]] = {}
+
+    def prepare(self, page: Page) -> None:
+        self.converted = {}
+        if page.object != COMPANIES:
+            return
+        vendor, scope, owner_emails = self.vendor, self.scope, self.owner_emails
+        unknown = any(
+            owner not in owner_emails
+            for c in page.companies
+            for owner in (c.owner_id, *(c.secondary_ids or ()))
+            if owner
+        )
+        if unknown and not self.refreshed:
+            owner_emails = self.owner_emails = _refresh_owners(vendor, self.book)
+            self.refreshed = True
+        page.companies = [_with_emails(c, owner_emails) for c in page.companies]
+        mine = [
+            c.crm_id
+            for c in page.companies
+            if c.owner_id in scope or set(c.secondary_ids or ()) & set(scope)
+        ]
+        page.contacts = vendor.contacts_for(mine) if mine else []
+        page.contacts_of = mine
+        for company in page.companies:
+            self.converted[company.crm_id] = {
+                "name": company.name,
+                **convert(self.mapping, company.values),
+            }
 
 
 def _with_emails(company: CrmCompany, owner_emails: Mapping[str, str]) -> CrmCompany:

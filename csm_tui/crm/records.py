@@ -69,6 +69,9 @@ class Page:
     # contacts fetched for these companies replace what the book has for them
     contacts_of: list[str] | None = None
     removed: list[str] = field(default_factory=list)  # company ids archived/deleted in the CRM
+    # what the book writes with the page instead of `cursor.<object>` (a catch-up window's own
+    # cursor, see core.pull); None: the object's cursor
+    state: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ class ServerBook(ServerLinks):
                 self._update_contacts(conn, page.contacts, applied, now)
             for crm_id in page.removed:
                 self._remove(conn, crm_id, applied, now)
-            write_state(conn, {f"cursor.{page.object}": page.cursor})
+            write_state(conn, page.state or {f"cursor.{page.object}": page.cursor})
         return applied
 
     def _record(self, conn: Connection, obj: str, crm_id: str) -> tuple[str, str] | None:

@@ -96,7 +96,7 @@ class LocalBook(LocalLinks):
                 self._update_contacts(tx, page.contacts, applied)
             for crm_id in page.removed:
                 self._remove(tx, crm_id, applied)
-            self._write_state({f"cursor.{page.object}": page.cursor})
+            self._write_state(page.state or {f"cursor.{page.object}": page.cursor})
         return applied
 
     def _records(self, obj: str, crm_ids: list[str] | None = None) -> dict[str, tuple[str, str]]:
