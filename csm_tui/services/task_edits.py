@@ -77,3 +77,29 @@ def snooze(store: Store, row: TaskRow, until: date) -> TaskRow:
     with store.transaction() as tx:
         tx.update("tasks", row.id, {**changes, "updated_at": tx.now})
     return task(store, row.id)
+
+
+def delete(store: Store, row: TaskRow) -> dict[str, Any]:
+    """Delete the task; returns the stored row, which `restore` puts back (the app's undo)."""
+    stored = store.query_one("SELECT * FROM tasks WHERE id = ?", (row.id,))
+    if stored is None:
+        raise NotFoundError(_("No task with id {id}; csm-tui tasks lists them.").format(id=row.id))
+    with store.transaction() as tx:
+        tx.delete("tasks", row.id)
+    return dict(stored)
+
+
+def restore(store: Store, removed: dict[str, Any]) -> None:
+    """Undo a deletion: the same row comes back (journaled as an insert)."""
+    with store.transaction() as tx:
+        tx.insert("tasks", dict(removed))
+
+
+def put_back(store: Store, before: TaskRow) -> None:
+    """Undo a snooze or an edit: the task's title, due date, reminder and link as `before`
+    had them."""
+    fields = ("title", "title_ja", "due_date", "remind_on", "checklist_item_id")
+    with store.transaction() as tx:
+        tx.update(
+            "tasks", before.id, {**{f: getattr(before, f) for f in fields}, "updated_at": tx.now}
+        )

@@ -22,16 +22,22 @@ from textual.widgets import Static
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.ui.screens.base import DataScreen
+from csm_tui.ui.screens.today_edits import TodayEdits
+from csm_tui.ui.screens.today_first import remember, show_remembered
 from csm_tui.ui.screens.today_tables import (
     CoverageTable,
     PriorityLines,
     PriorityTable,
+    SnoozedTable,
     TaskLines,
     TaskTable,
     TodayTable,
     coverage_columns,
     coverage_lines,
+    more_line,
     priority_columns,
+    snoozed_columns,
+    snoozed_lines,
     summary,
     task_columns,
 )
@@ -40,7 +46,7 @@ from csm_tui.ui.textual_ext.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from csm_tui.services.session import Session
-    from csm_tui.services.today import CoverageRow, PriorityRow, TaskRow, TodayView
+    from csm_tui.services.today import CoverageRow, PriorityRow, SnoozeRow, TaskRow, TodayView
 
 _Row = TypeVar("_Row")
 MAX_COVERAGE_LINES = 5
@@ -49,19 +55,21 @@ MAX_COVERAGE_LINES = 5
 class TodayScreen(DataScreen):
     """The base screen: Escape elsewhere comes back here; `b` opens the book."""
 
-    UPDATES_ITSELF = True  # Space (done) and u (undo) reload the page
+    UPDATES_ITSELF = True  # its own changes (today_edits.py) and u (undo) reload the page
 
     BINDINGS = [
         Binding("l", "log", N_("Log work"), id="today.log"),
         Binding("b", "app.book", N_("Book"), id="today.book"),
         Binding("n", "new_task", N_("New task"), id="today.new_task"),
-        Binding("u", "undo", N_("Undo done"), show=False, id="today.undo"),
+        Binding("u", "undo", N_("Undo the last change"), show=False, id="today.undo"),
+        Binding("m", "more", N_("More"), show=False, id="today.more"),
         Binding("ctrl+r", "reload", N_("Reload"), show=False, id="today.reload"),
     ]
 
     DEFAULT_CSS = """
     TodayScreen #today-summary { height: auto; padding: 0 1; background: $surface; }
     TodayScreen #today-meetings { height: auto; padding: 0 1; color: $accent; }
+    TodayScreen #today-more { height: 1; padding: 0 1; color: $foreground-muted; }
     TodayScreen .today-heading {
         height: 1; padding: 0 1; text-style: bold; color: $accent; margin-top: 1;
     }
@@ -82,7 +90,9 @@ class TodayScreen(DataScreen):
         self.weights = weights
         self.frame_first = frame_first
         self.view: TodayView | None = None
-        self.completed: list[str] = []  # tasks marked done here, newest last, for undo
+        self.edits = TodayEdits(self)  # what the keys change, and undo
+        self.limit = 10  # the top this many accounts; `[today] limit` (read on mount)
+        self.show_all = False  # m: every account that needs attention
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -90,6 +100,7 @@ class TodayScreen(DataScreen):
         yield Static("", id="today-meetings")  # issue 15: shown when meetings wait to be logged
         yield Static(_("Priorities"), id="priorities-heading", classes="today-heading")
         yield PriorityTable(priority_columns(), id="priorities")
+        yield Static("", id="today-more")
         yield Static(_("My tasks"), id="tasks-heading", classes="today-heading")
         yield TaskTable(task_columns(), id="tasks")
         yield Static(
@@ -98,15 +109,23 @@ class TodayScreen(DataScreen):
             classes="today-heading",
         )
         yield CoverageTable(coverage_columns(), id="coverage")
+        yield Static(_("Snoozed"), id="snoozed-heading", classes="today-heading")
+        yield SnoozedTable(snoozed_columns(), id="snoozed")
         yield KeyBar()
 
     def on_mount(self) -> None:
+        from csm_tui.services.today import today_limit
+
         self.sub_title = _("Today")
-        for widget in ("#coverage-heading", "#coverage", "#today-meetings"):
+        self.limit = today_limit(self.app.config.raw)[0]  # the app warns of a wrong value
+        hidden = ("#coverage-heading", "#coverage", "#today-meetings", "#today-more")
+        for widget in (*hidden, "#snoozed-heading", "#snoozed"):
             self.query_one(widget).display = False
         self.set_focus(self.query_one(PriorityTable))
         if not self.frame_first:
             self.first_load()
+        else:  # rows in the first frame: those of the last session, until first_load
+            show_remembered(self)
 
     def first_load(self) -> None:
         """The page, computed on the UI thread: before the first layout, or (`frame_first`)
@@ -154,8 +173,10 @@ class TodayScreen(DataScreen):
         self._fill_priorities(keep.get("priorities"))
         self._fill_tasks(keep.get("tasks"))
         self._fill_coverage(keep.get("coverage"))
+        self._fill_snoozed(keep.get("snoozed"))
         self._show_summary()
         self._count_meetings()
+        self.call_after_refresh(remember, self)  # the next start's first rows (issue 17)
 
     @work(thread=True, exclusive=True, group="today-meetings", exit_on_error=False)
     def _count_meetings(self) -> None:
@@ -178,6 +199,9 @@ class TodayScreen(DataScreen):
         if isinstance(table, TaskTable):
             task = self.current_task()
             return task.id if task else None
+        if isinstance(table, SnoozedTable):
+            snoozed = self.current_snoozed()
+            return snoozed.account_id if snoozed else None
         coverage = self.current_coverage()
         return coverage.account_id if coverage else None
 
@@ -197,7 +221,11 @@ class TodayScreen(DataScreen):
             )
         else:
             table.empty_message = _("Nothing pressing on your accounts today.")
-        rows = self.view.priorities
+        rows = self.shown_priorities()
+        hidden = len(self.view.priorities) - len(rows)
+        more = self.query_one("#today-more", Static)
+        more.display = hidden > 0 or (self.show_all and 0 < self.limit < len(rows))
+        more.update(more_line(hidden, self.limit))
         # the tables share what they need; empty, room for a hint of up to three lines
         table.styles.max_height = (len(rows) if rows else 4) + 1
         table.set_rows(
@@ -232,6 +260,30 @@ class TodayScreen(DataScreen):
             cursor=self._index([row.account_id for row in rows], keep),
         )
 
+    def _fill_snoozed(self, keep: str | None) -> None:
+        assert self.view is not None
+        rows = self.view.snoozed
+        for widget in ("#snoozed-heading", "#snoozed"):
+            self.query_one(widget).display = bool(rows)
+        table = self.query_one(SnoozedTable)
+        table.styles.height = min(len(rows), MAX_COVERAGE_LINES) + 1
+        table.set_rows(
+            snoozed_lines(rows),
+            columns=snoozed_columns(),
+            cursor=self._index([row.account_id for row in rows], keep),
+        )
+
+    def shown_priorities(self) -> list[PriorityRow]:
+        """The ranked accounts on screen: the top `limit`, or all of them after m."""
+        rows = self.view.priorities if self.view else []
+        return rows if self.show_all or self.limit == 0 else rows[: self.limit]
+
+    def action_more(self) -> None:
+        """m: every account that needs attention, or the top `limit` again."""
+        self.show_all = not self.show_all
+        if self.view is not None:
+            self.show(self.view)
+
     def _show_summary(self) -> None:
         assert self.view is not None
         self.query_one("#today-summary", Static).update(summary(self.view))
@@ -247,8 +299,7 @@ class TodayScreen(DataScreen):
         return rows[table.cursor] if 0 <= table.cursor < len(rows) else None
 
     def current_priority(self) -> PriorityRow | None:
-        rows = self.view.priorities if self.view else []
-        return self._at(rows, self.query_one(PriorityTable))
+        return self._at(self.shown_priorities(), self.query_one(PriorityTable))
 
     def current_task(self) -> TaskRow | None:
         rows = self.view.tasks if self.view else []
@@ -257,6 +308,10 @@ class TodayScreen(DataScreen):
     def current_coverage(self) -> CoverageRow | None:
         rows = self.view.coverage if self.view else []
         return self._at(rows, self.query_one(CoverageTable))
+
+    def current_snoozed(self) -> SnoozeRow | None:
+        rows = self.view.snoozed if self.view else []
+        return self._at(rows, self.query_one(SnoozedTable))
 
     def current_account(self) -> tuple[str, str] | None:
         """(id, name) of the account of the line under the cursor in the focused table."""
@@ -267,6 +322,9 @@ class TodayScreen(DataScreen):
         if isinstance(table, CoverageTable):
             coverage = self.current_coverage()
             return (coverage.account_id, coverage.name) if coverage else None
+        if isinstance(table, SnoozedTable):
+            snoozed = self.current_snoozed()
+            return (snoozed.account_id, snoozed.name) if snoozed else None
         priority = self.current_priority()
         return (priority.id, priority.name) if priority else None
 
@@ -288,6 +346,9 @@ class TodayScreen(DataScreen):
             if task is not None:
                 item = task.checklist_item_id
                 target = (task.account_id, "roadmap" if item else "overview", item)
+        elif isinstance(table, SnoozedTable):
+            snoozed = self.current_snoozed()
+            target = (snoozed.account_id, "overview", None) if snoozed else None
         else:
             coverage = self.current_coverage()
             target = (coverage.account_id, "handoff", None) if coverage else None
@@ -303,69 +364,8 @@ class TodayScreen(DataScreen):
         current = self.current_account()  # none: the picker
         self.app.call_later(self.app.log_work, current[0] if current else None)
 
-    def complete_current(self) -> None:
-        task = self.current_task()
-        if task is None:
-            return
-        try:
-            self.session.tasks.complete(task.id)
-        except CsmError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self._completed(task)
-
-    def _completed(self, task: TaskRow) -> None:
-        from csm_tui.services.tasks import task_title
-
-        self.completed.append(task.id)
-        self.notify(
-            _("Done: {task} ({account}). u brings it back.").format(
-                task=task_title(task), account=task.account_name
-            )
-        )
-        self.reload()
-
-    def log_and_complete(self) -> None:
-        """The log form, filled in from the task; saving it marks the task done."""
-        from csm_tui.services.tasks import task_title
-        from csm_tui.ui.screens.log_activity import LogActivityScreen
-
-        task = self.current_task()
-        if task is None:
-            return
-        draft = {
-            "note": task_title(task),
-            "proactive": True,  # a task on my list is work I start
-            "checklist_item_id": task.checklist_item_id,
-        }
-
-        def logged(saved: bool | None) -> None:
-            if not saved:
-                return
-            try:
-                self.session.tasks.complete(task.id)
-            except CsmError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self._completed(task)
-
-        screen = LogActivityScreen(self.session, task.account_id, task.account_name, draft=draft)
-        self.app.push_screen(screen, logged)
-
     def action_undo(self) -> None:
-        if not self.completed:
-            self.notify(_("Nothing to bring back."), severity="warning")
-            return
-        task_id = self.completed.pop()
-        try:
-            task = self.session.tasks.reopen(task_id)
-        except CsmError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        from csm_tui.services.tasks import task_title
-
-        self.notify(_("Open again: {task}").format(task=task_title(task)))
-        self.reload()
+        self.edits.undo()
 
     def action_new_task(self) -> None:
         """A task of my own for the account under the cursor (or one picked first)."""
@@ -396,5 +396,6 @@ class TodayScreen(DataScreen):
         self.query_one("#coverage-heading", Static).update(
             _("Covering this week: unread handoff notes")
         )
+        self.query_one("#snoozed-heading", Static).update(_("Snoozed"))
         if self.view is not None:
             self.show(self.view)

@@ -14,7 +14,7 @@ from csm_tui.ui.textual_ext.line_table import Cell, LineColumn, LineTable
 if TYPE_CHECKING:
     from datetime import date
 
-    from csm_tui.services.today import CoverageRow, PriorityRow, TodayView
+    from csm_tui.services.today import CoverageRow, PriorityRow, SnoozeRow, TodayView
     from csm_tui.ui.screens.today import TodayScreen
 
 
@@ -38,7 +38,14 @@ class TodayTable(LineTable):
 
 
 class PriorityTable(TodayTable):
-    """My accounts, highest score first."""
+    """My accounts, highest score first; z sets the one under the cursor aside."""
+
+    BINDINGS = [Binding("z", "snooze", N_("Snooze"), id="today.snooze")]
+
+    def action_snooze(self) -> None:
+        today = self.today
+        if today is not None:
+            today.edits.snooze_account()
 
 
 class TaskTable(TodayTable):
@@ -47,21 +54,50 @@ class TaskTable(TodayTable):
     BINDINGS = [
         Binding("space", "done", N_("Done"), id="today.done"),
         Binding("l", "log_done", N_("Log and done"), id="today.log_done"),
+        Binding("e", "edit", N_("Edit"), id="today.task_edit"),
+        Binding("z", "snooze", N_("Snooze"), id="today.task_snooze"),
+        Binding("d", "delete", N_("Delete"), id="today.task_delete"),
     ]
+
+    def action_edit(self) -> None:
+        today = self.today
+        if today is not None:
+            today.edits.edit_task()
+
+    def action_snooze(self) -> None:
+        today = self.today
+        if today is not None:
+            today.edits.snooze_task()
+
+    def action_delete(self) -> None:
+        today = self.today
+        if today is not None:
+            today.edits.delete_task()
 
     def action_done(self) -> None:
         today = self.today
         if today is not None:
-            today.complete_current()
+            today.edits.complete()
 
     def action_log_done(self) -> None:
         today = self.today
         if today is not None:
-            today.log_and_complete()
+            today.edits.log_and_complete()
 
 
 class CoverageTable(TodayTable):
     """The accounts I cover this week with unread handoff notes."""
+
+
+class SnoozedTable(TodayTable):
+    """The accounts I set aside, the soonest back first; z brings one back now."""
+
+    BINDINGS = [Binding("z", "unsnooze", N_("Back now"), id="today.unsnooze")]
+
+    def action_unsnooze(self) -> None:
+        today = self.today
+        if today is not None:
+            today.edits.unsnooze_account()
 
 
 class LazyLines(Sequence[Sequence[Cell]]):
@@ -188,6 +224,28 @@ def coverage_lines(rows: list[CoverageRow]) -> list[tuple[Cell, ...]]:
             ((row.name, ""), (period, ""), (row.primary_name or "", "dim"), (unread, "warning"))
         )
     return lines
+
+
+def snoozed_columns() -> list[LineColumn]:
+    """Narrow, the reason gives way to the account and the day it comes back."""
+    return [
+        LineColumn(_("Account"), 0, min_width=20, max_width=30),
+        LineColumn(_("Back on"), 12),
+        LineColumn(_("Reason"), 0, min_width=20, give_way=1),
+    ]
+
+
+def snoozed_lines(rows: list[SnoozeRow]) -> list[tuple[Cell, ...]]:
+    return [((row.name, ""), (row.until, "dim"), (row.reason, "")) for row in rows]
+
+
+def more_line(hidden: int, limit: int) -> str:
+    """Under the ranked list: how many more there are, and the key that shows them."""
+    if hidden > 0:
+        return ngettext(
+            "… and {n} more: m shows them all", "… and {n} more: m shows them all", hidden
+        ).format(n=hidden)
+    return _("m shows the top {n} only").format(n=limit)
 
 
 def summary(view: TodayView) -> str:
