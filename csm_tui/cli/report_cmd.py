@@ -236,7 +236,10 @@ def render(report: WeekReport, *, markdown: bool) -> str:
             proactive=duration(effort.proactive.minutes),
             recurring=duration(effort.recurring.minutes),
         )
-        out.extend([split, ""])
+        audience = _("One-to-one {one} · one-to-many {many}").format(
+            one=duration(effort.one_to_one.minutes), many=duration(effort.one_to_many.minutes)
+        )
+        out.extend([split, audience, ""])
     bullet = "- " if markdown else "  "
     heading(_("Checklist items done ({n})").format(n=len(report.items_done)))
     if report.items_done:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from csm_tui.models._base import Email, LongText, Record, new_id
-from csm_tui.models.limits import Minutes
+from csm_tui.models._base import Email, LongText, Record, ShortStr, new_id
+from csm_tui.models.limits import MAX_KEY_CONTACTS, Minutes
 
 
 class ActivityType(StrEnum):
@@ -30,9 +30,19 @@ class Outcome(StrEnum):
     NONE = "none"
 
 
+class Audience(StrEnum):
+    """Who a piece of work was for (issue 16): one account, or many (a segment, several
+    accounts, nobody in particular: a webinar, help content, an internal enablement session)."""
+
+    ACCOUNT = "account"
+    SEGMENT = "segment"
+    ACCOUNTS = "accounts"
+    NONE = "none"
+
+
 class Activity(Record):
     id: str = Field(default_factory=new_id)
-    account_id: str
+    account_id: str | None
     author_email: Email
     type: ActivityType = ActivityType.CALL
     minutes: Minutes
@@ -42,3 +52,20 @@ class Activity(Record):
     outcome: Outcome = Outcome.NONE
     note: LongText = ""
     checklist_item_id: str | None = None
+    audience: Audience = Audience.ACCOUNT
+    audience_segment: ShortStr = ""
+    audience_accounts: list[str] = Field(default_factory=list, max_length=MAX_KEY_CONTACTS)
+
+    @model_validator(mode="after")
+    def _one_account_or_many(self) -> Activity:
+        if (self.audience is Audience.ACCOUNT) != (self.account_id is not None):
+            raise ValueError("an activity has an account exactly when it is for one account")
+        if self.audience is Audience.SEGMENT and not self.audience_segment:
+            raise ValueError("work for a segment names the segment")
+        if self.audience is Audience.ACCOUNTS and not self.audience_accounts:
+            raise ValueError("work for several accounts names them")
+        return self
+
+    @property
+    def one_to_many(self) -> bool:
+        return self.account_id is None

@@ -105,7 +105,9 @@ def _insert(conn: Connection, user: User, mutation: Mutation, current: Record | 
             current=None if same else current_change(conn, user, table, mutation.row_id),
         )
     account_id = rec.account_of(table, row)
-    if table == "activities" and _earned(conn, user, row):
+    if table == "activities" and account_id is None:
+        pass  # for many customers or none (issue 16): the author's own (checked below)
+    elif table == "activities" and _earned(conn, user, row):
         pass  # work done while the author had the account, logged since it moved (issue 19.6)
     elif table != "accounts":
         role = _role(conn, user, account_id)
@@ -132,7 +134,7 @@ def _update(conn: Connection, user: User, mutation: Mutation, current: Record | 
     if current is None or current.deleted or not _visible(conn, user, current):
         raise Refused(NOT_YOURS)
     assert current.data is not None
-    role = _role(conn, user, current.account_id)
+    role = _unbound_role(current) or _role(conn, user, current.account_id)
     for fixed in (key_column(table), "account_id", "author_email", "note_id", *PRIVATE.values()):
         if fixed in mutation.payload and mutation.payload[fixed] != current.data.get(fixed):
             raise Refused(f"The {fixed} of a row cannot change.")
@@ -160,7 +162,7 @@ def _delete(conn: Connection, user: User, mutation: Mutation, current: Record | 
     if current is None or not _visible(conn, user, current):
         raise Refused(NOT_YOURS)
     assert current.data is not None
-    role = _role(conn, user, current.account_id)
+    role = _unbound_role(current) or _role(conn, user, current.account_id)
     if table in ("accounts", "owners") and not _manages(conn, user, role, current.account_id):
         raise Refused("Only the account's primary owner removes the account or its owners.")
     _check_author(user, table, current.data)
@@ -188,6 +190,12 @@ def _role(conn: Connection, user: User, account_id: str | None) -> str:
     return role
 
 
+def _unbound_role(record: Record) -> str | None:
+    """An activity on no account (issue 16) has no owners: its author alone (checked by
+    `_visible` and `_check_author`) acts on it."""
+    return "author" if record.table == "activities" and record.account_id is None else None
+
+
 def _earned(conn: Connection, user: User, row: dict[str, Any]) -> bool:
     """An activity of an account the author no longer has, which happened while they had it:
     their work record, kept on the account (its owners see it; the author's devices do not)."""
@@ -213,6 +221,10 @@ def _manages(conn: Connection, user: User, role: str, account_id: str | None) ->
 def _visible(conn: Connection, user: User, record: Record) -> bool:
     if record.table == "users":
         return True  # the team's directory
+    if _unbound_role(record):
+        if record.data is None:  # deleted: the author created it (nobody else could)
+            return record.created_by == user.id
+        return record.data.get("author_email") == user.email
     if record.account_id is None or changes.role_of(conn, user, record.account_id) is None:
         return False
     column = PRIVATE.get(record.table)

@@ -210,6 +210,9 @@ def audience(
     its account otherwise, and only the reader for read receipts."""
     if table == "users":
         return [int(row[0]) for row in _ALL_USERS.run(conn)]
+    if account_id is None and table == "activities":
+        # work for many customers or none (issue 16): on no account, so its author's alone
+        return _ids_of(conn, [str(data.get("author_email"))])
     readers = _readers(conn, account_id)
     private = PRIVATE.get(table)
     if private is not None:

@@ -143,6 +143,8 @@ def remember(conn: Connection, record: Record) -> None:
 def account_of(table: str, data: dict[str, Any]) -> str | None:
     if table == "users":
         return None
+    if table == "activities" and data.get("account_id") is None:
+        return None  # work for many customers or none (issue 16): its author's alone
     return str(data["id"] if table == "accounts" else data["account_id"])
 
 

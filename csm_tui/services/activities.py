@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -9,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError as PydanticError
 
 from csm_tui.errors import NotFoundError, ValidationError
-from csm_tui.i18n import current_language
+from csm_tui.i18n import _, current_language
 from csm_tui.models.account import Stage
-from csm_tui.models.activity import Activity, ActivityType, Outcome
+from csm_tui.models.activity import Activity, ActivityType, Audience, Outcome
 from csm_tui.services.changes import changed_fields, with_changes
 from csm_tui.services.identity import me_identity
 from csm_tui.store import accounts as account_queries
@@ -45,6 +46,7 @@ EDITABLE = (
 def _row(activity: Activity, now: str) -> dict[str, Any]:
     row = activity.model_dump(mode="python")
     row["occurred_at"] = utc_iso(activity.occurred_at)
+    row["audience_accounts"] = json.dumps(activity.audience_accounts)
     row["created_at"] = now
     row["updated_at"] = now
     return row
@@ -74,19 +76,78 @@ def log_activity(
     if account_queries.get_account(store, account_id) is None:
         raise NotFoundError(f"No account with id {account_id}.")
     _check_link(store, account_id, checklist_item_id)
+    return _insert(
+        store,
+        account_id=account_id,
+        type=type,
+        minutes=minutes,
+        occurred_at=occurred_at,
+        proactive=proactive,
+        recurring=recurring,
+        outcome=outcome,
+        note=note,
+        checklist_item_id=checklist_item_id,
+    )
+
+
+def log_for_many(
+    store: Store,
+    audience: Audience,
+    minutes: int,
+    occurred_at: datetime,
+    *,
+    segment: str = "",
+    account_ids: tuple[str, ...] = (),
+    type: ActivityType = ActivityType.CALL,
+    proactive: bool = False,
+    recurring: bool = False,
+    outcome: Outcome = Outcome.NONE,
+    note: str = "",
+) -> Activity:
+    """Record work for many customers (issue 16): a segment of the book, several of its
+    accounts, or nobody in particular (a webinar, help content, an internal session). It has no
+    account, so it counts as one-to-many work and stays out of every account's own totals."""
+    if audience is Audience.ACCOUNT:
+        raise ValidationError(_("Work for one account is logged on that account."))
+    if audience is Audience.SEGMENT:
+        segment = segment.strip()
+        known = queries.segments_in_book(store)
+        if segment not in known:
+            raise ValidationError(
+                _("No account is in the segment {name!r} (segments: {known}).").format(
+                    name=segment, known=", ".join(known) or "-"
+                )
+            )
+    elif segment:
+        raise ValidationError(_("Only work for a segment names a segment."))
+    wanted = list(dict.fromkeys(account_ids))
+    if audience is Audience.ACCOUNTS:
+        if len(wanted) < 2:
+            raise ValidationError(_("Work for several accounts names two or more of them."))
+        for account_id in wanted:
+            if account_queries.get_account(store, account_id) is None:
+                raise NotFoundError(_("No account with id {id}.").format(id=account_id))
+    elif wanted:
+        raise ValidationError(_("Only work for several accounts names accounts."))
+    return _insert(
+        store,
+        account_id=None,
+        audience=audience,
+        audience_segment=segment,
+        audience_accounts=wanted,
+        type=type,
+        minutes=minutes,
+        occurred_at=occurred_at,
+        proactive=proactive,
+        recurring=recurring,
+        outcome=outcome,
+        note=note,
+    )
+
+
+def _insert(store: Store, **fields: Any) -> Activity:
     try:
-        activity = Activity(
-            account_id=account_id,
-            author_email=_me(store),
-            type=type,
-            minutes=minutes,
-            occurred_at=occurred_at,
-            proactive=proactive,
-            recurring=recurring,
-            outcome=outcome,
-            note=note,
-            checklist_item_id=checklist_item_id,
-        )
+        activity = Activity(author_email=_me(store), **fields)
     except PydanticError as exc:
         raise ValidationError(_first_problem(exc)) from exc
     with store.transaction() as tx:
@@ -108,6 +169,8 @@ def edit_activity(store: Store, activity_id: str, **changes: Any) -> Activity:
         raise ValidationError(_first_problem(exc)) from exc
     diff = changed_fields(current, updated, EDITABLE)
     if "checklist_item_id" in diff:
+        if current.account_id is None:
+            raise ValidationError(_("Work for many customers is not linked to a checklist item."))
         _check_link(store, current.account_id, updated.checklist_item_id)
     if diff:
         if "occurred_at" in diff:

@@ -143,6 +143,8 @@ class EffortReport:
     proactive: Effort
     one_off: Effort
     recurring: Effort
+    one_to_one: Effort  # work for one account
+    one_to_many: Effort  # work for a segment, several accounts or none (issue 16)
     weeks: tuple[WeekEffort, ...]  # TREND_WEEKS, oldest first, ending with the period
     candidates: tuple[Candidate, ...]
     more_candidates: int  # found but not listed
@@ -214,6 +216,7 @@ def effort_report(
         buckets = trend.result()
     accounts = tuple(AccountEffort(a.account_id, a.name, Effort(a.count, a.minutes)) for a in top)
     listed = _sum([a.effort for a in accounts])
+    one_to_one = _sum([row for row in mix if not row.many])
     by_type: dict[str, Effort] = {}
     for row in mix:
         by_type[row.type] = by_type.get(row.type, Effort()) + Effort(row.count, row.minutes)
@@ -223,8 +226,11 @@ def effort_report(
         mine_only=author is not None,
         total=total,
         accounts=accounts,
-        # the parts are separate reads: a save between them must not make the rest negative
-        rest=Effort(max(total.count - listed.count, 0), max(total.minutes - listed.minutes, 0)),
+        # the parts are separate reads: a save between them must not make the rest negative;
+        # one-to-many work is on no account, so it is not the other accounts' either
+        rest=Effort(
+            max(one_to_one.count - listed.count, 0), max(one_to_one.minutes - listed.minutes, 0)
+        ),
         rest_accounts=account_count - len(accounts),
         types=tuple(
             TypeEffort(kind, effort)
@@ -236,6 +242,8 @@ def effort_report(
         proactive=_sum([row for row in mix if row.proactive]),
         one_off=_sum([row for row in mix if not row.recurring]),
         recurring=_sum([row for row in mix if row.recurring]),
+        one_to_one=one_to_one,
+        one_to_many=_sum([row for row in mix if row.many]),
         weeks=tuple(
             WeekEffort(monday, Effort(*bucket))
             for monday, bucket in zip(mondays[:-1], buckets, strict=True)

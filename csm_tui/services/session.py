@@ -14,7 +14,7 @@ from csm_tui.store.connection import Store
 from csm_tui.store.search import fold
 
 if TYPE_CHECKING:
-    from csm_tui.models.activity import Activity
+    from csm_tui.models.activity import Activity, Audience
     from csm_tui.services.accounts import AccountOverview
     from csm_tui.services.activities import EffortTotals, LinkChoice, Removed
     from csm_tui.services.calendar import CalendarService
@@ -81,6 +81,19 @@ class Session:
         from csm_tui.services.activities import log_activity
 
         return log_activity(self.store, account_id, minutes, occurred_at, **fields)
+
+    def log_for_many(
+        self, audience: Audience, minutes: int, occurred_at: datetime, **fields: Any
+    ) -> Activity:
+        """Work for a segment, several accounts or nobody in particular (issue 16)."""
+        from csm_tui.services.activities import log_for_many
+
+        return log_for_many(self.store, audience, minutes, occurred_at, **fields)
+
+    def segments_in_book(self) -> list[str]:
+        from csm_tui.store.activities import segments_in_book
+
+        return segments_in_book(self.store)
 
     def activities(self, account_id: str, limit: int) -> list[Activity]:
         from csm_tui.store.activities import activities_of

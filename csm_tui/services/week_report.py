@@ -315,4 +315,10 @@ def summary_line(report: WeekReport) -> str:
         accounts=accounts.format(n=fmt.count(effort.account_count)),
     )
     share = report.proactive_share or 0.0
-    return line + " · " + _("{share} proactive").format(share=fmt.share(share, 1))
+    line += " · " + _("{share} proactive").format(share=fmt.share(share, 1))
+    if effort.one_to_many.minutes:  # work for many customers (issue 16): both parts
+        line += " · " + _("{one} one-to-one, {many} one-to-many").format(
+            one=fmt.duration(effort.one_to_one.minutes),
+            many=fmt.duration(effort.one_to_many.minutes),
+        )
+    return line

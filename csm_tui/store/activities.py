@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import UTC, datetime
 
 from csm_tui.models.activity import Activity
@@ -9,13 +11,32 @@ from csm_tui.store.connection import Store
 
 _COLUMNS = (
     "id, account_id, author_email, type, minutes, occurred_at, proactive, recurring, outcome, "
-    "note, checklist_item_id"
+    "note, checklist_item_id, audience, audience_segment, audience_accounts"
 )
+
+
+def _activity(row: sqlite3.Row) -> Activity:
+    data = dict(row)
+    data["audience_accounts"] = json.loads(data["audience_accounts"])
+    return Activity.model_validate(data)
 
 
 def get_activity(store: Store, activity_id: str) -> Activity | None:
     row = store.query_one(f"SELECT {_COLUMNS} FROM activities WHERE id = ?", (activity_id,))
-    return None if row is None else Activity.model_validate(dict(row))
+    return None if row is None else _activity(row)
+
+
+def segments_in_book(store: Store) -> list[str]:
+    """The segments the book's accounts are in (what work for a segment may name)."""
+    rows = store.query(
+        "SELECT DISTINCT segment FROM accounts WHERE segment <> '' ORDER BY segment", ()
+    )
+    return [str(row[0]) for row in rows]
+
+
+def accounts_in_segment(store: Store, segment: str) -> int:
+    row = store.query_one("SELECT count(*) FROM accounts WHERE segment = ?", (segment,))
+    return 0 if row is None else int(row[0])
 
 
 def activities_of(store: Store, account_id: str, limit: int | None = None) -> list[Activity]:
@@ -25,7 +46,7 @@ def activities_of(store: Store, account_id: str, limit: int | None = None) -> li
     if limit is not None:
         sql += " LIMIT ?"
         params = (account_id, limit)
-    return [Activity.model_validate(dict(row)) for row in store.query(sql, params)]
+    return [_activity(row) for row in store.query(sql, params)]
 
 
 def minutes_between(

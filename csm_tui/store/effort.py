@@ -36,6 +36,7 @@ class Mix:
     recurring: bool
     count: int
     minutes: int
+    many: bool = False  # one-to-many work (issue 16): for a segment, several accounts or none
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,17 @@ def _where(scope: Scope, tag: str = "") -> tuple[str, dict[str, Any]]:
 
 
 def mix(store: Store, scope: Scope) -> list[Mix]:
-    """Count and minutes for each type × reactive/proactive × one-off/recurring (up to 32 rows)."""
+    """Count and minutes for each type × reactive/proactive × one-off/recurring × one-to-one or
+    one-to-many (up to 64 rows); one-to-many work is the work on no account, which the covering
+    index holds."""
     where, params = _where(scope)
     rows = store.query(
-        f"SELECT type, proactive, recurring, count(*), sum(minutes) "
+        f"SELECT type, proactive, recurring, count(*), sum(minutes), account_id IS NULL AS many "
         f"FROM {SOURCE} WHERE {where} "
-        "GROUP BY type, proactive, recurring",
+        "GROUP BY type, proactive, recurring, many",
         params,
     )
-    return [Mix(r[0], bool(r[1]), bool(r[2]), int(r[3]), int(r[4])) for r in rows]
+    return [Mix(r[0], bool(r[1]), bool(r[2]), int(r[3]), int(r[4]), bool(r[5])) for r in rows]
 
 
 def top_accounts(store: Store, scope: Scope, limit: int) -> tuple[list[AccountMinutes], int]:

@@ -400,6 +400,45 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX account_snoozes_user ON account_snoozes (user_email, until);
     """,
+    # Work for many customers (issue 16): an activity is for one account (account_id set, as
+    # before), a segment (its name), several accounts (their ids, a JSON list) or nobody in
+    # particular (a webinar, help content). Only one-account work has an account_id, so every
+    # per-account query stays right, and "one-to-many" is `account_id IS NULL`, which the
+    # covering index already holds. SQLite cannot drop a NOT NULL: the table is rebuilt (no
+    # table references activities; the journal keeps ids, which do not change).
+    """
+    CREATE TABLE activities_new (
+        id TEXT PRIMARY KEY,
+        account_id TEXT REFERENCES accounts (id) ON DELETE CASCADE,
+        author_email TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('call', 'meeting', 'email', 'chat', 'inquiry',
+                                           'training', 'internal', 'other')),
+        minutes INTEGER NOT NULL CHECK (minutes > 0 AND minutes <= 1440),
+        occurred_at TEXT NOT NULL,
+        proactive INTEGER NOT NULL DEFAULT 0,
+        recurring INTEGER NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL DEFAULT 'none'
+            CHECK (outcome IN ('resolved', 'follow_up', 'risk_found', 'expansion', 'none')),
+        note TEXT NOT NULL DEFAULT '',
+        checklist_item_id TEXT REFERENCES checklist_items (id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        audience TEXT NOT NULL DEFAULT 'account'
+            CHECK (audience IN ('account', 'segment', 'accounts', 'none')),
+        audience_segment TEXT NOT NULL DEFAULT '',
+        audience_accounts TEXT NOT NULL DEFAULT '[]',
+        CHECK ((audience = 'account') = (account_id IS NOT NULL))
+    );
+    INSERT INTO activities_new (id, account_id, author_email, type, minutes, occurred_at,
+        proactive, recurring, outcome, note, checklist_item_id, created_at, updated_at)
+    SELECT id, account_id, author_email, type, minutes, occurred_at, proactive, recurring,
+        outcome, note, checklist_item_id, created_at, updated_at FROM activities;
+    DROP TABLE activities;
+    ALTER TABLE activities_new RENAME TO activities;
+    CREATE INDEX activities_account_time ON activities (account_id, occurred_at);
+    CREATE INDEX activities_effort ON activities
+        (occurred_at, author_email, account_id, type, proactive, recurring, minutes, outcome);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,11 +14,9 @@ from csm_tui.store.connection import Store
 
 # Migration 11's covering index holds every column these queries read (outcome included).
 SOURCE = "activities INDEXED BY activities_effort"
-# Who an activity was for: one account today. When activities carry an `audience` column (issue
-# 16, "work for many": one account / a segment / several / none), this becomes that column and
-# every query below already groups by it.
-AUDIENCE = "'one'"
-ONE_TO_ONE = "one"
+# Work for many customers (issue 16: a segment, several accounts or none) is the work on no
+# account: the covering index holds account_id, so the share needs no lookup per row.
+ONE_TO_MANY = "account_id IS NULL"
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ def activities_per_month(
         author,
         "count(*), coalesce(sum(minutes), 0), "
         "coalesce(sum(minutes) FILTER (WHERE proactive), 0), "
-        f"coalesce(sum(minutes) FILTER (WHERE {AUDIENCE} <> '{ONE_TO_ONE}'), 0)" + outcome_counts,
+        f"coalesce(sum(minutes) FILTER (WHERE {ONE_TO_MANY}), 0)" + outcome_counts,
     )
     params.update({f"outcome{n}": outcome for n, outcome in enumerate(outcomes)})
     return [

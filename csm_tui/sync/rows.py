@@ -205,7 +205,7 @@ class ChecklistRow(Row):
 
 class ActivityRow(Row):
     id: Id
-    account_id: Id
+    account_id: Id | None = None
     author_email: Email
     type: Literal["call", "meeting", "email", "chat", "inquiry", "training", "internal", "other"]
     minutes: Minutes
@@ -217,6 +217,16 @@ class ActivityRow(Row):
     checklist_item_id: Id | None = None
     created_at: IsoTime
     updated_at: IsoTime
+    # who it was for (issue 16): one account (account_id), a segment, several accounts, none
+    audience: Literal["account", "segment", "accounts", "none"] = "account"
+    audience_segment: Short = ""
+    audience_accounts: IdsText = "[]"
+
+    @model_validator(mode="after")
+    def _one_account_or_many(self) -> ActivityRow:
+        if (self.audience == "account") != (self.account_id is not None):
+            raise ValueError("an activity has an account exactly when it is for one account")
+        return self
 
 
 class HandoffRow(Row):
@@ -350,6 +360,7 @@ ROW_MODELS: dict[str, type[Row]] = {
 ADDED_LATER: dict[str, dict[str, Any]] = {
     "accounts": {"archived_on": None},
     "contacts": {"phone": "", "is_key": 0},
+    "activities": {"audience": "account", "audience_segment": "", "audience_accounts": "[]"},
 }
 """Columns added to a table after servers had stored rows of it: a row stored before lacks
 them, and the feed sends it with these values (the models' defaults; a test checks they agree).

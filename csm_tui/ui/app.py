@@ -372,19 +372,13 @@ class CsmApp(KeyGatedApp):
 
     def log_work(self, account_id: str | None = None, minutes: int | None = None) -> None:
         """Open the log form for an account (the book row or the open account); with no
-        account, the account picker comes first. Screens call this (after their key's
+        account, the form asks who the work was for (one account, a segment, several, none).
+        Screens call this (after their key's
         handler has returned: `self.app.call_later(self.app.log_work, id)`)."""
         from csm_tui.ui.screens.log_activity import LogActivityScreen
 
-        if account_id is None:
-            from csm_tui.ui.screens.account_picker import AccountPickerScreen
-
-            def chosen(picked: str | None) -> None:
-                if picked:
-                    self.log_work(picked, minutes)
-
-            picker = AccountPickerScreen(self.session, _("Log work for which account?"))
-            self.push_screen(picker, chosen)
+        if account_id is None:  # off an account: the form asks who it was for (issue 16)
+            self.push_screen(LogActivityScreen(self.session, None, "", minutes=minutes))
             return
 
         row = self.session.book.row(account_id) if self.session.book.loaded else None
@@ -410,6 +404,10 @@ class CsmApp(KeyGatedApp):
         from csm_tui.ui.screens.log_activity import DRAFT, LogActivityScreen
 
         draft = self.session.load_draft(DRAFT)
+        if draft and draft.get("audience") and not draft.get("activity_id"):  # for many
+            self.notify(_("Your unsaved activity is back: save it, or Escape to discard it."))
+            self.push_screen(LogActivityScreen(self.session, None, "", draft=draft))
+            return
         if not draft or not isinstance(draft.get("account_id"), str):
             return
         try:

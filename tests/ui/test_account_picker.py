@@ -90,7 +90,7 @@ async def test_l_without_a_row_picks_then_logs(book_store: Store, make_app: AppF
         await pilot.press("enter")
         await settle(pilot, lambda: bool(app.screen.query("#minutes")))
         assert isinstance(app.screen, LogActivityScreen)
-        assert app.screen.account_id == "acct01"  # 株式会社サクラ精機
+        assert app.screen.values()["account_id"] == "acct01"  # 株式会社サクラ精機
         await pilot.press("1", "5", "enter")
         await settle(pilot, lambda: isinstance(app.screen, BookScreen))
     assert [a.minutes for a in activities_of(book_store, "acct01")] == [15, 30]
@@ -110,7 +110,7 @@ async def test_arrows_choose_among_the_matches(book_store: Store, make_app: AppF
         await pilot.press("down", "enter")
         await settle(pilot, lambda: isinstance(app.screen, LogActivityScreen))
         assert isinstance(app.screen, LogActivityScreen)
-        assert app.screen.account_id == second.id
+        assert app.screen.values()["account_id"] == second.id
 
 
 async def test_escape_and_letters_that_match_nothing(
@@ -129,6 +129,8 @@ async def test_escape_and_letters_that_match_nothing(
         )
         await pilot.press("enter")  # nothing to choose: stays
         assert app.screen is picker
+        await pilot.press("escape")  # back in the log form, which asks who the work was for
+        await settle(pilot, lambda: isinstance(app.screen, LogActivityScreen))
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, BookScreen))
     assert book_store.get_setting("draft:activity") is None
@@ -144,4 +146,6 @@ async def test_an_empty_book_says_so(empty_store: Store, make_app: AppFactory) -
         status = str(app.screen.query_one("#picker-status").render())
         assert "No accounts yet" in status
         await pilot.press("enter", "escape")
+        await settle(pilot, lambda: isinstance(app.screen, LogActivityScreen))
+        await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, BookScreen))

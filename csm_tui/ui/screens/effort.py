@@ -8,15 +8,14 @@ from datetime import date
 from functools import partial
 
 from rich.text import Text
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _, ngettext
 from csm_tui.models.activity import ActivityType
 from csm_tui.services.effort import (
@@ -26,18 +25,16 @@ from csm_tui.services.effort import (
     Period,
     PeriodKind,
     local_today,
-    parse_day,
 )
 from csm_tui.services.session import Session
 from csm_tui.ui.screens.base import DataScreen
-from csm_tui.ui.screens.form_screen import FormScreen
+from csm_tui.ui.screens.effort_period import CustomPeriodScreen
 from csm_tui.ui.screens.log_activity import TYPE_LABELS
 from csm_tui.ui.textual_ext.key_bar import KeyBar
 from csm_tui.ui.textual_ext.title_bar import TitleBar
 from csm_tui.ui.widgets.effort_charts import BarChart, BarList, BarRow, WeekColumns, duration
 from csm_tui.ui.widgets.trends_view import TrendsView
 
-EXAMPLE = "2026-11-01, today, yesterday"  # what the date fields take (not translated: typed)
 NARROW = 100  # below this width the sections stack instead of standing side by side
 
 KINDS: tuple[tuple[PeriodKind, str, str], ...] = (
@@ -167,6 +164,7 @@ class EffortScreen(DataScreen):
         "types": N_("By type"),
         "initiative": N_("Reactive or proactive"),
         "recurrence": N_("One-off or recurring"),
+        "audience": N_("One-to-one or one-to-many"),
         "weeks": N_("Per week, the last 12 weeks"),
     }
 
@@ -201,6 +199,7 @@ class EffortScreen(DataScreen):
             with Horizontal(id="flags", classes="row"):
                 yield self._titled(BarChart(id="initiative"))
                 yield self._titled(BarChart(id="recurrence"))
+                yield self._titled(BarChart(id="audience"))
             yield self._titled(WeekColumns(id="weeks"))
             yield Section(
                 N_("Recurring reactive work: candidates to turn proactive"),
@@ -333,6 +332,11 @@ class EffortScreen(DataScreen):
             BarRow(_("Recurring"), report.recurring.minutes),
         ]
         self.query_one("#recurrence", BarChart).show(recurrence, report.total.minutes)
+        audience = [  # issue 16: work for one account, or for a segment, several or none
+            BarRow(_("One account"), report.one_to_one.minutes),
+            BarRow(_("Many or none"), report.one_to_many.minutes),
+        ]
+        self.query_one("#audience", BarChart).show(audience, report.total.minutes)
 
     def _show_candidates(self, report: EffortReport) -> None:
         rows = []
@@ -416,11 +420,8 @@ class EffortScreen(DataScreen):
         return focused.current_key if isinstance(focused, BarList) else None
 
     def action_log(self) -> None:
-        account_id = self._current_account()
-        if account_id is None:
-            self.notify(_("Choose an account first."), severity="warning")
-            return
-        self.app.call_later(self.app.log_work, account_id)
+        # off an account (the rest row, another chart): the form asks who it was for
+        self.app.call_later(self.app.log_work, self._current_account())
 
     def action_back(self) -> None:
         self.dismiss()
@@ -436,70 +437,3 @@ class EffortScreen(DataScreen):
             self.show(self.report)
         self.query_one(PeriodBar).show(self.period, self.today, self.mine_only, self.trends)
         self.query_one(TrendsView).redraw()
-
-
-class CustomPeriodScreen(FormScreen[Period | None]):
-    """From and to dates, checked as they are submitted; errors stand beside their field."""
-
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
-    AUTO_FOCUS = "#from"
-
-    DEFAULT_CSS = """
-    CustomPeriodScreen { align: center middle; }
-    CustomPeriodScreen > Vertical {
-        width: 64; max-width: 100%; height: auto;
-        border: thick $primary; background: $surface; padding: 0 2;
-    }
-    CustomPeriodScreen #custom-title { text-style: bold; margin-bottom: 1; }
-    CustomPeriodScreen Horizontal { height: auto; }
-    CustomPeriodScreen Horizontal > Vertical { width: 1fr; height: auto; }
-    CustomPeriodScreen .error { color: $error; height: auto; }
-    CustomPeriodScreen #custom-hint { color: $foreground-muted; margin-top: 1; }
-    """
-
-    def __init__(self, session: Session, period: Period) -> None:
-        super().__init__()
-        self.session = session
-        self.period = period
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(_("Custom period"), id="custom-title")
-            with Horizontal():
-                with Vertical():
-                    yield Label(_("From"))
-                    yield Input(self.period.start.isoformat(), placeholder=EXAMPLE, id="from")
-                    yield Static("", id="from-error", classes="error")
-                with Vertical():
-                    yield Label(_("To (included)"))
-                    yield Input(self.period.end.isoformat(), placeholder=EXAMPLE, id="to")
-                    yield Static("", id="to-error", classes="error")
-            yield Static(_("Enter shows the period · Escape cancels"), id="custom-hint")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "from" and not self.query_one("#to", Input).value.strip():
-            self.set_focus(self.query_one("#to", Input))
-            return
-        self.action_apply()
-
-    def action_apply(self) -> None:
-        days: dict[str, date] = {}
-        errors = {"from": "", "to": ""}
-        for field in ("from", "to"):
-            try:
-                days[field] = parse_day(
-                    self.query_one(f"#{field}", Input).value, self.session.clock
-                )
-            except CsmError as exc:
-                errors[field] = _(str(exc))
-        if len(days) == 2:
-            try:
-                self.dismiss(Period.custom(days["from"], days["to"]))
-                return
-            except CsmError as exc:
-                errors["to"] = _(str(exc))
-        self.show_errors(errors)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

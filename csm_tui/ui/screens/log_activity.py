@@ -19,11 +19,12 @@ from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
-from csm_tui.models.activity import Activity, ActivityType, Outcome
+from csm_tui.models.activity import Activity, ActivityType, Audience, Outcome
 from csm_tui.services.effort_input import parse_minutes, parse_when
 from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.draft_form import DraftForm
+from csm_tui.ui.screens.log_audience import AudienceFields
 
 if TYPE_CHECKING:
     from csm_tui.services.activities import LinkChoice
@@ -143,7 +144,7 @@ class LogActivityScreen(DraftForm[bool]):
     def __init__(
         self,
         session: Session,
-        account_id: str,
+        account_id: str | None,
         account_name: str,
         *,
         minutes: int | None = None,
@@ -160,16 +161,22 @@ class LogActivityScreen(DraftForm[bool]):
             self.initial["minutes"] = str(minutes)
         # set when the form edits an existing activity instead of logging a new one
         self.activity_id: str | None = self.initial.get("activity_id")
-        self.links = self._link_choices()
+        # opened off an account (issue 16): the form asks who the work was for
+        self.for_many = account_id is None and not self.activity_id
+        self.links = self._link_choices() if account_id else []
 
     def compose(self) -> ComposeResult:
         get = self.initial.get
         with VerticalScroll():
-            if self.activity_id:
+            if self.for_many:
+                title = _("Log work")
+            elif self.activity_id:
                 title = _("Edit work for {name}").format(name=self.account_name)
             else:
                 title = _("Log work for {name}").format(name=self.account_name)
             yield Static(title, id="log-title")
+            if self.for_many:
+                yield AudienceFields(self.session, self.initial)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label(_("Minutes"))
@@ -213,6 +220,7 @@ class LogActivityScreen(DraftForm[bool]):
             )
 
     def _link_choices(self) -> list[LinkChoice]:
+        assert self.account_id is not None
         try:
             return self.session.checklist_choices(self.account_id)
         except CsmError:
@@ -224,8 +232,10 @@ class LogActivityScreen(DraftForm[bool]):
     # -- the draft ---------------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
+        audience = self.query_one(AudienceFields).values() if self.for_many else {}
         return {
-            "account_id": self.account_id,
+            **audience,
+            "account_id": audience.get("account_id", self.account_id),
             "account_name": self.account_name,
             "activity_id": self.activity_id,
             "minutes": self.query_one("#minutes", Input).value,
@@ -245,6 +255,7 @@ class LogActivityScreen(DraftForm[bool]):
         return bool(values["minutes"].strip() or values["when"].strip() or values["note"].strip())
 
     @on(LinkField.Changed)
+    @on(AudienceFields.Changed)
     def _link_changed(self) -> None:
         self._save_draft()
 
@@ -266,6 +277,8 @@ class LogActivityScreen(DraftForm[bool]):
             when = parse_when(values["when"], self.session.clock)
         except CsmError as exc:
             errors["when"] = _(str(exc))
+        if self.for_many:  # its error line is "audience-error"
+            errors["audience"] = self.query_one(AudienceFields).missing()
         if self.show_errors(errors) or minutes is None or when is None:
             return
         fields = {
@@ -281,19 +294,30 @@ class LogActivityScreen(DraftForm[bool]):
                 self.session.edit_activity(
                     self.activity_id, minutes=minutes, occurred_at=when, **fields
                 )
+            elif self.for_many and values["audience"] != Audience.ACCOUNT.value:
+                del fields["checklist_item_id"]
+                self.session.log_for_many(
+                    Audience(values["audience"]),
+                    minutes,
+                    when,
+                    segment=values["audience_segment"],
+                    account_ids=tuple(values["audience_accounts"]),
+                    **fields,
+                )
             else:
-                self.session.log_activity(self.account_id, minutes, when, **fields)
+                self.session.log_activity(values["account_id"], minutes, when, **fields)
         except CsmError as exc:
             self.notify(str(exc), severity="error", timeout=10)  # the form and draft stay
             return
         if self.activity_id:
             self.say(_("Saved the changes to the work for {name}.").format(name=self.account_name))
+        elif self.for_many and values["audience"] != Audience.ACCOUNT.value:
+            self.say(_("Logged {minutes} min of work for many customers.").format(minutes=minutes))
         else:
-            self.say(
-                _("Logged {minutes} min for {name}.").format(
-                    minutes=minutes, name=self.account_name
-                )
-            )
+            name = self.account_name
+            if self.for_many:  # the account chosen in the form
+                name = self.query_one(AudienceFields).account_name(values["account_id"])
+            self.say(_("Logged {minutes} min for {name}.").format(minutes=minutes, name=name))
         self.finish(True)
 
     def action_cancel(self) -> None:
