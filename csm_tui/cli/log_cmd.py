@@ -16,7 +16,7 @@ from csm_tui.services.shell_log import ACTIVITY_TYPES, OUTCOMES
 
 @click.command("log")
 @click.argument("account")
-@click.argument("minutes")
+@click.argument("minutes", required=False)
 @click.option(
     "--type",
     "kind",
@@ -45,25 +45,69 @@ from csm_tui.services.shell_log import ACTIVITY_TYPES, OUTCOMES
     default="none",
     show_default=True,
 )
+@click.option(
+    "--segment",
+    default=None,
+    metavar="NAME",
+    help="Work for a segment of the book, not one account: log --segment NAME MINUTES.",
+)
+@click.option(
+    "--accounts",
+    default=None,
+    metavar="A,B",
+    help="Work for several accounts at once (names as for ACCOUNT, comma-separated).",
+)
+@click.option(
+    "--no-account",
+    is_flag=True,
+    help="Work for nobody in particular: a webinar, help content, internal enablement.",
+)
 @db_option
 @click.pass_context
 def log(
     ctx: click.Context,
     account: str,
-    minutes: str,
+    minutes: str | None,
     kind: str,
     note: str,
     when: str,
     reactive: bool,
     recurring: bool,
     outcome: str,
+    segment: str | None,
+    accounts: str | None,
+    no_account: bool,
     db: Path | None,
 ) -> None:
     """Log MINUTES of work for ACCOUNT (its id, external id or the start of its name).
 
     MINUTES may be 30, 90m, 1h, 1h30 or 1.5h (minutes after hours: 0 to 59). Prints the new
-    activity's id on stdout.
+    activity's id on stdout. Work for many customers takes MINUTES alone: --segment NAME,
+    --accounts A,B or --no-account.
     """
+    if segment is not None or accounts is not None or no_account:
+        from csm_tui.cli.log_many import log_many
+
+        log_many(
+            ctx,
+            account,
+            minutes,
+            segment,
+            accounts,
+            no_account,
+            db,
+            kind,
+            note,
+            when,
+            not reactive,
+            recurring,
+            outcome,
+        )
+        return
+    if minutes is None:
+        from csm_tui.i18n import _
+
+        raise click.UsageError(_("Give the account and the minutes: csm-tui log ACCOUNT 30."))
     from csm_tui.services.effort_input import parse_minutes, parse_when
     from csm_tui.services.shell_log import log_work
 
