@@ -117,9 +117,24 @@ def new_account_rows(
     language: str,
 ) -> list[Row]:
     """Checklist rows for accounts being created (an import): each gets its segment's template,
-    dated from its stage starting `today`, so they are written with the accounts in one go."""
+    dated from its stage starting `today`, so they are written with the accounts in one go.
+
+    An account arriving past the start of its life (in adoption or renewal) must not jump to the
+    top of Today because its template's items are overdue on the day it arrives (issue 14):
+
+    - the items of the stages it is already past are marked done "before csm-tui" (no one, no
+      time: `done_at` stays empty, so no week report counts them as work done now). It is past
+      that stage, so that work happened, or no longer can, before csm-tui knew the account;
+      leaving it open would rank the account by work nobody can do any more;
+    - the open items' due dates count from the import day: a rule that gives a day before it
+      (90 days before a renewal that is 30 days away) gives the import day. They are due, not
+      late; from tomorrow on they count as any other.
+    """
+    from csm_tui.i18n import _
     from csm_tui.services.roadmap_templates import template_for_segment
 
+    order = {value.value: index for index, value in enumerate(STAGES)}
+    before = _("Done before csm-tui")  # a note kept with the item, in the language of the day
     rows: list[Row] = []
     for account in accounts:
         mine = template_item_rows(
@@ -128,10 +143,15 @@ def new_account_rows(
             now=now,
             language=language,
         )
+        current = order[account.stage.value]
+        for row in mine:
+            if order[row["stage"]] < current:
+                row.update(done=True, done_note=before)
         dues = computed_due_dates(
             mine, stage=account.stage.value, stage_start=today, renewal=account.renewal_date
         )
         for row in mine:
-            row["due_date"] = dues.get(row["id"])
+            due = dues.get(row["id"])
+            row["due_date"] = None if due is None else max(due, today)
         rows.extend(mine)
     return rows
