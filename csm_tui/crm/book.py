@@ -53,6 +53,10 @@ class Book(Protocol):
     def known_contacts(self) -> set[str]:
         """CRM ids of the contacts that are in the book."""
 
+    def companies_of_members(self, member_ids: list[str]) -> set[str]:
+        """The CRM ids of the companies these Salesforce team member ids were on (as the last
+        page with each company said: `CrmCompany.secondary_member_ids`)."""
+
     def apply_page(
         self, page: Page, converted: Mapping[str, dict[str, Any]], owner_emails: Mapping[str, str]
     ) -> Applied:

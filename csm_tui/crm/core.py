@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -47,6 +47,8 @@ class PullContext:
     scope: tuple[str, ...] = ()
     # where secondary owners come from: a HubSpot property, a Salesforce team role ("" none)
     secondary: str = ""
+    # the companies the book knows these Salesforce team member ids of (Book.companies_of_members)
+    member_accounts: Callable[[list[str]], set[str]] | None = None
 
     @property
     def owner_ids(self) -> tuple[str, ...]:
@@ -114,7 +116,8 @@ def pull(
         if pending.get("owners") != list(newcomers):
             pending = {"owners": list(newcomers), "cursor": {}}
         windows.append((NEWCOMERS, dict(pending["cursor"]), newcomers))
-    windows += [(obj, dict(state.get(f"cursor.{obj}") or {}), scope) for obj in OBJECT_TYPES]
+    objects: tuple[str, ...] = getattr(vendor, "object_types", OBJECT_TYPES)
+    windows += [(obj, dict(state.get(f"cursor.{obj}") or {}), scope) for obj in objects]
     for name, cursor, owners in windows:
         # what the book holds before this object type: the companies pages are filtered by
         # the book itself, so only the later object types rely on it
@@ -125,11 +128,12 @@ def pull(
             known_contacts=frozenset(book.known_contacts()),
             scope=owners,
             secondary=secondary,
+            member_accounts=book.companies_of_members,
         )
         obj = COMPANIES if name == NEWCOMERS else name
         while True:
             page = vendor.page(obj, cursor, ctx)
-            pass_.prepare(page)
+            pass_.prepare(page, ctx.known_companies)
             if name == NEWCOMERS:  # its own cursor; done: the scope is seen, no cursor left
                 page.state = (
                     {NEWCOMERS: None, SEEN: list(scope)}
@@ -177,9 +181,9 @@ class _Pass:
         self.refreshed = False
         self.converted: dict[str, dict[str, Any]] = {}
 
-    def prepare(self, page: Page) -> None:
+    def prepare(self, page: Page, known: frozenset[str]) -> None:
         self.converted = {}
-        if page.object != COMPANIES:
+        if page.object != COMPANIES and not page.companies:
             return
         vendor, scope, owner_emails = self.vendor, self.scope, self.owner_emails
         unknown = any(
@@ -197,6 +201,8 @@ class _Pass:
             for c in page.companies
             if c.owner_id in scope or set(c.secondary_ids or ()) & set(scope)
         ]
+        if page.object != COMPANIES:  # a team change: the book has the contacts it knows
+            mine = [crm_id for crm_id in mine if crm_id not in known]
         page.contacts = vendor.contacts_for(mine) if mine else []
         page.contacts_of = mine
         for company in page.companies:

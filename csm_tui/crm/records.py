@@ -11,6 +11,9 @@ CONTACTS = "contacts"
 REMOVED = "removed"
 OBJECT_TYPES = (COMPANIES, CONTACTS, REMOVED)
 """The pull's object types, each with its own cursor, in the order a pass runs them."""
+TEAM = "team"
+TEAM_REMOVED = "team_removed"
+"""Salesforce's too (`Vendor.object_types`): account team members changed, and removed."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class CrmCompany:
     # core fills them from the owner list.
     secondary_ids: tuple[str, ...] | None = None
     secondary_emails: tuple[str, ...] = ()
+    # Salesforce: the AccountTeamMember ids behind `secondary_ids`, which the book remembers:
+    # getDeleted names a removed member by its id alone
+    secondary_member_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,10 @@ from csm_tui.crm.http import Api, Policy
 from csm_tui.crm.records import (
     COMPANIES,
     CONTACTS,
+    OBJECT_TYPES,
     REMOVED,
+    TEAM,
+    TEAM_REMOVED,
     CrmCompany,
     CrmContact,
     FieldInfo,
@@ -34,16 +37,17 @@ from csm_tui.crm.records import (
     Owner,
     Page,
 )
-from csm_tui.crm.secondary import soql_text, team_members
+from csm_tui.crm.secondary import soql_id, soql_text, team_members
 from csm_tui.crm.sf_oauth import OAuthLogin, TokenSource, reconnect_hint
+from csm_tui.crm.sf_team import team_changes, team_removals
 from csm_tui.crm.text import body, subject
 from csm_tui.i18n import _
 
 API = "/services/data/v60.0"  # one constant, like HubSpot's, that the stand-in reads too
 ACCOUNT_FIELDS = ("Id", "Name", "OwnerId", "Owner.Email", "SystemModstamp")
 CONTACT_FIELDS = ("Id", "AccountId", "FirstName", "LastName", "Email", "Title", "Phone")
-_ID = re.compile(r"^[A-Za-z0-9]{15,18}$")
 IN_CHUNK = 100  # ids per `IN (...)` list
+ZERO_ID = "000000000000000AAA"  # a keyset's id before any real one
 
 
 def soql_time(stamp: str) -> str:
@@ -55,10 +59,7 @@ def soql_time(stamp: str) -> str:
     )
 
 
-def _quoted(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError(f"not a Salesforce id: {value!r}")
-    return f"'{value}'"
+_quoted = soql_id
 
 
 class SalesforceRules:
@@ -109,6 +110,8 @@ class Salesforce:
 
     name = "salesforce"
     lookup_lag = 0.0  # SOQL sees a created record at once
+    # the account team changes alone (they leave the Account's SystemModstamp alone)
+    object_types = (*OBJECT_TYPES, TEAM, TEAM_REMOVED)
 
     def __init__(
         self,
@@ -150,7 +153,7 @@ class Salesforce:
             raise self.api.bad_reply(label)
         return data
 
-    def _all(self, soql: str, label: str) -> list[dict[str, Any]]:
+    def all_rows(self, soql: str, label: str) -> list[dict[str, Any]]:
         data = self._query(soql, label)
         rows = list(data["records"])
         while not data["done"]:
@@ -170,7 +173,7 @@ class Salesforce:
         ]
 
     def owners(self) -> list[Owner]:
-        rows = self._all("SELECT Id, Email, Name FROM User WHERE IsActive = true", "users")
+        rows = self.all_rows("SELECT Id, Email, Name FROM User WHERE IsActive = true", "users")
         return [
             Owner(str(r["Id"]), str(r["Email"]), str(r.get("Name") or ""))
             for r in rows
@@ -182,9 +185,13 @@ class Salesforce:
             return self._accounts(cursor, ctx)
         if obj == CONTACTS:
             return self._contacts(cursor, ctx)
+        if obj == TEAM:
+            return team_changes(self, cursor, ctx)
+        if obj == TEAM_REMOVED:
+            return team_removals(self, cursor, ctx)
         return self._deleted(cursor, ctx)
 
-    def _keyset_page(
+    def keyset_page(
         self, sobject: str, fields: list[str], cursor: dict[str, Any], extra: str, label: str
     ) -> tuple[list[dict[str, Any]], dict[str, Any], bool]:
         if cursor.get("next"):
@@ -192,7 +199,7 @@ class Salesforce:
                 data = self._more(str(cursor["next"]), label)
             except CrmRefused:  # an expired locator: ask again from the keyset
                 cursor = {k: v for k, v in cursor.items() if k != "next"}
-                return self._keyset_page(sobject, fields, cursor, extra, label)
+                return self.keyset_page(sobject, fields, cursor, extra, label)
         else:
             where = []
             if cursor.get("stamp"):
@@ -213,6 +220,18 @@ class Salesforce:
             raise self.api.bad_reply(label)
         return rows, {**following, "next": data["nextRecordsUrl"]}, False
 
+    def account_fields(self, ctx: PullContext) -> list[str]:
+        """The account's fields, and its team members of the configured role as a child
+        relationship (their member ids too: a removed member is known only by its id)."""
+        fields = list(dict.fromkeys([*ACCOUNT_FIELDS, *ctx.mapped_fields]))
+        if ctx.secondary:
+            role = soql_text(ctx.secondary)
+            fields.append(
+                "(SELECT Id, UserId, User.Email FROM AccountTeamMembers "
+                f"WHERE TeamMemberRole = {role})"
+            )
+        return fields
+
     def _accounts(self, cursor: dict[str, Any], ctx: PullContext) -> Page:
         first = not cursor or bool(cursor.get("first"))
         owners = ctx.owner_ids
@@ -221,50 +240,47 @@ class Salesforce:
             if len(owners) == 1
             else f"OwnerId IN ({', '.join(_quoted(owner) for owner in owners)})"
         )
-        fields = list(dict.fromkeys([*ACCOUNT_FIELDS, *ctx.mapped_fields]))
-        if ctx.secondary:  # the team members of the configured role, as a child relationship
+        if ctx.secondary:  # or a team member of the configured role
             role = soql_text(ctx.secondary)
-            fields.append(
-                f"(SELECT UserId, User.Email FROM AccountTeamMembers WHERE TeamMemberRole = {role})"
-            )
             users = ", ".join(_quoted(owner) for owner in owners)
             scope = (
                 f"({scope} OR Id IN (SELECT AccountId FROM AccountTeamMember "
                 f"WHERE UserId IN ({users}) AND TeamMemberRole = {role}))"
             )
         extra = scope if first else ""
-        rows, following, done = self._keyset_page("Account", fields, cursor, extra, "accounts")
+        fields = self.account_fields(ctx)
+        rows, following, done = self.keyset_page("Account", fields, cursor, extra, "accounts")
         if first and not done:
             following["first"] = True
         else:
             following.pop("first", None)
         if done and not following.get("stamp"):  # nothing at all yet: start from now
-            following = {"stamp": self._now_stamp(), "id": "000000000000000AAA"}
-        companies = []
-        for row in rows:
-            team: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-            if ctx.secondary:
-                team = team_members(row.get("AccountTeamMembers"))
-                if team is None:
-                    raise self.api.bad_reply("accounts")
-            companies.append(
-                CrmCompany(
-                    crm_id=str(row["Id"]),
-                    name=str(row.get("Name") or row["Id"]),
-                    owner_id=row.get("OwnerId"),
-                    owner_email=(row.get("Owner") or {}).get("Email"),
-                    values={key: row.get(key) for key in ctx.mapped_fields},
-                    secondary_ids=team[0] if team else None,
-                    secondary_emails=team[1] if team else (),
-                )
-            )
+            following = {"stamp": self._now_stamp(), "id": ZERO_ID}
+        companies = [self.company(row, ctx, "accounts") for row in rows]
         return Page(COMPANIES, following, done, companies=companies)
+
+    def company(self, row: dict[str, Any], ctx: PullContext, label: str) -> CrmCompany:
+        team: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
+        if ctx.secondary:
+            team = team_members(row.get("AccountTeamMembers"))
+            if team is None:
+                raise self.api.bad_reply(label)
+        return CrmCompany(
+            crm_id=str(row["Id"]),
+            name=str(row.get("Name") or row["Id"]),
+            owner_id=row.get("OwnerId"),
+            owner_email=(row.get("Owner") or {}).get("Email"),
+            values={key: row.get(key) for key in ctx.mapped_fields},
+            secondary_ids=team[0] if team else None,
+            secondary_emails=team[1] if team else (),
+            secondary_member_ids=team[2] if team else (),
+        )
 
     def _contacts(self, cursor: dict[str, Any], ctx: PullContext) -> Page:
         if not cursor:  # the first pass read every contact through its account
-            return Page(CONTACTS, {"stamp": self._now_stamp(), "id": "000000000000000AAA"}, True)
+            return Page(CONTACTS, self.start_keyset(), True)
         fields = [*CONTACT_FIELDS, "SystemModstamp"]
-        rows, following, done = self._keyset_page("Contact", fields, cursor, "", "contacts")
+        rows, following, done = self.keyset_page("Contact", fields, cursor, "", "contacts")
         contacts = [
             _contact(row)
             for row in rows
@@ -273,26 +289,34 @@ class Salesforce:
         return Page(CONTACTS, following, done, contacts=contacts)
 
     def _deleted(self, cursor: dict[str, Any], ctx: PullContext) -> Page:
+        gone, following = self.deleted_since("Account", cursor, "deleted")
+        removed = [crm_id for crm_id in gone if crm_id in ctx.known_companies]
+        return Page(REMOVED, following, True, removed=removed)
+
+    def deleted_since(
+        self, sobject: str, cursor: dict[str, Any], label: str
+    ) -> tuple[list[str], dict[str, Any]]:
+        """getDeleted from where the last call's coverage ended: (ids, the next cursor); the
+        first call only stamps the start."""
         end = self._now_stamp(seconds=True)
         if not cursor.get("start"):
-            return Page(REMOVED, {"start": end}, True)
+            return [], {"start": end}
         params = {"start": cursor["start"], "end": end}
         data = self.api.call(
-            "GET", f"{API}/sobjects/Account/deleted/", params=params, label="deleted"
+            "GET", f"{API}/sobjects/{sobject}/deleted/", params=params, label=label
         )
         records = data.get("deletedRecords") if isinstance(data, dict) else None
         if not isinstance(records, list) or not data.get("latestDateCovered"):
-            raise self.api.bad_reply("deleted")
-        removed = [str(r["id"]) for r in records if str(r.get("id")) in ctx.known_companies]
+            raise self.api.bad_reply(label)
         covered = str(data["latestDateCovered"]).replace("+0000", "Z").replace(".000Z", "Z")
-        return Page(REMOVED, {"start": covered}, True, removed=removed)
+        return [str(r.get("id")) for r in records if isinstance(r, dict)], {"start": covered}
 
     def contacts_for(self, company_ids: list[str]) -> list[CrmContact]:
         contacts: list[CrmContact] = []
         for start in range(0, len(company_ids), IN_CHUNK):
             ids = ", ".join(_quoted(i) for i in company_ids[start : start + IN_CHUNK])
             soql = f"SELECT {', '.join(CONTACT_FIELDS)} FROM Contact WHERE AccountId IN ({ids})"
-            contacts.extend(_contact(row) for row in self._all(soql, "contacts"))
+            contacts.extend(_contact(row) for row in self.all_rows(soql, "contacts"))
         return contacts
 
     # -- writing ----------------------------------------------------------------------------
@@ -352,6 +376,10 @@ class Salesforce:
 
     def delete(self, object_type: str, crm_id: str) -> None:
         self.api.call("DELETE", f"{API}/sobjects/{object_type}/{crm_id}", label="delete")
+
+    def start_keyset(self) -> dict[str, Any]:
+        """A keyset cursor that starts now (what the first pass read needs no second read)."""
+        return {"stamp": self._now_stamp(), "id": ZERO_ID}
 
     def _now_stamp(self, seconds: bool = False) -> str:
         moment = datetime.fromtimestamp(self.api.server_time or time.time(), UTC)

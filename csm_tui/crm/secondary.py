@@ -9,6 +9,7 @@ the CRM says (a coverage period is csm-tui's own arrangement, never touched by a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from csm_tui.crm.errors import MappingError
@@ -63,26 +64,38 @@ def split_ids(raw: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part for part in parts if part))
 
 
+def soql_id(value: str) -> str:
+    """A Salesforce id as a SOQL literal; anything else is refused (never spliced in)."""
+    if not re.match(r"^[A-Za-z0-9]{15,18}$", value):
+        raise ValueError(f"not a Salesforce id: {value!r}")
+    return f"'{value}'"
+
+
 def soql_text(value: str) -> str:
     """A SOQL string literal (backslash and quote escaped)."""
     escaped = value.replace("\\", "\\\\").replace("'", "\\'")
     return f"'{escaped}'"
 
 
-def team_members(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The (user ids, e-mails) of an account's AccountTeamMembers child relationship, as the
-    REST API gives it: null when there are none, else a query result with `records`."""
+def team_members(
+    raw: Any,
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+    """The (user ids, e-mails, member ids) of an account's AccountTeamMembers child
+    relationship, as the REST API gives it: null when there are none, else a query result with
+    `records`."""
     if raw is None:
-        return (), ()
+        return (), (), ()
     records = raw.get("records") if isinstance(raw, dict) else None
     if not isinstance(records, list):
         return None
     ids: list[str] = []
     emails: list[str] = []
+    members: list[str] = []
     for row in records:
         if not isinstance(row, dict) or not row.get("UserId"):
             return None
         ids.append(str(row["UserId"]))
         user = row.get("User")
         emails.append(str(user.get("Email") or "") if isinstance(user, dict) else "")
-    return tuple(ids), tuple(emails)
+        members.append(str(row.get("Id") or ""))
+    return tuple(ids), tuple(emails), tuple(members)

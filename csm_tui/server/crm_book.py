@@ -198,6 +198,40 @@ class ServerBook(ServerLinks):
             if state == "moved" and (before is None or before[1] != "moved"):
                 applied.moved += 1
             self._put_record(conn, "company", crm_id, local_id=account_id, state=state)
+        members = {c.crm_id: c for c in page.companies if c.secondary_ids is not None}
+        for crm_id, account_id in zip(crm_ids, result.account_ids, strict=True):
+            if crm_id in members:
+                self._put_members(conn, crm_id, account_id, members[crm_id].secondary_member_ids)
+
+    def _put_members(
+        self, conn: Connection, crm_id: str, account_id: str, member_ids: tuple[str, ...]
+    ) -> None:
+        """Which account each Salesforce team member id is on (a removal names only the id)."""
+        conn.execute(
+            delete(crm_records).where(
+                crm_records.c.crm == self.crm,
+                crm_records.c.object == "member",
+                crm_records.c.parent_id == crm_id,
+            )
+        )
+        for member in filter(None, member_ids):
+            self._put_record(
+                conn, "member", member, local_id=account_id, state="live", parent_id=crm_id
+            )
+
+    def companies_of_members(self, member_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        with reading(self.engine) as conn:
+            for start in range(0, len(member_ids), 500):
+                rows = conn.execute(
+                    select(crm_records.c.parent_id).where(
+                        crm_records.c.crm == self.crm,
+                        crm_records.c.object == "member",
+                        crm_records.c.crm_id.in_(member_ids[start : start + 500]),
+                    )
+                )
+                found |= {str(row[0]) for row in rows if row[0]}
+        return found
 
     def _secondaries(
         self,

@@ -170,6 +170,35 @@ class LocalBook(LocalLinks):
                 "VALUES (?, 'company', ?, ?, ?)",
                 (self.crm, crm_id, account_id, "live" if mine else "moved"),
             )
+        members = {c.crm_id: c for c in page.companies if c.secondary_ids is not None}
+        for crm_id, company in members.items():
+            if local.get(crm_id) is not None:
+                self._put_members(crm_id, local[crm_id], company.secondary_member_ids)
+
+    def _put_members(self, crm_id: str, account_id: str, member_ids: tuple[str, ...]) -> None:
+        """Which account each Salesforce team member id is on (a removal names only the id)."""
+        self.store.conn.execute(
+            "DELETE FROM crm_records WHERE crm = ? AND object = 'member' AND parent_id = ?",
+            (self.crm, crm_id),
+        )
+        self.store.conn.executemany(
+            "INSERT OR REPLACE INTO crm_records (crm, object, crm_id, local_id, parent_id, state) "
+            "VALUES (?, 'member', ?, ?, ?, 'live')",
+            [(self.crm, member, account_id, crm_id) for member in member_ids if member],
+        )
+
+    def companies_of_members(self, member_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(member_ids), 500):
+            chunk = member_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.store.query(
+                "SELECT parent_id FROM crm_records WHERE crm = ? AND object = 'member' "
+                f"AND crm_id IN ({marks})",
+                (self.crm, *chunk),
+            )
+            found |= {str(row[0]) for row in rows if row[0]}
+        return found
 
     def _set_primary(self, tx: Transaction, account_id: str, email: str | None) -> bool:
         """Make `email` the account's primary owner, as the CRM says; True if it changed."""
