@@ -158,3 +158,25 @@ def test_the_migration_keeps_every_activity_as_for_one_account(tmp_path: Path) -
             )
     finally:
         store.close()
+
+
+def test_export_carries_the_audience(book: Store) -> None:
+    from csm_tui.services.activity_export import (
+        activity_records,
+        render_activities_csv,
+        render_activities_json,
+    )
+
+    log_activity(book, "a", 30, at("2026-11-23T10:00:00"))
+    log_for_many(book, Audience.ACCOUNTS, 45, at("2026-11-24T10:00:00"), account_ids=("a", "c"))
+    log_for_many(book, Audience.NONE, 60, at("2026-11-25T10:00:00"))
+    records = list(activity_records(book, None, None))
+    assert [(r["account_id"], r["audience"], r["audience_accounts"]) for r in records] == [
+        ("a", "account", []),
+        (None, "accounts", ["a", "c"]),
+        (None, "none", []),
+    ]
+    assert json.loads(render_activities_json(iter(records)))[1]["audience_accounts"] == ["a", "c"]
+    lines = render_activities_csv(iter(records)).splitlines()
+    assert lines[0].endswith("audience,audience_segment,audience_accounts")
+    assert lines[2].endswith(",accounts,,a;c")

@@ -26,8 +26,16 @@ COLUMNS = (
     "outcome",
     "note",
     "author_email",
+    # issue 16: who it was for (account, segment, accounts, none), the segment, the accounts
+    "audience",
+    "audience_segment",
+    "audience_accounts",
 )
-_TEXT = frozenset({"account_name", "account_external_id", "note", "author_email"})
+_TEXT = frozenset(
+    {"account_name", "account_external_id", "note", "author_email", "audience_segment"}
+)
+LISTS = frozenset({"audience_accounts"})
+"""Columns holding a list: JSON lists in JSON, joined with `;` in CSV."""
 
 
 def _bound(day: date | None) -> str | None:
@@ -44,8 +52,10 @@ def activity_records(
     end = None if until is None else date.fromordinal(until.toordinal() + 1)
     rows = store.query(
         "SELECT x.id, x.occurred_at, x.account_id, a.external_id, a.name, x.type, x.minutes, "
-        "x.proactive, x.recurring, x.outcome, x.note, x.author_email "
-        "FROM activities AS x JOIN accounts AS a ON a.id = x.account_id "
+        "x.proactive, x.recurring, x.outcome, x.note, x.author_email, "
+        "x.audience, x.audience_segment, x.audience_accounts "
+        # work for many customers has no account (issue 16): exported too
+        "FROM activities AS x LEFT JOIN accounts AS a ON a.id = x.account_id "
         "WHERE (? IS NULL OR x.occurred_at >= ?) AND (? IS NULL OR x.occurred_at < ?) "
         "ORDER BY x.occurred_at, x.id",
         (_bound(since), _bound(since), _bound(end), _bound(end)),
@@ -54,6 +64,8 @@ def activity_records(
         record = dict(zip(COLUMNS, row, strict=True))
         record["proactive"] = bool(record["proactive"])
         record["recurring"] = bool(record["recurring"])
+        for column in LISTS:
+            record[column] = json.loads(record[column])
         yield record
 
 
@@ -69,6 +81,8 @@ def render_activities_csv(
         cells = []
         for column in COLUMNS:
             value = record[column]
+            if column in LISTS:
+                value = ";".join(value)
             text = (
                 ""
                 if value is None
