@@ -116,12 +116,13 @@ def edit(store: Store, contact: Contact, **changes: Any) -> Contact:
     """Change some fields (None: left as it is); `roles` replaces the marks when given."""
     values = contact.model_dump()
     roles = changes.pop("roles", None)
-    if changes.get("email") is not None:
-        changes["email"] = changes["email"].strip().lower() or None
+    email = changes.pop("email", None)
     if changes.get("title") is not None:
         changes["role"] = changes.pop("title").strip()
     changes.pop("title", None)
     values.update({key: value for key, value in changes.items() if value is not None})
+    if email is not None:  # "" removes the address
+        values["email"] = email.strip().lower() or None
     if roles is not None:
         values["is_champion"] = "champion" in roles
         values["is_decision_maker"] = "decision_maker" in roles

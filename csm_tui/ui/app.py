@@ -245,6 +245,11 @@ class CsmApp(KeyGatedApp):
             self._playbooks_started = True
             self._run_playbooks()
 
+    def run_playbooks(self) -> None:
+        """Run the playbook rules now, on a worker (a renewal recorded in a form moved the
+        renewal date: the renewal playbooks fire again for the new one)."""
+        self._run_playbooks()
+
     def _run_playbooks(self, *, after_sync: bool = False) -> None:
         """Run the playbook rules after the first frame and after each sync that brought
         something; Today shows the tasks they create."""

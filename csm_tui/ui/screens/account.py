@@ -14,11 +14,13 @@ from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.widgets.activity_timeline import ActivityTable, ActivityTimeline
+from csm_tui.ui.widgets.contact_table import ContactTable
 from csm_tui.ui.widgets.handoff_tab import HandoffTab, NoteTable
 from csm_tui.ui.widgets.overview import Overview
 from csm_tui.ui.widgets.roadmap_tab import RoadmapList
 
 if TYPE_CHECKING:
+    from csm_tui.models.contact import Contact
     from csm_tui.services.activities import Removed
     from csm_tui.ui.changes import DataChanged
 from csm_tui.ui.textual_ext.key_bar import KeyBar
@@ -39,6 +41,9 @@ class AccountScreen(DataScreen):
         Binding("3", "tab('roadmap')", N_("Roadmap"), show=False, id="account.roadmap"),
         Binding("4", "tab('handoff')", N_("Handoff"), show=False, id="account.handoff"),
         Binding("o", "owners", N_("Owners"), id="account.owners"),
+        # on this screen E edits the account (the app's E, Effort, is on the palette and `?`)
+        Binding("E", "edit_account", N_("Edit account"), id="account.edit"),
+        Binding("R", "renewal", N_("Renewal outcome"), id="account.renewal"),
     ]
 
     DEFAULT_CSS = """
@@ -62,6 +67,8 @@ class AccountScreen(DataScreen):
         self._item_id = item_id  # the checklist item to show first (from the Checklist screen)
         self.removed: list[Removed] = []  # deleted activities, newest last, for undo
         self.removed_items: list[dict[str, Any]] = []  # removed checklist items, for undo
+        self.removed_contacts: list[Contact] = []  # removed contacts, newest last, for undo
+        self._contact_id: str | None = None  # the contact under the cursor, across a redraw
         # the title bar shows the account instead of who is using the app
         self.sub_title = self.overview.account.name
 
@@ -75,7 +82,12 @@ class AccountScreen(DataScreen):
         # no `initial=`: Textual checks it before the tabs exist; refresh_data re-selects the tab
         with TabbedContent(id="tabs"):
             with TabPane(f"1 {_('Overview')}", id="overview"), VerticalScroll():
-                yield Overview(self.overview, self.session.clock.today())
+                yield Overview(
+                    self.overview,
+                    self.session.clock.today(),
+                    self.session,
+                    self.removed_contacts,
+                )
             with TabPane(f"2 {_('Activities')}", id="activities"):
                 yield ActivityTimeline(self.session, self.account_id, self.removed)
             with TabPane(f"3 {_('Roadmap')}", id="roadmap"):
@@ -88,10 +100,25 @@ class AccountScreen(DataScreen):
         self.query_one(RoadmapList).load(self._item_id)
         if self._active_tab != "overview":
             self.call_after_refresh(self.action_tab, self._active_tab)
+        else:
+            self._focus_contacts()
+
+    def _focus_contacts(self) -> None:
+        """On the Overview, the keys act on the contacts (n adds one; e, x, c, d, k)."""
+        table = self.query(ContactTable)
+        if not table:
+            return
+        contacts = table.first()
+        if self._contact_id is not None:  # redrawn after an edit of the contacts: in view
+            contacts.show(self._contact_id)
+            self.call_after_refresh(contacts.scroll_visible, animate=False)
+        self.set_focus(contacts, scroll_visible=False)
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        if tab == "activities":
+        if tab == "overview":
+            self._focus_contacts()
+        elif tab == "activities":
             self.set_focus(self.query_one(ActivityTable))
         elif tab == "roadmap":
             self.set_focus(self.query_one(RoadmapList))
@@ -104,6 +131,26 @@ class AccountScreen(DataScreen):
 
         editor = OwnersEditor(self.session, self.account_id, self.overview.account.name)
         self.app.push_screen(editor)  # what it saves comes back through the change signal
+
+    def action_edit_account(self) -> None:
+        """The account's fields, in the form `a` on the book opens, filled in."""
+        from csm_tui.ui.screens.account_form import AccountFormScreen
+
+        account = self.session.records.account(self.account_id)
+        self.app.push_screen(AccountFormScreen(self.session, account))  # saved: change signal
+
+    def action_renewal(self) -> None:
+        """Record how the renewal went; the next cycle's renewal playbooks run after it."""
+        from csm_tui.ui.screens.renewal_form import RenewalFormScreen
+
+        def recorded(saved: bool | None) -> None:
+            if saved:
+                self.app.run_playbooks()
+
+        self.app.push_screen(RenewalFormScreen(self.session, self.account_id), recorded)
+
+    def on_contact_table_changed(self, event: ContactTable.Changed) -> None:
+        self.refresh_data()  # other screens learn it from the change signal
 
     def on_roadmap_list_changed(self, event: RoadmapList.Changed) -> None:
         if event.stage_changed:
@@ -121,6 +168,7 @@ class AccountScreen(DataScreen):
     def refresh_data(self) -> None:
         """Show the account as it is now (after an activity was logged, say), same tab."""
         self.overview = self.session.overview(self.account_id)
+        self.sub_title = self.overview.account.name  # an edit may have renamed it
         # rebuilt in turn on the screen's own queue: a screen under another one (F2 on the
         # Covering screen) rebuilds too, and two rebuilds never overlap
         self.call_next(self._rebuild)
@@ -131,14 +179,18 @@ class AccountScreen(DataScreen):
             return  # closed (Escape) before its turn came: its widgets are going
         self._active_tab = tabs.first().active or "overview"
         self._item_id = roadmap.first().current_id()
+        contacts = self.query(ContactTable)
+        self._contact_id = None
+        if contacts and self.focused is contacts.first():  # working on the contacts: stay there
+            current = contacts.first().current()
+            self._contact_id = current.id if current else ""
         await self.recompose()
         if self.is_attached and self.query(RoadmapList):  # not closed while rebuilding
             self._after_recompose()
 
     def _after_recompose(self) -> None:
         self.query_one(RoadmapList).load(self._item_id)
-        if self._active_tab != "overview":
-            self.action_tab(self._active_tab)
+        self.action_tab(self._active_tab)
 
     def on_activity_table_changed(self, event: ActivityTable.Changed) -> None:
         self.refresh_data()  # other screens learn it from the change signal

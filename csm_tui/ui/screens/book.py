@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
+from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.models.book import BookQuery, QuickFilter, SortKey
 from csm_tui.services.session import Session
@@ -53,6 +54,9 @@ class BookScreen(DataScreen):
 
     BINDINGS = [
         Binding("l", "log", N_("Log work"), id="book.log"),
+        Binding("a", "add_account", N_("Add account"), id="book.add"),
+        Binding("x", "archive", N_("Archive"), show=False, id="book.archive"),
+        Binding("u", "undo_archive", N_("Undo archive"), show=False, id="book.undo"),
         Binding("slash", "focus_filter", N_("Filter"), id="book.filter"),
         Binding("o", "quick('own')", N_("I own"), show=False, id="book.own"),
         Binding("c", "quick('cover')", N_("I cover"), show=False, id="book.cover"),
@@ -69,6 +73,8 @@ class BookScreen(DataScreen):
         super().__init__()
         self.session = session
         self.book_query = BookQuery()
+        self.archived: list[tuple[str, str]] = []  # (id, name) archived here, newest last
+        self._show_next: str | None = None  # the row to put the cursor on (an added account)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -125,7 +131,14 @@ class BookScreen(DataScreen):
             )
         else:
             table.empty_message = _("No account matches. Escape clears the filters.")
-        table.set_rows(rows, keep_id=current.id if current else None)
+        keep = self._show_next or (current.id if current else None)
+        if self._show_next and any(row.id == self._show_next for row in rows):
+            self._show_next = None
+        where = table.cursor
+        table.set_rows(rows, keep_id=keep)
+        if keep is not None and table.current is not None and table.current.id != keep:
+            table.cursor = min(where, max(len(rows) - 1, 0))  # its row left (archived): the next
+            table.scroll_to_cursor()
         self.query_one(QuickBar).show(self.book_query.quick, len(rows), self.session.book.size)
 
     def action_reload(self) -> None:
@@ -156,6 +169,40 @@ class BookScreen(DataScreen):
     def action_log(self) -> None:
         # no row: the picker first
         self.app.call_later(self.app.log_work, self.current_account_id())
+
+    def action_add_account(self) -> None:
+        """A new account (the user its primary owner, its stage's checklist); the book shows it
+        through the change signal, with the cursor on it."""
+        from csm_tui.ui.screens.account_form import AccountFormScreen
+
+        def saved(account_id: str | None) -> None:
+            if account_id:
+                self._show_next = account_id
+
+        self.app.push_screen(AccountFormScreen(self.session), saved)
+
+    def action_archive(self) -> None:
+        """Archive the account under the cursor: kept, hidden from the book and Today; `u`
+        brings it back."""
+        row = self.query_one(AccountTable).current
+        if row is None:
+            return
+        try:
+            self.session.records.archive(row.id)
+        except CsmError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.archived.append((row.id, row.name))
+        self.notify(_("Archived {name}. Press u to undo.").format(name=row.name))
+
+    def action_undo_archive(self) -> None:
+        if not self.archived:
+            self.notify(_("Nothing to undo."), severity="warning")
+            return
+        account_id, name = self.archived.pop()
+        self.session.records.restore(account_id)
+        self._show_next = account_id
+        self.notify(_("{name} is back in the book.").format(name=name))
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one(FilterInput))  # at once: the next key is already coming

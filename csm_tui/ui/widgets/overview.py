@@ -17,7 +17,9 @@ from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
 from csm_tui.ui import format as fmt
 
 if TYPE_CHECKING:
+    from csm_tui.models.contact import Contact
     from csm_tui.services.accounts import AccountOverview
+    from csm_tui.services.session import Session
 
 
 def monthly_scores(overview: AccountOverview, today: date) -> list[float]:
@@ -78,12 +80,22 @@ class Overview(Vertical):
     Overview.-wide #health-row { layout: horizontal; }
     Overview.-wide #health-trend { width: 1fr; }
     Overview.-wide #components { width: auto; margin: 0 0 0 3; }
+    Overview #contacts-empty { color: $foreground-muted; }
+    Overview #contacts-legend { color: $foreground-muted; }
     """
 
-    def __init__(self, overview: AccountOverview, today: date) -> None:
+    def __init__(
+        self,
+        overview: AccountOverview,
+        today: date,
+        session: Session,
+        removed_contacts: list[Contact],
+    ) -> None:
         super().__init__()
         self.data = overview
         self.today = today
+        self.session = session
+        self.removed_contacts = removed_contacts  # the screen's: undo outlives a redraw
 
     def compose(self) -> ComposeResult:
         with Grid():
@@ -96,7 +108,7 @@ class Overview(Vertical):
                 yield Vertical(*trend, id="health-trend")
                 yield Static(self._components(), classes="muted", id="components")
             yield Panel(_("Owners"), Static(self._owners()), id="owners")
-            yield Panel(_("Contacts"), Static(self._contacts()), id="contacts")
+        yield Panel(_("Contacts"), *self._contacts(), id="contacts")  # the whole width
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= self.WIDE, "-wide")
@@ -191,20 +203,15 @@ class Overview(Vertical):
             table.add_row(fmt.role(owner.role), who)
         return table
 
-    def _contacts(self) -> Table:
-        table = self._grid()
+    def _contacts(self) -> list[Widget]:
+        """The contacts table (its keys add, edit, remove and mark them) and what its marks
+        mean; with no contact yet, how to add one."""
+        from csm_tui.ui.widgets.contact_table import ContactTable, legend
+
+        table = ContactTable(
+            self.session, self.data.account.id, self.data.contacts, self.removed_contacts
+        )
         if not self.data.contacts:
-            table.add_row(_("No contacts yet."), "")
-        for contact in self.data.contacts:
-            marks = []
-            if contact.is_champion:
-                marks.append("★ " + _("champion"))
-            if contact.is_decision_maker:
-                marks.append("◆ " + _("decision maker"))
-            detail = Text(contact.role or "")
-            if contact.email:
-                detail.append(f"  <{contact.email}>", style="dim")
-            if marks:
-                detail.append("\n" + "  ".join(marks), style="bold")
-            table.add_row(contact.name, detail)
-        return table
+            hint = _("No contacts yet. n adds one.")
+            return [Static(hint, id="contacts-empty"), table]
+        return [table, Static(legend(), id="contacts-legend")]
