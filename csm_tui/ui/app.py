@@ -192,10 +192,11 @@ class CsmApp(KeyGatedApp):
             today.first_load()  # its page, now that a frame is out, before anything else
         else:
             self._run_playbooks()  # on Today: once its page is up (on_today_screen_loaded)
+        # after Today's page is drawn: these import the forms (pydantic) and the templates
         if self.session.me is not None:
-            self.call_later(self._offer_draft)
-            self.call_later(self._offer_handoff_draft)
-        self._load_templates()
+            self.call_after_refresh(self._offer_draft)
+            self.call_after_refresh(self._offer_handoff_draft)
+        self.call_after_refresh(self._load_templates)
         if self._sync_enabled:
             self.set_timer(START_DELAY, self.sync.start)
             self.set_timer(CRM_START_DELAY, self.crm.start)
