@@ -80,7 +80,7 @@ class ContactFormScreen(RecordForm[bool]):
             }
             labels = {
                 "name": _("Name"),
-                "title": _("Title"),
+                "title": _("Job title"),
                 "email": _("E-mail"),
                 "phone": _("Phone"),
             }

@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Select, Static
 
 from csm_tui.errors import CsmError, FieldError
-from csm_tui.i18n import N_, _
+from csm_tui.i18n import N_, _, pgettext
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.account_form import RecordForm, field_hint
 
@@ -60,7 +60,7 @@ class RenewalFormScreen(RecordForm[bool]):
             select: Select[str] = Select(
                 outcomes, value="renewed", allow_blank=False, compact=True, id=FIELDS["outcome"]
             )
-            yield from self.field(_("Outcome"), select)
+            yield from self.field(pgettext("renewal", "Outcome"), select)
             yield from self.field(
                 _("Next renewal"),
                 Input(

@@ -83,7 +83,7 @@ class ContactTable(DataTable[str]):
         self.removed = removed  # owned by the screen: undo outlives a redraw
 
     def on_mount(self) -> None:
-        self.add_columns(_("Name"), _("Title"), _("E-mail"), _("Phone"), _("Marks"))
+        self.add_columns(_("Name"), _("Job title"), _("E-mail"), _("Phone"), _("Marks"))
         for contact in self.contacts:
             marks = " ".join(
                 symbol for role, (symbol, _word) in MARKS.items() if getattr(contact, f"is_{role}")
