@@ -44,7 +44,7 @@ WITH scope AS (
             AND coalesce(o.coverage_from, '') <= :today
             AND coalesce(o.coverage_to, '9999-12-31') >= :today
         )
-    ) {filters}
+    ) AND a.archived_on IS NULL {filters}
 )
 """
 

@@ -173,10 +173,13 @@ def week_report(
 
 
 def _my_accounts(email: str | None) -> str:
-    """A condition on `a.id` keeping the accounts I own or cover (all, without a "me")."""
+    """A condition on `a.id` keeping the accounts I own or cover (all, without a "me"); never
+    an archived one (issue 14)."""
     if email is None:
-        return "1"
-    return "a.id IN (SELECT account_id FROM owners WHERE user_email = :me)"
+        return "a.archived_on IS NULL"
+    return (
+        "a.archived_on IS NULL AND a.id IN (SELECT account_id FROM owners WHERE user_email = :me)"
+    )
 
 
 def _day(value: str | None) -> date | None:
@@ -232,7 +235,7 @@ def _tasks_overdue(store: Store, on: date, email: str | None) -> list[TaskLine]:
         "SELECT t.account_id, a.name, t.title, t.title_ja, t.due_date FROM tasks AS t "
         "JOIN accounts AS a ON a.id = t.account_id "
         "WHERE t.done = 0 AND t.due_date < :on AND (:me IS NULL OR t.assignee_email = :me) "
-        "ORDER BY t.due_date, a.name",
+        "AND a.archived_on IS NULL ORDER BY t.due_date, a.name",
         {"on": on.isoformat(), "me": email},
     )
     return [TaskLine(r[0], r[1], _task_title(r[2], r[3]), _day(r[4]), None) for r in rows]

@@ -95,7 +95,7 @@ def open_due_items(
 
     Walks the partial index on `due_date WHERE done = 0` in order and stops at `limit`.
     """
-    where = ["c.done = 0", "c.due_date IS NOT NULL"]
+    where = ["c.done = 0", "c.due_date IS NOT NULL", "a.archived_on IS NULL"]  # issue 14
     params: list[Any] = []
     if until is not None:
         where.append("c.due_date <= ?")

@@ -63,9 +63,9 @@ def health_rows(store: Store, today: date, account_ids: list[str] | None = None)
         "year": (today - timedelta(days=YEAR_DAYS)).isoformat(),
         "year_late": (today - timedelta(days=YEAR_DAYS - YEAR_SLACK)).isoformat(),
     }
-    where = ""
+    where = "WHERE a.archived_on IS NULL"  # archived: hidden from every list (issue 14)
     if account_ids is not None:
-        where = "WHERE a.id IN (SELECT value FROM json_each(:ids))"
+        where += " AND a.id IN (SELECT value FROM json_each(:ids))"
         params["ids"] = json.dumps(account_ids)
     first_after = (
         "(SELECT h.score FROM health_snapshots AS h WHERE h.account_id = a.id "

@@ -64,7 +64,8 @@ def covered_accounts(store: Store, email: str, today: date) -> list[CoveredRow]:
         "FROM owners AS o JOIN accounts AS a ON a.id = o.account_id "
         "LEFT JOIN owners AS p ON p.account_id = a.id AND p.role = 'primary' "
         "LEFT JOIN users AS u ON u.email = p.user_email "
-        "WHERE o.user_email = ? AND o.role = 'secondary' ORDER BY a.name COLLATE NOCASE, a.id",
+        "WHERE o.user_email = ? AND o.role = 'secondary' AND a.archived_on IS NULL "
+        "ORDER BY a.name COLLATE NOCASE, a.id",
         (past, today.isoformat(), email),
     )
     return [

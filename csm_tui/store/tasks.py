@@ -63,7 +63,8 @@ def open_tasks(
 
     Reminders whose day has not come are left out. `until` keeps the tasks due by that day.
     """
-    where = ["t.done = 0", "t.assignee_email = :me", _VISIBLE]
+    # an archived account's tasks wait with it (issue 14): restoring it brings them back
+    where = ["t.done = 0", "t.assignee_email = :me", _VISIBLE, "a.archived_on IS NULL"]
     params: dict[str, Any] = {"me": assignee, "today": today.isoformat()}
     if until is not None:
         where.append("t.due_date <= :until")

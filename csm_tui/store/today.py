@@ -172,7 +172,7 @@ def coverage_reminders(store: Store, me: str, today: date) -> list[CoverageRow]:
             FROM owners AS o JOIN accounts AS a ON a.id = o.account_id
             LEFT JOIN owners AS p ON p.account_id = a.id AND p.role = 'primary'
             LEFT JOIN users AS u ON u.email = p.user_email
-            WHERE o.user_email = :me AND o.role = 'secondary'
+            WHERE o.user_email = :me AND o.role = 'secondary' AND a.archived_on IS NULL
             AND (o.coverage_from IS NOT NULL OR o.coverage_to IS NOT NULL)
             AND coalesce(o.coverage_from, '') <= :sunday
             AND coalesce(o.coverage_to, '9999-12-31') >= :monday
