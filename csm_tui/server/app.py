@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from csm_tui import __version__
 from csm_tui.clock import Clock, SystemClock, iso_now
-from csm_tui.server import feed, logs
+from csm_tui.server import feed, logs, pages
 from csm_tui.server.apply import current_change
 from csm_tui.server.db import DATABASE_ENV, init_database, open_engine, read_meta, reading
 from csm_tui.server.feed import ApiError
@@ -35,6 +35,7 @@ from csm_tui.sync.protocol import (
     MAX_PULL_LIMIT,
     MAX_SEQ,
     MIN_PROTOCOL_VERSION,
+    NEXT_CURSOR_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SERVER_ID_HEADER,
@@ -205,7 +206,7 @@ def create_app(
     ) -> Response:
         """The rows you may see that changed after `cursor`, oldest change first, with
         tombstones for deletions and for accounts that are no longer yours."""
-        body = feed.pull_json(engine, user, cursor, limit, fresh_until)
+        body = pages.pull_json(engine, user, cursor, limit, fresh_until)
         return Response(body, media_type="application/json")
 
     @app.get("/v1/sync/rows", response_model=RowsPage, responses=_ERRORS, tags=["sync"])
@@ -215,10 +216,12 @@ def create_app(
         limit: Limit = DEFAULT_PULL_LIMIT,
         fresh_until: FreshUntil = None,
     ) -> Response:
-        """The same page as `/v1/sync/pull` (protocol 2), as rows per table: each table's
-        columns once, then each row's values in that order with the sequence of its change."""
-        body = feed.pull_rows_json(engine, user, cursor, limit, fresh_until)
-        return Response(body, media_type="application/json")
+        """The same page as `/v1/sync/pull` as rows per table: each table's columns once, then
+        each row's values in that order with the sequence of its change. When more follow,
+        the `CSM-Next-Cursor` header names the next page's cursor (protocol 3)."""
+        reply = pages.pull_rows_json(engine, user, cursor, limit, fresh_until)
+        named = {} if reply.next_cursor is None else {NEXT_CURSOR_HEADER: str(reply.next_cursor)}
+        return Response(reply.body, media_type="application/json", headers=named)
 
     @app.get(
         "/v1/accounts/{account_id}", response_model=Change, responses=_ERRORS, tags=["records"]
@@ -259,7 +262,10 @@ def _check_protocol(request: Request) -> None:
         raise ApiError(400, "bad_protocol", f"The {PROTOCOL_HEADER} header must be a number.")
     if int(raw) < MIN_PROTOCOL_VERSION:
         raise ApiError(
-            426, "client_too_old", "This csm-tui is too old for the server; please upgrade it."
+            426,
+            "client_too_old",
+            f"This csm-tui speaks sync protocol {int(raw)}, the server {MIN_PROTOCOL_VERSION} "
+            f"to {PROTOCOL_VERSION}: please upgrade csm-tui.",
         )
     if int(raw) > PROTOCOL_VERSION:
         raise ApiError(

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import Any
 
-from pydantic_core import from_json, to_json
 from sqlalchemy import Connection, Engine, select, update
 
 from csm_tui.server import changes
@@ -27,7 +23,7 @@ from csm_tui.sync.protocol import (
     PushResponse,
     Status,
 )
-from csm_tui.sync.rows import ADDED_LATER, PRIVATE, ROW_MODELS
+from csm_tui.sync.rows import PRIVATE
 
 
 @dataclass
@@ -213,177 +209,6 @@ def _replay(conn: Connection, user: User, seq: int, stored: _Seen) -> MutationRe
         reason=f"{first.value}: {stored.reason}".rstrip(": "),
         current=current,
     )
-
-
-# Each change's JSON is put together by the database around the stored row text (never parsed
-# again): a third of the cost of building it in Python. Table names and sequences need no quoting.
-_PAGE_SQLITE = Sql(
-    """SELECT f.seq, '{"seq":' || f.seq || ',"table":"' || f.table_name || '","id":'
-    || json_quote(f.row_id) || ',"account_id":' || json_quote(f.account_id) || ',"deleted":'
-    || CASE WHEN f.deleted THEN 'true,"data":null}'
-       ELSE 'false,"data":' || coalesce(r.data, 'null') || '}' END
-    FROM feed AS f LEFT JOIN records AS r ON r.table_name = f.table_name AND r.id = f.row_id
-    WHERE f.user_id = :user_id AND f.seq > :cursor AND (f.deleted = :live OR f.seq > :fresh)
-    ORDER BY f.seq LIMIT :limit"""
-)
-_PAGE_PG = Sql(
-    """SELECT f.seq, '{"seq":' || f.seq || ',"table":"' || f.table_name || '","id":'
-    || to_json(f.row_id)::text || ',"account_id":' || coalesce(to_json(f.account_id)::text,
-    'null') || ',"deleted":' || CASE WHEN f.deleted THEN 'true,"data":null}'
-       ELSE 'false,"data":' || coalesce(r.data, 'null') || '}' END
-    FROM feed AS f LEFT JOIN records AS r ON r.table_name = f.table_name AND r.id = f.row_id
-    WHERE f.user_id = :user_id AND f.seq > :cursor AND (f.deleted = :live OR f.seq > :fresh)
-    ORDER BY f.seq LIMIT :limit"""
-)
-
-
-def pull_json(
-    engine: Engine, user: User, cursor: int, limit: int, fresh_until: int | None
-) -> bytes:
-    """A page of the user's feed after `cursor`, as JSON; the database builds each change's
-    JSON around the stored row text (five times faster than building it here).
-
-    `fresh_until`: the client had nothing when it started at this sequence, so deletions up to
-    it are left out (a new device downloads live rows only, however many were deleted).
-    """
-    page = _PAGE_PG if engine.dialect.name == "postgresql" else _PAGE_SQLITE
-    params = {
-        "user_id": user.id,
-        "cursor": cursor,
-        "live": False,
-        "fresh": fresh_until or 0,
-        "limit": limit + 1,
-    }
-    with reading(engine) as conn:
-        rows = page.run(conn, params).all()
-        high_water = rec.high_water(conn)
-        epoch = read_meta(conn, "epoch")
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    new_cursor = rows[-1][0] if rows else cursor
-    head = '{"changes":[' + ",".join(row[1] for row in rows) + "]"
-    tail = (
-        f',"cursor":{new_cursor},"has_more":{"true" if has_more else "false"},'
-        f'"high_water":{high_water},"epoch":{json.dumps(epoch)}}}'
-    )
-    return (head + tail).encode("utf-8")
-
-
-# A page as a few rows: per table, its live rows' sequences and values (each row a JSON array in
-# the table's column order, taken from the stored text by json_extract: one parse of it, nothing
-# in Python) and its tombstones, joined by SQLite. Both lists of a table are aggregated over the
-# same rows in the same order, so the n-th sequence is the n-th row's.
-_PATHS = {
-    table: ", ".join(f"'$.{name}'" for name in model.model_fields)
-    for table, model in ROW_MODELS.items()
-}
-
-
-def _source(table: str) -> str:
-    """The stored text, under the defaults of the columns added since it may have been stored
-    (a missing key reads as null, which only a nullable column may hold)."""
-    defaults = {k: v for k, v in ADDED_LATER.get(table, {}).items() if v is not None}
-    if not defaults:
-        return "r.data"
-    return f"json_patch('{json.dumps(defaults, sort_keys=True)}', r.data)"
-
-
-_ARRAYS = " ".join(
-    f"WHEN '{table}' THEN json_extract({_source(table)}, {paths})"
-    for table, paths in _PATHS.items()
-)
-_ROWS_SQLITE = Sql(
-    f"""SELECT p.table_name, p.deleted, min(p.seq), max(p.seq), group_concat(p.seq, ','),
-    group_concat(p.item, ',')
-    FROM (SELECT f.seq, f.table_name, f.deleted, CASE WHEN f.deleted
-        THEN '{{"seq":' || f.seq || ',"table":"' || f.table_name || '","id":'
-          || json_quote(f.row_id) || '}}'
-        ELSE CASE f.table_name {_ARRAYS} END END AS item
-      FROM feed AS f LEFT JOIN records AS r ON r.table_name = f.table_name AND r.id = f.row_id
-      WHERE f.user_id = :user_id AND f.seq > :cursor AND (f.deleted = :live OR f.seq > :fresh)
-      ORDER BY f.seq LIMIT :limit) AS p
-    GROUP BY p.table_name, p.deleted"""
-)
-# PostgreSQL's JSON functions take ~70 µs a row for the same arrays (jsonb_build_array over
-# data::jsonb), pydantic-core ~6 µs: PostgreSQL sends the stored text, Python rearranges it.
-_ROWS_PG = Sql(
-    """SELECT f.seq, f.table_name, f.row_id, f.deleted, r.data
-    FROM feed AS f LEFT JOIN records AS r ON r.table_name = f.table_name AND r.id = f.row_id
-    WHERE f.user_id = :user_id AND f.seq > :cursor AND (f.deleted = :live OR f.seq > :fresh)
-    ORDER BY f.seq LIMIT :limit"""
-)
-
-
-def _values(table: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """A stored row's values in column order; a row stored before a column was added gets
-    the column's default (`ADDED_LATER`)."""
-    getter = itemgetter(*ROW_MODELS[table].model_fields)
-    defaults = ADDED_LATER.get(table)
-    if not defaults:
-        return getter
-    return lambda data: getter({**defaults, **data})
-
-
-_VALUES = {table: _values(table) for table in ROW_MODELS}
-assert all(len(model.model_fields) > 1 for model in ROW_MODELS.values())  # arrays, not values
-
-
-def _pg_groups(conn: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """What `_ROWS_SQLITE` answers, from PostgreSQL's plain rows."""
-    found: dict[tuple[str, bool], tuple[list[int], list[str]]] = {}
-    for seq, table, row_id, gone, data in _ROWS_PG.run(conn, params).all():
-        seqs, items = found.setdefault((table, bool(gone)), ([], []))
-        seqs.append(seq)
-        if gone:
-            items.append(json.dumps({"seq": seq, "table": table, "id": row_id}))
-        elif data is None:
-            items.append("null")  # never stored so; the client refuses the page
-        else:
-            items.append(to_json(_VALUES[table](from_json(data))).decode())
-    return [
-        (table, gone, seqs[0], seqs[-1], ",".join(map(str, seqs)), ",".join(items))
-        for (table, gone), (seqs, items) in found.items()
-    ]
-
-
-_MORE = Sql(  # ORDER BY: a generic plan (prepared after 5 runs) might scan the table instead
-    "SELECT f.seq FROM feed AS f WHERE f.user_id = :user_id AND f.seq > :cursor "
-    "AND (f.deleted = :live OR f.seq > :fresh) ORDER BY f.user_id, f.seq LIMIT 1"
-)
-_COLUMNS = {table: json.dumps(list(model.model_fields)) for table, model in ROW_MODELS.items()}
-
-
-def pull_rows_json(
-    engine: Engine, user: User, cursor: int, limit: int, fresh_until: int | None
-) -> bytes:
-    """The page of `pull_json` as rows per table (protocol 2: `RowsPage`): a few strings per
-    page, whatever its size, put together around the arrays of each row."""
-    params = {"user_id": user.id, "cursor": cursor, "live": False, "fresh": fresh_until or 0}
-    with reading(engine) as conn:
-        if engine.dialect.name == "postgresql":
-            groups = _pg_groups(conn, {**params, "limit": limit})
-        else:
-            groups = _ROWS_SQLITE.run(conn, {**params, "limit": limit}).all()
-        new_cursor = max((group[3] for group in groups), default=cursor)
-        has_more = _MORE.run(conn, {**params, "cursor": new_cursor}).first() is not None
-        high_water = rec.high_water(conn)
-        epoch = read_meta(conn, "epoch")
-    tables: list[str] = []
-    deleted: list[str] = []
-    for table, gone, _first, _last, seqs, items in sorted(groups, key=lambda g: g[2]):
-        if gone:
-            deleted.append(items)
-        else:
-            tables.append(
-                f'{{"table":"{table}","columns":{_COLUMNS[table]},"seqs":[{seqs}],'
-                f'"rows":[{items or ""}]}}'
-            )
-    body = (
-        f'{{"tables":[{",".join(tables)}],"deleted":[{",".join(deleted)}],"cursor":{new_cursor},'
-        f'"has_more":{"true" if has_more else "false"},"high_water":{high_water},'
-        f'"epoch":{json.dumps(epoch)}}}'
-    )
-    return body.encode("utf-8")
 
 
 def history(engine: Engine, user: User, table: str, row_id: str) -> list[HistoryEntry]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,11 +22,11 @@ from pydantic import ValidationError
 
 from csm_tui.clock import iso_now
 from csm_tui.i18n import _, ngettext
-from csm_tui.store import remote
+from csm_tui.store import pulled, remote
 from csm_tui.store.connection import Store
-from csm_tui.store.pulled import Folding, apply_pulled_page, checkpoint
-from csm_tui.store.remote import OutboxEntry, Refusal, RemoteRow
-from csm_tui.sync.http import BadReply, PulledPage, Refused, Server, SyncError, checked_page
+from csm_tui.store.pulled import Folding, PulledPage, RemoteRow
+from csm_tui.store.remote import OutboxEntry, Refusal
+from csm_tui.sync.http import BadReply, Refused, Reply, Server, SyncError, checked_reply
 from csm_tui.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
@@ -387,7 +386,7 @@ def _acknowledge(
     refusals: list[Refusal],
 ) -> None:
     through = max(through, int(state["acked_through"]))
-    remote.apply_remote_changes(
+    pulled.apply_remote_changes(
         store,
         rows,
         pending_after=through,
@@ -415,7 +414,7 @@ def _pull_all(
     folding: Folding | None = None
     try:
         while True:
-            page = checked_page(ahead.take(cursor))
+            page = checked_reply(ahead.take(cursor))
             if (state.get("epoch") and page.epoch != state["epoch"]) or cursor > page.high_water:
                 if restarted:
                     raise BadReply(_("The server's feed went backwards twice; try again later."))
@@ -430,14 +429,12 @@ def _pull_all(
             done: dict[str, str | None] = {"cursor": str(page.cursor)}
             if not page.has_more and state.get("fresh_until"):
                 done["fresh_until"] = None  # the first download is complete
-            apply_pulled_page(
+            pulled.apply_pulled_page(
                 store,
-                page.tables,
-                page.deleted,
+                page,
                 pending_after=int(state["acked_through"]),
                 state=done,
-                bulk=bool(state.get("fresh_until")) and page.has_more,
-                done=not page.has_more,
+                bulk=bool(state.get("fresh_until")),
             )
             cursor = page.cursor
             state["cursor"] = str(cursor)
@@ -453,7 +450,7 @@ def _pull_all(
                 if folding:
                     folding.close()
                 if result.pulled > 20 * DEFAULT_PULL_LIMIT:
-                    checkpoint(store)
+                    pulled.checkpoint(store)
                 return
     finally:
         ahead.close()
@@ -467,27 +464,19 @@ def _fresh(state: dict[str, str]) -> int | None:
 
 AHEAD = 2
 """Replies fetched ahead at most (each about 1 MB for a page of 5,000 rows)."""
-_Replies = queue.Queue[tuple[int, bytes | Exception]]
+_Replies = queue.Queue[tuple[int, Reply | Exception]]
 """(the cursor asked for, the reply or why there is none)"""
-_NEXT = re.compile(rb'"cursor":(\d+),"has_more":true,')
-
-
-def _next_cursor(reply: bytes) -> int | None:
-    """The cursor the reply ends with, if it says more follows: read from its last bytes as
-    the server writes them, before anything is checked. Only a guess of what to ask for next;
-    None when the reply does not end so (then the page is checked first)."""
-    found = _NEXT.search(reply, max(0, len(reply) - 512))
-    return int(found[1]) if found else None
 
 
 class _Ahead:
     """The feed's replies, fetched on a thread one after another: each next page is asked for
-    as soon as the previous reply arrives, its cursor guessed from that reply (`_next_cursor`).
+    as soon as the previous reply arrives, with the cursor the server named for it
+    (`CSM-Next-Cursor`), before the page is checked.
 
     `take(cursor)` gives the reply to a request made with exactly `cursor`, the checked cursor
-    of the page before: a reply to any other request (a wrong guess) is dropped and the page
-    asked for again, so a guess decides nothing but what is asked for early. A failed request
-    is raised by `take` (its retries done on the thread)."""
+    of the page before (which `checked_reply` holds to the named one): a reply to any other
+    request is dropped and the page asked for again, so what was asked for early decides
+    nothing. A failed request is raised by `take` (its retries done on the thread)."""
 
     def __init__(self, server: Server, cursor: int, fresh_until: int | None) -> None:
         self.server = server
@@ -507,7 +496,7 @@ class _Ahead:
 
     def _run(self, cursor: int, replies: _Replies, stop: threading.Event) -> None:
         while not stop.is_set():
-            reply: bytes | Exception
+            reply: Reply | Exception
             try:
                 reply = self.server.pull_raw(cursor, DEFAULT_PULL_LIMIT, self.fresh_until)
             except Exception as exc:  # raised by `take`, in the sync's thread
@@ -518,19 +507,19 @@ class _Ahead:
                     break
                 except queue.Full:
                     continue
-            following = None if isinstance(reply, Exception) else _next_cursor(reply)
+            following = None if isinstance(reply, Exception) else reply.next_cursor
             if following is None:
                 return
             cursor = following
 
-    def take(self, cursor: int) -> bytes:
+    def take(self, cursor: int) -> Reply:
         while True:
             try:
                 asked, reply = self._replies.get(timeout=0.05)
             except queue.Empty:
                 if self._thread.is_alive() or not self._replies.empty():
                     continue
-                self._restart(cursor)  # nothing more was guessed: ask for this page now
+                self._restart(cursor)  # nothing more was named: ask for this page now
                 continue
             if asked != cursor:
                 self._restart(cursor)

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import httpx
 from pydantic import ValidationError
@@ -23,7 +23,9 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from csm_tui import __version__
 from csm_tui.errors import CsmError
 from csm_tui.i18n import _
+from csm_tui.store.pulled import PulledPage, PulledTable
 from csm_tui.sync.protocol import (
+    NEXT_CURSOR_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SERVER_ID_HEADER,
@@ -128,11 +130,14 @@ class Server:
     # -- the protocol ------------------------------------------------------------------------
 
     def me(self) -> Me:
-        return self._call("GET", "/v1/me", Me.model_validate_json)
+        return self._call("GET", "/v1/me", _body(Me.model_validate_json))
 
     def register(self, request: DeviceRequest) -> DeviceResponse:
         return self._call(
-            "POST", "/v1/devices", DeviceResponse.model_validate_json, json=request.model_dump()
+            "POST",
+            "/v1/devices",
+            _body(DeviceResponse.model_validate_json),
+            json=request.model_dump(),
         )
 
     def push(self, request: PushRequest) -> PushResponse:
@@ -140,25 +145,28 @@ class Server:
         return self._call(
             "POST",
             "/v1/sync/push",
-            PushResponse.model_validate_json,
+            _body(PushResponse.model_validate_json),
             content=body,
             headers={"Content-Type": "application/json"},
         )
 
     def pull(self, cursor: int, limit: int, fresh_until: int | None) -> PulledPage:
-        """A page of the feed after `cursor`, every row checked (see `parse_rows_page`)."""
-        return checked_page(self.pull_raw(cursor, limit, fresh_until))
+        """A page of the feed after `cursor`, every row checked (see `checked_reply`)."""
+        return checked_reply(self.pull_raw(cursor, limit, fresh_until))
 
-    def pull_raw(self, cursor: int, limit: int, fresh_until: int | None) -> bytes:
-        """The page as it came (for a fetcher thread that should not hold the GIL parsing)."""
+    def pull_raw(self, cursor: int, limit: int, fresh_until: int | None) -> Reply:
+        """The page as it came, with the next page's cursor the server named (for a fetcher
+        thread that asks for the next page at once, without holding the GIL parsing)."""
         params: dict[str, int] = {"cursor": cursor, "limit": limit}
         if fresh_until:
             params["fresh_until"] = fresh_until
-        return self._call("GET", "/v1/sync/rows", bytes, params=params)
+        return self._call("GET", "/v1/sync/rows", _reply, params=params)
 
     # -- one call, retried ---------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, parse: Callable[[bytes], T], **kwargs: Any) -> T:
+    def _call(
+        self, method: str, path: str, parse: Callable[[httpx.Response], T], **kwargs: Any
+    ) -> T:
         policy = self.policy
         started = time.monotonic()
 
@@ -179,7 +187,12 @@ class Server:
         return result
 
     def _once(
-        self, method: str, path: str, parse: Callable[[bytes], T], until: float, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        parse: Callable[[httpx.Response], T],
+        until: float,
+        **kwargs: Any,
     ) -> T:
         self.requests += 1
         try:
@@ -196,7 +209,7 @@ class Server:
         if response.status_code >= 400:
             raise _failure(response, self.url)
         try:
-            return parse(response.content)
+            return parse(response)
         except (ValidationError, ValueError):
             raise BadReply(
                 _(
@@ -248,6 +261,25 @@ class Server:
         return result
 
 
+def _body(parse: Callable[[bytes], T]) -> Callable[[httpx.Response], T]:
+    return lambda response: parse(response.content)
+
+
+class Reply(NamedTuple):
+    """A page of the feed as it came: its body, unchecked, and the cursor the server named for
+    the next page (`CSM-Next-Cursor`; None on the last page)."""
+
+    body: bytes
+    next_cursor: int | None
+
+
+def _reply(response: httpx.Response) -> Reply:
+    named = response.headers.get(NEXT_CURSOR_HEADER)
+    if named is not None and not (named.isascii() and named.isdigit() and len(named) <= 16):
+        raise ValueError(f"{NEXT_CURSOR_HEADER}: not a cursor")
+    return Reply(response.content, None if named is None else int(named))
+
+
 def _wait(state: RetryCallState, policy: RetryPolicy) -> float:
     """Full jitter (a random wait up to base·2ⁿ, capped), but never less than Retry-After."""
     ceiling = min(policy.cap, policy.base * 2 ** (state.attempt_number - 1))
@@ -296,22 +328,26 @@ def _failure(response: httpx.Response, url: str) -> SyncError:
         return Refused(
             _("This csm-tui is too old for the server; please upgrade it."), 426, code, body
         )
+    if code == "server_too_old":
+        older = _(
+            "The server {url} runs an older csm-tui than this one: ask whoever runs it to "
+            "upgrade it (nothing was sent or received)."
+        ).format(url=url)
+        return Refused(older, status, code, body)
     message = said or _("The server refused the request (HTTP {status}).").format(status=status)
     return Refused(message, status, code or str(status), body)
 
 
-@dataclass(frozen=True)
-class PulledPage:
-    """A page of the feed, checked: rows per table (tuples in `columns` order) and tombstones."""
-
-    tables: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
-    deleted: list[tuple[str, str]]  # (table, id)
-    count: int  # rows and tombstones
-    seqs: tuple[int, int] | None  # the first and last change's sequences (None: no change)
-    cursor: int
-    has_more: bool
-    high_water: int
-    epoch: str
+def checked_reply(reply: Reply) -> PulledPage:
+    """`checked_page`, and the next cursor the server named must be the page's own: the page
+    that more follow ends at it, the last page names none. (A reply without the header, as
+    from a proxy that drops it, is used all the same; only nothing was asked for ahead.)"""
+    page = checked_page(reply.body)
+    if reply.next_cursor is not None and reply.next_cursor != (
+        page.cursor if page.has_more else None
+    ):
+        raise BadReply(_("The server's feed is out of order; nothing of it was applied."))
+    return page
 
 
 def checked_page(content: bytes) -> PulledPage:
@@ -337,7 +373,7 @@ def parse_rows_page(content: bytes) -> PulledPage:
         usual = False
     if not usual:
         page = ROWS_PAGE.validate_json(content)
-    tables: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]] = []
+    tables: list[PulledTable] = []
     seen: set[str] = set()
     seqs: list[int] = []
     for group in page["tables"]:
@@ -351,7 +387,7 @@ def parse_rows_page(content: bytes) -> PulledPage:
         if len(rows) != len(group["seqs"]):
             raise ValueError(f"{table}: as many sequences as rows are needed")
         if rows:
-            tables.append((table, columns, rows))
+            tables.append(PulledTable(table, columns, rows))
             seqs += (min(group["seqs"]), max(group["seqs"]))
     deleted = []
     for gone in page["deleted"]:
@@ -359,11 +395,9 @@ def parse_rows_page(content: bytes) -> PulledPage:
             raise ValueError(f"unknown table {gone['table']}")
         deleted.append((gone["table"], gone["id"]))
         seqs.append(gone["seq"])
-    count = sum(len(rows) for _, _, rows in tables) + len(deleted)
     return PulledPage(
         tables,
         deleted,
-        count,
         (min(seqs), max(seqs)) if seqs else None,
         page["cursor"],
         page["has_more"],

@@ -12,11 +12,19 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from csm_tui.sync.rows import ClientId, MutationId
 
-PROTOCOL_VERSION = 2
-"""Sent by the client in the `CSM-Protocol` header; the server answers 426 to older ones, and
-400 `server_too_old` to newer ones. 2: pulls as rows per table (`GET /v1/sync/rows`)."""
-MIN_PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 3
+"""Sent by the client in the `CSM-Protocol` header; the server answers 426 `client_too_old` to
+older ones, and 400 `server_too_old` to newer ones. 2: pulls as rows per table
+(`GET /v1/sync/rows`). 3: a page that more follow names the next page's cursor in the
+`CSM-Next-Cursor` header (a client no longer reads it from the reply's last bytes)."""
+MIN_PROTOCOL_VERSION = 3
+"""Protocol 2 clients guessed the next cursor from the reply's last bytes, as the server wrote
+them: they are told to upgrade rather than trusted with a reply written otherwise."""
 PROTOCOL_HEADER = "CSM-Protocol"
+NEXT_CURSOR_HEADER = "CSM-Next-Cursor"
+"""On a page of `/v1/sync/rows` that more follow: the cursor to ask the next page with (the
+page's `cursor`), readable before the body is parsed, so the client asks for the next page
+while it checks and writes this one. Absent on the last page."""
 USER_HEADER = "CSM-User"
 """The e-mail of the book's user, percent-encoded (UTF-8): the server refuses a token of anyone
 else (409 wrong_user)."""
@@ -135,7 +143,8 @@ class Tombstone(Message):
 class RowsPage(Message):
     """A page of the feed as rows per table (protocol 2): the same changes as `PullResponse`,
     without repeating every column name in every row. The page's changes are those of
-    `tables` and `deleted` together; `cursor` is the last one's sequence."""
+    `tables` and `deleted` together; `cursor` is the last one's sequence, and when
+    `has_more`, the `CSM-Next-Cursor` header says it too (protocol 3)."""
 
     tables: list[TableRows]
     deleted: list[Tombstone]

@@ -20,7 +20,7 @@ from csm_tui.services.accounts import update_account
 from csm_tui.store import bulk, remote
 from csm_tui.store.connection import Store, open_store
 from csm_tui.sync import client
-from csm_tui.sync.http import BadReply, Transient, Unauthorized, parse_rows_page
+from csm_tui.sync.http import BadReply, Reply, Transient, Unauthorized, parse_rows_page
 from csm_tui.sync.rows import ROW_MODELS, wire_tuples
 
 AT = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -302,39 +302,39 @@ def _valid_row(table: str, change: dict[str, Any]) -> tuple[Any, ...]:
 
 
 class Guessing:
-    """A feed whose replies end with the cursor `hints` says (none: a reply that does not end
-    as the server writes it); `fail` maps a cursor to the error its request raises."""
+    """A feed whose replies name the next cursor `hints` says (none: a reply that names none);
+    `fail` maps a cursor to the error its request raises."""
 
     url = "http://feed"
 
     def __init__(self, hints: dict[int, int], fail: dict[int, Exception] | None = None) -> None:
         self.hints, self.fail, self.asked = hints, fail or {}, []
 
-    def pull_raw(self, cursor: int, limit: int, fresh_until: int | None) -> bytes:
+    def pull_raw(self, cursor: int, limit: int, fresh_until: int | None) -> Reply:
         self.asked.append(cursor)
         if cursor in self.fail:
             raise self.fail[cursor]
-        if cursor not in self.hints:
-            return f'{{"has_more":true,"reply_to":{cursor}}}'.encode()
-        return (
-            f'{{"reply_to":{cursor},"cursor":{self.hints[cursor]},"has_more":true,"e":1}}'.encode()
-        )
+        # the body ends as a protocol 2 client's guess read it, naming another cursor: only
+        # the one the server names in its header is used
+        body = f'{{"reply_to":{cursor},"cursor":999,"has_more":true,"e":1}}'.encode()
+        return Reply(body, self.hints.get(cursor))
 
 
 def test_pages_are_asked_for_ahead_but_only_a_checked_cursors_reply_is_used() -> None:
     feed = Guessing({0: 5, 5: 9, 7: 11}, fail={9: Transient("down")})
     ahead = client._Ahead(feed, 0, None)  # type: ignore[arg-type]
     try:
-        assert b'"reply_to":0' in ahead.take(0)
-        assert b'"reply_to":5' in ahead.take(5)  # the guess was right: asked for already
+        assert b'"reply_to":0' in ahead.take(0).body
+        assert b'"reply_to":5' in ahead.take(5).body  # named: asked for already
         # the page said 7, not 9: the reply to 9 (a failure) is dropped and 7 asked for
-        assert b'"reply_to":7' in ahead.take(7)
-        assert b'"reply_to":11' in ahead.take(11)  # asked for ahead again
-        # 11's reply ends otherwise: nothing is guessed, 12 is asked for when needed
-        assert b'"reply_to":12' in ahead.take(12)
+        assert b'"reply_to":7' in ahead.take(7).body
+        assert b'"reply_to":11' in ahead.take(11).body  # asked for ahead again
+        # 11's reply names no next cursor: 12 is asked for when needed
+        assert b'"reply_to":12' in ahead.take(12).body
     finally:
         ahead.close()
     assert feed.asked[:4] == [0, 5, 9, 7] and feed.asked.count(11) == 1 and 12 in feed.asked
+    assert 999 not in feed.asked  # what the body's last bytes say is never asked for
 
 
 def test_a_failed_request_for_the_page_needed_is_raised() -> None:
