@@ -127,6 +127,7 @@ def build_into(path: Path, *, accounts: int, activities: int, seed: int) -> Demo
     from csm_tui.demo.book import build_demo
     from csm_tui.store import soundness
     from csm_tui.store.connection import open_store
+    from csm_tui.store.journal import drop_outbox
 
     folder = path.parent
     try:
@@ -145,6 +146,7 @@ def build_into(path: Path, *, accounts: int, activities: int, seed: int) -> Demo
             summary = build_demo(
                 store, accounts=accounts, activities=activities, seed=seed, today=clock.today()
             )
+            drop_outbox(store)  # it never syncs: no outbox, and the file shrinks (issue 17)
             # Fold the WAL into the file so the file alone holds the whole book.
             store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:

@@ -212,6 +212,7 @@ def status(ctx: click.Context, db: Path | None) -> None:
         refused = remote.count_rejected(store)
         conflicts = remote.count_open_conflicts(store)
         me = store.get_setting("me.name"), store.get_setting("me.email")
+        outbox = store.keeps_outbox
     finally:
         store.close()
     if not state.get("server"):
@@ -223,7 +224,12 @@ def status(ctx: click.Context, db: Path | None) -> None:
         if state.get("last_error"):
             echo(f"Last error: {state['last_error']}")
         echo(f"Token:      {_token_source(state['server'], state.get('user'))}")
-    echo(f"Pending:    {pending} change{'s' if pending != 1 else ''} to send")
+    if not outbox:
+        from csm_tui.i18n import _
+
+        echo(_("Pending:    none (a demo book never syncs, so it keeps no outbox)"))
+    else:
+        echo(f"Pending:    {pending} change{'s' if pending != 1 else ''} to send")
     echo(f"Refused:    {refused} change{'s' if refused != 1 else ''}")
     for row in rejected:
         echo(f"  #{row[0]} {row[3]} {row[1]} {row[2]}: {row[4]}")

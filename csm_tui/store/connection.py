@@ -192,6 +192,14 @@ class Store:
 
         return Database(self.conn)
 
+    @cached_property
+    def keeps_outbox(self) -> bool:
+        """Whether writes leave journal entries for the sync: not in the demo book, which can
+        never sync (store.journal.drop_outbox)."""
+        from csm_tui.store.settings_keys import DEMO_SETTING
+
+        return self.get_setting(DEMO_SETTING) is None
+
     def transaction(self) -> Transaction:
         """A journaled write transaction: use as `with store.transaction() as tx:`."""
         from csm_tui.store.journal import Transaction
@@ -221,6 +229,7 @@ class Store:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+        self.__dict__.pop("keeps_outbox", None)  # the demo mark may have been set just now
 
     @property
     def schema_version(self) -> int:

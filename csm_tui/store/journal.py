@@ -229,6 +229,9 @@ class Transaction:
             self._account_ids.add(str(account_id))
 
     def _journal(self, table: str, row_id: str, operation: str, payload: dict[str, Any]) -> None:
+        self.entries += 1  # the listeners hear of the change either way
+        if not self.store.keeps_outbox:
+            return  # a book that never syncs keeps no outbox (drop_outbox)
         self.store.conn.execute(
             "INSERT INTO journal (uuid, table_name, row_id, operation, payload, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -241,7 +244,6 @@ class Transaction:
                 self.now,
             ),
         )
-        self.entries += 1
 
 
 def insert_many(tx: Transaction, table: str, rows: list[dict[str, Any]]) -> None:
@@ -267,6 +269,9 @@ def insert_many(tx: Transaction, table: str, rows: list[dict[str, Any]]) -> None
         refresh_account_search(conn)
     for row in converted:
         tx._touched(table, row.get("account_id", row.get("id")))
+    tx.entries += len(converted)
+    if not tx.store.keeps_outbox:
+        return
     conn.executemany(
         "INSERT INTO journal (uuid, table_name, row_id, operation, payload, created_at) "
         "VALUES (?, ?, ?, 'insert', ?, ?)",
@@ -281,4 +286,37 @@ def insert_many(tx: Transaction, table: str, rows: list[dict[str, Any]]) -> None
             for row in converted
         ),
     )
-    tx.entries += len(converted)
+
+
+def drop_outbox(store: Store) -> int:
+    """Empty the journal of a book that can never sync (the demo): nobody will ever send it,
+    and on the 5,000-account demo it is 60 % of the file (issue 17). From then on the book
+    writes no entries (`Store.keeps_outbox`); the file shrinks (`vacuum_if_worth`).
+    Returns how many entries were dropped."""
+    if store.keeps_outbox:
+        raise ValueError("only a book that never syncs may drop its outbox")
+    with store.lock:
+        with immediate(store.conn):
+            dropped = store.conn.execute("DELETE FROM journal").rowcount
+        vacuum_if_worth(store)
+    return int(dropped)
+
+
+VACUUM_SHARE = 0.25  # of the file free, and
+VACUUM_BYTES = 8 * 1024 * 1024  # at least this much
+
+
+def vacuum_if_worth(store: Store) -> bool:
+    """VACUUM when at least a quarter of the file (and 8 MB) is free pages: after the demo's
+    journal is dropped. Takes the write lock for as long as it runs (seconds for 500 MB), so
+    only where nothing else writes: a command that just built or emptied the book."""
+    conn = store.conn
+    free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    if not pages or free * size < VACUUM_BYTES or free / pages < VACUUM_SHARE:
+        return False
+    with store.lock:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return True
