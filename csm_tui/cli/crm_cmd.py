@@ -2,7 +2,10 @@
 
 The credential comes from CSM_TUI_CRM_TOKEN, else it is asked for without echo (or read from
 stdin when that is not a terminal) and kept in the OS keyring; it is never printed, logged or
-written to the database or the config.
+written to the database or the config. With `--client-id` (Salesforce) it is a refresh token,
+and the connected app's client secret comes from CSM_TUI_CRM_CLIENT_SECRET or is asked for the
+same way (`--grant client-credentials`: the secret alone); both are kept in the same keyring
+entry, and the access tokens they buy stay in memory.
 """
 
 from __future__ import annotations

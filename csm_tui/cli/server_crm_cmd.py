@@ -2,8 +2,10 @@
 
 The credential comes from CSM_TUI_CRM_TOKEN, else it is asked for without echo (or read from
 stdin when that is not a terminal); the server keeps it in its database encrypted with a key
-from CSM_TUI_SERVER_SECRET. It is never printed or logged. Messages go to stderr, like the other
-server commands (in English: they are an administrator's).
+from CSM_TUI_SERVER_SECRET. It is never printed or logged. With `--client-id` (Salesforce) it is
+a refresh token plus the connected app's client secret (CSM_TUI_CRM_CLIENT_SECRET, else asked
+for), or with `--grant client-credentials` the secret alone, sealed together as one value.
+Messages go to stderr, like the other server commands (in English: they are an administrator's).
 """
 
 from __future__ import annotations
