@@ -291,4 +291,10 @@ def render(report: WeekReport, *, markdown: bool) -> str:
         out.extend([_table(headers, rows, {1, 3, 4}, markdown), ""])
     else:
         out.extend([_("None."), ""])
+    if report.outcomes:  # renewal outcomes recorded in the week (issue 14)
+        from csm_tui.services.renewal_outcome import outcome_text
+
+        heading(_("Outcomes recorded: {n}").format(n=len(report.outcomes)))
+        out.extend(f"{bullet}{o.account_name}: {outcome_text(o)}" for o in report.outcomes)
+        out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -26,6 +26,8 @@ class BookRow(NamedTuple):
     stage_done: int = 0
     overdue_items: int = 0  # open items due before today, any stage
     unread_notes: int = 0  # handoff notes whose latest version I have not read
+    last_outcome: str | None = None  # the last recorded renewal outcome (issue 14)
+    last_outcome_on: str | None = None  # ISO date it was recorded
 
 
 class SortKey(StrEnum):
@@ -37,6 +39,7 @@ class SortKey(StrEnum):
     RENEWAL = "renewal"
     ROLE = "role"
     LAST_ACTIVITY = "last_activity"
+    OUTCOME = "outcome"  # the last renewal outcome, by the day it was recorded
 
 
 class QuickFilter(StrEnum):

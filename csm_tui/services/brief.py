@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from csm_tui.models.handoff import HandoffNote
     from csm_tui.models.health import HealthSnapshot
     from csm_tui.services.accounts import OwnerView
+    from csm_tui.services.renewal_outcome import LastOutcome
     from csm_tui.services.roadmap_templates import Template
     from csm_tui.store.connection import Store
 
@@ -93,6 +94,7 @@ class Brief:
     commitments: list[BriefCommitment]  # open ones, earliest due first
     contacts: list[BriefContact]
     notes: list[NoteView]  # latest versions, most recently changed first
+    last_renewal: LastOutcome | None = None  # the last recorded renewal outcome (issue 14)
 
 
 def build_brief(
@@ -107,6 +109,7 @@ def build_brief(
     `template` names the stages and items (default: the one for the account's segment).
     """
     from csm_tui.services.accounts import account_overview
+    from csm_tui.services.renewal_outcome import last_outcome
     from csm_tui.services.roadmap_templates import load_templates, template_for_segment
     from csm_tui.services.roadmap_view import account_roadmap, display_title
     from csm_tui.store.accounts import user_names
@@ -183,6 +186,7 @@ def build_brief(
         commitments=commitments,
         contacts=[BriefContact(c, c.id in key_ids) for c in overview.contacts],
         notes=notes,
+        last_renewal=last_outcome(store, account_id),
     )
 
 
@@ -328,6 +332,10 @@ def brief_markdown(brief: Brief, contacts_by_id: dict[str, str] | None = None) -
     out.append(
         _fact(pgettext("date", "Renewal"), f"{renewal} ({renewal_text(brief.days_to_renewal)})")
     )
+    if brief.last_renewal is not None:
+        from csm_tui.services.renewal_outcome import outcome_text
+
+        out.append(_fact(_("Last renewal"), outcome_text(brief.last_renewal)))
     owners = "; ".join(owner_text(owner) for owner in brief.owners) or "—"
     out.append(_fact(_("Owners"), owners))
     if account.tags:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from csm_tui.services.effort import (
     local_today,
 )
 from csm_tui.services.identity import me_identity
+from csm_tui.services.renewal_outcome import LastOutcome, outcomes_between
 
 if TYPE_CHECKING:
     from csm_tui.clock import Clock
@@ -129,6 +130,8 @@ class WeekReport:
     drops: list[Move]
     rises: list[Move]
     renewals: list[Renewal]
+    # outcomes recorded in the week (issue 14), churned ones included
+    outcomes: list[LastOutcome] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -169,6 +172,7 @@ def week_report(
         drops=drops,
         rises=rises,
         renewals=_renewals(store, on, mine, email),
+        outcomes=outcomes_between(store, monday, end, email),
     )
 
 

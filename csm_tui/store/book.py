@@ -48,6 +48,9 @@ SELECT
         AND n.version > coalesce((SELECT r.read_version FROM handoff_reads AS r
             WHERE r.reader_email = :me AND r.note_id = n.note_id), 0)) AS unread_notes,
     {value_base} AS value_base,
+    (SELECT r.outcome FROM renewals AS r WHERE r.account_id = a.id
+        ORDER BY r.recorded_on DESC, r.created_at DESC, r.id DESC LIMIT 1) AS last_outcome,
+    (SELECT max(r.recorded_on) FROM renewals AS r WHERE r.account_id = a.id) AS last_outcome_on,
     a.search
 FROM accounts AS a
 WHERE a.archived_on IS NULL
@@ -71,6 +74,7 @@ _SORT_SQL: dict[SortKey, str] = {
     SortKey.RENEWAL: "days_to_renewal",
     SortKey.ROLE: _ROLE_ORDER,
     SortKey.LAST_ACTIVITY: "last_activity",
+    SortKey.OUTCOME: "last_outcome_on",
 }
 
 _QUICK_SQL: dict[QuickFilter, str] = {
@@ -85,7 +89,7 @@ _QUICK_SQL: dict[QuickFilter, str] = {
 _COLUMNS = (
     "id, name, segment, stage, health, health_change, contract_value, currency, renewal_date, "
     "days_to_renewal, my_role, last_activity, stage_total, stage_done, overdue_items, "
-    "unread_notes"
+    "unread_notes, last_outcome, last_outcome_on"
 )
 
 
@@ -155,7 +159,10 @@ SELECT
         WHERE n.account_id = a.id
         AND n.version = (SELECT max(m.version) FROM handoff_notes AS m WHERE m.note_id = n.note_id)
         AND n.version > coalesce((SELECT r.read_version FROM handoff_reads AS r
-            WHERE r.reader_email = :me AND r.note_id = n.note_id), 0))
+            WHERE r.reader_email = :me AND r.note_id = n.note_id), 0)),
+    (SELECT r.outcome FROM renewals AS r WHERE r.account_id = a.id
+        ORDER BY r.recorded_on DESC, r.created_at DESC, r.id DESC LIMIT 1),
+    (SELECT max(r.recorded_on) FROM renewals AS r WHERE r.account_id = a.id)
 FROM (
     SELECT id FROM accounts WHERE archived_on IS NULL
     ORDER BY renewal_date IS NULL, renewal_date, name COLLATE NOCASE, id LIMIT :limit

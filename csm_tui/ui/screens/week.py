@@ -217,9 +217,32 @@ class WeekScreen(DataScreen):
         return table
 
     def _renewals(self, report: WeekReport) -> Table | Text:
-        if not report.renewals:
+        if not report.renewals and not report.outcomes:
             return Text(_("None."), style="dim")
         table = self._grid(1, 3, columns=5, flexible=2)
+        if report.renewals:
+            self._coming(table, report)
+        if report.outcomes:  # recorded this week (issue 14), churned ones included
+            table.add_row(
+                Text(_("Outcomes recorded: {n}").format(n=len(report.outcomes)), "bold"),
+                *([""] * 4),
+            )
+            tones = {"bad": "bold red", "warning": "bold yellow", "good": "bold green"}
+            for outcome in report.outcomes[:SHOWN]:
+                before = fmt.money(outcome.previous_value, outcome.currency)
+                after = fmt.money(outcome.new_value, outcome.currency)
+                table.add_row(
+                    fmt.short_day(outcome.recorded_on),
+                    Text(outcome.word, tones.get(outcome.tone, "")),
+                    outcome.account_name,
+                    "",
+                    Text(f"{before} → {after}", "dim"),
+                )
+            self._more(table, len(report.outcomes) - SHOWN, 5)
+        return table
+
+    def _coming(self, table: Table, report: WeekReport) -> None:
+        """The renewals overdue or coming, with a line of titles."""
         table.add_row(
             *(
                 Text(title, "dim")
@@ -244,7 +267,6 @@ class WeekScreen(DataScreen):
                 Text(last.isoformat() if last else _("none yet"), "dim"),
             )
         self._more(table, len(report.renewals) - SHOWN, 5)
-        return table
 
     # -- actions -----------------------------------------------------------------------------
 

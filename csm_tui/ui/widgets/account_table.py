@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from csm_tui.i18n import N_, NC_, pgettext
+from csm_tui.i18n import N_, NC_, _, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS, BookRow, SortKey
 from csm_tui.services.book import BookService
 from csm_tui.ui import format as fmt
@@ -47,6 +47,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(SortKey.RENEWAL, NC_("column", "Renewal"), 10, right=True),
     Column(SortKey.ROLE, NC_("column", "My role"), 13, give_way=2),
     Column(SortKey.LAST_ACTIVITY, NC_("column", "Last activity"), 13, give_way=3),
+    # the last renewal outcome (issue 14): the first to give way when the terminal is narrow
+    Column(SortKey.OUTCOME, NC_("column", "Last renewal"), 14, give_way=5),
 )
 MIN_NAME_WIDTH = 16
 GAP = 1
@@ -321,6 +323,16 @@ class AccountTable(CursorView):
             segments.append(Segment(" " * (width - used), header))
         return Strip(segments)
 
+    @staticmethod
+    def _outcome_cell(row: BookRow, tones: dict[str, Style], dim: Style) -> tuple[str, Style]:
+        """The last renewal outcome in a word ("Expanded"), coloured by what it means."""
+        if row.last_outcome is None:
+            return ("—", dim)
+        from csm_tui.services.renewal_outcome import OUTCOME_WORDS, TONES
+
+        word = _(OUTCOME_WORDS.get(row.last_outcome, row.last_outcome))
+        return (word, tones.get(TONES.get(row.last_outcome, ""), dim))
+
     def _row(self, row: BookRow, selected: bool, width: int) -> Strip:
         base = self.rich_style
         if selected:
@@ -351,6 +363,7 @@ class AccountTable(CursorView):
             (fmt.days(row.days_to_renewal), renewal_style),
             (role_cell(row), (warning if row.unread_notes else base) if row.my_role else dim),
             (row.last_activity or "—", base if row.last_activity else dim),
+            self._outcome_cell(row, {"bad": bad, "warning": warning, "good": good}, dim),
         ]
         segments: list[Segment] = []
         gap = Segment(" " * GAP, base)
