@@ -46,6 +46,13 @@ from csm_tui.services.shell_log import ACTIVITY_TYPES, OUTCOMES
     show_default=True,
 )
 @click.option(
+    "--skill",
+    "skills",
+    multiple=True,
+    metavar="SKILL",
+    help="A skill the work needed, of [activities] skills in config.toml (repeatable).",
+)
+@click.option(
     "--segment",
     default=None,
     metavar="NAME",
@@ -74,6 +81,7 @@ def log(
     reactive: bool,
     recurring: bool,
     outcome: str,
+    skills: tuple[str, ...],
     segment: str | None,
     accounts: str | None,
     no_account: bool,
@@ -102,6 +110,7 @@ def log(
             not reactive,
             recurring,
             outcome,
+            skills,
         )
         return
     if minutes is None:
@@ -112,6 +121,8 @@ def log(
     from csm_tui.services.shell_log import log_work
 
     effort = parse_minutes(minutes)  # bad input fails before the database is touched
+    # only options the lean path does not know take the full one (issue 17)
+    more: dict[str, object] = {"skills": skills} if skills else {}
     store = open_for_command(ctx, db)
     try:
         moment = parse_when(when, store.clock)
@@ -125,6 +136,7 @@ def log(
             recurring=recurring,
             outcome=outcome,
             note=note,
+            **more,
         )
     finally:
         store.close()

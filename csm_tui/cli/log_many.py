@@ -28,6 +28,7 @@ def log_many(
     proactive: bool,
     recurring: bool,
     outcome: str,
+    skills: tuple[str, ...] = (),
 ) -> None:
     from csm_tui.models.activity import ActivityType, Audience, Outcome
     from csm_tui.services.activities import log_for_many
@@ -82,6 +83,7 @@ def log_many(
             recurring=recurring,
             outcome=Outcome(outcome),
             note=note,
+            skills=skills,
         )
     finally:
         store.close()

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from csm_tui.models._base import Email, LongText, Record, ShortStr, new_id
-from csm_tui.models.limits import MAX_KEY_CONTACTS, Minutes
+from csm_tui.models.limits import MAX_KEY_CONTACTS, Minutes, Skills
 
 
 class ActivityType(StrEnum):
@@ -55,6 +55,7 @@ class Activity(Record):
     audience: Audience = Audience.ACCOUNT
     audience_segment: ShortStr = ""
     audience_accounts: list[str] = Field(default_factory=list, max_length=MAX_KEY_CONTACTS)
+    skills: Skills = Field(default_factory=list)  # keys or words of `[activities] skills`
 
     @model_validator(mode="after")
     def _one_account_or_many(self) -> Activity:

@@ -90,6 +90,9 @@ def _within(low: int, high: int) -> AfterValidator:
 
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG)]
 Tags = Annotated[list[Tag], at_most(MAX_TAGS, "tags")]
+MAX_SKILLS = 20
+"""Skills on one activity (issue 16), each as long as a tag."""
+Skills = Annotated[list[Tag], at_most(MAX_SKILLS, "skills")]
 Score = Annotated[int, Field(ge=0, le=100)]
 ComponentName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_COMPONENT)]
 Components = dict[ComponentName, Score]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ EDITABLE = (
     "outcome",
     "note",
     "checklist_item_id",
+    "skills",
 )
 
 
@@ -47,6 +49,7 @@ def _row(activity: Activity, now: str) -> dict[str, Any]:
     row = activity.model_dump(mode="python")
     row["occurred_at"] = utc_iso(activity.occurred_at)
     row["audience_accounts"] = json.dumps(activity.audience_accounts)
+    row["skills"] = json.dumps(activity.skills, ensure_ascii=False)
     row["created_at"] = now
     row["updated_at"] = now
     return row
@@ -71,8 +74,10 @@ def log_activity(
     outcome: Outcome = Outcome.NONE,
     note: str = "",
     checklist_item_id: str | None = None,
+    skills: Sequence[str] = (),
 ) -> Activity:
-    """Record a piece of work for an account, by me, in one durable transaction."""
+    """Record a piece of work for an account, by me, in one durable transaction. `skills`: of
+    `[activities] skills` in config.toml (a built-in one also by its label)."""
     if account_queries.get_account(store, account_id) is None:
         raise NotFoundError(f"No account with id {account_id}.")
     _check_link(store, account_id, checklist_item_id)
@@ -87,6 +92,7 @@ def log_activity(
         outcome=outcome,
         note=note,
         checklist_item_id=checklist_item_id,
+        skills=_skills(skills),
     )
 
 
@@ -103,6 +109,7 @@ def log_for_many(
     recurring: bool = False,
     outcome: Outcome = Outcome.NONE,
     note: str = "",
+    skills: Sequence[str] = (),
 ) -> Activity:
     """Record work for many customers (issue 16): a segment of the book, several of its
     accounts, or nobody in particular (a webinar, help content, an internal session). It has no
@@ -142,7 +149,16 @@ def log_for_many(
         recurring=recurring,
         outcome=outcome,
         note=note,
+        skills=_skills(skills),
     )
+
+
+def _skills(wanted: Sequence[str]) -> list[str]:
+    if not wanted:
+        return []
+    from csm_tui.services.skills import checked_skills, configured_skills
+
+    return checked_skills(wanted, configured_skills().skills)
 
 
 def _insert(store: Store, **fields: Any) -> Activity:
@@ -163,6 +179,8 @@ def edit_activity(store: Store, activity_id: str, **changes: Any) -> Activity:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"Activities have no editable field {', '.join(sorted(unknown))}.")
+    if "skills" in changes and changes["skills"] != current.skills:
+        changes["skills"] = _skills(changes["skills"])
     try:
         updated = with_changes(current, changes)
     except PydanticError as exc:
@@ -175,6 +193,8 @@ def edit_activity(store: Store, activity_id: str, **changes: Any) -> Activity:
     if diff:
         if "occurred_at" in diff:
             diff["occurred_at"] = utc_iso(updated.occurred_at)
+        if "skills" in diff:
+            diff["skills"] = json.dumps(updated.skills, ensure_ascii=False)
         with store.transaction() as tx:
             tx.update("activities", activity_id, {**diff, "updated_at": tx.now})
     return updated

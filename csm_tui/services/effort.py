@@ -113,6 +113,12 @@ class TypeEffort:
 
 
 @dataclass(frozen=True)
+class SkillEffort:
+    skill: str  # a key or word of `[activities] skills` (services/skills.py labels it)
+    effort: Effort
+
+
+@dataclass(frozen=True)
 class WeekEffort:
     start: date  # the Monday
     effort: Effort
@@ -145,6 +151,7 @@ class EffortReport:
     recurring: Effort
     one_to_one: Effort  # work for one account
     one_to_many: Effort  # work for a segment, several accounts or none (issue 16)
+    skills: tuple[SkillEffort, ...]  # minutes by skill, most first (an activity in each of its)
     weeks: tuple[WeekEffort, ...]  # TREND_WEEKS, oldest first, ending with the period
     candidates: tuple[Candidate, ...]
     more_candidates: int  # found but not listed
@@ -204,6 +211,7 @@ def effort_report(
         second = other or store
         trend = pool.submit(queries.per_bucket, second, bounds, author)
         top_query = pool.submit(queries.top_accounts, second, scope, TOP_ACCOUNTS)
+        skill_query = pool.submit(queries.skill_minutes, second, scope)
         mix = queries.mix(store, scope)
         total = _sum(mix)
         if total.count:
@@ -214,6 +222,7 @@ def effort_report(
         else:  # nothing to group
             top, account_count, repeats, repeat_count = [], 0, [], 0
         buckets = trend.result()
+        by_skill = skill_query.result()
     accounts = tuple(AccountEffort(a.account_id, a.name, Effort(a.count, a.minutes)) for a in top)
     listed = _sum([a.effort for a in accounts])
     one_to_one = _sum([row for row in mix if not row.many])
@@ -244,6 +253,7 @@ def effort_report(
         recurring=_sum([row for row in mix if row.recurring]),
         one_to_one=one_to_one,
         one_to_many=_sum([row for row in mix if row.many]),
+        skills=tuple(SkillEffort(skill, Effort(n, m)) for skill, n, m in by_skill),
         weeks=tuple(
             WeekEffort(monday, Effort(*bucket))
             for monday, bucket in zip(mondays[:-1], buckets, strict=True)

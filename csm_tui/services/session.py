@@ -90,6 +90,19 @@ class Session:
 
         return log_for_many(self.store, audience, minutes, occurred_at, **fields)
 
+    def skill_choices(self) -> tuple[str, ...]:
+        """The skills of `[activities] skills` in config.toml (issue 16)."""
+        from csm_tui.services.skills import configured_skills
+
+        return configured_skills().skills
+
+    def last_skills(self, type: str) -> list[str]:
+        """The skills of my latest activity of this type that had any (the form offers them)."""
+        from csm_tui.store.activities import last_skills
+
+        me = self.me
+        return [] if me is None else last_skills(self.store, me[1], type)
+
     def segments_in_book(self) -> list[str]:
         from csm_tui.store.activities import segments_in_book
 

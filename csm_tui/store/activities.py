@@ -11,19 +11,35 @@ from csm_tui.store.connection import Store
 
 _COLUMNS = (
     "id, account_id, author_email, type, minutes, occurred_at, proactive, recurring, outcome, "
-    "note, checklist_item_id, audience, audience_segment, audience_accounts"
+    "note, checklist_item_id, audience, audience_segment, audience_accounts, skills"
 )
+LISTS = ("audience_accounts", "skills")
+"""Columns holding a JSON list."""
+RECENT = 200  # the activities `last_skills` looks through
 
 
 def _activity(row: sqlite3.Row) -> Activity:
     data = dict(row)
-    data["audience_accounts"] = json.loads(data["audience_accounts"])
+    for column in LISTS:
+        data[column] = json.loads(data[column])
     return Activity.model_validate(data)
 
 
 def get_activity(store: Store, activity_id: str) -> Activity | None:
     row = store.query_one(f"SELECT {_COLUMNS} FROM activities WHERE id = ?", (activity_id,))
     return None if row is None else _activity(row)
+
+
+def last_skills(store: Store, author: str, type: str) -> list[str]:
+    """The skills of the author's latest activity of this type that had any, among their
+    `RECENT` latest activities (the log form offers them again)."""
+    row = store.query_one(
+        "SELECT skills FROM (SELECT skills, type FROM activities INDEXED BY activities_effort "
+        "WHERE author_email = ? ORDER BY occurred_at DESC LIMIT ?) "
+        "WHERE type = ? AND skills <> '[]' LIMIT 1",
+        (author, RECENT, type),
+    )
+    return [] if row is None else [str(skill) for skill in json.loads(row[0])]
 
 
 def segments_in_book(store: Store) -> list[str]:

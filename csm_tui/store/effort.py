@@ -83,6 +83,20 @@ def mix(store: Store, scope: Scope) -> list[Mix]:
     return [Mix(r[0], bool(r[1]), bool(r[2]), int(r[3]), int(r[4]), bool(r[5])) for r in rows]
 
 
+def skill_minutes(store: Store, scope: Scope) -> list[tuple[str, int, int]]:
+    """(skill, activities, minutes) of the activities in scope that named skills (issue 16);
+    an activity with two skills counts for both. Most minutes first."""
+    where, params = _where(scope)
+    rows = store.query(
+        "SELECT s.value, count(*), sum(x.minutes) "
+        f"FROM activities AS x INDEXED BY activities_effort, json_each(x.skills) AS s "
+        f"WHERE {where} "  # its columns are not json_each's: no ambiguity
+        "AND x.skills <> '[]' GROUP BY s.value ORDER BY 3 DESC, 1",
+        params,
+    )
+    return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
 def top_accounts(store: Store, scope: Scope, limit: int) -> tuple[list[AccountMinutes], int]:
     """The `limit` accounts with the most minutes (ties by name), and how many had any work."""
     where, params = _where(scope)

@@ -439,6 +439,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX activities_effort ON activities
         (occurred_at, author_email, account_id, type, proactive, recurring, minutes, outcome);
     """,
+    # The skills a piece of work needed (issue 16): a JSON list of the skills of `[activities]
+    # skills` in config.toml (built-in keys or the user's own words); synced with the row.
+    """
+    ALTER TABLE activities ADD COLUMN skills TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

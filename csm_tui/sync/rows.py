@@ -41,6 +41,7 @@ from csm_tui.models.limits import (
     Components,
     Minutes,
     Score,
+    Skills,
     Tags,
     has_nul,
 )
@@ -107,6 +108,7 @@ ComponentsText = Annotated[str, _JsonText, _json_of(Components)]
 CommitmentsText = Annotated[
     str, _JsonText, _json_of(Annotated[list[_Commitment], Field(max_length=MAX_COMMITMENTS)])
 ]
+SkillsText = Annotated[str, _JsonText, _json_of(Skills)]
 IdsText = Annotated[
     str, _JsonText, _json_of(Annotated[list[Id], Field(max_length=MAX_KEY_CONTACTS)])
 ]
@@ -221,6 +223,7 @@ class ActivityRow(Row):
     audience: Literal["account", "segment", "accounts", "none"] = "account"
     audience_segment: Short = ""
     audience_accounts: IdsText = "[]"
+    skills: SkillsText = "[]"  # the skills the work needed (issue 16)
 
     @model_validator(mode="after")
     def _one_account_or_many(self) -> ActivityRow:
@@ -360,7 +363,12 @@ ROW_MODELS: dict[str, type[Row]] = {
 ADDED_LATER: dict[str, dict[str, Any]] = {
     "accounts": {"archived_on": None},
     "contacts": {"phone": "", "is_key": 0},
-    "activities": {"audience": "account", "audience_segment": "", "audience_accounts": "[]"},
+    "activities": {
+        "audience": "account",
+        "audience_segment": "",
+        "audience_accounts": "[]",
+        "skills": "[]",
+    },
 }
 """Columns added to a table after servers had stored rows of it: a row stored before lacks
 them, and the feed sends it with these values (the models' defaults; a test checks they agree).

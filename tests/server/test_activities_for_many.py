@@ -103,13 +103,14 @@ def test_an_activity_stored_before_audiences_reaches_a_device_as_for_one_account
     team: Team,
 ) -> None:
     old = ROW_MODELS["activities"].model_validate(activity_row(team.acme, ALICE)).model_dump()
-    for column in ("audience", "audience_segment", "audience_accounts"):
+    for column in ("audience", "audience_segment", "audience_accounts", "skills"):
         del old[column]  # as stored before they existed
     with writing(team.engine) as conn:
         write_record(conn, "activities", old, user_id=None, current=None)
     [row] = [row for row in _rows_of(team, team.alice) if row["id"] == old["id"]]
-    assert (row["audience"], row["audience_segment"], row["audience_accounts"]) == (
-        "account",
-        "",
-        "[]",
-    )
+    assert (
+        row["audience"],
+        row["audience_segment"],
+        row["audience_accounts"],
+        row["skills"],
+    ) == ("account", "", "[]", "[]")

@@ -27,6 +27,7 @@ from csm_tui.services.effort import (
     local_today,
 )
 from csm_tui.services.session import Session
+from csm_tui.services.skills import skill_label
 from csm_tui.ui.screens.base import DataScreen
 from csm_tui.ui.screens.effort_period import CustomPeriodScreen
 from csm_tui.ui.screens.log_activity import TYPE_LABELS
@@ -165,6 +166,7 @@ class EffortScreen(DataScreen):
         "initiative": N_("Reactive or proactive"),
         "recurrence": N_("One-off or recurring"),
         "audience": N_("One-to-one or one-to-many"),
+        "skills": N_("By skill (an activity counts for each of its skills)"),
         "weeks": N_("Per week, the last 12 weeks"),
     }
 
@@ -200,6 +202,7 @@ class EffortScreen(DataScreen):
                 yield self._titled(BarChart(id="initiative"))
                 yield self._titled(BarChart(id="recurrence"))
                 yield self._titled(BarChart(id="audience"))
+            yield self._titled(BarChart(id="skills"))
             yield self._titled(WeekColumns(id="weeks"))
             yield Section(
                 N_("Recurring reactive work: candidates to turn proactive"),
@@ -302,6 +305,7 @@ class EffortScreen(DataScreen):
         for part in ("#top", "#flags", "#candidates-section"):
             self.query_one(part).display = not report.empty
         if report.empty:
+            self.query_one("#skills").display = False
             empty.update(_("No work logged in this period. Press [ for the period before."))
         else:
             self._show_accounts(report)
@@ -337,6 +341,10 @@ class EffortScreen(DataScreen):
             BarRow(_("Many or none"), report.one_to_many.minutes),
         ]
         self.query_one("#audience", BarChart).show(audience, report.total.minutes)
+        skills = [BarRow(skill_label(s.skill), s.effort.minutes) for s in report.skills]
+        chart = self.query_one("#skills", BarChart)
+        chart.display = bool(skills)  # nothing to show until skills are logged
+        chart.show(skills, report.total.minutes)
 
     def _show_candidates(self, report: EffortReport) -> None:
         rows = []

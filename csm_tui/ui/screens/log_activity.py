@@ -24,7 +24,7 @@ from csm_tui.services.effort_input import parse_minutes, parse_when
 from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.draft_form import DraftForm
-from csm_tui.ui.screens.log_audience import AudienceFields
+from csm_tui.ui.screens.log_audience import AudienceFields, ChoiceField, skills_field
 
 if TYPE_CHECKING:
     from csm_tui.services.activities import LinkChoice
@@ -164,6 +164,7 @@ class LogActivityScreen(DraftForm[bool]):
         # opened off an account (issue 16): the form asks who the work was for
         self.for_many = account_id is None and not self.activity_id
         self.links = self._link_choices() if account_id else []
+        self.skills_offered = False  # the skills shown are the type's last ones, not chosen
 
     def compose(self) -> ComposeResult:
         get = self.initial.get
@@ -203,6 +204,8 @@ class LogActivityScreen(DraftForm[bool]):
                         allow_blank=False,
                         id="outcome",
                     )
+            yield Label(_("Skills"))
+            yield skills_field(self.session, self._initial_skills())
             if self.links:
                 yield Label(_("Checklist item"))
                 linked = get("checklist_item_id")
@@ -226,6 +229,21 @@ class LogActivityScreen(DraftForm[bool]):
         except CsmError:
             return []  # the form still logs; the account's error shows when saving
 
+    def _initial_skills(self) -> list[str]:
+        if "skills" in self.initial:  # a draft, or the activity being edited
+            return list(self.initial["skills"])
+        self.skills_offered = True
+        return self.session.last_skills(self.initial.get("type", ActivityType.CALL.value))
+
+    @on(Select.Changed, "#type")
+    def _type_changed(self, event: Select.Changed) -> None:
+        """A fresh form offers the skills last used for the type chosen, until skills are
+        chosen by hand."""
+        field = self.query_one("#skills", ChoiceField)
+        if self.skills_offered and not field.touched:
+            field.values = self.session.last_skills(str(event.value))
+            field.refresh()
+
     def checklist_item_id(self) -> str | None:
         return self.query_one(LinkField).value if self.links else None
 
@@ -246,6 +264,7 @@ class LogActivityScreen(DraftForm[bool]):
             "recurring": self.query_one("#recurring", Switch).value,
             "note": self.query_one("#note", TextArea).text,
             "checklist_item_id": self.checklist_item_id(),
+            "skills": list(self.query_one("#skills", ChoiceField).values),
         }
 
     def has_input(self) -> bool:
@@ -256,6 +275,7 @@ class LogActivityScreen(DraftForm[bool]):
 
     @on(LinkField.Changed)
     @on(AudienceFields.Changed)
+    @on(ChoiceField.Changed)
     def _link_changed(self) -> None:
         self._save_draft()
 
@@ -288,6 +308,7 @@ class LogActivityScreen(DraftForm[bool]):
             "recurring": values["recurring"],
             "note": values["note"],
             "checklist_item_id": values["checklist_item_id"],
+            "skills": values["skills"],
         }
         try:
             if self.activity_id:
@@ -337,5 +358,6 @@ def edit_form(session: Session, activity: Activity, account_name: str) -> LogAct
         "recurring": activity.recurring,
         "note": activity.note,
         "checklist_item_id": activity.checklist_item_id,
+        "skills": activity.skills,
     }
     return LogActivityScreen(session, activity.account_id, account_name, draft=draft, editing=True)

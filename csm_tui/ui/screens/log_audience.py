@@ -65,10 +65,11 @@ class ChoiceField(Static, can_focus=True):
         self.names = names  # value → name, for those shown
         self.values = list(values)
         self.several = several
+        self.touched = False  # chosen by hand (not only as the form filled it in)
 
     def render(self) -> Text:
         if not self.values:
-            text = Text(_("(press Enter to choose)"), style="dim")
+            text = Text(_("(none: press Enter to choose)"), style="dim")
         else:
             names = self.names(self.values)
             text = Text(", ".join(names.get(value, value) for value in self.values))
@@ -89,10 +90,34 @@ class ChoiceField(Static, can_focus=True):
                 self.values.remove(picked)
             else:
                 self.values.append(picked)
+            self.touched = True
             self.refresh()
             self.post_message(self.Changed())
 
         self.app.push_screen(self.picker(_(self.title_msgid)), chosen)
+
+
+def skills_field(session: Session, values: list[str]) -> ChoiceField:
+    """The skills the work needed (issue 16), of `[activities] skills`; Enter adds or removes."""
+    from csm_tui.services.skills import skill_label
+
+    def picker(title: str) -> PickerScreen:
+        fold = session.fold
+        pool = [
+            Candidate(skill, skill_label(skill), "", fold(skill_label(skill)))
+            for skill in session.skill_choices()
+        ]
+        return PickerScreen(session, title, pool)
+
+    return ChoiceField(
+        session,
+        N_("Add or remove a skill (Escape when done)"),
+        picker,
+        lambda skills: {skill: skill_label(skill) for skill in skills},
+        values,
+        several=True,
+        id="skills",
+    )
 
 
 class AudienceFields(Vertical):
