@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from csm_tui.errors import FieldError
+from csm_tui.formatting import money
 from csm_tui.i18n import _
 from csm_tui.models._base import new_id
 from csm_tui.models.account import Account, Stage
@@ -59,7 +60,9 @@ def proposed_renewal_date(account: Account, today: date) -> date:
     return _next_year(account.renewal_date or today)
 
 
-def _check_value(outcome: RenewalOutcome, before: Decimal | None, after: Decimal | None) -> None:
+def _check_value(
+    outcome: RenewalOutcome, before: Decimal | None, after: Decimal | None, currency: str
+) -> None:
     if outcome in (RenewalOutcome.DOWNGRADED, RenewalOutcome.EXPANDED) and after is None:
         raise FieldError(
             _("A {outcome} renewal needs its new --contract-value.").format(outcome=outcome.value),
@@ -69,12 +72,16 @@ def _check_value(outcome: RenewalOutcome, before: Decimal | None, after: Decimal
         return
     if outcome is RenewalOutcome.DOWNGRADED and after >= before:
         raise FieldError(
-            _("A downgrade lowers the contract value (it is {before} now).").format(before=before),
+            _("A downgrade lowers the contract value (it is {before} now).").format(
+                before=money(before, currency)
+            ),
             "contract_value",
         )
     if outcome is RenewalOutcome.EXPANDED and after <= before:
         raise FieldError(
-            _("An expansion raises the contract value (it is {before} now).").format(before=before),
+            _("An expansion raises the contract value (it is {before} now).").format(
+                before=money(before, currency)
+            ),
             "contract_value",
         )
 
@@ -95,7 +102,7 @@ def record_renewal(
         raise FieldError(
             _("A churned renewal has no new renewal date or contract value."), "outcome"
         )
-    _check_value(outcome, account.contract_value, contract_value)
+    _check_value(outcome, account.contract_value, contract_value, account.currency)
     new_value = (
         None
         if churned

@@ -162,3 +162,32 @@ async def test_on_an_account_the_crm_fills_in_the_form_says_so(
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
         assert any("Note: Salesforce owns contacts of Acme Analytics" in t for t in toasts(app))
+
+
+async def test_a_change_of_champion_runs_the_playbooks(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    """A new champion opens the champion_change trigger: the rules run after the change."""
+    app = make_app(book_store)
+    runs: list[str] = []
+    app.run_playbooks = lambda: runs.append("run")  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await open_overview(app, pilot)
+        await pilot.press("k")  # not the champion mark
+        await settle(pilot, lambda: marks(book_store)["Dana Scully"][2])
+        assert runs == []
+        await pilot.press("down", "c")
+        await settle(pilot, lambda: marks(book_store)["Walter Skinner"][0])
+        await settle(pilot, lambda: runs == ["run"])
+        await pilot.press("e")  # Walter, the champion now: only his phone changes
+        await settle(pilot, lambda: isinstance(app.screen, ContactFormScreen))
+        app.screen.query_one("#contact-phone", Input).value = "090-0000-0000"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
+        assert runs == ["run"]
+        await pilot.press("n")
+        await settle(pilot, lambda: isinstance(app.screen, ContactFormScreen))
+        await pilot.press(*"Ken")
+        app.screen.query_one("#contact-champion", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: runs == ["run", "run"])

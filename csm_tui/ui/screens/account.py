@@ -152,6 +152,9 @@ class AccountScreen(DataScreen):
     def on_contact_table_changed(self, event: ContactTable.Changed) -> None:
         self.refresh_data()  # other screens learn it from the change signal
 
+    def on_contact_table_champion_changed(self, event: ContactTable.ChampionChanged) -> None:
+        self.app.run_playbooks()  # a change of champion opens its playbook
+
     def on_roadmap_list_changed(self, event: RoadmapList.Changed) -> None:
         if event.stage_changed:
             self.refresh_data()  # the title and the overview show the stage

@@ -54,7 +54,7 @@ class BookScreen(DataScreen):
 
     BINDINGS = [
         Binding("l", "log", N_("Log work"), id="book.log"),
-        Binding("a", "add_account", N_("Add account"), id="book.add"),
+        Binding("a", "add_account", N_("Add"), id="book.add"),  # short: the footer keeps ? Help
         Binding("x", "archive", N_("Archive"), show=False, id="book.archive"),
         Binding("u", "undo_archive", N_("Undo archive"), show=False, id="book.undo"),
         Binding("slash", "focus_filter", N_("Filter"), id="book.filter"),

@@ -37,7 +37,7 @@ MARKS = {
 
 
 class ContactFormScreen(RecordForm[bool]):
-    """Dismisses with True when the contact was saved."""
+    """Dismisses with True when the account's champion changed (the playbooks run then)."""
 
     AUTO_FOCUS = "#contact-name"
     DEFAULT_CSS = """
@@ -138,4 +138,5 @@ class ContactFormScreen(RecordForm[bool]):
             self.say(note, severity="warning", timeout=10)
         else:
             self.say(_("Saved {name}.").format(name=saved.name))
-        self.dismiss(True)
+        was_champion = bool(self.contact and self.contact.is_champion)
+        self.dismiss(saved.is_champion != was_champion)

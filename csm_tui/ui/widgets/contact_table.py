@@ -47,7 +47,8 @@ class ContactTable(DataTable[str]):
     """One row per contact: champion first, then decision makers, then by name."""
 
     BINDINGS = [
-        Binding("n", "add", N_("Add contact"), id="contacts.add"),
+        # the line under the table shows the keys: the footer keeps the screen's
+        Binding("n", "add", N_("Add contact"), show=False, id="contacts.add"),
         Binding("e", "edit", N_("Edit contact"), show=False, id="contacts.edit"),
         Binding("x,delete", "remove", N_("Remove contact"), show=False, id="contacts.remove"),
         Binding("u", "undo", N_("Undo remove"), show=False, id="contacts.undo"),
@@ -68,6 +69,10 @@ class ContactTable(DataTable[str]):
 
     class Changed(Message):
         """A contact was removed, brought back or marked here: the screen redraws."""
+
+    class ChampionChanged(Message):
+        """The account's champion changed (here or in the form): the playbooks run, as a
+        change of champion opens the champion_change trigger."""
 
     def __init__(
         self,
@@ -123,16 +128,23 @@ class ContactTable(DataTable[str]):
             self.notify(note, severity="warning", timeout=10)
 
     def action_add(self) -> None:
-        from csm_tui.ui.screens.contact_form import ContactFormScreen
-
-        self.app.push_screen(ContactFormScreen(self.session, self.account_id))
+        self._open_form(None)
 
     def action_edit(self) -> None:
-        from csm_tui.ui.screens.contact_form import ContactFormScreen
-
         contact = self.current()
         if contact is not None:
-            self.app.push_screen(ContactFormScreen(self.session, self.account_id, contact))
+            self._open_form(contact)
+
+    def _open_form(self, contact: Contact | None) -> None:
+        """The form; what it saves comes back through the change signal."""
+        from csm_tui.ui.screens.contact_form import ContactFormScreen
+
+        def saved(champion_changed: bool | None) -> None:
+            if champion_changed:
+                self.post_message(self.ChampionChanged())
+
+        form = ContactFormScreen(self.session, self.account_id, contact)
+        self.app.push_screen(form, saved)
 
     def action_select_cursor(self) -> None:
         self.action_edit()  # Enter edits, as `e`
@@ -179,3 +191,5 @@ class ContactTable(DataTable[str]):
         self.notify(said)
         self._crm_note()
         self.post_message(self.Changed())
+        if role == "champion":
+            self.post_message(self.ChampionChanged())
