@@ -184,7 +184,9 @@ def connect(
         )
     finally:
         store.close()
-    if client_id is not None:
+    if result.rotated is not None:  # the refresh token given is void: keep the new one
+        save_crm_secrets(vendor, result.url, result.rotated.refresh_token, typed_secret)
+    elif client_id is not None:
         if typed_token or typed_secret:
             save_crm_secrets(vendor, result.url, typed_token, typed_secret)
     elif typed_token:

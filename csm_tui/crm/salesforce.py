@@ -13,8 +13,8 @@ which SOQL cannot filter on.
 
 from __future__ import annotations
 
-import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,10 +38,10 @@ from csm_tui.crm.records import (
     Page,
 )
 from csm_tui.crm.secondary import soql_id, soql_text, team_members
-from csm_tui.crm.sf_oauth import OAuthLogin, TokenSource, reconnect_hint
+from csm_tui.crm.sf_oauth import OAuthLogin, TokenSource
+from csm_tui.crm.sf_rules import SalesforceRules
 from csm_tui.crm.sf_team import team_changes, team_removals
 from csm_tui.crm.text import body, subject
-from csm_tui.i18n import _
 
 API = "/services/data/v60.0"  # one constant, like HubSpot's, that the stand-in reads too
 ACCOUNT_FIELDS = ("Id", "Name", "OwnerId", "Owner.Email", "SystemModstamp")
@@ -62,49 +62,6 @@ def soql_time(stamp: str) -> str:
 _quoted = soql_id
 
 
-class SalesforceRules:
-    vendor = "Salesforce"
-
-    def __init__(self, oauth: bool = False) -> None:
-        self.usage: tuple[int, int] | None = None  # api-usage=used/limit, rolling 24 h
-        self.oauth = oauth  # an OAuth login (a new access token was already tried)
-
-    def error_of(self, response: httpx.Response) -> tuple[str, str]:
-        try:
-            data = response.json()
-        except ValueError:
-            return "", ""
-        if isinstance(data, list) and data and isinstance(data[0], dict):
-            return str(data[0].get("errorCode") or ""), str(data[0].get("message") or "")
-        if isinstance(data, dict):  # the OAuth endpoints
-            return str(data.get("error") or ""), str(data.get("error_description") or "")
-        return "", ""
-
-    def stops_pass(self, response: httpx.Response, code: str) -> bool:
-        return code == "REQUEST_LIMIT_EXCEEDED"
-
-    def pace(self, response: httpx.Response) -> float:
-        found = re.search(r"api-usage=(\d+)/(\d+)", response.headers.get("Sforce-Limit-Info", ""))
-        if found:
-            self.usage = (int(found[1]), int(found[2]))
-        return 0.0
-
-    def auth_hint(self) -> str:
-        if self.oauth:
-            return (
-                _(
-                    "A new access token was refused too: check that the integration user is "
-                    "active and the connected app has the scopes `api refresh_token`."
-                )
-                + " "
-                + reconnect_hint()
-            )
-        return _(
-            "Get a new access token for the integration user and run "
-            "`csm-tui crm connect salesforce --instance-url URL` again."
-        )
-
-
 class Salesforce:
     """The Salesforce adapter of the connector core."""
 
@@ -120,14 +77,23 @@ class Salesforce:
         *,
         policy: Policy | None = None,
         transport: httpx.BaseTransport | None = None,
+        on_rotate: Callable[[OAuthLogin], None] | None = None,
     ) -> None:
         """`token`: a bare access token (used as it is until it expires), or an OAuth login
-        (access tokens asked for at the token endpoint, in memory only)."""
+        (access tokens asked for at the token endpoint, in memory only; `on_rotate` keeps a
+        rotated refresh token)."""
         oauth = isinstance(token, OAuthLogin)
         self.rules = SalesforceRules(oauth)
         auth = None
         if isinstance(token, OAuthLogin):
-            auth = TokenSource(token, instance_url, self.rules, policy=policy, transport=transport)
+            auth = TokenSource(
+                token,
+                instance_url,
+                self.rules,
+                policy=policy,
+                transport=transport,
+                on_rotate=on_rotate,
+            )
         bearer = None if isinstance(token, OAuthLogin) else token
         self.api = Api(
             instance_url, bearer, self.rules, policy=policy, transport=transport, auth=auth

@@ -8,7 +8,8 @@ access token (a form-encoded POST, `grant_type=refresh_token | client_credential
 in this process's memory only — never in a file, the database, the keyring or a log — and after
 a 401 (`INVALID_SESSION_ID`: the session expired) asks once for a new one and repeats the
 request once. A refused grant (`invalid_grant`: the refresh token was revoked or expired) ends
-the pass with what to do.
+the pass with what to do. With refresh token rotation on, a reply carries a new refresh token
+that replaces the one used: `on_rotate` keeps it where the credential is kept.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from csm_tui.crm.errors import CrmAuthError, CrmRefused
@@ -116,12 +118,17 @@ class TokenSource:
         *,
         policy: Policy | None = None,
         transport: httpx.BaseTransport | None = None,
+        on_rotate: Callable[[OAuthLogin], None] | None = None,
     ) -> None:
+        """`on_rotate`: keeps the login with the new refresh token a reply gave (refresh token
+        rotation: the one used is no longer valid)."""
         from csm_tui.crm.http import Api
 
         check_login(login)
         self.login = login
+        self._url = instance_url
         self._key = login.key(instance_url)
+        self.on_rotate = on_rotate
         # the token endpoint takes no bearer; its requests count with the API's (`bind`)
         self.api: Api = Api(instance_url, None, rules, policy=policy, transport=transport)
 
@@ -155,9 +162,23 @@ class TokenSource:
         token = data.get("access_token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
             raise self.api.bad_reply("token")
+        rotated = data.get("refresh_token")  # present when the app rotates refresh tokens
+        new = isinstance(rotated, str) and rotated not in ("", self.login.refresh_token)
+        if new and self.login.grant == REFRESH:
+            self._rotate(str(rotated))
         with _lock:
             _tokens[self._key] = token
         return token
+
+    def _rotate(self, refresh_token: str) -> None:
+        """Refresh token rotation: the reply's refresh token replaces the one just used, which
+        Salesforce no longer accepts; it is kept before anything else happens."""
+        with _lock:
+            _tokens.pop(self._key, None)
+        self.login = replace(self.login, refresh_token=refresh_token)
+        self._key = self.login.key(self._url)
+        if self.on_rotate is not None:
+            self.on_rotate(self.login)
 
     def _refusal(self, exc: CrmRefused | CrmAuthError) -> str:
         code = exc.code if isinstance(exc, CrmRefused) else ""

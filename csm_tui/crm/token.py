@@ -109,6 +109,25 @@ def save_crm_secrets(vendor: str, url: str, token: str, client_secret: str) -> N
     save_crm_token(vendor, url, json.dumps({"token": token, "client_secret": client_secret}))
 
 
+def keep_rotated(vendor: str, url: str, login: OAuthLogin) -> None:
+    """Salesforce rotated the refresh token (the one used is void): the new one replaces it in
+    the keyring entry, the client secret kept there stays. One set in CSM_TUI_CRM_TOKEN cannot
+    be replaced, and is now void: the message says so."""
+    kept = _parse(_read_keyring(vendor, url))
+    save_crm_token(
+        vendor,
+        url,
+        json.dumps({"token": login.refresh_token, "client_secret": kept.get("client_secret", "")}),
+    )
+    if token_from_env():
+        raise CrmError(
+            _(
+                "Salesforce replaced the refresh token (the connected app rotates them), so the "
+                "one in {env} no longer works: unset {env}; the new one is in the keyring."
+            ).format(env=TOKEN_ENV)
+        )
+
+
 def save_crm_token(vendor: str, url: str, token: str) -> None:
     """Keep the credential in the keyring and check it is really there."""
     import keyring

@@ -75,7 +75,8 @@ def connect(
     url = default_url(vendor_name, url)
     mapping = parse_map_options(map_options)
     secondary = secondary.strip()
-    vendor = make_vendor(vendor_name, token, url, policy=policy)
+    rotated: list[OAuthLogin] = []
+    vendor = make_vendor(vendor_name, token, url, policy=policy, on_rotate=rotated.append)
     try:
         fields = vendor.fields()
         check_mapping(vendor_name, mapping, fields)
@@ -97,9 +98,7 @@ def connect(
             "owners": {owner.id: owner.email.lower() for owner in owners},
             "mapping": mapping,
             "secondary": secondary,
-            "credential": seal(
-                token.sealed_form() if isinstance(token, OAuthLogin) else token, secret
-            ),
+            "credential": _sealed(rotated[-1] if rotated else token, secret),
             "auth": auth_state(token),
             "connected_at": None if fresh else state.get("connected_at"),
         }
@@ -140,7 +139,14 @@ def sync_pass(
         vendor_name = str(state["vendor"])
         book = ServerBook(engine, vendor_name, now=_now, today=today, guard=lease.guard)
         report = PassReport(at=_now())
-        vendor = make_vendor(vendor_name, token, state["url"], policy=policy, transport=transport)
+        vendor = make_vendor(
+            vendor_name,
+            token,
+            state["url"],
+            policy=policy,
+            transport=transport,
+            on_rotate=lambda login: _keep_rotated(engine, login, secret),
+        )
         lost = False
         try:
             owners: dict[str, str] = dict(book.state().get("owners") or {})
@@ -171,6 +177,16 @@ def sync_pass(
             if not lost:
                 _keep(book, report)
         return report
+
+
+def _sealed(token: Credential, secret: str) -> dict[str, str]:
+    return seal(token.sealed_form() if isinstance(token, OAuthLogin) else token, secret)
+
+
+def _keep_rotated(engine: Engine, login: OAuthLogin, secret: str) -> None:
+    """Salesforce rotated the refresh token (the one used is void): seal the new one at once."""
+    with writing(engine) as conn:
+        write_state(conn, {"credential": _sealed(login, secret)})
 
 
 def _keep(book: ServerBook, report: PassReport) -> None:

@@ -4,7 +4,7 @@ vendor, reads the mapping from config.toml and `--map`, and keeps what a pass di
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from csm_tui.crm.mapping import SLOTS, check_mapping, parse_map_options
 from csm_tui.crm.records import FieldInfo, Owner
 from csm_tui.crm.secondary import check_source
 from csm_tui.crm.sf_oauth import OAuthLogin
+from csm_tui.crm.token import keep_rotated
 from csm_tui.errors import ValidationError
 from csm_tui.i18n import _
 from csm_tui.services.crm_book import LocalBook
@@ -38,6 +39,8 @@ class Connected:
     mapping: dict[str, str]
     fields: list[FieldInfo]
     secondary: str = ""  # where secondary owners come from ("" none)
+    # a Salesforce app that rotates refresh tokens gave this login a new one: keep it instead
+    rotated: OAuthLogin | None = None
 
 
 @dataclass
@@ -69,8 +72,10 @@ def make_vendor(
     *,
     policy: Policy | None = None,
     transport: httpx.BaseTransport | None = None,
+    on_rotate: Callable[[OAuthLogin], None] | None = None,
 ) -> Vendor:
-    """The adapter for `vendor`, pointed at `url` (the vendor's own address by default)."""
+    """The adapter for `vendor`, pointed at `url` (the vendor's own address by default);
+    `on_rotate` keeps a Salesforce refresh token that rotation replaced."""
     if vendor == "hubspot":
         from csm_tui.crm.hubspot import API_URL, HubSpot
 
@@ -84,7 +89,7 @@ def make_vendor(
             raise ValidationError(
                 _("Salesforce needs --instance-url, like https://yourcompany.my.salesforce.com.")
             )
-        return Salesforce(token, url, policy=policy, transport=transport)
+        return Salesforce(token, url, policy=policy, transport=transport, on_rotate=on_rotate)
     raise ValidationError(
         _("Unknown CRM {name}: use one of {names}.").format(name=vendor, names=", ".join(VENDORS))
     )
@@ -156,7 +161,8 @@ def connect(
     if vendor_name in SECONDARY_KEYS and secondary is None:
         secondary = config_secondary(raw_config or {}, vendor_name)
     secondary = (secondary or "").strip()
-    vendor = make_vendor(vendor_name, token, url, policy=policy)
+    rotated: list[OAuthLogin] = []
+    vendor = make_vendor(vendor_name, token, url, policy=policy, on_rotate=rotated.append)
     try:
         fields = vendor.fields()
         check_mapping(vendor_name, mapping, fields)
@@ -189,7 +195,9 @@ def connect(
     if fresh:  # another CRM: its cursors and records mean nothing here
         values |= {key: None for key in state if key.startswith("cursor.")}
     book.set_state(values)
-    return Connected(vendor_name, url, owner, mapping, fields, secondary)
+    return Connected(
+        vendor_name, url, owner, mapping, fields, secondary, rotated[-1] if rotated else None
+    )
 
 
 def connection(store: Store) -> dict[str, Any]:
@@ -215,7 +223,14 @@ def sync(
     book = LocalBook(store, vendor_name, me)
     owner = Owner(**state["owner"])
     mapping = {k: v for k, v in state.get("mapping", {}).items() if k in SLOTS}
-    vendor = make_vendor(vendor_name, token, state["url"], policy=policy, transport=transport)
+    vendor = make_vendor(
+        vendor_name,
+        token,
+        state["url"],
+        policy=policy,
+        transport=transport,
+        on_rotate=lambda login: keep_rotated(vendor_name, str(state["url"]), login),
+    )
     report = PassReport(at=iso_now(store.clock))
     try:
         applied = pull(vendor, book, mapping, owner, secondary=str(state.get("secondary") or ""))

@@ -6,7 +6,8 @@
 requires it) `client_secret`; or `grant_type=client_credentials` with `client_id` and
 `client_secret`, answered only when the app has a Run As user. A success is
 `{"access_token", "signature", "scope", "instance_url", "id", "token_type": "Bearer",
-"issued_at"}` (no new refresh token: rotation is off); a refusal is a 400
+"issued_at"}` (with `refresh_token` too when the app rotates them: the old one is then void); a
+refusal is a 400
 `{"error", "error_description"}`: `invalid_grant` / `expired access/refresh token`,
 `invalid_client_id` / `client identifier invalid`, `invalid_client` / `invalid client
 credentials`, `unsupported_grant_type` / `grant type not supported`. An access token lives
@@ -45,6 +46,7 @@ class FakeOAuth:
     uses: int | None = None  # each token then answers this many API requests, no more
     issued: dict[str, list[int | None]] = field(default_factory=dict)  # token -> [until, uses]
     grants: Counter[str] = field(default_factory=Counter)
+    rotate: bool = False  # refresh token rotation: each refresh gives a new one, voids the old
     _n: int = 0
 
     def revoke(self, refresh_token: str) -> None:
@@ -109,6 +111,10 @@ class FakeOAuth:
             "token_type": "Bearer",
             "issued_at": str(fake.now_ms),
         }
+        if self.rotate and grant == "refresh_token":
+            self.refresh_tokens.discard(form["refresh_token"])
+            reply["refresh_token"] = f"5Aep861fakeRefreshToken.R{self._n:03d}.rotated"
+            self.refresh_tokens.add(reply["refresh_token"])
         return JSONResponse(reply, headers={"Cache-Control": "no-cache, no-store"})
 
 

@@ -7,6 +7,7 @@ book, the keyring beyond the secrets typed in, the status or the log."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,3 +181,44 @@ def test_the_cli_connects_with_a_refresh_token_and_keeps_secrets_in_the_keyring(
     files = b"".join(f.read_bytes() for f in tmp_path.glob("book.db*"))
     for secret in [*secrets_of(oauth), "5Aep861fakeRefreshToken.CCCC.env"]:
         assert secret not in text and secret.encode() not in files
+
+
+def test_a_rotated_refresh_token_replaces_the_kept_one(
+    tmp_path: Path,
+    salesforce: Fake,
+    oauth: FakeOAuth,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An app with refresh token rotation: every refresh voids the token used and gives a new
+    one, which is kept in the keyring at once (at connect, and at each pass)."""
+    fake, url = salesforce
+    ids = seed(fake)
+    oauth.rotate = True
+    book = tmp_path / "book.db"
+    with open_store(book) as store:
+        set_me(store, "Aoi Tanaka", AOI)
+    monkeypatch.delenv("CSM_TUI_CRM_TOKEN", raising=False)
+    monkeypatch.setenv("CSM_TUI_CRM_CLIENT_SECRET", CLIENT_SECRET)
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{REFRESH_TOKEN}\n"))
+    argv = ["--db", str(book), "crm", "connect", "salesforce", "--instance-url", url]
+    code, _out, err = run([*argv, "--client-id", CLIENT_ID], capsys)
+    assert code == 0, err
+    key = ("csm-tui", f"crm:salesforce:{url}")
+    assert REFRESH_TOKEN not in oauth.refresh_tokens  # void now
+    assert json.loads(memory_keyring.saved[key]) == {
+        "token": next(iter(oauth.refresh_tokens)),
+        "client_secret": "",  # it is in the environment
+    }
+    for name in ("Acme Holdings", "Acme Group"):  # two passes, two processes
+        forget_tokens()
+        fake.set("Account", ids["acme"], Name=name)
+        fake.now_ms += 600_000
+        code, _out, err = run(["--db", str(book), "crm", "sync"], capsys)
+        assert code == 0, err
+        assert json.loads(memory_keyring.saved[key])["token"] in oauth.refresh_tokens
+    assert oauth.grants == {"refresh_token": 3}
+    with open_store(book) as store:
+        acme = find_account_by_external_id(store, ids["acme"])
+        assert acme is not None and acme.name == "Acme Group"

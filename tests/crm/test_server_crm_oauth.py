@@ -25,6 +25,7 @@ from csm_tui.crm.errors import CrmAuthError
 from csm_tui.crm.http import Policy
 from csm_tui.crm.sf_oauth import OAuthLogin, forget_tokens
 from csm_tui.server import crm_pass
+from csm_tui.server.crm_secret import unseal
 from csm_tui.server.db import reading
 from csm_tui.server.schema import crm_state
 
@@ -149,3 +150,27 @@ def test_server_cli_connect_with_client_credentials(
     text = out + err + stored_text(engine, server_url)
     for secret in [CLIENT_SECRET, *oauth.issued]:
         assert secret not in text
+
+
+def test_server_keeps_a_rotated_refresh_token_sealed(
+    engine: Any, server_url: str, salesforce: Fake, oauth: FakeOAuth, no_wait: Policy
+) -> None:
+    fake, url = salesforce
+    seeded(fake)
+    oauth.rotate = True
+    crm_pass.connect(engine, "salesforce", LOGIN, url=url, policy=no_wait)
+    for _ in range(2):  # each pass in a process of its own: a refresh, a new refresh token
+        forget_tokens()
+        fake.now_ms += 600_000
+        report = crm_pass.sync_pass(engine, policy=no_wait)
+        assert report is not None and report.error == ""
+    assert oauth.grants == {"refresh_token": 3}
+    with reading(engine) as conn:
+        sealed = json.loads(
+            conn.execute(select(crm_state.c.value).where(crm_state.c.key == "credential")).scalar()
+        )
+    login = OAuthLogin.from_sealed(unseal(sealed, SECRET))
+    assert login is not None and login.refresh_token in oauth.refresh_tokens
+    assert login.client_secret == CLIENT_SECRET
+    text = stored_text(engine, server_url)
+    assert login.refresh_token not in text and REFRESH_TOKEN not in text
