@@ -9,7 +9,7 @@ import click
 
 from csm_tui.cli.options import db_option, open_for_command
 from csm_tui.cli.terminal import echo
-from csm_tui.i18n import _
+from csm_tui.i18n import _, ngettext
 
 MAX_PROBLEMS_SHOWN = 100
 """Enough to fix a file row by row; a wrongly mapped column would otherwise flood the terminal."""
@@ -116,16 +116,29 @@ def accounts(
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
         echo(str(problem), err=True)
-    if len(summary.problems) > MAX_PROBLEMS_SHOWN:
-        hidden = len(summary.problems) - MAX_PROBLEMS_SHOWN
-        echo(f"... and {hidden} more problems.", err=True)
+    _more_problems(len(summary.problems))
     message = summary.describe()
     if summary.blocked and summary.imported and not skip_invalid:
-        valid = "the valid row" if summary.imported == 1 else f"the {summary.imported} valid rows"
-        message += f" Fix them, or use --skip-invalid to import {valid}."
+        message += " " + ngettext(
+            "Fix them, or use --skip-invalid to import the valid row.",
+            "Fix them, or use --skip-invalid to import the {n} valid rows.",
+            summary.imported,
+        ).format(n=summary.imported)
     echo(message, err=True)
     if summary.blocked:
         raise SystemExit(1)  # reaches the shell the same way from main() and from CliRunner
+
+
+def _more_problems(total: int) -> None:
+    """`... and 12 more problems.` under the first ones shown."""
+    if total > MAX_PROBLEMS_SHOWN:
+        hidden = total - MAX_PROBLEMS_SHOWN
+        echo(
+            ngettext("... and {n} more problem.", "... and {n} more problems.", hidden).format(
+                n=hidden
+            ),
+            err=True,
+        )
 
 
 def _open_for_import(ctx: click.Context, db: Path | None, dry_run: bool) -> Any:
@@ -173,10 +186,14 @@ def run_playbooks_and_say(store: Any) -> int:
 
     run = run_playbooks(store, store.clock)
     for problem in run.problems:
-        echo(f"Playbook rule skipped: {problem}", err=True)
+        echo(_("Playbook rule skipped: {problem}").format(problem=problem), err=True)
     if run.tasks:
-        noun = "task" if run.tasks == 1 else "tasks"
-        echo(f"Playbooks created {run.tasks} {noun}.", err=True)
+        echo(
+            ngettext(
+                "Playbooks created {n} task.", "Playbooks created {n} tasks.", run.tasks
+            ).format(n=run.tasks),
+            err=True,
+        )
     return run.tasks
 
 
@@ -191,7 +208,7 @@ def _assign_segments(store: Any) -> None:
     assigned = assign_segments(store, segments)
     if assigned.total:
         parts = ", ".join(f"{name} {count}" for name, count in sorted(assigned.counts.items()))
-        echo(f"Segments from the rules: {parts}.", err=True)
+        echo(_("Segments from the rules: {parts}.").format(parts=parts), err=True)
 
 
 @import_group.command("contacts")
@@ -268,7 +285,12 @@ def metrics(ctx: click.Context, file: Path, dry_run: bool, large: bool, db: Path
         file, large=large
     )  # before opening the store: a bad file changes nothing
     if parsed.unknown_columns:
-        echo(f"Ignoring unknown columns: {', '.join(parsed.unknown_columns)}.", err=True)
+        echo(
+            _("Ignoring unknown columns: {columns}.").format(
+                columns=", ".join(parsed.unknown_columns)
+            ),
+            err=True,
+        )
     store = open_for_command(ctx, db)
     try:
         with store.transaction():  # all or nothing, like the account import
@@ -280,9 +302,7 @@ def metrics(ctx: click.Context, file: Path, dry_run: bool, large: bool, db: Path
         store.close()
     for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
         echo(str(problem), err=True)
-    if len(summary.problems) > MAX_PROBLEMS_SHOWN:
-        hidden = len(summary.problems) - MAX_PROBLEMS_SHOWN
-        echo(f"... and {hidden} more problems.", err=True)
+    _more_problems(len(summary.problems))
     echo(summary.describe(), err=True)
     if summary.blocked:
         raise SystemExit(1)

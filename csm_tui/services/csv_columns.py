@@ -218,14 +218,14 @@ def _text(raw: str, field: str, max_length: int) -> str:
             )
         )
     if len(value) > max_length:
-        raise BadValue(f"{field} is longer than {max_length} characters")
+        raise BadValue(_("{field} is longer than {n} characters").format(field=field, n=max_length))
     return value
 
 
 def read_name(raw: str) -> str:
     value = _text(raw, "name", 500)
     if not value:
-        raise BadValue("name is missing")
+        raise BadValue(_("name is missing"))
     return value
 
 
@@ -245,17 +245,23 @@ def read_contract_value(raw: str) -> tuple[Decimal | None, str | None]:
         return None, None
     match = _AMOUNT.match(text)
     if match is None:
-        raise BadValue(f'contract_value "{raw.strip()}" is not an amount like 12,000.50')
+        raise BadValue(
+            _('contract_value "{value}" is not an amount like 12,000.50').format(value=raw.strip())
+        )
     if match["sign1"] or match["sign2"]:
-        raise BadValue(f'contract_value "{raw.strip()}" is negative')
+        raise BadValue(_('contract_value "{value}" is negative').format(value=raw.strip()))
     try:
         amount = Decimal(match["number"].replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - the pattern only lets numbers through
-        raise BadValue(f'contract_value "{raw.strip()}" is not a number') from exc
+        raise BadValue(
+            _('contract_value "{value}" is not a number').format(value=raw.strip())
+        ) from exc
     if amount != amount.quantize(Decimal("0.01")):
-        raise BadValue(f'contract_value "{raw.strip()}" has more than 2 decimal places')
+        raise BadValue(
+            _('contract_value "{value}" has more than 2 decimal places').format(value=raw.strip())
+        )
     if amount >= _MAX_VALUE:
-        raise BadValue(f'contract_value "{raw.strip()}" is too large')
+        raise BadValue(_('contract_value "{value}" is too large').format(value=raw.strip()))
     codes = {
         code
         for code in (
@@ -266,7 +272,7 @@ def read_contract_value(raw: str) -> tuple[Decimal | None, str | None]:
         if code
     }
     if len(codes) > 1:
-        raise BadValue(f'contract_value "{raw.strip()}" names two currencies')
+        raise BadValue(_('contract_value "{value}" names two currencies').format(value=raw.strip()))
     return amount.quantize(Decimal("0.01")), codes.pop() if codes else None
 
 
@@ -276,7 +282,9 @@ def read_currency(raw: str) -> str | None:
         return None
     code = _SYMBOL_CURRENCY.get(text) or ("JPY" if text == "円" else text.upper())
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise BadValue(f'currency "{raw.strip()}" is not a 3-letter code like USD or JPY')
+        raise BadValue(
+            _('currency "{value}" is not a 3-letter code like USD or JPY').format(value=raw.strip())
+        )
     return code
 
 
@@ -294,16 +302,26 @@ def read_renewal_date(
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise BadValue(f'renewal_date "{text}" is not a real date') from None
+            raise BadValue(
+                _('renewal_date "{value}" is not a real date').format(value=text)
+            ) from None
     try:
         return parse_date(text, today or date.today(), relative=False, order=order)
     except DateInputError as exc:
         if exc.reason == "no_such_date":
-            raise BadValue(f'renewal_date "{text}" is not a real date') from None
+            raise BadValue(
+                _('renewal_date "{value}" is not a real date').format(value=text)
+            ) from None
         if exc.reason == "out_of_range":
             raise BadValue(f"renewal_date: {exc}") from None
-        hint = " (give --date-format MDY or DMY)" if _YEAR_LAST.match(text) else ""
-        raise BadValue(f'renewal_date "{text}" is not a date like 2025-03-31{hint}') from None
+        if _YEAR_LAST.match(text):
+            message = _(
+                'renewal_date "{value}" is not a date like 2025-03-31 '
+                "(give --date-format MDY or DMY)"
+            )
+        else:
+            message = _('renewal_date "{value}" is not a date like 2025-03-31')
+        raise BadValue(message.format(value=text)) from None
 
 
 def read_health_score(raw: str) -> int | None:
@@ -311,10 +329,10 @@ def read_health_score(raw: str) -> int | None:
     if not text:
         return None
     if not re.fullmatch(r"-?\d+(\.0*)?", text):
-        raise BadValue(f'health_score "{raw.strip()}" is not a whole number')
+        raise BadValue(_('health_score "{value}" is not a whole number').format(value=raw.strip()))
     score = int(Decimal(text))
     if not 0 <= score <= 100:
-        raise BadValue(f"health_score {score} is not between 0 and 100")
+        raise BadValue(_("health_score {score} is not between 0 and 100").format(score=score))
     return score
 
 
@@ -325,8 +343,10 @@ def read_stage(raw: str) -> Stage | None:
     stage = _STAGES.get(text)
     if stage is None:
         raise BadValue(
-            f'stage "{raw.strip()}" is not one of onboarding, adoption, renewal '
-            "(導入期, 活用期, 契約更新期)"
+            _(
+                'stage "{value}" is not one of onboarding, adoption, renewal '
+                "(導入期, 活用期, 契約更新期)"
+            ).format(value=raw.strip())
         )
     return stage
 
@@ -338,11 +358,15 @@ def read_tags(raw: str) -> list[str]:
     for part in raw.split(";"):
         tag = _text(part, "a tag", 10_000)
         if len(tag) > MAX_TAG:
-            raise BadValue(f'tag "{tag[:20]}…" is longer than {MAX_TAG} characters')
+            raise BadValue(
+                _('tag "{tag}…" is longer than {n} characters').format(tag=tag[:20], n=MAX_TAG)
+            )
         if tag and tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise BadValue(f"has {len(tags)} tags; an account has at most {MAX_TAGS}")
+        raise BadValue(
+            _("has {n} tags; an account has at most {max}").format(n=len(tags), max=MAX_TAGS)
+        )
     return tags
 
 

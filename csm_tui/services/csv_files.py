@@ -87,13 +87,17 @@ def open_binary(path: Path, *, large: bool = False) -> Iterator[BinaryIO]:
     try:
         handle = path.open("rb", buffering=csv_encoding.SAMPLE_BYTES)
     except FileNotFoundError:
-        raise ValidationError(f"There is no file {path}.") from None
+        raise ValidationError(_("There is no file {path}.").format(path=path)) from None
     except IsADirectoryError:
-        raise ValidationError(f"{path} is a folder, not a CSV file.") from None
+        raise ValidationError(_("{path} is a folder, not a CSV file.").format(path=path)) from None
     except PermissionError:
-        raise ValidationError(f"{path} cannot be read: permission denied.") from None
+        raise ValidationError(
+            _("{path} cannot be read: permission denied.").format(path=path)
+        ) from None
     except OSError as exc:
-        raise ValidationError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+        raise ValidationError(
+            _("{path} cannot be read: {problem}.").format(path=path, problem=exc.strerror or exc)
+        ) from None
     with handle:
         if not large and os.fstat(handle.fileno()).st_size > MAX_BYTES:
             raise too_large(path, _("{mib} MiB").format(mib=MAX_BYTES // 2**20))
@@ -105,8 +109,9 @@ def choose_encoding(handle: BinaryIO, path: Path, encoding: str | None) -> str:
     head = csv_encoding.peek(handle, 4)  # not read and seek: it may be a pipe
     if head.startswith(b"PK\x03\x04"):
         raise ValidationError(
-            f"{source_name(path)} looks like an Excel workbook; save it as "
-            '"CSV UTF-8" and import that file.'
+            _(
+                '{path} looks like an Excel workbook; save it as "CSV UTF-8" and import that file.'
+            ).format(path=source_name(path))
         )
     if encoding:
         return csv_encoding.forced(encoding)
@@ -143,7 +148,9 @@ def open_csv(
                     delimiter = (detect or detect_delimiter)(first.rstrip("\r\n"))
                 except csv.Error as exc:  # a header cell beyond the csv module's field limit
                     raise ValidationError(
-                        f"{source_name(path)} is not valid CSV on line 1: {exc}."
+                        _("{path} is not valid CSV on line {line}: {problem}.").format(
+                            path=source_name(path), line=1, problem=exc
+                        )
                     ) from None
                 lines = itertools.chain([first], text)
             reader = csv.reader(lines, delimiter=delimiter, strict=True)
@@ -174,7 +181,11 @@ def rows(path: Path, reader: CsvReader, offset: int) -> Iterator[tuple[int, list
                         'closed; add the closing " (a quote inside a value is written "").'
                     ).format(path=name, line=line)
                 ) from None
-            raise ValidationError(f"{name} is not valid CSV on line {line}: {exc}.") from None
+            raise ValidationError(
+                _("{path} is not valid CSV on line {line}: {problem}.").format(
+                    path=name, line=line, problem=exc
+                )
+            ) from None
         yield previous + 1 + offset, cells
         previous = reader.line_num
 

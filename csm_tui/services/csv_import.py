@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticError
 from pydantic_core import ErrorDetails
 
+from csm_tui.i18n import _, ngettext
 from csm_tui.models.account import Account
 from csm_tui.models.owner import OwnerAssignment, Role
 from csm_tui.services import csv_encoding
@@ -59,20 +60,41 @@ class ImportSummary:
         """The one-line summary shown after an import."""
         if self.blocked:
             total = self.imported + self.invalid_rows
-            verb = "is" if self.invalid_rows == 1 else "are"
-            would = "would be" if self.dry_run else "was"
-            return f"Nothing {would} imported: {self.invalid_rows} of {total} rows {verb} invalid."
-        counts = (
-            f"{_plural(self.imported, 'account')}: {self.new} new, "
-            f"{self.updated} updated, {self.unchanged} unchanged"
+            if self.dry_run:
+                text = ngettext(
+                    "Nothing would be imported: {n} of {total} rows is invalid.",
+                    "Nothing would be imported: {n} of {total} rows are invalid.",
+                    self.invalid_rows,
+                )
+            else:
+                text = ngettext(
+                    "Nothing was imported: {n} of {total} rows is invalid.",
+                    "Nothing was imported: {n} of {total} rows are invalid.",
+                    self.invalid_rows,
+                )
+            return text.format(n=self.invalid_rows, total=total)
+        if self.dry_run:
+            counts = ngettext(
+                "Dry run, nothing written: would import {n} account: {new} new, {updated} "
+                "updated, {unchanged} unchanged",
+                "Dry run, nothing written: would import {n} accounts: {new} new, {updated} "
+                "updated, {unchanged} unchanged",
+                self.imported,
+            )
+        else:
+            counts = ngettext(
+                "Imported {n} account: {new} new, {updated} updated, {unchanged} unchanged",
+                "Imported {n} accounts: {new} new, {updated} updated, {unchanged} unchanged",
+                self.imported,
+            )
+        text = counts.format(
+            n=self.imported, new=self.new, updated=self.updated, unchanged=self.unchanged
         )
-        skipped = f"; {_plural(self.invalid_rows, 'invalid row')} skipped" if self.problems else ""
-        prefix = "Dry run, nothing written: would import" if self.dry_run else "Imported"
-        return f"{prefix} {counts}{skipped}."
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+        if self.problems:
+            text += ngettext(
+                "; {n} invalid row skipped", "; {n} invalid rows skipped", self.invalid_rows
+            ).format(n=self.invalid_rows)
+        return _("{summary}.").format(summary=text)  # the sentence's end, 。 in Japanese
 
 
 # -- reading the file ------------------------------------------------------------------------------
@@ -161,7 +183,10 @@ def _plan(
         target = None if target_id is None else get_account(store, target_id)
         if target is not None and target.id in claimed:
             plan.problems.append(
-                RowProblem(row.line, f"changes the same account as line {claimed[target.id]}")
+                RowProblem(
+                    row.line,
+                    _("changes the same account as line {line}").format(line=claimed[target.id]),
+                )
             )
             continue
         try:

@@ -52,7 +52,7 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return _("line {line}: {message}").format(line=self.line, message=self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,13 +164,17 @@ def _parse_rows(
     _line, header = next(lines, (0, None))
     name = source_name(path)
     if header is None or not any(cell.strip() for cell in header):
-        raise ValidationError(f"{name} is empty; it needs a header line with a name column.")
+        raise ValidationError(
+            _("{path} is empty; it needs a header line with a name column.").format(path=name)
+        )
     refuse_other_exports(header, name)
     header_map = map_header(header)
     if "name" not in header_map.columns:
         raise ValidationError(
-            f"{name} has no name column; its first line should name the columns, "
-            "like name,external_id,renewal_date."
+            _(
+                "{path} has no name column; its first line should name the columns, "
+                "like name,external_id,renewal_date."
+            ).format(path=name)
         )
     body: Iterable[tuple[int, list[str]]] = lines
     if header_map.alternates:  # which alias wins depends on which columns hold values
@@ -251,9 +255,17 @@ def _parse_cells(
     if implied:
         given = values.setdefault("currency", implied)
         if given != implied:
-            errors.append(f"contract_value is in {implied} but currency is {given}")
+            errors.append(
+                _("contract_value is in {implied} but currency is {given}").format(
+                    implied=implied, given=given
+                )
+            )
     if any(cell.strip() for cell in cells[len(header) :]):
-        errors.append(f"has {len(cells)} values but the header has {len(header)} columns")
+        errors.append(
+            _("has {n} values but the header has {columns} columns").format(
+                n=len(cells), columns=len(header)
+            )
+        )
     return values, errors
 
 
