@@ -29,7 +29,6 @@ ACCOUNT_CHILDREN = (
     "calendar_marks",
     "renewals",
     "account_snoozes",
-    "champion_changes",
 )
 SYNCED_TABLES = ("users", "accounts", *ACCOUNT_CHILDREN)
 """Every synced table, parents first."""
