@@ -60,6 +60,7 @@ ALL_TABLES = {
     "calendar_marks",
     "renewals",
     "account_snoozes",
+    "champion_changes",
 }
 LOCAL_CRM = {"crm_state", "crm_records", "crm_links"}  # the CRM connector's own, never synced
 LOCAL_CALENDAR = {"calendar_sources", "calendar_events"}  # this machine's own

@@ -240,6 +240,10 @@ def contact_add(
             store, target, name=name, email=email, title=title, phone=phone, roles=roles
         )
         _warn_crm(store, target, {"contacts"})
+        if contact.is_champion:  # a change of champion opens its playbook
+            from csm_tui.cli.import_cmd import run_playbooks_and_say
+
+            run_playbooks_and_say(store)
     finally:
         store.close()
     echo(_("Added {name} to {account}.").format(name=contact.name, account=target.name), err=True)
@@ -281,6 +285,10 @@ def contact_edit(
         updated = contacts.edit(
             store, found, name=name, email=email, title=title, phone=phone, roles=marks
         )
+        if updated.is_champion != found.is_champion:  # a change of champion opens its playbook
+            from csm_tui.cli.import_cmd import run_playbooks_and_say
+
+            run_playbooks_and_say(store)
     finally:
         store.close()
     echo(_("Saved {name}.").format(name=updated.name), err=True)

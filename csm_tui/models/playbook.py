@@ -26,6 +26,8 @@ class TriggerKind(StrEnum):
     CHECKLIST_OVERDUE = "checklist_overdue"
     # the account is in one of the rule's segments and stages (for `days_in_stage` days)
     SEGMENT_STAGE = "segment_stage"
+    # the account's champion changed in the last `within_days` (contacts, issue 14)
+    CHAMPION_CHANGE = "champion_change"
 
 
 @dataclass(frozen=True)

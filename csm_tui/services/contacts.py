@@ -1,6 +1,8 @@
 """The people at a customer: add, change, remove and list an account's contacts (journaled, so
 they sync like the rest). One champion per account: naming a new one takes the mark from the
-old one."""
+old one. A change of champion (one named in place of another, or the mark taken off) is recorded
+with its day in `champion_changes` (journaled, synced): it opens the champion_change playbook
+trigger (services/playbooks.py)."""
 
 from __future__ import annotations
 
@@ -37,13 +39,49 @@ def _checked(values: dict[str, Any]) -> Contact:
 
 
 def _take_champion(tx: Transaction, contact: Contact) -> None:
-    """The account's other champion (if any) is one no more: one champion per account."""
+    """The account's other champion (if any) is one no more: one champion per account. Taking
+    the mark from another is a change of champion, and recorded."""
     rows = tx.store.query(
-        "SELECT id FROM contacts WHERE account_id = ? AND is_champion = 1 AND id != ?",
+        "SELECT id, name FROM contacts WHERE account_id = ? AND is_champion = 1 AND id != ?",
         (contact.account_id, contact.id),
     )
-    for (other_id,) in rows:
+    for other_id, other_name in rows:
         tx.update("contacts", other_id, {"is_champion": False})
+        _record_change(tx, contact.account_id, contact, (other_id, other_name))
+
+
+def _record_change(
+    tx: Transaction, account_id: str, new: Contact | None, previous: tuple[str, str]
+) -> None:
+    """A change of the account's champion, on today's date, by whoever uses the book."""
+    from csm_tui.models._base import new_id
+    from csm_tui.services.identity import me_identity
+
+    me = me_identity(tx.store)
+    tx.insert(
+        "champion_changes",
+        {
+            "id": new_id(),
+            "account_id": account_id,
+            "contact_id": new.id if new else None,
+            "contact_name": new.name if new else "",
+            "previous_contact_id": previous[0],
+            "previous_name": previous[1],
+            "changed_on": tx.store.clock.today().isoformat(),
+            "changed_by": me[1] if me else "",
+            "created_at": tx.now,
+        },
+    )
+
+
+def champion_changes(store: Store, account_id: str) -> list[tuple[str, str, str]]:
+    """The account's changes of champion, newest first: (day, previous name, new name)."""
+    rows = store.query(
+        "SELECT changed_on, previous_name, contact_name FROM champion_changes "
+        "WHERE account_id = ? ORDER BY changed_on DESC, created_at DESC",
+        (account_id,),
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def add(
@@ -135,6 +173,8 @@ def edit(store: Store, contact: Contact, **changes: Any) -> Contact:
     with store.transaction() as tx:
         if updated.is_champion and not contact.is_champion:
             _take_champion(tx, updated)
+        elif contact.is_champion and not updated.is_champion:  # no champion now
+            _record_change(tx, contact.account_id, None, (contact.id, contact.name))
         tx.update("contacts", contact.id, diff)
     return updated
 

@@ -41,6 +41,7 @@ _TRIGGER_FIELDS: dict[TriggerKind, dict[str, bool]] = {
         "moments_of_truth_only": False,
     },
     TriggerKind.SEGMENT_STAGE: {"days_in_stage": False},
+    TriggerKind.CHAMPION_CHANGE: {"within_days": False},
 }
 _DEFAULTS = {"within_days": 7, "min_logins": 10}
 # (lowest, highest) of each number

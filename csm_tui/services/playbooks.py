@@ -229,6 +229,19 @@ def _new_user(rule: Rule, today: date, params: dict[str, Any]) -> str:
     )
 
 
+def _champion_change(rule: Rule, today: date, params: dict[str, Any]) -> str:
+    """Each change of the account's champion in the last `within_days` (services/contacts.py
+    records them), once: the occurrence is the change."""
+    params["since"] = _iso(today - timedelta(days=rule.trigger.within_days))
+    return (
+        "SELECT s.id AS account_id, 'champion ' || c.id AS occurrence, NULL AS item_id "
+        "FROM scope AS s JOIN champion_changes AS c ON c.account_id = s.id "
+        "WHERE c.changed_on >= :since AND NOT EXISTS ("
+        "SELECT 1 FROM playbook_firings AS f WHERE f.rule_id = :rule "
+        "AND f.account_id = s.id AND f.occurrence = 'champion ' || c.id)"
+    )
+
+
 def _key_feature(rule: Rule, today: date, params: dict[str, Any]) -> str:
     """Go-live is the day its roadmap item was ticked; unused: usage was reported since then,
     and none of it counts a key-feature use. (A join, not a scalar subquery: SQLite would
@@ -284,6 +297,7 @@ _TRIGGERS: dict[TriggerKind, Callable[[Rule, date, dict[str, Any]], str]] = {
     TriggerKind.KEY_FEATURE_UNUSED: _key_feature,
     TriggerKind.CHECKLIST_OVERDUE: _checklist_overdue,
     TriggerKind.SEGMENT_STAGE: _segment_stage,
+    TriggerKind.CHAMPION_CHANGE: _champion_change,
 }
 
 

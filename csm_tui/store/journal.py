@@ -44,6 +44,7 @@ JOURNALED_TABLES = frozenset(
         "calendar_marks",
         "renewals",
         "account_snoozes",
+        "champion_changes",
     }
 )
 

@@ -444,6 +444,25 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE activities ADD COLUMN skills TEXT NOT NULL DEFAULT '[]';
     """,
+    # A change of an account's champion, with its day (issue 14): a moment of truth that opens
+    # the champion_change playbook trigger. Journaled and synced (the team sees it); the
+    # contacts' ids are kept as text, so a record outlives a removed contact, and their names
+    # as they were. And renewals by account: the book shows each account's last outcome.
+    """
+    CREATE TABLE champion_changes (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        contact_id TEXT,
+        contact_name TEXT NOT NULL DEFAULT '',
+        previous_contact_id TEXT,
+        previous_name TEXT NOT NULL DEFAULT '',
+        changed_on TEXT NOT NULL,
+        changed_by TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX champion_changes_day ON champion_changes (changed_on, account_id);
+    CREATE INDEX renewals_account ON renewals (account_id, recorded_on);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

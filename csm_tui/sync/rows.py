@@ -341,6 +341,18 @@ class AccountSnoozeRow(Row):
     updated_at: IsoTime
 
 
+class ChampionChangeRow(Row):
+    id: Id
+    account_id: Id
+    contact_id: Id | None = None
+    contact_name: Short = ""
+    previous_contact_id: Id | None = None
+    previous_name: Short = ""
+    changed_on: IsoDate
+    changed_by: Short = ""
+    created_at: IsoTime
+
+
 ROW_MODELS: dict[str, type[Row]] = {
     "users": UserRow,
     "accounts": AccountRow,
@@ -357,6 +369,7 @@ ROW_MODELS: dict[str, type[Row]] = {
     "calendar_marks": CalendarMarkRow,
     "renewals": RenewalRow,
     "account_snoozes": AccountSnoozeRow,
+    "champion_changes": ChampionChangeRow,
 }
 """Synced tables, parents before children (the order a whole account is sent in)."""
 
