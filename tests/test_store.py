@@ -865,6 +865,8 @@ SORTED: dict[SortKey, tuple[list[str], list[str]]] = {
     SortKey.LAST_ACTIVITY: (["E", "B", "A", "D", "C"], ["D", "A", "B", "E", "C"]),
     SortKey.ROLE: (["A", "E", "B", "C", "D"], ["B", "A", "E", "C", "D"]),
     SortKey.SEGMENT: (["A", "E", "B", "D", "C"], ["D", "B", "A", "E", "C"]),
+    # no renewal outcome recorded: every value empty, the order is the names'
+    SortKey.OUTCOME: (["A", "C", "D", "E", "B"], ["A", "C", "D", "E", "B"]),
 }
 
 
