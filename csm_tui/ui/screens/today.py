@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 _Row = TypeVar("_Row")
 MAX_COVERAGE_LINES = 5
+MAX_SNOOZED_LINES = 3  # more scroll: the ranked list keeps the room
 
 
 class TodayScreen(DataScreen):
@@ -266,7 +267,7 @@ class TodayScreen(DataScreen):
         for widget in ("#snoozed-heading", "#snoozed"):
             self.query_one(widget).display = bool(rows)
         table = self.query_one(SnoozedTable)
-        table.styles.height = min(len(rows), MAX_COVERAGE_LINES) + 1
+        table.styles.height = min(len(rows), MAX_SNOOZED_LINES) + 1
         table.set_rows(
             snoozed_lines(rows),
             columns=snoozed_columns(),
