@@ -112,3 +112,39 @@ def test_playbooks(store: Store, clock: FixedClock, two: tuple[str, str]) -> Non
     run_playbooks(store, clock, rules=built_in_rules())  # renewal in 30 days: they fire
     made = store.query("SELECT DISTINCT account_id FROM tasks WHERE source = 'playbook'")
     assert {row[0] for row in made} == {kept}
+
+
+def test_today(store: Store, clock: FixedClock, two: tuple[str, str]) -> None:
+    from csm_tui.config import TODAY_WEIGHTS
+    from csm_tui.services.today import today_view
+
+    kept, gone = two
+    view = today_view(store, clock, TODAY_WEIGHTS)
+    assert {row.id for row in view.priorities} == {kept}
+    assert {task.account_id for task in view.tasks} == {kept}
+    assert view.mine == 1
+    _restore(store, gone)
+    assert {row.id for row in today_view(store, clock, TODAY_WEIGHTS).priorities} == {kept, gone}
+
+
+def test_todays_coverage_reminders(store: Store, two: tuple[str, str]) -> None:
+    from csm_tui.store.today import coverage_reminders
+
+    kept, gone = two
+    colleague = "ken.sato@example.com"
+    for account_id in (kept, gone):
+        assign_secondary(store, account_id, colleague, coverage_from=TODAY)
+        with store.transaction() as tx:
+            tx.insert(
+                "handoff_notes",
+                {
+                    "id": f"note-{account_id}",
+                    "note_id": f"note-{account_id}",
+                    "version": 1,
+                    "account_id": account_id,
+                    "author_email": ME_EMAIL,
+                    "situation": "renewal talks",
+                    "created_at": tx.now,
+                },
+            )
+    assert {row.account_id for row in coverage_reminders(store, colleague, TODAY)} == {kept}

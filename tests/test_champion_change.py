@@ -111,3 +111,20 @@ def test_contact_edit_role_champion_brings_the_playbooks_tasks(
     code, out, err = run(["tasks", "--db", str(book), "--lang", "ja", "--format", "json"], capsys)
     titles = {task["title"] for task in json.loads(out)}
     assert "新しい推進担当者と早めに会い、目標と成功計画を確かめ直す" in titles
+
+
+def test_import_contacts_naming_a_new_champion(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "contacts.csv"
+    csv.write_text("account,name,email,role\nAcme,Ito,ito@acme.example,champion\n", "utf-8")
+    code, _out, err = run(["import", "contacts", str(csv), "--db", str(book)], capsys)
+    assert code == 0, err
+    assert "Playbooks created 2 tasks." in err
+    store = open_store(book, clock=FixedClock(NOW))
+    try:
+        acme = store.query_one("SELECT id FROM accounts WHERE name = 'Acme'")
+        assert acme is not None
+        assert contacts.champion_changes(store, acme[0]) == [(TODAY.isoformat(), "Mori", "Ito")]
+    finally:
+        store.close()

@@ -247,6 +247,8 @@ def contacts(
             encoding=encoding,
             large=large,
         )
+        if not summary.blocked and not dry_run and (summary.new or summary.updated):
+            run_playbooks_and_say(store)  # a new champion opens the champion_change playbook
     finally:
         store.close()
     if summary.unknown_columns:
