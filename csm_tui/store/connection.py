@@ -16,6 +16,7 @@ from csm_tui.errors import StoreError
 from csm_tui.i18n import _
 from csm_tui.store import soundness
 from csm_tui.store.bulk import restore_after_a_kill, sync_lock_path
+from csm_tui.store.effort_rollup import ensure_rollup
 from csm_tui.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -321,11 +322,14 @@ def open_store(
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            # a REPLACE (a pulled page) deletes through the delete triggers (store.effort_rollup)
+            conn.execute("PRAGMA recursive_triggers = ON")
             conn.execute("PRAGMA synchronous = FULL")  # a saved activity survives power loss
             if version:  # before migrating: a migration may expect an index a download dropped
                 restore_after_a_kill(conn, path)
             if version < SCHEMA_VERSION:
                 _migrate(conn, version)
+            ensure_rollup(conn)  # derived, like an index: made once per book
     except BaseException:
         conn.close()
         raise
