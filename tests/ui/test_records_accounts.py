@@ -179,6 +179,11 @@ async def test_E_edits_the_account_and_every_screen_follows(
         await open_account(app, pilot, INITECH)
         bound = app.screen.active_bindings["E"]
         assert bound.binding.description == "Edit account"  # not the app's Effort
+        from csm_tui.ui.screens.help import key_rows
+
+        described = dict(key_rows(app.screen))
+        assert described["E"] == "Edit account" and described["R"] == "Renewal outcome"
+        assert "Effort" not in described.values()
         await open_form(app, pilot, "E", AccountFormScreen)
         assert app.screen.query_one("#acct-value", Input).value == "12,000"
         assert app.screen.query_one("#acct-currency", Input).value == "EUR"
@@ -280,3 +285,34 @@ async def test_a_churned_renewal_says_it_archives_the_account(
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, BookScreen))
         await settle(pilot, lambda: "Initech" not in rows(app))
+
+
+async def test_today_follows_a_churn_recorded_on_an_account_opened_from_it(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    """Today → Enter → R churned → Esc: the account has left Today, with no reload."""
+    from csm_tui.ui.screens.today import TodayScreen
+
+    app = make_app(book_store, landing="today")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, TodayScreen) and app.screen.loaded)
+        today = app.screen
+        assert isinstance(today, TodayScreen) and today.view is not None
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
+        assert isinstance(app.screen, AccountScreen)
+        account_id = app.screen.account_id
+        assert account_id in {row.id for row in today.view.priorities}
+        await open_form(app, pilot, "R", RenewalFormScreen)
+        app.screen.query_one("#renewal-outcome", Select).value = "churned"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is today)
+
+        def gone() -> bool:
+            view = today.view
+            return view is not None and account_id not in {r.id for r in view.priorities}
+
+        await settle(pilot, gone)
+        assert gone()
