@@ -144,4 +144,4 @@ def test_log_and_export_skills_from_the_shell(
     assert code == 0, err
     assert [r["skills"] for r in json.loads(out)] == [["product", "data"], ["training"]]
     code, out, err = run(["export", "activities", *db], capsys)
-    assert code == 0 and out.splitlines()[1].endswith(",product;data"), out
+    assert code == 0 and out.splitlines()[1].endswith(",product;data,"), out

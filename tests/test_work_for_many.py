@@ -178,5 +178,5 @@ def test_export_carries_the_audience(book: Store) -> None:
     ]
     assert json.loads(render_activities_json(iter(records)))[1]["audience_accounts"] == ["a", "c"]
     lines = render_activities_csv(iter(records)).splitlines()
-    assert lines[0].endswith("audience,audience_segment,audience_accounts,skills")
-    assert lines[2].endswith(",accounts,,a;c,")
+    assert lines[0].endswith("audience,audience_segment,audience_accounts,skills,participants")
+    assert lines[2].endswith(",accounts,,a;c,,")

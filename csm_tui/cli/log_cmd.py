@@ -53,6 +53,13 @@ from csm_tui.services.shell_log import ACTIVITY_TYPES, OUTCOMES
     help="A skill the work needed, of [activities] skills in config.toml (repeatable).",
 )
 @click.option(
+    "--with",
+    "people",
+    multiple=True,
+    metavar="CONTACT",
+    help="A contact of the account who took part: a name or an e-mail (repeatable).",
+)
+@click.option(
     "--segment",
     default=None,
     metavar="NAME",
@@ -82,6 +89,7 @@ def log(
     recurring: bool,
     outcome: str,
     skills: tuple[str, ...],
+    people: tuple[str, ...],
     segment: str | None,
     accounts: str | None,
     no_account: bool,
@@ -96,6 +104,10 @@ def log(
     if segment is not None or accounts is not None or no_account:
         from csm_tui.cli.log_many import log_many
 
+        if people:
+            from csm_tui.i18n import _
+
+            raise click.UsageError(_("--with names the contacts of one account."))
         log_many(
             ctx,
             account,
@@ -126,6 +138,10 @@ def log(
     store = open_for_command(ctx, db)
     try:
         moment = parse_when(when, store.clock)
+        if people:  # who took part: the account's contacts, by name or e-mail
+            from csm_tui.cli.log_many import contacts_named
+
+            more["participants"] = contacts_named(store, account, people)
         activity = log_work(
             store,
             account,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from csm_tui.cli.options import open_for_command
 from csm_tui.cli.terminal import echo
 from csm_tui.errors import ValidationError
 from csm_tui.i18n import _
+
+if TYPE_CHECKING:
+    from csm_tui.store.connection import Store
 
 
 def log_many(
@@ -102,3 +106,12 @@ def log_many(
     )
     echo(message, err=True)
     echo(activity.id)
+
+
+def contacts_named(store: Store, account: str, people: tuple[str, ...]) -> list[str]:
+    """The ids of the contacts of the account named by `account` that `people` name."""
+    from csm_tui.services.participation import resolve_contacts
+    from csm_tui.services.roadmap_view import resolve_account
+
+    target = resolve_account(store, account)
+    return resolve_contacts(store, target.id, target.name, people)

@@ -56,6 +56,8 @@ class Activity(Record):
     audience_segment: ShortStr = ""
     audience_accounts: list[str] = Field(default_factory=list, max_length=MAX_KEY_CONTACTS)
     skills: Skills = Field(default_factory=list)  # keys or words of `[activities] skills`
+    # ids of the account's contacts who took part (issue 16)
+    participants: list[str] = Field(default_factory=list, max_length=MAX_KEY_CONTACTS)
 
     @model_validator(mode="after")
     def _one_account_or_many(self) -> Activity:
@@ -65,6 +67,8 @@ class Activity(Record):
             raise ValueError("work for a segment names the segment")
         if self.audience is Audience.ACCOUNTS and not self.audience_accounts:
             raise ValueError("work for several accounts names them")
+        if self.participants and self.account_id is None:
+            raise ValueError("only work for one account names its contacts")
         return self
 
     @property

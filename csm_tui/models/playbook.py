@@ -28,6 +28,9 @@ class TriggerKind(StrEnum):
     SEGMENT_STAGE = "segment_stage"
     # the account's champion changed in the last `within_days` (contacts, issue 14)
     CHAMPION_CHANGE = "champion_change"
+    # the account has a decision maker, and none was met (a meeting or call naming them) in the
+    # last `days` (issue 16)
+    NO_DECISION_MAKER_CONTACT = "no_decision_maker_contact"
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ EDITABLE = (
     "note",
     "checklist_item_id",
     "skills",
+    "participants",
 )
 
 
@@ -50,6 +51,7 @@ def _row(activity: Activity, now: str) -> dict[str, Any]:
     row["occurred_at"] = utc_iso(activity.occurred_at)
     row["audience_accounts"] = json.dumps(activity.audience_accounts)
     row["skills"] = json.dumps(activity.skills, ensure_ascii=False)
+    row["participants"] = json.dumps(activity.participants)
     row["created_at"] = now
     row["updated_at"] = now
     return row
@@ -75,12 +77,15 @@ def log_activity(
     note: str = "",
     checklist_item_id: str | None = None,
     skills: Sequence[str] = (),
+    participants: Sequence[str] = (),
 ) -> Activity:
     """Record a piece of work for an account, by me, in one durable transaction. `skills`: of
-    `[activities] skills` in config.toml (a built-in one also by its label)."""
+    `[activities] skills` in config.toml (a built-in one also by its label); `participants`:
+    ids of the account's contacts who took part."""
     if account_queries.get_account(store, account_id) is None:
         raise NotFoundError(f"No account with id {account_id}.")
     _check_link(store, account_id, checklist_item_id)
+    people = _participants(store, account_id, participants)
     return _insert(
         store,
         account_id=account_id,
@@ -93,6 +98,7 @@ def log_activity(
         note=note,
         checklist_item_id=checklist_item_id,
         skills=_skills(skills),
+        participants=people,
     )
 
 
@@ -153,6 +159,20 @@ def log_for_many(
     )
 
 
+def _participants(store: Store, account_id: str | None, wanted: Sequence[str]) -> list[str]:
+    """The contact ids, once each: every one a contact of this account."""
+    people = list(dict.fromkeys(wanted))
+    if not people:
+        return []
+    if account_id is None:
+        raise ValidationError(_("Only work for one account names who took part."))
+    mine = {contact.id for contact in account_queries.contacts_of(store, account_id)}
+    for contact_id in people:
+        if contact_id not in mine:
+            raise ValidationError(_("{id} is not a contact of this account.").format(id=contact_id))
+    return people
+
+
 def _skills(wanted: Sequence[str]) -> list[str]:
     if not wanted:
         return []
@@ -181,6 +201,8 @@ def edit_activity(store: Store, activity_id: str, **changes: Any) -> Activity:
         raise ValidationError(f"Activities have no editable field {', '.join(sorted(unknown))}.")
     if "skills" in changes and changes["skills"] != current.skills:
         changes["skills"] = _skills(changes["skills"])
+    if "participants" in changes and changes["participants"] != current.participants:
+        changes["participants"] = _participants(store, current.account_id, changes["participants"])
     try:
         updated = with_changes(current, changes)
     except PydanticError as exc:
@@ -195,6 +217,8 @@ def edit_activity(store: Store, activity_id: str, **changes: Any) -> Activity:
             diff["occurred_at"] = utc_iso(updated.occurred_at)
         if "skills" in diff:
             diff["skills"] = json.dumps(updated.skills, ensure_ascii=False)
+        if "participants" in diff:
+            diff["participants"] = json.dumps(updated.participants)
         with store.transaction() as tx:
             tx.update("activities", activity_id, {**diff, "updated_at": tx.now})
     return updated

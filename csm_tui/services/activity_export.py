@@ -31,11 +31,12 @@ COLUMNS = (
     "audience_segment",
     "audience_accounts",
     "skills",
+    "participants",
 )
 _TEXT = frozenset(
     {"account_name", "account_external_id", "note", "author_email", "audience_segment", "skills"}
 )
-LISTS = frozenset({"audience_accounts", "skills"})
+LISTS = frozenset({"audience_accounts", "skills", "participants"})
 """Columns holding a list: JSON lists in JSON, joined with `;` in CSV."""
 
 
@@ -54,7 +55,7 @@ def activity_records(
     rows = store.query(
         "SELECT x.id, x.occurred_at, x.account_id, a.external_id, a.name, x.type, x.minutes, "
         "x.proactive, x.recurring, x.outcome, x.note, x.author_email, "
-        "x.audience, x.audience_segment, x.audience_accounts, x.skills "
+        "x.audience, x.audience_segment, x.audience_accounts, x.skills, x.participants "
         # work for many customers has no account (issue 16): exported too
         "FROM activities AS x LEFT JOIN accounts AS a ON a.id = x.account_id "
         "WHERE (? IS NULL OR x.occurred_at >= ?) AND (? IS NULL OR x.occurred_at < ?) "

@@ -95,6 +95,7 @@ class Brief:
     contacts: list[BriefContact]
     notes: list[NoteView]  # latest versions, most recently changed first
     last_renewal: LastOutcome | None = None  # the last recorded renewal outcome (issue 14)
+    relationship: str = ""  # issue 16: decision maker and champion met (services/participation)
 
 
 def build_brief(
@@ -109,6 +110,7 @@ def build_brief(
     `template` names the stages and items (default: the one for the account's segment).
     """
     from csm_tui.services.accounts import account_overview
+    from csm_tui.services.participation import relationship_text
     from csm_tui.services.renewal_outcome import last_outcome
     from csm_tui.services.roadmap_templates import load_templates, template_for_segment
     from csm_tui.services.roadmap_view import account_roadmap, display_title
@@ -187,6 +189,7 @@ def build_brief(
         contacts=[BriefContact(c, c.id in key_ids) for c in overview.contacts],
         notes=notes,
         last_renewal=last_outcome(store, account_id),
+        relationship=relationship_text(store, account_id, today),
     )
 
 
@@ -350,6 +353,7 @@ def brief_markdown(brief: Brief, contacts_by_id: dict[str, str] | None = None) -
     out += ["", "## " + _(FIELD_LABELS["commitments"]), ""]
     out += [f"- {commitment_text(c)}" for c in brief.commitments] or [_("No open commitments.")]
     out += ["", "## " + _("Contacts"), ""]
+    out += [brief.relationship, ""] if brief.relationship else []
     out += [f"- {contact_text(c)}" for c in brief.contacts] or [_("No contacts yet.")]
     out += ["", "## " + _("Handoff notes"), ""]
     if not brief.notes:

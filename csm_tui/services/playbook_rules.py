@@ -42,6 +42,7 @@ _TRIGGER_FIELDS: dict[TriggerKind, dict[str, bool]] = {
     },
     TriggerKind.SEGMENT_STAGE: {"days_in_stage": False},
     TriggerKind.CHAMPION_CHANGE: {"within_days": False},
+    TriggerKind.NO_DECISION_MAKER_CONTACT: {"days": True},
 }
 _DEFAULTS = {"within_days": 7, "min_logins": 10}
 # (lowest, highest) of each number

@@ -289,6 +289,28 @@ def _segment_stage(rule: Rule, today: date, params: dict[str, Any]) -> str:
     )
 
 
+def _no_decision_maker(rule: Rule, today: date, params: dict[str, Any]) -> str:
+    """An account with a decision maker among its contacts, none met (a meeting or call naming
+    them, issue 16) in the last `days`; fires at most once per `days`-day window. Only accounts
+    whose work names who took part: a user who does not name them is not told about all."""
+    days = rule.trigger.days
+    params["met_since"] = _iso(today - timedelta(days=days))  # a prefix of the UTC times
+    params["window"] = days
+    return (
+        "SELECT s.id AS account_id, 'no-decision-maker ' || "
+        "CAST(julianday(:today) / :window AS INTEGER) AS occurrence, NULL AS item_id "
+        "FROM scope AS s WHERE EXISTS (SELECT 1 FROM contacts AS c "
+        "WHERE c.account_id = s.id AND c.is_decision_maker = 1) "
+        "AND EXISTS (SELECT 1 FROM activities AS n INDEXED BY activities_met "
+        "WHERE n.account_id = s.id AND n.participants <> '[]') "
+        "AND NOT EXISTS (SELECT 1 FROM activities AS x INDEXED BY activities_met, "
+        "json_each(x.participants) AS p JOIN contacts AS c ON c.id = p.value "
+        "AND c.account_id = x.account_id AND c.is_decision_maker = 1 "
+        "WHERE x.account_id = s.id AND x.participants <> '[]' "
+        "AND x.type IN ('meeting', 'call') AND x.occurred_at >= :met_since)"
+    )
+
+
 _TRIGGERS: dict[TriggerKind, Callable[[Rule, date, dict[str, Any]], str]] = {
     TriggerKind.RENEWAL_WITHOUT_ACTIVITY: _renewal,
     TriggerKind.HEALTH_DROP: _health_drop,
@@ -298,6 +320,7 @@ _TRIGGERS: dict[TriggerKind, Callable[[Rule, date, dict[str, Any]], str]] = {
     TriggerKind.CHECKLIST_OVERDUE: _checklist_overdue,
     TriggerKind.SEGMENT_STAGE: _segment_stage,
     TriggerKind.CHAMPION_CHANGE: _champion_change,
+    TriggerKind.NO_DECISION_MAKER_CONTACT: _no_decision_maker,
 }
 
 

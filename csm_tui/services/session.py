@@ -15,6 +15,7 @@ from csm_tui.store.search import fold
 
 if TYPE_CHECKING:
     from csm_tui.models.activity import Activity, Audience
+    from csm_tui.models.contact import Contact
     from csm_tui.services.accounts import AccountOverview
     from csm_tui.services.activities import EffortTotals, LinkChoice, Removed
     from csm_tui.services.calendar import CalendarService
@@ -102,6 +103,18 @@ class Session:
 
         me = self.me
         return [] if me is None else last_skills(self.store, me[1], type)
+
+    def contacts_of(self, account_id: str) -> list[Contact]:
+        """The account's contacts, champion and decision makers first (who took part)."""
+        from csm_tui.store.accounts import contacts_of
+
+        return contacts_of(self.store, account_id)
+
+    def relationship_text(self, account_id: str, today: date) -> str:
+        """Meetings with a decision maker, days since the champion was met (issue 16)."""
+        from csm_tui.services.participation import relationship_text
+
+        return relationship_text(self.store, account_id, today)
 
     def segments_in_book(self) -> list[str]:
         from csm_tui.store.activities import segments_in_book

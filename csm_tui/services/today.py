@@ -31,6 +31,7 @@ from csm_tui import formatting as fmt
 from csm_tui.clock import Clock
 from csm_tui.i18n import _, current_language, ngettext
 from csm_tui.services.identity import me_identity
+from csm_tui.services.participation import quiet_reason, with_quiet_champions
 from csm_tui.store import today as queries
 from csm_tui.store.connection import Store
 from csm_tui.store.snoozes import SnoozeRow, snoozed
@@ -97,7 +98,9 @@ def today_view(store: Store, clock: Clock, weights: dict[str, float]) -> TodayVi
     return TodayView(
         today=today,
         me=email,
-        priorities=rank([row for row in facts if row.id not in skip], weights),
+        priorities=with_quiet_champions(
+            store, today, rank([row for row in facts if row.id not in skip], weights)
+        ),
         mine=len(facts),
         tasks=open_tasks(store, email, today),
         coverage=queries.coverage_reminders(store, email, today),
@@ -221,6 +224,8 @@ def reasons(row: PriorityRow, thresholds: Thresholds | None = None) -> list[str]
         else:
             text = ngettext("{n} open task", "{n} open tasks", n)
         out.append(text.format(n=n, late=late))
+    if row.champion_quiet != -1:  # issue 16: who took part in the work
+        out.append(quiet_reason(row.champion_quiet))
     if row.value_rank >= TOP_VALUE:
         out.append(_("top 10% by contract value"))
     return out

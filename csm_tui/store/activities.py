@@ -11,9 +11,9 @@ from csm_tui.store.connection import Store
 
 _COLUMNS = (
     "id, account_id, author_email, type, minutes, occurred_at, proactive, recurring, outcome, "
-    "note, checklist_item_id, audience, audience_segment, audience_accounts, skills"
+    "note, checklist_item_id, audience, audience_segment, audience_accounts, skills, participants"
 )
-LISTS = ("audience_accounts", "skills")
+LISTS = ("audience_accounts", "skills", "participants")
 """Columns holding a JSON list."""
 RECENT = 200  # the activities `last_skills` looks through
 

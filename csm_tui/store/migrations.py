@@ -463,6 +463,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX champion_changes_day ON champion_changes (changed_on, account_id);
     CREATE INDEX renewals_account ON renewals (account_id, recorded_on);
     """,
+    # Who took part (issue 16): the account's contacts at a piece of work, a JSON list of their
+    # ids, synced with the row. The index holds only activities that name someone, by account
+    # and time: "when was the champion last met" reads those alone.
+    """
+    ALTER TABLE activities ADD COLUMN participants TEXT NOT NULL DEFAULT '[]';
+    CREATE INDEX activities_met ON activities (account_id, occurred_at)
+        WHERE participants <> '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -102,6 +102,9 @@ class PriorityRow(NamedTuple):
     role: str
     value_rank: float  # 0 to 1: contract value among my accounts of the same currency
     score: float
+    # days since the champion was met, when that long is a reason (issue 16, services/
+    # participation.py); None: never met; -1: not a reason
+    champion_quiet: int | None = -1
 
 
 def account_facts(store: Store, me: str, today: date, contact_days: int) -> list[AccountFacts]:

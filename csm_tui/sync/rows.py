@@ -224,6 +224,7 @@ class ActivityRow(Row):
     audience_segment: Short = ""
     audience_accounts: IdsText = "[]"
     skills: SkillsText = "[]"  # the skills the work needed (issue 16)
+    participants: IdsText = "[]"  # the account's contacts who took part (issue 16)
 
     @model_validator(mode="after")
     def _one_account_or_many(self) -> ActivityRow:
@@ -381,6 +382,7 @@ ADDED_LATER: dict[str, dict[str, Any]] = {
         "audience_segment": "",
         "audience_accounts": "[]",
         "skills": "[]",
+        "participants": "[]",
     },
 }
 """Columns added to a table after servers had stored rows of it: a row stored before lacks

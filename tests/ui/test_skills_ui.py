@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Select
 
 from csm_tui.models.activity import ActivityType, Audience
 from csm_tui.services.activities import log_activity, log_for_many
+from csm_tui.store.accounts import contacts_of
 from csm_tui.store.activities import activities_of
 from csm_tui.store.connection import Store
 from csm_tui.ui.screens.account_picker import PickerScreen
@@ -99,3 +100,28 @@ def test_effort_by_skill_80x24(
         await pilot.pause(0.1)
 
     assert snap_compare(app, run_before=run_before, terminal_size=SMALL)
+
+
+async def test_who_took_part_is_picked_from_the_accounts_contacts(
+    book_store: Store, make_app: AppFactory
+) -> None:
+    app = make_app(book_store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await _log_form(app, pilot)
+        people = form.query_one("#participants", ChoiceField)
+        assert people.values == []
+        people.focus()
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, PickerScreen))
+        assert app.screen.query_one(OptionList).option_count == 2  # the account's two contacts
+        await pilot.press(*"walter")
+        await settle(pilot, lambda: app.screen.query_one(OptionList).option_count == 1)
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.screen is form)
+        assert "Walter Skinner" in str(people.render())
+        form.query_one("#minutes").focus()
+        await pilot.press("3", "0", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, BookScreen))
+    assert form.account_id is not None
+    [walter] = [c for c in contacts_of(book_store, form.account_id) if c.name == "Walter Skinner"]
+    assert activities_of(book_store, form.account_id, 1)[0].participants == [walter.id]

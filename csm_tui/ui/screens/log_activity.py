@@ -24,7 +24,12 @@ from csm_tui.services.effort_input import parse_minutes, parse_when
 from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
 from csm_tui.ui.screens.draft_form import DraftForm
-from csm_tui.ui.screens.log_audience import AudienceFields, ChoiceField, skills_field
+from csm_tui.ui.screens.log_audience import (
+    AudienceFields,
+    ChoiceField,
+    participants_field,
+    skills_field,
+)
 
 if TYPE_CHECKING:
     from csm_tui.services.activities import LinkChoice
@@ -206,6 +211,11 @@ class LogActivityScreen(DraftForm[bool]):
                     )
             yield Label(_("Skills"))
             yield skills_field(self.session, self._initial_skills())
+            if self.account_id:  # who took part: the account's contacts
+                yield Label(_("Who took part"))
+                yield participants_field(
+                    self.session, self.account_id, list(get("participants") or [])
+                )
             if self.links:
                 yield Label(_("Checklist item"))
                 linked = get("checklist_item_id")
@@ -265,7 +275,12 @@ class LogActivityScreen(DraftForm[bool]):
             "note": self.query_one("#note", TextArea).text,
             "checklist_item_id": self.checklist_item_id(),
             "skills": list(self.query_one("#skills", ChoiceField).values),
+            "participants": self._participants(),
         }
+
+    def _participants(self) -> list[str]:
+        found = self.query("#participants").results(ChoiceField)
+        return next((list(field.values) for field in found), [])
 
     def has_input(self) -> bool:
         if self.editing:
@@ -310,6 +325,8 @@ class LogActivityScreen(DraftForm[bool]):
             "checklist_item_id": values["checklist_item_id"],
             "skills": values["skills"],
         }
+        if self.account_id:
+            fields["participants"] = values["participants"]
         try:
             if self.activity_id:
                 self.session.edit_activity(
@@ -359,5 +376,6 @@ def edit_form(session: Session, activity: Activity, account_name: str) -> LogAct
         "note": activity.note,
         "checklist_item_id": activity.checklist_item_id,
         "skills": activity.skills,
+        "participants": activity.participants,
     }
     return LogActivityScreen(session, activity.account_id, account_name, draft=draft, editing=True)

@@ -120,6 +120,29 @@ def skills_field(session: Session, values: list[str]) -> ChoiceField:
     )
 
 
+def participants_field(session: Session, account_id: str, values: list[str]) -> ChoiceField:
+    """The account's contacts who took part (issue 16); Enter adds or removes one."""
+    contacts = {contact.id: contact for contact in session.contacts_of(account_id)}
+
+    def picker(title: str) -> PickerScreen:
+        fold = session.fold
+        pool = [
+            Candidate(c.id, c.name, c.role or (c.email or ""), fold(f"{c.name} {c.email or ''}"))
+            for c in contacts.values()
+        ]
+        return PickerScreen(session, title, pool)
+
+    return ChoiceField(
+        session,
+        N_("Add or remove who took part (Escape when done)"),
+        picker,
+        lambda ids: {i: contacts[i].name if i in contacts else i for i in ids},
+        [value for value in values if value in contacts],  # a removed contact drops out
+        several=True,
+        id="participants",
+    )
+
+
 class AudienceFields(Vertical):
     """ "For:" and, after it, the account, the segment or the accounts it asks for."""
 

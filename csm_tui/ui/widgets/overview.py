@@ -15,6 +15,7 @@ from textual.widgets import Sparkline, Static
 from csm_tui.i18n import _, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
 from csm_tui.ui import format as fmt
+from csm_tui.ui.widgets.relationship_line import RelationshipLine
 
 if TYPE_CHECKING:
     from csm_tui.models.contact import Contact
@@ -102,6 +103,7 @@ class Overview(Vertical):
             yield Panel(pgettext("panel", "Contract"), Static(self._contract()), id="contract")
             scores = monthly_scores(self.data, self.today)
             trend: list[Static | Sparkline] = [Static(self._health(scores))]
+            trend.append(RelationshipLine(self.session, self.data.account.id, self.today))
             if len(scores) >= 2:
                 trend.append(Sparkline(scores, summary_function=max))
             with Panel(_("Health"), id="health"), Horizontal(id="health-row"):
