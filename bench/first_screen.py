@@ -32,18 +32,19 @@ BIN = Path(sys.executable).parent
 
 
 def seconds_to(
-    argv: list[str], marker: re.Pattern[bytes], env: dict[str, str], linger: float = 0.0
-) -> float:
-    """Seconds from spawn until `marker` is on the terminal (nan after 30 s); the program is
-    killed then, or `linger` seconds later (a warm-up run lets it finish its page)."""
+    argv: list[str], markers: list[re.Pattern[bytes]], env: dict[str, str], linger: float = 0.0
+) -> list[float]:
+    """Seconds from spawn until each marker is on the terminal (nan if not within 30 s); the
+    program is killed then, or `linger` seconds later (a warm-up run lets it finish its page)."""
     pid, fd = pty.fork()
     if pid == 0:  # the child
         os.execve(argv[0], argv, env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
     started = time.perf_counter()
     seen = b""
+    found: dict[int, float] = {}
     try:
-        while time.perf_counter() - started < 30:
+        while time.perf_counter() - started < 30 and len(found) < len(markers):
             ready, _, _ = select.select([fd], [], [], 0.05)
             if not ready:
                 continue
@@ -52,11 +53,11 @@ def seconds_to(
             except OSError:
                 break
             seen = seen[-200:] + chunk  # a name may straddle two reads
-            if marker.search(seen):
-                found = time.perf_counter() - started
-                time.sleep(linger)
-                return found
-        return float("nan")
+            for index, marker in enumerate(markers):
+                if index not in found and marker.search(seen):
+                    found[index] = time.perf_counter() - started
+        time.sleep(linger)
+        return [found.get(index, float("nan")) for index in range(len(markers))]
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -82,23 +83,33 @@ def environment() -> tuple[dict[str, str], Path]:
 
 
 def measure(db: Path, runs: int) -> dict[str, float]:
-    """Medians (ms) of the bare app's first text and of csm-tui's first account name."""
+    """Medians (ms) of the bare app's first text, csm-tui's first text (Today's headings) and
+    its first account name, and the ratios to the bare app."""
     env, folder = environment()
     bare = [sys.executable, str(HERE / "bare_app.py")]
     ours = [str(BIN / "csm-tui"), "--db", str(db)]
-    names = name_marker(db)
-    ready = re.compile(b"BARE-READY")
+    marks = [re.compile(b"Priorities"), name_marker(db)]
+    ready = [re.compile(b"BARE-READY")]
     seconds_to(bare, ready, env)  # warm: page cache, bytecode
-    seconds_to(ours, names, env, linger=5.0)  # and Today remembers its first rows
+    seconds_to(ours, marks, env, linger=5.0)  # and Today remembers its first rows
     if not list((folder / "cache").glob("csm-tui/today/*.json")):
         print("  (Today remembered no rows in the warm-up run: the first frame waits for the page)")
-    bare_times, our_times = [], []
+    bare_times, text_times, name_times = [], [], []
     for _ in range(runs):
-        bare_times.append(seconds_to(bare, ready, env))
-        our_times.append(seconds_to(ours, names, env))
+        bare_times.append(seconds_to(bare, ready, env)[0])
+        text, name = seconds_to(ours, marks, env)
+        text_times.append(text)
+        name_times.append(name)
     bare_ms = statistics.median(bare_times) * 1000
-    ours_ms = statistics.median(our_times) * 1000
-    return {"bare_ms": bare_ms, "first_name_ms": ours_ms, "ratio": ours_ms / bare_ms}
+    text_ms = statistics.median(text_times) * 1000
+    name_ms = statistics.median(name_times) * 1000
+    return {
+        "bare_ms": bare_ms,
+        "first_text_ms": text_ms,
+        "first_name_ms": name_ms,
+        "text_ratio": text_ms / bare_ms,
+        "ratio": name_ms / bare_ms,
+    }
 
 
 def demo_book(path: Path, accounts: int, activities: int | None = None) -> Path:
@@ -122,9 +133,10 @@ def main() -> None:
     for db in books:
         figures = measure(db, args.runs)
         print(
-            f"{db.name}: bare Textual app {figures['bare_ms']:.0f} ms, csm-tui's first account "
-            f"name on Today {figures['first_name_ms']:.0f} ms, ratio {figures['ratio']:.2f} "
-            f"(target <= 1.5; load {os.getloadavg()[0]:.1f})"
+            f"{db.name}: bare Textual app {figures['bare_ms']:.0f} ms; csm-tui's first text "
+            f"{figures['first_text_ms']:.0f} ms (ratio {figures['text_ratio']:.2f}, target <= 1.3),"
+            f" first account name on Today {figures['first_name_ms']:.0f} ms (ratio "
+            f"{figures['ratio']:.2f}, target <= 1.5; load {os.getloadavg()[0]:.1f})"
         )
 
 
