@@ -73,6 +73,7 @@ class Proposal:
     changed: bool = False
     activity_id: str | None = None
     note: str = ""  # what is logged as the note: the title, and lines of the description if set
+    attendees: tuple[str, ...] = ()  # their e-mails: the account's contacts among them took part
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -158,6 +159,7 @@ def proposals(store: Store, zone: tzinfo | None = None, lines: int | None = None
                 kind=ActivityType(event.kind),
                 changed=changed,
                 activity_id=mark.activity_id if mark is not None else None,
+                attendees=event.attendees,
             )
         )
     return found
@@ -198,6 +200,10 @@ def log(
         "note": proposal.note or proposal.title,
     }
     values.update(changes)
+    if "participants" not in values:  # issue 16: the account's contacts among the attendees
+        from csm_tui.services.participation import contacts_by_email
+
+        values["participants"] = contacts_by_email(store, account_id, proposal.attendees)
     activity: Activity | None = None
     if proposal.changed and proposal.activity_id:
         try:

@@ -111,6 +111,7 @@ def read_text(
                 kind=(ActivityType.INTERNAL if found.internal else ActivityType.MEETING).value,
                 proactive=organised_by_me(occurrence, index.me),
                 recurring=occurrence.recurring,
+                attendees=tuple(sorted({email for email, _status in occurrence.attendees})),
             )
     queries.replace_events(store, source, rows.values(), iso_now(store.clock))
     return len(rows)

@@ -123,6 +123,17 @@ def _champion_accounts(store: Store) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
+def contacts_by_email(store: Store, account_id: str, emails: Sequence[str]) -> list[str]:
+    """The ids of the account's contacts whose e-mail is one of `emails` (any case), in the
+    order of its contacts: who of the customer attended a calendar meeting."""
+    from csm_tui.store.accounts import contacts_of
+
+    wanted = {email.casefold() for email in emails}
+    return [
+        c.id for c in contacts_of(store, account_id) if c.email and c.email.casefold() in wanted
+    ]
+
+
 def resolve_contacts(
     store: Store, account_id: str, account_name: str, names: Sequence[str]
 ) -> list[str]:

@@ -23,6 +23,7 @@ from pathlib import Path
 NAMED_BY_QUERIES = frozenset(
     {
         "activities_effort",
+        "activities_met",
         "checklist_open_account",
         "checklist_open_due",
         "tasks_open",

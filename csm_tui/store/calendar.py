@@ -40,6 +40,7 @@ class EventRow:
     kind: str  # meeting | internal
     proactive: bool
     recurring: bool
+    attendees: tuple[str, ...] = ()  # lower-case e-mails (issue 16: who took part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,8 @@ def replace_events(store: Store, source: str, events: Iterable[EventRow], synced
         store.conn.execute("DELETE FROM calendar_events WHERE source = ?", (source,))
         store.conn.executemany(
             "INSERT OR REPLACE INTO calendar_events (key, source, uid, starts_at, minutes, title, "
-            "description, account_ids, kind, proactive, recurring) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "description, account_ids, kind, proactive, recurring, attendees) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     event.key,
@@ -89,6 +90,7 @@ def replace_events(store: Store, source: str, events: Iterable[EventRow], synced
                     event.kind,
                     int(event.proactive),
                     int(event.recurring),
+                    json.dumps(list(event.attendees)),
                 )
                 for event in events
             ),
@@ -101,7 +103,7 @@ def replace_events(store: Store, source: str, events: Iterable[EventRow], synced
 def events(store: Store) -> list[EventRow]:
     rows = store.query(
         "SELECT key, source, uid, starts_at, minutes, title, description, account_ids, kind, "
-        "proactive, recurring FROM calendar_events ORDER BY starts_at, key"
+        "proactive, recurring, attendees FROM calendar_events ORDER BY starts_at, key"
     )
     return [_event(row) for row in rows]
 
@@ -119,6 +121,7 @@ def _event(row: Any) -> EventRow:
         kind=row[8],
         proactive=bool(row[9]),
         recurring=bool(row[10]),
+        attendees=tuple(json.loads(row[11])),
     )
 
 

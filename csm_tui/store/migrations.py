@@ -471,6 +471,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX activities_met ON activities (account_id, occurred_at)
         WHERE participants <> '[]';
     """,
+    # A calendar meeting's attendees (their e-mails, a JSON list; local like the events): a
+    # meeting logged from the calendar names the account's contacts among them (issue 16).
+    """
+    ALTER TABLE calendar_events ADD COLUMN attendees TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

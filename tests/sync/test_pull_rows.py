@@ -39,6 +39,11 @@ ACTIVITY = {
     "checklist_item_id": None,
     "created_at": "2026-11-26T10:00:00+00:00",
     "updated_at": "2026-11-26T10:00:00+00:00",
+    "audience": "account",
+    "audience_segment": "",
+    "audience_accounts": "[]",
+    "skills": "[]",
+    "participants": "[]",
 }
 
 
@@ -259,6 +264,12 @@ CHECKS = {
     ("tasks", "source IN ('manual', 'playbook')"): ("source", "robot"),
     ("calendar_marks", "state IN ('logged', 'dismissed')"): ("state", "maybe"),
     ("renewals", "outcome IN ('renewed', 'churned', 'downgraded', 'expanded')"): ("outcome", "won"),
+    ("activities", "audience IN ('account', 'segment', 'accounts', 'none')"): ("audience", "all"),
+}
+# CHECKs across columns: the wire's fast check keeps each column's own bounds only; the server's
+# whole-row model refuses these on every write (issue 16), so a pulled row never breaks them
+WHOLE_ROW = {
+    ("activities", "(audience = 'account') = (account_id IS NOT NULL)"): {"audience": "none"},
 }
 
 
@@ -275,7 +286,12 @@ def _checks(store: Store) -> set[tuple[str, str]]:
 
 
 def test_every_check_of_the_book_is_checked_on_the_wire(store: Store) -> None:
-    assert _checks(store) == set(CHECKS), "a new CHECK: make the row model refuse it too"
+    assert _checks(store) == set(CHECKS) | set(WHOLE_ROW), "a new CHECK: make the model refuse it"
+    for (table, _check), change in WHOLE_ROW.items():
+        model = ROW_MODELS[table]
+        row = dict(zip(model.model_fields, _valid_row(table, change), strict=True))
+        with pytest.raises(ValidationError):
+            model.model_validate(row)
     for (table, _check), (column, value) in CHECKS.items():
         adapter = wire_tuples(table, tuple(ROW_MODELS[table].model_fields))
         with pytest.raises(ValidationError):
