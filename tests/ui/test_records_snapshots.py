@@ -28,7 +28,10 @@ async def on_book(pilot: Pilot[None], app: CsmApp) -> None:
 async def quiet(pilot: Pilot[None], app: CsmApp) -> None:
     """No toast of another feature (a playbook rule's warning) over the form."""
     await pilot.pause(0.1)
+    await settle(pilot, lambda: not any(w.group == "playbooks" for w in app.workers))
     app.clear_notifications()
+    for field in app.screen.query(Input).results(Input):
+        field.cursor_blink = False  # the cursor drawn steadily: the same picture every run
     await pilot.pause()
 
 

@@ -111,7 +111,7 @@ class AccountScreen(DataScreen):
         contacts = table.first()
         if self._contact_id is not None:  # redrawn after an edit of the contacts: in view
             contacts.show(self._contact_id)
-            self.call_after_refresh(contacts.scroll_visible, animate=False)
+            self.call_after_refresh(contacts.bring_into_view)
         self.set_focus(contacts, scroll_visible=False)
 
     def action_tab(self, tab: str) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from csm_tui.errors import CsmError
@@ -104,11 +105,17 @@ class ContactTable(DataTable[str]):
 
     def action_cursor_down(self) -> None:
         super().action_cursor_down()
-        self.scroll_visible(animate=False)  # the Overview opens at its top: show the table
+        self.bring_into_view()
 
     def action_cursor_up(self) -> None:
         super().action_cursor_up()
-        self.scroll_visible(animate=False)
+        self.bring_into_view()
+
+    def bring_into_view(self) -> None:
+        """The Overview opens at its top: working in the table shows the Contacts box whole
+        (the table and the line of keys under it)."""
+        box = self.parent if isinstance(self.parent, Widget) else self
+        box.scroll_visible(animate=False)
 
     def show(self, contact_id: str) -> None:
         """The cursor on this contact (if it is still there)."""
