@@ -29,6 +29,7 @@ ACCOUNT_CHILDREN = (
     "calendar_marks",
     "renewals",
     "account_snoozes",
+    "champion_changes",
 )
 SYNCED_TABLES = ("users", "accounts", *ACCOUNT_CHILDREN)
 """Every synced table, parents first."""
