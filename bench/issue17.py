@@ -197,6 +197,21 @@ def no_regress(book: Path) -> list[Row]:
     ]
 
 
+def reload_typing_rows(book: Path) -> list[Row]:
+    import reload_typing
+
+    f = asyncio.run(reload_typing.key_to_frame(book, 3))
+    ok = "ok" if f["reload_p95_ms"] <= 33 else "OVER"
+    return [
+        (
+            "typing during a book reload (key to frame)",
+            f"p95 {f['reload_p95_ms']:.0f} ms, median {f['reload_median_ms']:.0f} ms",
+            f"no reload: p95 {f['quiet_p95_ms']:.0f} ms, median {f['quiet_median_ms']:.0f} ms",
+            f"p95 <= 33 ms {ok}",
+        )
+    ]
+
+
 def sync_rows(book: Path) -> list[Row]:
     """bench/sync.py (no-change sync, push of 1,000) and bench/sync_first.py (first sync)."""
     rows: list[Row] = []
@@ -242,7 +257,7 @@ def main() -> None:
     rows += effort(args.book, max(args.runs // 2, 3))
     rows += book_size(args.book)
     rows += no_regress(args.book)
-    rows.append(("typing during a sync's book reload", "not measured", "-", "not done yet"))
+    rows += reload_typing_rows(args.book)
     if not args.no_sync:
         rows += sync_rows(args.book)
     header = ("what", "now", "reference (same run)", "target")

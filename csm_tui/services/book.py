@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from csm_tui.clock import Clock
@@ -32,6 +33,13 @@ class BookService:
         self.size = 0
         self._rows: dict[int, BookRow] = {}
         self._built = False
+        # the connection whose temp.book the rows came from, and the one the next table is
+        # built on: queries go on from the current table while a reload builds (issue 17)
+        self._home: Store = store
+        self._spare: Store | None = None
+        self._loading = threading.RLock()
+        self._in_progress = False
+        self._swap = threading.Lock()  # never held for longer than a few assignments
         self._recent: dict[tuple[object, ...], list[BookRow]] = {}
         self._segments: Segments | None = None
 
@@ -74,22 +82,43 @@ class BookService:
     def load(self) -> int:
         """(Re)compute the table; call after anything that changes accounts or activities.
 
-        Safe to run in a worker thread; `query` must wait until it has finished.
+        Safe to run in a worker thread. The new table is built on the connection the current
+        one is not on, then swapped in: a query meanwhile answers from the current rows instead
+        of waiting (typing while a sync's reload runs, issue 17).
         """
         me = self.me
-        with self.store.lock:  # a query waits for the new table rather than seeing half of it
-            segments = self.segments
-            size = build_book(
-                self.store,
-                me[1] if me else None,
-                self.clock.today(),
-                currency=segments.currency,
-                rates=segments.rates,
-            )
-            rows = load_book_rows(self.store)
-            self.size, self._rows, self._built = size, rows, True
-            self._recent.clear()
+        with self._loading:
+            self._in_progress = True
+            try:
+                target = self._next_home()
+                segments = self.segments
+                with target.lock:  # build_book takes it too; the rows are read in the same hold
+                    size = build_book(
+                        target,
+                        me[1] if me else None,
+                        self.clock.today(),
+                        currency=segments.currency,
+                        rates=segments.rates,
+                    )
+                    rows = load_book_rows(target)
+                with self._swap:  # what a query reads together changes together
+                    self._home, self.size, self._rows = target, size, rows
+                    self._built = True
+                    self._recent.clear()
+            finally:
+                self._in_progress = False
         return size
+
+    def _next_home(self) -> Store:
+        """The connection to build on: the one not holding the current table (the store's own
+        until a second connection is had)."""
+        if not self._rows:
+            return self._home
+        if self._spare is None:
+            self._spare = self.store.second_connection()
+            if self._spare is None:
+                return self._home
+        return self._spare if self._home is self.store else self.store
 
     def invalidate(self) -> None:
         """Data the table shows changed: the next `ensure_loaded` computes it again (the rows
@@ -101,24 +130,29 @@ class BookService:
         """Return once the book is loaded: wait for a load in progress, or load now."""
         if self._built:
             return
-        with self.store.lock:  # a worker's load holds it until it is done
+        with self._loading:  # a worker's load holds it until it is done
             if not self._built:
                 self.load()
 
     def query(self, query: BookQuery) -> list[BookRow]:
-        """Matching rows in order; SQLite filters and sorts, the rows come from memory."""
-        self.ensure_loaded()
+        """Matching rows in order; SQLite filters and sorts, the rows come from memory. While a
+        reload is under way the rows loaded before answer (the reload shows its own after)."""
+        if not (self._rows and self._in_progress):
+            self.ensure_loaded()
         key = (query.text, query.quick, query.sort, query.descending)
         cached = self._recent.get(key)
         if cached is not None:  # backspacing revisits the filters just typed
             return cached
-        with self.store.lock:
-            rows = self._rows
-            result = [rows[rowid] for rowid in query_book_ids(self.store, query)]
-        if len(self._recent) >= RECENT_QUERIES:
-            self._recent.pop(next(iter(self._recent)))
-        self._recent[key] = result
+        with self._swap:
+            home, rows = self._home, self._rows
+        with home.lock:
+            result = [rows[rowid] for rowid in query_book_ids(home, query)]
+        with self._swap:
+            if self._rows is rows:  # not a table swapped out meanwhile
+                if len(self._recent) >= RECENT_QUERIES:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[key] = result
         return result
 
     def row(self, account_id: str) -> BookRow | None:
-        return book_row(self.store, account_id)
+        return book_row(self._home, account_id)

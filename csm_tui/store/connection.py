@@ -169,6 +169,7 @@ class Store:
         self.after_commit: list[Callable[[Changes], None]] = []
         self.open_transactions: list[Transaction] = []  # nested ones are savepoints
         self._reader: Store | None = None  # see reader()
+        self._seconds: list[Store] = []  # see second_connection()
         self._reader_lock = threading.Lock()
         # whether the file is known to be sound: found as csm-tui left it, or checked (see
         # store.soundness); set by open_store
@@ -263,7 +264,28 @@ class Store:
         finally:
             self._reader_lock.release()
 
+    def second_connection(self) -> Store | None:
+        """A read-only connection of the caller's own (closed with this store), for work that
+        must not wait on `lock`: the book's next table is built there while queries go on
+        (services/book.py). None when the file cannot be opened again."""
+        try:
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=DEFAULT_BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+        except sqlite3.Error:
+            return None
+        conn.row_factory = sqlite3.Row
+        second = Store(conn, self.path, self.clock)
+        self._seconds.append(second)
+        return second
+
     def close(self) -> None:
+        for second in self._seconds:
+            second.conn.close()
+        self._seconds.clear()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
