@@ -86,10 +86,18 @@ def load_server(database: str, demo: Path) -> tuple[str, int]:
         for table, model in ROW_MODELS.items():
             if table == "users":
                 continue
-            columns = list(model.model_fields)
+            if not book.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone():
+                continue  # a demo book made before the table existed
+            fields = model.model_fields  # a column the book lacks gets the model's default
+            present = {r[1] for r in book.execute(f"PRAGMA table_info({table})")}
             rows = [
-                {column: row[column] for column in columns}
-                for row in book.execute(f"SELECT {', '.join(columns)} FROM {table}")
+                {
+                    name: (row[name] if name in present else info.default)
+                    for name, info in fields.items()
+                }
+                for row in book.execute(f"SELECT * FROM {table}")
             ]
             if table == "owners":
                 rows += extra_owners

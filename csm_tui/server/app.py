@@ -155,6 +155,7 @@ Authed = Annotated[User, Depends(current_user)]
 Cursor = Annotated[int, Query(ge=0, le=MAX_SEQ)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)]
 FreshUntil = Annotated[int | None, Query(ge=0, le=MAX_SEQ)]
+Snapshot = Annotated[str | None, Query(min_length=1, max_length=1100)]
 
 
 def create_app(
@@ -215,11 +216,24 @@ def create_app(
         cursor: Cursor = 0,
         limit: Limit = DEFAULT_PULL_LIMIT,
         fresh_until: FreshUntil = None,
+        snapshot: Snapshot = None,
     ) -> Response:
         """The same page as `/v1/sync/pull` as rows per table: each table's columns once, then
         each row's values in that order with the sequence of its change. When more follow,
-        the `CSM-Next-Cursor` header names the next page's cursor (protocol 3)."""
-        reply = pages.pull_rows_json(engine, user, cursor, limit, fresh_until)
+        the `CSM-Next-Cursor` header names where the next page starts (protocol 3).
+
+        `snapshot` (instead of `cursor`): a new device's first download, the live rows you may
+        see at one sequence, table by table in the order of their ids; `0` for the first
+        page, then what each page names; the last page's `cursor` is where the feed goes on."""
+        if snapshot is None:
+            reply = pages.pull_rows_json(engine, user, cursor, limit, fresh_until)
+        else:
+            try:
+                reply = pages.snapshot_rows_json(engine, user, snapshot, limit)
+            except ValueError:
+                raise ApiError(
+                    422, "invalid_request", "snapshot: not a snapshot position"
+                ) from None
         named = {} if reply.next_cursor is None else {NEXT_CURSOR_HEADER: str(reply.next_cursor)}
         return Response(reply.body, media_type="application/json", headers=named)
 

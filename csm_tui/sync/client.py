@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +24,16 @@ from csm_tui.store import pulled, remote
 from csm_tui.store.connection import Store
 from csm_tui.store.pulled import Folding, PulledPage, RemoteRow
 from csm_tui.store.remote import OutboxEntry, Refusal
-from csm_tui.sync.http import BadReply, Refused, Reply, Server, SyncError, checked_reply
+from csm_tui.sync.ahead import Ahead
+from csm_tui.sync.http import (
+    SNAPSHOT_START,
+    BadReply,
+    Refused,
+    Server,
+    SyncError,
+    checked_reply,
+    checked_snapshot,
+)
 from csm_tui.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
@@ -258,7 +265,10 @@ def _reset_pull(store: Store, state: dict[str, str], epoch: str) -> None:
     """The server was restored from a backup: read its whole feed again."""
     state.update(cursor="0", epoch=epoch, restored="1")
     state.pop("fresh_until", None)
-    remote.write_sync_state(store, {"cursor": "0", "epoch": epoch, "fresh_until": None})
+    state.pop("snapshot", None)
+    remote.write_sync_state(
+        store, {"cursor": "0", "epoch": epoch, "fresh_until": None, "snapshot": None}
+    )
 
 
 # -- push --------------------------------------------------------------------------------------
@@ -406,12 +416,83 @@ def _pull_all(
     result: SyncResult,
     progress: Progress | None,
 ) -> None:
-    """Pages in order, each applied with its cursor. The pages are fetched ahead on a thread
-    (`_Ahead`), so the server builds the next ones while this one is checked and written."""
+    """Pages in order, each applied with where the next one starts. A new device first takes
+    a snapshot of the user's rows (`_pull_snapshot`), then the feed from the snapshot's
+    sequence; the pages are fetched ahead on a thread (`Ahead`), so the server builds the next
+    ones while this one is checked and written."""
+    folding: Folding | None = None
+    try:
+        if state.get("snapshot") or (state.get("fresh_until") and state.get("cursor") == "0"):
+            folding = _pull_snapshot(store, server, state, result, progress)
+        folding = _pull_feed(store, server, state, result, progress, folding)
+        if folding:
+            folding.close()
+        if result.pulled > 20 * DEFAULT_PULL_LIMIT:
+            pulled.checkpoint(store)
+    finally:
+        if folding:
+            folding.close()
+
+
+def _pull_snapshot(
+    store: Store,
+    server: Server,
+    state: dict[str, str],
+    result: SyncResult,
+    progress: Progress | None,
+) -> Folding | None:
+    """A new device's first download: the user's live rows at one sequence, in the order of
+    their ids (written as appends to the book's indexes), each page applied with the position
+    of the next, so a download killed half way goes on from there. The last page sets the
+    cursor to the snapshot's sequence; deletions up to it are left out of the feed after it."""
+    position = state.get("snapshot") or SNAPSHOT_START
+    ahead = Ahead(lambda at: server.snapshot_raw(str(at), DEFAULT_PULL_LIMIT), position)
+    folding: Folding | None = None
+    try:
+        while True:
+            page, following = checked_snapshot(ahead.take(position), position)
+            if (state.get("epoch") and page.epoch != state["epoch"]) or (
+                page.cursor > page.high_water
+            ):
+                result.notes.append(_("The server was restored from a backup; reloading the book."))
+                _reset_pull(store, state, page.epoch)  # the feed from 0 follows
+                return folding
+            done: dict[str, str | None] = {"cursor": str(page.cursor), "snapshot": following}
+            if following is None:
+                done["fresh_until"] = str(page.cursor)
+            pulled.apply_pulled_page(
+                store, page, pending_after=int(state["acked_through"]), state=done, bulk=True
+            )
+            state.update({key: value for key, value in done.items() if value is not None})
+            result.pulled += page.count
+            if progress:
+                progress("pull", result.pulled)
+            if following is None:
+                state.pop("snapshot", None)
+                return folding
+            folding = folding or Folding(store.path)
+            folding.committed()
+            position = following
+    finally:
+        ahead.close()
+
+
+def _pull_feed(
+    store: Store,
+    server: Server,
+    state: dict[str, str],
+    result: SyncResult,
+    progress: Progress | None,
+    folding: Folding | None,
+) -> Folding | None:
     restarted = False
     cursor = int(state.get("cursor", "0"))
-    ahead = _Ahead(server, cursor, _fresh(state))
-    folding: Folding | None = None
+
+    def ahead_from(start: int) -> Ahead:
+        fresh = _fresh(state)
+        return Ahead(lambda at: server.pull_raw(int(at), DEFAULT_PULL_LIMIT, fresh), start)
+
+    ahead = ahead_from(cursor)
     try:
         while True:
             page = checked_reply(ahead.take(cursor))
@@ -423,7 +504,7 @@ def _pull_all(
                 _reset_pull(store, state, page.epoch)
                 cursor = 0
                 ahead.close()
-                ahead = _Ahead(server, cursor, _fresh(state))
+                ahead = ahead_from(cursor)
                 continue
             _check_order(page, cursor)
             done: dict[str, str | None] = {"cursor": str(page.cursor)}
@@ -447,95 +528,13 @@ def _pull_all(
             if progress:
                 progress("pull", result.pulled)
             if not page.has_more:
-                if folding:
-                    folding.close()
-                if result.pulled > 20 * DEFAULT_PULL_LIMIT:
-                    pulled.checkpoint(store)
-                return
+                return folding
     finally:
         ahead.close()
-        if folding:
-            folding.close()
 
 
 def _fresh(state: dict[str, str]) -> int | None:
     return int(state["fresh_until"]) if state.get("fresh_until") else None
-
-
-AHEAD = 2
-"""Replies fetched ahead at most (each about 1 MB for a page of 5,000 rows)."""
-_Replies = queue.Queue[tuple[int, Reply | Exception]]
-"""(the cursor asked for, the reply or why there is none)"""
-
-
-class _Ahead:
-    """The feed's replies, fetched on a thread one after another: each next page is asked for
-    as soon as the previous reply arrives, with the cursor the server named for it
-    (`CSM-Next-Cursor`), before the page is checked.
-
-    `take(cursor)` gives the reply to a request made with exactly `cursor`, the checked cursor
-    of the page before (which `checked_reply` holds to the named one): a reply to any other
-    request is dropped and the page asked for again, so what was asked for early decides
-    nothing. A failed request is raised by `take` (its retries done on the thread)."""
-
-    def __init__(self, server: Server, cursor: int, fresh_until: int | None) -> None:
-        self.server = server
-        self.fresh_until = fresh_until
-        self._start(cursor)
-
-    def _start(self, cursor: int) -> None:
-        self._stop = threading.Event()
-        self._replies: _Replies = queue.Queue(AHEAD)
-        self._thread = threading.Thread(
-            target=self._run,
-            args=(cursor, self._replies, self._stop),
-            name="csm-tui-pull",
-            daemon=True,
-        )
-        self._thread.start()
-
-    def _run(self, cursor: int, replies: _Replies, stop: threading.Event) -> None:
-        while not stop.is_set():
-            reply: Reply | Exception
-            try:
-                reply = self.server.pull_raw(cursor, DEFAULT_PULL_LIMIT, self.fresh_until)
-            except Exception as exc:  # raised by `take`, in the sync's thread
-                reply = exc
-            while not stop.is_set():
-                try:
-                    replies.put((cursor, reply), timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
-            following = None if isinstance(reply, Exception) else reply.next_cursor
-            if following is None:
-                return
-            cursor = following
-
-    def take(self, cursor: int) -> Reply:
-        while True:
-            try:
-                asked, reply = self._replies.get(timeout=0.05)
-            except queue.Empty:
-                if self._thread.is_alive() or not self._replies.empty():
-                    continue
-                self._restart(cursor)  # nothing more was named: ask for this page now
-                continue
-            if asked != cursor:
-                self._restart(cursor)
-                continue
-            if isinstance(reply, Exception):
-                raise reply
-            return reply
-
-    def _restart(self, cursor: int) -> None:
-        self.close()
-        self._start(cursor)
-
-    def close(self) -> None:
-        """Stop fetching; waits for a request under way (as the sync's own would)."""
-        self._stop.set()
-        self._thread.join()
 
 
 def _check_order(page: PulledPage, cursor: int) -> None:

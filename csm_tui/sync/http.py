@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import ValidationError
@@ -35,11 +36,20 @@ from csm_tui.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from csm_tui.sync.rows import COLUMNS, ROW_MODELS, ROWS_PAGE, whole_page, wire_tuples
+from csm_tui.sync.rows import (
+    COLUMNS,
+    ROW_MODELS,
+    ROWS_PAGE,
+    key_column,
+    whole_page,
+    wire_tuples,
+)
 
 T = TypeVar("T")
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 MAX_BACKOFF = 300.0  # seconds: never wait longer than five minutes between attempts
+SNAPSHOT_START = "0"
+"""The position of a snapshot's first page."""
 
 
 class SyncError(CsmError):
@@ -162,6 +172,12 @@ class Server:
             params["fresh_until"] = fresh_until
         return self._call("GET", "/v1/sync/rows", _reply, params=params)
 
+    def snapshot_raw(self, position: str, limit: int) -> Reply:
+        """A page of a first download's snapshot as it came (`position`: "0" for the first,
+        then what each page names)."""
+        params = {"snapshot": position, "limit": str(limit)}
+        return self._call("GET", "/v1/sync/rows", _snapshot_reply, params=params)
+
     # -- one call, retried ---------------------------------------------------------------------
 
     def _call(
@@ -270,7 +286,12 @@ class Reply(NamedTuple):
     the next page (`CSM-Next-Cursor`; None on the last page)."""
 
     body: bytes
-    next_cursor: int | None
+    next_cursor: int | str | None
+
+
+def _snapshot_reply(response: httpx.Response) -> Reply:
+    named = response.headers.get(NEXT_CURSOR_HEADER)
+    return Reply(response.content, named)
 
 
 def _reply(response: httpx.Response) -> Reply:
@@ -348,6 +369,29 @@ def checked_reply(reply: Reply) -> PulledPage:
     ):
         raise BadReply(_("The server's feed is out of order; nothing of it was applied."))
     return page
+
+
+def checked_snapshot(reply: Reply, position: str) -> tuple[PulledPage, str | None]:
+    """`checked_page` for a page of a snapshot asked for at `position`, and where the next
+    page starts (None after the last): live rows only, none changed after the snapshot's
+    sequence (its `cursor`, the one `position` names); the next position is after the page's
+    last row (the server's `CSM-Next-Cursor` says so too, or is absent)."""
+    page = checked_page(reply.body)
+    at = page.cursor
+    following = None
+    if page.has_more and page.tables:
+        table, columns, rows = page.tables[-1]
+        last = rows[-1][columns.index(key_column(table))]
+        following = f"{at}/{table}/{quote(str(last), safe='')}"
+    if (
+        page.deleted
+        or (page.seqs is not None and page.seqs[1] > at)
+        or (position != SNAPSHOT_START and not position.startswith(f"{at}/"))
+        or (page.has_more and (following is None or following == position))
+        or (reply.next_cursor is not None and reply.next_cursor != following)
+    ):
+        raise BadReply(_("The server's feed is out of order; nothing of it was applied."))
+    return page, following
 
 
 def checked_page(content: bytes) -> PulledPage:

@@ -64,20 +64,20 @@ def test_a_client_newer_than_its_server_says_the_server_must_be_upgraded(
 
 
 class Recording(httpx.BaseTransport):
-    """Passes requests through, noting for each page of the feed the cursor asked for and the
-    next cursor the server named."""
+    """Passes requests through, noting for each page the position asked for (`cursor=` of the
+    feed, `snapshot=` of a first download's snapshot) and the one the server named next."""
 
     def __init__(self) -> None:
         self.real = httpx.HTTPTransport()
-        self.pages: list[tuple[int, int | None, bytes]] = []
+        self.pages: list[tuple[str, str | None, bytes]] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.real.handle_request(request)
         if request.url.path == "/v1/sync/rows":
             body = response.read()
-            named = response.headers.get(NEXT_CURSOR_HEADER)
-            asked = int(request.url.params["cursor"])
-            self.pages.append((asked, None if named is None else int(named), body))
+            params = request.url.params
+            asked = params.get("cursor") or f"snapshot {params['snapshot']}"
+            self.pages.append((asked, response.headers.get(NEXT_CURSOR_HEADER), body))
             return httpx.Response(
                 response.status_code, headers=response.headers, content=body, request=request
             )
@@ -87,8 +87,8 @@ class Recording(httpx.BaseTransport):
 def test_each_next_page_is_asked_for_with_the_cursor_the_server_named(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A note holding what a protocol 2 client looked for in a reply's last bytes changes
-    nothing: the next page is asked for with the cursor in the header, and no page twice."""
+    """The next page is asked for where the header says, and no page twice; a note holding
+    what a protocol 2 client looked for in a reply's last bytes changes nothing."""
     monkeypatch.setattr(client, "DEFAULT_PULL_LIMIT", 3)
     ken = team.book("ken")
     team.sync(ken, "ken.sato@example.com")
@@ -100,14 +100,20 @@ def test_each_next_page_is_asked_for_with_the_cursor_the_server_named(
     aoi = team.book("aoi")
     recording = Recording()
     team.sync(aoi, AOI, transport=recording)
-    pages = recording.pages
     escaped = json.dumps(trap)[1:-1].encode()  # as the note travels, inside a string
-    assert len(pages) > 3 and any(escaped in body for _, _, body in pages)
-    for (_asked, named, body), (asked_next, _, _) in itertools.pairwise(pages):
+    snapshot = [page for page in recording.pages if page[0].startswith("snapshot ")]
+    feed = [page for page in recording.pages if not page[0].startswith("snapshot ")]
+    assert len(snapshot) > 3 and any(escaped in body for _, _, body in snapshot)
+    for (_asked, named, body), (asked_next, _, _) in itertools.pairwise(snapshot):
+        assert json.loads(body)["has_more"] and f"snapshot {named}" == asked_next
+    assert snapshot[-1][1] is None and feed  # then the feed, from the snapshot's sequence
+    assert feed[0][0] == str(json.loads(snapshot[-1][2])["cursor"])
+    for (_asked, named, body), (asked_next, _, _) in itertools.pairwise(feed):
         page = json.loads(body)
-        assert page["has_more"] and named == page["cursor"] == asked_next
-    assert pages[-1][1] is None and not json.loads(pages[-1][2])["has_more"]
-    assert len({asked for asked, _, _ in pages}) == len(pages)  # nothing asked for in vain
+        assert page["has_more"] and named == str(page["cursor"]) == asked_next
+    assert feed[-1][1] is None and not json.loads(feed[-1][2])["has_more"]
+    asked = [page[0] for page in recording.pages]
+    assert len(set(asked)) == len(asked)  # nothing asked for in vain
     fresh = team.book("fresh")
     team.sync(fresh, AOI)
     assert book_state(aoi) == book_state(fresh)
@@ -135,6 +141,16 @@ def test_a_named_cursor_that_is_not_the_pages_own_is_refused(
             return response
 
     aoi = team.book("aoi")
-    with pytest.raises(http.BadReply):
+    with pytest.raises(http.BadReply):  # a snapshot's page
         team.sync(aoi, AOI, transport=Misnaming())
     assert remote.read_sync_state(aoi)["cursor"] == "0"  # nothing of it was applied
+    team.sync(aoi, AOI)
+    ken = team.book("ken")
+    team.sync(ken, "ken.sato@example.com")
+    for n in range(5):
+        log_activity(ken, team.accounts["Acme Analytics"], 5 + n, AT)
+    team.sync(ken, "ken.sato@example.com")
+    cursor = remote.read_sync_state(aoi)["cursor"]
+    with pytest.raises(http.BadReply):  # a page of the feed
+        team.sync(aoi, AOI, transport=Misnaming())
+    assert remote.read_sync_state(aoi)["cursor"] == cursor

@@ -20,6 +20,7 @@ from csm_tui.services.accounts import update_account
 from csm_tui.store import bulk, remote
 from csm_tui.store.connection import Store, open_store
 from csm_tui.sync import client
+from csm_tui.sync.ahead import Ahead
 from csm_tui.sync.http import BadReply, Reply, Transient, Unauthorized, parse_rows_page
 from csm_tui.sync.rows import ROW_MODELS, wire_tuples
 
@@ -338,7 +339,7 @@ class Guessing:
 
 def test_pages_are_asked_for_ahead_but_only_a_checked_cursors_reply_is_used() -> None:
     feed = Guessing({0: 5, 5: 9, 7: 11}, fail={9: Transient("down")})
-    ahead = client._Ahead(feed, 0, None)  # type: ignore[arg-type]
+    ahead = Ahead(lambda at: feed.pull_raw(int(at), 5000, None), 0)
     try:
         assert b'"reply_to":0' in ahead.take(0).body
         assert b'"reply_to":5' in ahead.take(5).body  # named: asked for already
@@ -355,7 +356,7 @@ def test_pages_are_asked_for_ahead_but_only_a_checked_cursors_reply_is_used() ->
 
 def test_a_failed_request_for_the_page_needed_is_raised() -> None:
     feed = Guessing({0: 5}, fail={5: Unauthorized("log in")})
-    ahead = client._Ahead(feed, 0, None)  # type: ignore[arg-type]
+    ahead = Ahead(lambda at: feed.pull_raw(int(at), 5000, None), 0)
     try:
         ahead.take(0)
         with pytest.raises(Unauthorized):
