@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from conftest import ME, AppFactory, settle
+from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, Static
 
 from csm_tui.models.account import Stage
@@ -48,14 +49,14 @@ def toasts(app: CsmApp) -> list[str]:
     return [str(toast.message) for toast in app._notifications]
 
 
-async def book_ready(app: CsmApp, pilot: object) -> None:
-    await settle(pilot, lambda: len(app.screen.query(AccountTable)) == 1)  # type: ignore[arg-type]
-    await settle(pilot, lambda: len(rows(app)) == 8)  # type: ignore[arg-type]
+async def book_ready(app: CsmApp, pilot: Pilot[None]) -> None:
+    await settle(pilot, lambda: len(app.screen.query(AccountTable)) == 1)
+    await settle(pilot, lambda: len(rows(app)) == 8)
 
 
-async def open_form(app: CsmApp, pilot: object, key: str, form: type) -> None:
-    await pilot.press(key)  # type: ignore[attr-defined]
-    await settle(pilot, lambda: isinstance(app.screen, form))  # type: ignore[arg-type]
+async def open_form(app: CsmApp, pilot: Pilot[None], key: str, form: type) -> None:
+    await pilot.press(key)
+    await settle(pilot, lambda: isinstance(app.screen, form))
 
 
 async def test_a_adds_an_account_read_as_the_cli_reads_it(
@@ -165,10 +166,10 @@ async def test_x_archives_the_highlighted_account_and_u_brings_it_back(
         assert "Nothing to undo." in toasts(app)
 
 
-async def open_account(app: CsmApp, pilot: object, account_id: str) -> None:
+async def open_account(app: CsmApp, pilot: Pilot[None], account_id: str) -> None:
     await book_ready(app, pilot)
     app.open_account(account_id)
-    await settle(pilot, lambda: isinstance(app.screen, AccountScreen))  # type: ignore[arg-type]
+    await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
 
 
 async def test_E_edits_the_account_and_every_screen_follows(
@@ -308,7 +309,7 @@ async def test_today_follows_a_churn_recorded_on_an_account_opened_from_it(
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
         await pilot.press("escape")
-        await settle(pilot, lambda: app.screen is today)
+        await settle(pilot, lambda: isinstance(app.screen, TodayScreen))
 
         def gone() -> bool:
             view = today.view

@@ -4,6 +4,7 @@ the champion / decision maker / key contact marks (one champion per account)."""
 from __future__ import annotations
 
 from conftest import AppFactory, settle
+from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
 
 from csm_tui.services.crm_book import LocalBook
@@ -36,11 +37,11 @@ def toasts(app: CsmApp) -> list[str]:
     return [str(toast.message) for toast in app._notifications]
 
 
-async def open_overview(app: CsmApp, pilot: object) -> None:
-    await settle(pilot, lambda: bool(app.screen.query("AccountTable")))  # type: ignore[arg-type]
+async def open_overview(app: CsmApp, pilot: Pilot[None]) -> None:
+    await settle(pilot, lambda: bool(app.screen.query("AccountTable")))
     app.open_account(ACME)
-    await settle(pilot, lambda: isinstance(app.screen, AccountScreen))  # type: ignore[arg-type]
-    await settle(pilot, lambda: isinstance(app.focused, ContactTable))  # type: ignore[arg-type]
+    await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
+    await settle(pilot, lambda: isinstance(app.focused, ContactTable))
 
 
 async def test_the_table_lists_contacts_with_their_marks(
