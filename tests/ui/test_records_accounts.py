@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from conftest import ME, AppFactory, settle
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, Static
@@ -317,3 +318,26 @@ async def test_today_follows_a_churn_recorded_on_an_account_opened_from_it(
 
         await settle(pilot, gone)
         assert gone()
+
+
+async def test_an_account_gone_under_its_screen_is_said_not_crashed(
+    book_store: Store, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync may take the account away while its screen is open: E and R say so."""
+    from csm_tui.errors import NotFoundError
+    from csm_tui.services.records import RecordsService
+
+    app = make_app(book_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_account(app, pilot, INITECH)
+
+        def gone(self: RecordsService, account_id: str) -> None:
+            raise NotFoundError("This account is no longer in the book.")
+
+        monkeypatch.setattr(RecordsService, "account", gone)
+        for key in ("E", "R", "n"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, AccountScreen)
+            assert toasts(app) == ["This account is no longer in the book."]

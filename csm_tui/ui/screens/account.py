@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
+from csm_tui.errors import CsmError
 from csm_tui.i18n import N_, _
 from csm_tui.services.session import Session
 from csm_tui.ui import format as fmt
@@ -136,8 +137,12 @@ class AccountScreen(DataScreen):
         """The account's fields, in the form `a` on the book opens, filled in."""
         from csm_tui.ui.screens.account_form import AccountFormScreen
 
-        account = self.session.records.account(self.account_id)
-        self.app.push_screen(AccountFormScreen(self.session, account))  # saved: change signal
+        try:
+            form = AccountFormScreen(self.session, self.session.records.account(self.account_id))
+        except CsmError as exc:  # a sync took it away
+            self.notify(str(exc), severity="error")
+            return
+        self.app.push_screen(form)  # what it saves comes back through the change signal
 
     def action_renewal(self) -> None:
         """Record how the renewal went; the next cycle's renewal playbooks run after it."""
@@ -147,7 +152,12 @@ class AccountScreen(DataScreen):
             if saved:
                 self.app.run_playbooks()
 
-        self.app.push_screen(RenewalFormScreen(self.session, self.account_id), recorded)
+        try:
+            form = RenewalFormScreen(self.session, self.account_id)
+        except CsmError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.push_screen(form, recorded)
 
     def on_contact_table_changed(self, event: ContactTable.Changed) -> None:
         self.refresh_data()  # other screens learn it from the change signal

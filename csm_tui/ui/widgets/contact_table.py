@@ -150,7 +150,11 @@ class ContactTable(DataTable[str]):
             if champion_changed:
                 self.post_message(self.ChampionChanged())
 
-        form = ContactFormScreen(self.session, self.account_id, contact)
+        try:
+            form = ContactFormScreen(self.session, self.account_id, contact)
+        except CsmError as exc:  # a sync took the account away
+            self.notify(str(exc), severity="error")
+            return
         self.app.push_screen(form, saved)
 
     def action_select_cursor(self) -> None:
