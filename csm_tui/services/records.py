@@ -226,6 +226,12 @@ class RecordsService:
     def crm_vendor(self) -> str:
         return crm_vendor(self.store)
 
+    def archived_on(self, account_id: str) -> date | None:
+        """The day the account was archived (churned, or `x` on the book); None: in the book."""
+        from csm_tui.services import archive
+
+        return archive.archived_on(self.store, account_id)
+
     def archive(self, account_id: str) -> bool:
         from csm_tui.services import archive
 

@@ -284,6 +284,12 @@ async def test_a_churned_renewal_says_it_archives_the_account(
         await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
         assert archived_on(book_store, INITECH) is not None
         assert "Recorded: Initech churned; it is archived." in toasts(app)
+        await settle(pilot, lambda: "archived 2026-11-27" in title(app))
+        app.clear_notifications()
+        await pilot.press("R")  # nothing left to renew
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+        assert toasts(app) == ["Initech is archived; csm-tui account restore brings it back."]
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, BookScreen))
         await settle(pilot, lambda: "Initech" not in rows(app))

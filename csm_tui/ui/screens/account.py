@@ -64,6 +64,7 @@ class AccountScreen(DataScreen):
         self.session = session
         self.account_id = account_id
         self.overview = session.overview(account_id)
+        self.archived_on = session.records.archived_on(account_id)
         self._active_tab = tab
         self._item_id = item_id  # the checklist item to show first (from the Checklist screen)
         self.removed: list[Removed] = []  # deleted activities, newest last, for undo
@@ -77,6 +78,8 @@ class AccountScreen(DataScreen):
         account = self.overview.account
         yield TitleBar()
         title = f"{account.name}  ·  {fmt.stage(account.stage)}"
+        if self.archived_on is not None:  # churned, or archived on the book
+            title += "  ·  " + _("archived {day}").format(day=fmt.day(self.archived_on))
         if account.segment:
             title += f"  ·  {account.segment}"
         yield Static(title, id="account-title")
@@ -148,6 +151,11 @@ class AccountScreen(DataScreen):
         """Record how the renewal went; the next cycle's renewal playbooks run after it."""
         from csm_tui.ui.screens.renewal_form import RenewalFormScreen
 
+        if self.archived_on is not None:  # its last outcome was churned: nothing to renew
+            said = _("{name} is archived; csm-tui account restore brings it back.")
+            self.notify(said.format(name=self.overview.account.name), severity="warning")
+            return
+
         def recorded(saved: bool | None) -> None:
             if saved:
                 self.app.run_playbooks()
@@ -181,6 +189,7 @@ class AccountScreen(DataScreen):
     def refresh_data(self) -> None:
         """Show the account as it is now (after an activity was logged, say), same tab."""
         self.overview = self.session.overview(self.account_id)
+        self.archived_on = self.session.records.archived_on(self.account_id)
         self.sub_title = self.overview.account.name  # an edit may have renamed it
         # rebuilt in turn on the screen's own queue: a screen under another one (F2 on the
         # Covering screen) rebuilds too, and two rebuilds never overlap
