@@ -42,6 +42,12 @@ MAX_VERSION = 1_000_000
 MAX_CONTRACT_VALUE = 1e13
 """A contract value (15 digits, 2 of them decimals: 9,999,999,999,999.99 at most)."""
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+MAX_COUNT = 1_000_000_000
+"""A count of one account's usage or communication in one day or week (logins, surveys sent)."""
+NPS_LOW, NPS_HIGH = -100, 100
+"""A Net Promoter Score: % promoters (9-10) minus % detractors (0-6)."""
+SIGNAL_PAIRS = (("surveys_answered", "surveys_sent"), ("events_attended", "events_invited"))
+"""Communication counts that cannot exceed another count of the same row (issue 16)."""
 
 _READING = ContextVar("csm_tui_reading_stored", default=False)
 M = TypeVar("M", bound=BaseModel)
@@ -99,6 +105,21 @@ Components = dict[ComponentName, Score]
 Position = Annotated[int, _within(-MAX_POSITION, MAX_POSITION)]
 Version = Annotated[int, Field(ge=1), _within(1, MAX_VERSION)]
 Minutes = Annotated[int, Field(gt=0, le=MAX_MINUTES)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Nps = Annotated[int, Field(ge=NPS_LOW, le=NPS_HIGH)]
+Percent = Annotated[int, Field(ge=0, le=100)]
+
+
+def pair_problem(values: Mapping[str, Any]) -> str | None:
+    """Why a row's communication counts contradict each other (more answered than sent, more
+    attended than invited), or None; a count that is missing contradicts nothing."""
+    for part, whole in SIGNAL_PAIRS:
+        low, high = values.get(part), values.get(whole)
+        if low is not None and high is not None and low > high:
+            return f"{part} ({low}) is more than {whole} ({high})"
+    return None
+
+
 KeyId = Annotated[str, StringConstraints(max_length=MAX_ID)]
 
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from csm_tui.models.metrics import MEASURES
+from csm_tui.models.metrics import MEASURES, USAGE
 from csm_tui.store.connection import Store
 
 _COLUMNS = ", ".join(MEASURES)
+_USAGE = ", ".join(USAGE)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class WeekUsage:
 def weekly_usage(store: Store, account_id: str, since: date) -> list[WeekUsage]:
     """An account's weekly rows from `since` on, oldest first."""
     rows = store.query(
-        f"SELECT period_start, {_COLUMNS} FROM usage_metrics "
+        f"SELECT period_start, {_USAGE} FROM usage_metrics "
         "WHERE account_id = ? AND period = 'week' AND period_start >= ? ORDER BY period_start",
         (account_id, since.isoformat()),
     )

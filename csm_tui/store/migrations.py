@@ -476,6 +476,18 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE calendar_events ADD COLUMN attendees TEXT NOT NULL DEFAULT '[]';
     """,
+    # Communication signals (issue 16), per account and day or week like its usage: surveys
+    # sent and answered, NPS (-100..100), CSAT (% satisfied), feedback items, events invited to
+    # and attended. NULL: not reported. Synced with the row (sync/rows.py ADDED_LATER).
+    """
+    ALTER TABLE usage_metrics ADD COLUMN surveys_sent INTEGER;
+    ALTER TABLE usage_metrics ADD COLUMN surveys_answered INTEGER;
+    ALTER TABLE usage_metrics ADD COLUMN nps INTEGER;
+    ALTER TABLE usage_metrics ADD COLUMN csat INTEGER;
+    ALTER TABLE usage_metrics ADD COLUMN feedback_items INTEGER;
+    ALTER TABLE usage_metrics ADD COLUMN events_invited INTEGER;
+    ALTER TABLE usage_metrics ADD COLUMN events_attended INTEGER;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -39,11 +39,15 @@ from csm_tui.models.limits import (
     MAX_SHORT,
     MAX_VERSION,
     Components,
+    Count,
     Minutes,
+    Nps,
+    Percent,
     Score,
     Skills,
     Tags,
     has_nul,
+    pair_problem,
 )
 
 # -- field types (validate, never transform: the stored text must stay byte for byte) -------------
@@ -261,9 +265,6 @@ class HandoffReadRow(Row):
     read_at: IsoTime | None = None
 
 
-Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
-
-
 class UsageMetricRow(Row):
     id: Id
     account_id: Id
@@ -275,6 +276,20 @@ class UsageMetricRow(Row):
     inquiries: Count | None = None
     new_users: Count | None = None
     created_at: IsoTime
+    surveys_sent: Count | None = None
+    surveys_answered: Count | None = None
+    nps: Nps | None = None
+    csat: Percent | None = None
+    feedback_items: Count | None = None
+    events_invited: Count | None = None
+    events_attended: Count | None = None
+
+    @model_validator(mode="after")
+    def _answered_within_sent(self) -> UsageMetricRow:
+        problem = pair_problem(self.__dict__)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
 
 class TaskRow(Row):
@@ -383,6 +398,15 @@ ADDED_LATER: dict[str, dict[str, Any]] = {
         "audience_accounts": "[]",
         "skills": "[]",
         "participants": "[]",
+    },
+    "usage_metrics": {
+        "surveys_sent": None,
+        "surveys_answered": None,
+        "nps": None,
+        "csat": None,
+        "feedback_items": None,
+        "events_invited": None,
+        "events_attended": None,
     },
 }
 """Columns added to a table after servers had stored rows of it: a row stored before lacks
