@@ -9,7 +9,9 @@ Columns (header names ignore case, spaces, `_` and `-`; Japanese names work too)
   from Sunday would otherwise land in the wrong week). Dates after today are refused;
 - `period`: `week` (the default when the column is missing or blank) or `day` (also 週, 日);
 - one or more of `logins`, `active_users`, `key_feature_uses`, `inquiries`, `new_users`: whole
-  numbers from 0 (`1,234` is fine). A blank cell means "not reported" and keeps what is stored.
+  numbers from 0 (`1,234` is fine). A blank cell means "not reported" and keeps what is stored;
+- and/or the communication signals (surveys, NPS, CSAT, feedback, events): see
+  services/signals_import.py.
 
 Every row is checked before anything is written, in one journaled transaction; any problem, and
 nothing is imported. A row for an (account, period, start) already stored updates it.
@@ -27,9 +29,12 @@ from typing import Any
 
 from csm_tui.errors import ValidationError
 from csm_tui.models._base import new_id
-from csm_tui.models.metrics import MEASURES, Period
+from csm_tui.models.metrics import MEASURES, USAGE, Period
 from csm_tui.services.csv_columns import normalize_header
 from csm_tui.services.csv_import import RowProblem, open_csv
+from csm_tui.services.signals_import import ALIASES as SIGNAL_ALIASES
+from csm_tui.services.signals_import import READ as SIGNAL_COLUMNS
+from csm_tui.services.signals_import import read_signals, with_stored
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import insert_many
 from csm_tui.store.metrics import AccountKeys, account_keys, stored_rows
@@ -62,6 +67,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "inquiries": ("inquiries", "inquiry count", "tickets", "support tickets", "問い合わせ数"),
     "new_users": ("new_users", "new user count", "新規ユーザー数"),
+    **SIGNAL_ALIASES,
 }
 _FIELD = {normalize_header(alias): name for name, aliases in ALIASES.items() for alias in aliases}
 _PERIODS = {
@@ -193,7 +199,7 @@ def _parse(path: Path, reader: Any, offset: int) -> MetricsFile:
             f"{path} has no period_start column (or week, date); it says which week or day "
             "each row is for."
         )
-    if not any(name in columns for name in MEASURES):
+    if not any(name in columns for name in (*USAGE, *SIGNAL_COLUMNS)):
         raise ValidationError(
             f"{path} has no metrics; add at least one of the columns {', '.join(MEASURES)}."
         )
@@ -233,7 +239,7 @@ def _row(
         errors.append(f'period "{raw_period}" is not week or day')
     start = _start(_cell(cells, columns, "period_start"), period or Period.WEEK, errors)
     values: dict[str, int] = {}
-    for name in MEASURES:
+    for name in USAGE:
         text = _cell(cells, columns, name)
         if not text:
             continue
@@ -245,6 +251,7 @@ def _row(
             errors.append(f"{name} {value:,} is too large")
             continue
         values[name] = value
+    values.update(read_signals(lambda name: _cell(cells, columns, name), errors))
     if any(cell.strip() for cell in cells[width:]):
         errors.append(f"has {len(cells)} values but the header has {width} columns")
     if errors or account is None or period is None or start is None:
@@ -335,7 +342,7 @@ def import_metrics(store: Store, parsed: MetricsFile, *, dry_run: bool = False) 
             continue
         seen[key] = row.line
         ready.append((row, account_id))
-    new, changed, unchanged = _plan(store, ready)
+    new, changed, unchanged = _plan(store, ready, problems)
     starts = [row.start for row, _ in ready]
     summary = MetricsSummary(
         new=len(new),
@@ -356,10 +363,10 @@ def import_metrics(store: Store, parsed: MetricsFile, *, dry_run: bool = False) 
 
 
 def _plan(
-    store: Store, ready: list[tuple[MetricRow, str]]
+    store: Store, ready: list[tuple[MetricRow, str]], problems: list[RowProblem]
 ) -> tuple[list[dict[str, Any]], list[tuple[str, dict[str, int]]], int]:
     """New rows (complete dicts), changes to stored rows (only the differing measures), and how
-    many rows change nothing."""
+    many rows change nothing; a change that would contradict a stored count goes to `problems`."""
     stored: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
     for period in {row.period.value for row, _ in ready}:
         starts = {row.start.isoformat() for row, _ in ready if row.period.value == period}
@@ -380,6 +387,10 @@ def _plan(
                     "created_at": "",
                 }
             )
+            continue
+        contradiction = with_stored(row.values, current)
+        if contradiction:
+            problems.append(RowProblem(row.line, contradiction))
             continue
         diff = {name: value for name, value in row.values.items() if current[name] != value}
         if diff:
