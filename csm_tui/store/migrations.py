@@ -488,6 +488,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE usage_metrics ADD COLUMN events_invited INTEGER;
     ALTER TABLE usage_metrics ADD COLUMN events_attended INTEGER;
     """,
+    # The Trends view (issue 16) reads a year of outcomes and minutes by account segment: an
+    # index led by the UTC month (`substr(occurred_at, 1, 7)`, then author and account) lets
+    # it group by month, author and account in index order, without sorting 200,000 rows
+    # (store/trends.py). occurred_at is kept whole at its end: SQLite reads an expression
+    # index as covering only when it holds the columns the expression uses.
+    """
+    CREATE INDEX activities_trends ON activities
+        (substr(occurred_at, 1, 7), author_email, account_id, minutes, outcome, occurred_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
