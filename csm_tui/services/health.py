@@ -25,6 +25,7 @@ from csm_tui.store.health import HealthRow as HealthRow  # the rows the screen s
 if TYPE_CHECKING:
     from csm_tui.clock import Clock
     from csm_tui.models.health import HealthSnapshot
+    from csm_tui.services.signals import AccountSignals
     from csm_tui.store.connection import Store
 
 COMPONENTS = ("usage", "adoption", "relationship", "outcomes", "support")
@@ -194,11 +195,13 @@ class HealthReport:
     segments: list[SegmentHealth]  # by average score, highest first
     drops: list[Mover]  # the biggest falls first
     rises: list[Mover]
+    signals: dict[str, AccountSignals] = field(default_factory=dict)  # answer/attendance rates
 
 
 def health_report(store: Store, clock: Clock, weights: HealthWeights) -> HealthReport:
     """Everything the Health screen shows: one query for the scores and segment averages, one
     scan for the monthly trends, two lookups per mover (see store/health.py)."""
+    from csm_tui.services.signals import signals_by_account
     from csm_tui.store import health as queries
 
     today = clock.today()
@@ -227,6 +230,7 @@ def health_report(store: Store, clock: Clock, weights: HealthWeights) -> HealthR
         segments=sorted(segments.values(), key=lambda s: (-(s.score or 0), s.segment)),
         drops=[_mover(store, row, today, weights, -1) for row in drops[:MOVERS]],
         rises=[_mover(store, row, today, weights, 1) for row in rises[:MOVERS]],
+        signals=signals_by_account(store, today),
     )
 
 

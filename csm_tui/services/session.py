@@ -116,6 +116,12 @@ class Session:
 
         return relationship_text(self.store, account_id, today)
 
+    def signals_text(self, account_id: str, today: date) -> str:
+        """Answer and attendance rates with their monthly change, the NPS (issue 16)."""
+        from csm_tui.services.signals import signals_text
+
+        return signals_text(self.store, account_id, today)
+
     def segments_in_book(self) -> list[str]:
         from csm_tui.store.activities import segments_in_book
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from csm_tui.services.health import HealthReport, HealthRow, Mover
     from csm_tui.services.segments import Segments
     from csm_tui.services.session import Session
+    from csm_tui.services.signals import AccountSignals, Rate
 
 DROP = 5  # a change of this many points or more is coloured (the book's "dropping" filter)
 SORTS: tuple[tuple[str, str], ...] = (
@@ -57,9 +58,15 @@ class Lines(Sequence[tuple[Cell, ...]]):
     """The table's lines, made when the table draws them: 5,000 accounts are not formatted to
     show the forty on screen."""
 
-    def __init__(self, rows: list[HealthRow], trends: dict[str, list[int | None]]) -> None:
+    def __init__(
+        self,
+        rows: list[HealthRow],
+        trends: dict[str, list[int | None]],
+        signals: dict[str, AccountSignals],
+    ) -> None:
         self.rows = rows
         self.trends = trends
+        self.signals = signals
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -72,14 +79,28 @@ class Lines(Sequence[tuple[Cell, ...]]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         row = self.rows[index]
+        signals = self.signals.get(row.id)
         return (
             (row.name, ""),
             (row.segment, "dim"),
             ("—" if row.score is None else str(row.score), ""),
             change_cell(row.mom),
             change_cell(row.yoy),
+            rate_cell(signals.answer if signals else None),
+            rate_cell(signals.attendance if signals else None),
             (trend(self.trends.get(row.id, [])), "dim"),
         )
+
+
+def rate_cell(rate: Rate | None) -> Cell:
+    """A communication rate with its change on the month before: `48% ▲18`, red from a drop
+    of DROP points (— without a rate)."""
+    from csm_tui.services.signals import rate_text
+
+    if rate is None:
+        return ("—", "dim")
+    change = round(rate.change) if rate.change is not None else 0
+    return (rate_text(rate), "bad" if change <= -DROP else "good" if change >= DROP else "")
 
 
 def change_cell(value: float | None) -> Cell:
@@ -303,8 +324,11 @@ class HealthScreen(DataScreen):
             LineColumn(_("Segment"), 12),
             LineColumn(_("Health"), 6, right=True),
             LineColumn(_("MoM"), 6, right=True),
-            LineColumn(_("YoY"), 6, right=True),
-            LineColumn(_("Last 12 months"), 14),
+            LineColumn(_("YoY"), 6, right=True, give_way=2),
+            # the communication signals (issue 16): the latest month's rate and its change
+            LineColumn(_("Answers"), 9, right=True),
+            LineColumn(_("Events"), 9, right=True),
+            LineColumn(_("Last 12 months"), 14, give_way=3),
         ]
 
     def _ordered(self) -> list[HealthRow]:
@@ -324,7 +348,7 @@ class HealthScreen(DataScreen):
     def _fill(self, keep: str | None) -> None:
         assert self.report is not None
         self.rows = self._ordered()
-        lines = Lines(self.rows, self.report.trends)
+        lines = Lines(self.rows, self.report.trends, self.report.signals)
         cursor = next((i for i, row in enumerate(self.rows) if row.id == keep), 0)
         table = self.query_one(HealthTable)
         table.empty_message = _("No accounts in this segment.")

@@ -16,6 +16,7 @@ from csm_tui.i18n import _, pgettext
 from csm_tui.models.book import HEALTH_DROP_POINTS, RENEWAL_SOON_DAYS
 from csm_tui.ui import format as fmt
 from csm_tui.ui.widgets.relationship_line import RelationshipLine
+from csm_tui.ui.widgets.signals_line import SignalsLine
 
 if TYPE_CHECKING:
     from csm_tui.models.contact import Contact
@@ -104,6 +105,7 @@ class Overview(Vertical):
             scores = monthly_scores(self.data, self.today)
             trend: list[Static | Sparkline] = [Static(self._health(scores))]
             trend.append(RelationshipLine(self.session, self.data.account.id, self.today))
+            trend.append(SignalsLine(self.session, self.data.account.id, self.today))
             if len(scores) >= 2:
                 trend.append(Sparkline(scores, summary_function=max))
             with Panel(_("Health"), id="health"), Horizontal(id="health-row"):
@@ -213,7 +215,17 @@ class Overview(Vertical):
         table = ContactTable(
             self.session, self.data.account.id, self.data.contacts, self.removed_contacts
         )
+        parts: list[Widget] = [table, Static(legend(), id="contacts-legend")]
         if not self.data.contacts:
-            hint = _("No contacts yet. n adds one.")
-            return [Static(hint, id="contacts-empty"), table]
-        return [table, Static(legend(), id="contacts-legend")]
+            parts = [Static(_("No contacts yet. n adds one."), id="contacts-empty"), table]
+        change = self.session.records.last_champion_change(self.data.account.id)
+        if change is not None:  # a moment of truth: when the champion last changed
+            day, before, after = change
+            said = (
+                _("Champion since {day}: {new} (before: {old})")
+                if after
+                else _("No champion since {day} (before: {old})")
+            )
+            text = said.format(day=day, new=after, old=before or "—")
+            parts.insert(0, Static(text, id="champion-change", classes="muted"))
+        return parts
