@@ -9,6 +9,9 @@ weights = { usage = 30, adoption = 25, relationship = 20, outcomes = 15, support
 
 Weights are relative (they need not add up to 100). A component's weight says how much one point
 of it moves the score, so a change is explained by weight × the component's change.
+
+`answer_rate` and `attendance` are components fed by the communication signals (issue 16,
+services/signals.py) when the weights name them: `weights = { usage = 30, answer_rate = 10 }`.
 """
 
 from __future__ import annotations
@@ -35,7 +38,13 @@ COMPONENT_LABELS = {
     "relationship": N_("relationship"),
     "outcomes": N_("outcomes"),
     "support": N_("support"),
+    "answer_rate": N_("answer rate"),
+    "attendance": N_("attendance"),
 }
+SIGNAL_COMPONENTS = ("answer_rate", "attendance")
+"""Components read from the communication signals (issue 16), not from the health snapshots:
+they count only when `[health] weights` names them (`answer_rate = 10, attendance = 5`); their
+value is the latest month's rate (0-100) and their change the one on the month before."""
 DEFAULT_WEIGHTS = {
     "usage": 30.0,
     "adoption": 25.0,
@@ -134,12 +143,16 @@ class ComponentChange:
 
 
 def component_changes(
-    history: Sequence[HealthSnapshot], today: date, weights: HealthWeights
+    history: Sequence[HealthSnapshot],
+    today: date,
+    weights: HealthWeights,
+    signals: AccountSignals | None = None,
 ) -> list[ComponentChange]:
     """The latest snapshot's components, against the latest snapshot on or before 30 days ago
-    (the rule of the score's own change); known components first, in their usual order."""
+    (the rule of the score's own change); known components first, in their usual order; then
+    the communication signals that the weights name (`signal_changes`)."""
     if not history:
-        return []
+        return signal_changes(signals, weights, set())
     latest = history[-1]
     past_day = today - timedelta(days=MONTH_DAYS)
     past = next((s for s in reversed(history) if s.date <= past_day), None)
@@ -154,7 +167,33 @@ def component_changes(
             weights.share(name),
         )
         for name in order
-    ]
+    ] + signal_changes(signals, weights, set(order))
+
+
+def signal_changes(
+    signals: AccountSignals | None, weights: HealthWeights, given: set[str]
+) -> list[ComponentChange]:
+    """The answer and attendance rates as components, when weighted and not already among the
+    snapshot's components (`given`): a rate in percent, its change on the month before."""
+    if signals is None:
+        return []
+    rates = {"answer_rate": signals.answer, "attendance": signals.attendance}
+    changes = []
+    for name in SIGNAL_COMPONENTS:
+        rate = rates[name]
+        if rate is None or name in given or not weights.weights.get(name):
+            continue
+        change = None if rate.change is None else round(rate.change)
+        changes.append(ComponentChange(name, round(rate.value), change, weights.share(name)))
+    return changes
+
+
+def score_with_signals(
+    components: Mapping[str, int], signals: AccountSignals | None, weights: HealthWeights
+) -> int | None:
+    """A score from the snapshot's components and the weighted communication rates."""
+    merged = {**(signals.components() if signals else {}), **components}
+    return weights.score(merged)
 
 
 def driver(changes: Sequence[ComponentChange], direction: int) -> ComponentChange | None:
@@ -205,6 +244,7 @@ def health_report(store: Store, clock: Clock, weights: HealthWeights) -> HealthR
     from csm_tui.store import health as queries
 
     today = clock.today()
+    signals = signals_by_account(store, today)
     rows = queries.health_rows(store, today)
     trends = queries.monthly_scores(store, today, TREND_MONTHS)
     by_segment = queries.segment_trends(rows, trends, TREND_MONTHS)
@@ -228,13 +268,20 @@ def health_report(store: Store, clock: Clock, weights: HealthWeights) -> HealthR
         accounts=rows,
         trends=trends,
         segments=sorted(segments.values(), key=lambda s: (-(s.score or 0), s.segment)),
-        drops=[_mover(store, row, today, weights, -1) for row in drops[:MOVERS]],
-        rises=[_mover(store, row, today, weights, 1) for row in rises[:MOVERS]],
-        signals=signals_by_account(store, today),
+        drops=[_mover(store, row, today, weights, -1, signals) for row in drops[:MOVERS]],
+        rises=[_mover(store, row, today, weights, 1, signals) for row in rises[:MOVERS]],
+        signals=signals,
     )
 
 
-def _mover(store: Store, row: HealthRow, today: date, weights: HealthWeights, sign: int) -> Mover:
+def _mover(
+    store: Store,
+    row: HealthRow,
+    today: date,
+    weights: HealthWeights,
+    sign: int,
+    signals: Mapping[str, AccountSignals],
+) -> Mover:
     from csm_tui.models.health import HealthSnapshot
     from csm_tui.store.health import snapshot_on_or_before
 
@@ -246,4 +293,5 @@ def _mover(store: Store, row: HealthRow, today: date, weights: HealthWeights, si
         )
         if s is not None
     ]
-    return Mover(row, driver(component_changes(snapshots, today, weights), sign))
+    changes = component_changes(snapshots, today, weights, signals.get(row.id))
+    return Mover(row, driver(changes, sign))
