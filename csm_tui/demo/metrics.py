@@ -6,6 +6,12 @@ inquiries and new users for every account, with the stories a CSM should spot:
 - a champion change: a burst of new users in one of the last three weeks, after a dip;
 - a key feature never adopted: no key-feature use all year.
 
+Communication signals (issue 16) for the Enterprise and Mid-Market accounts and some SMB ones: a
+survey in the first week of each month (sent, answered, NPS, CSAT), an event in its third week
+(invited, attended), feedback now and then. Accounts whose health fell answer fewer surveys and
+come to fewer events in the last two months. They come from a generator of their own too, so
+the usage numbers are the same with or without them.
+
 Drawn from a generator of its own (seeded from the demo's seed), so the rest of the demo book is
 the same with or without it. Written like the activities: `insert_many` in chunks, journaled.
 """
@@ -17,7 +23,7 @@ from datetime import date, timedelta
 from random import Random
 from typing import Any
 
-from csm_tui.models.metrics import UsageMetric
+from csm_tui.models.metrics import SIGNALS, UsageMetric
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import insert_many
 
@@ -35,6 +41,7 @@ SEATS = {
 INQUIRIES = {"Enterprise": 3.0, "Mid-Market": 1.5, "SMB": 0.8, "Tech Touch": 0.3}
 CHAMPION_SHARE = 0.04
 UNADOPTED_SHARE = 0.06
+SIGNAL_SEGMENTS = {"Enterprise": 1.0, "Mid-Market": 1.0, "SMB": 0.3}  # share that reports them
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ def demo_weeks(today: date) -> list[date]:
 def add_usage_metrics(store: Store, today: date, seed: int) -> int:
     """Write the weekly metrics of every account in the book; returns how many rows."""
     rng = Random(f"metrics-{seed}")
+    signals_rng = Random(f"signals-{seed}")
     accounts = _accounts(store, today)
     if not accounts:
         return 0
@@ -65,9 +73,12 @@ def add_usage_metrics(store: Store, today: date, seed: int) -> int:
     rows: list[dict[str, Any]] = []
     written = 0
     for account in accounts:
-        rows.extend(
-            _weeks(rng, account, weeks, holidays, account.id in champions, account.id in unadopted)
+        weekly = _weeks(
+            rng, account, weeks, holidays, account.id in champions, account.id in unadopted
         )
+        if signals_rng.random() < SIGNAL_SEGMENTS.get(account.segment, 0.0):
+            _signals(signals_rng, account, weekly)
+        rows.extend(weekly)
         if len(rows) >= CHUNK:
             written += _write(store, rng, rows, written)
             rows = []
@@ -146,10 +157,44 @@ def _weeks(
                 "key_feature_uses": round(active * adoption * (0.7 + random() * 0.6)),
                 "inquiries": int(asks * (0.3 + random() * 1.4) + random() * 0.5),
                 "new_users": new_users,
+                **dict.fromkeys(SIGNALS),
                 "created_at": "",
             }
         )
     return rows
+
+
+def _signals(rng: Random, account: _Account, rows: list[dict[str, Any]]) -> None:
+    """Add an account's communication signals to its weekly rows (in place)."""
+    random = rng.random
+    answering = 0.2 + account.score / 250 + random() * 0.15  # healthier: more answers
+    attending = 0.15 + account.score / 300 + random() * 0.15
+    promoters = account.score - 50 + rng.randint(-15, 15)  # the NPS around which it varies
+    falling = account.change <= -DROP_POINTS
+    last = len(rows) - 1
+    for index, row in enumerate(rows):
+        monday = date.fromisoformat(row["period_start"])
+        late = falling and index > last - 9  # the last two months of a falling account
+        size = max(3, round(row["active_users"] * 0.12))
+        if monday.day <= 7:  # the monthly survey
+            sent = size + rng.randint(0, 4)
+            share = answering * (0.55 if late else 1.0) * (0.8 + random() * 0.4)
+            answered = min(sent, round(sent * share))
+            nps = promoters - (25 if late else 0) + rng.randint(-10, 10)
+            row.update(
+                surveys_sent=sent,
+                surveys_answered=answered,
+                nps=max(-100, min(100, nps)) if answered else None,
+                csat=min(100, max(0, round(55 + account.score / 3 + rng.randint(-8, 8))))
+                if answered
+                else None,
+            )
+        if 15 <= monday.day <= 21:  # the monthly webinar or user group
+            invited = size + rng.randint(1, 6)
+            share = attending * (0.5 if late else 1.0) * (0.7 + random() * 0.6)
+            row.update(events_invited=invited, events_attended=min(invited, round(invited * share)))
+        if random() < 0.15:
+            row["feedback_items"] = 1 + int(random() * 3)
 
 
 def _write(store: Store, rng: Random, rows: list[dict[str, Any]], before: int) -> int:
