@@ -270,6 +270,14 @@ class RecordsService:
 
         return contacts.restore(self.store, contact)
 
+    def last_champion_change(self, account_id: str) -> tuple[str, str, str] | None:
+        """The account's latest change of champion: (day, previous name, new name; "" for
+        none), or None if it never changed (services/contacts.py records them)."""
+        from csm_tui.services.contacts import champion_changes
+
+        changes = champion_changes(self.store, account_id)
+        return changes[0] if changes else None
+
     def contacts_note(self, account_id: str) -> str | None:
         """What the CLI says of a contact change on an account a connected CRM fills in."""
         return crm_note(self.store, self.account(account_id), {"contacts"})

@@ -51,6 +51,7 @@ async def test_the_table_lists_contacts_with_their_marks(
     async with app.run_test(size=SIZE) as pilot:
         await open_overview(app, pilot)
         assert names(app) == ["Dana Scully", "Walter Skinner"]
+        assert not app.screen.query("#champion-change")  # it never changed
         assert table(app).get_row_at(0) == [
             "Dana Scully",
             "VP Operations",
@@ -141,6 +142,8 @@ async def test_c_d_k_set_and_clear_the_marks(book_store: Store, make_app: AppFac
         await settle(pilot, lambda: names(app)[0] == "Walter Skinner")
         current = table(app).current()
         assert current is not None and current.name == "Walter Skinner"  # the cursor followed
+        line = str(app.screen.query_one("#champion-change", Static).content)
+        assert line == "Champion since 2026-11-27: Walter Skinner (before: Dana Scully)"
         await pilot.press("k")
         await settle(pilot, lambda: marks(book_store)["Walter Skinner"] == (True, True, True))
         await pilot.press("d")

@@ -215,7 +215,17 @@ class Overview(Vertical):
         table = ContactTable(
             self.session, self.data.account.id, self.data.contacts, self.removed_contacts
         )
+        parts: list[Widget] = [table, Static(legend(), id="contacts-legend")]
         if not self.data.contacts:
-            hint = _("No contacts yet. n adds one.")
-            return [Static(hint, id="contacts-empty"), table]
-        return [table, Static(legend(), id="contacts-legend")]
+            parts = [Static(_("No contacts yet. n adds one."), id="contacts-empty"), table]
+        change = self.session.records.last_champion_change(self.data.account.id)
+        if change is not None:  # a moment of truth: when the champion last changed
+            day, before, after = change
+            said = (
+                _("Champion since {day}: {new} (before: {old})")
+                if after
+                else _("No champion since {day} (before: {old})")
+            )
+            text = said.format(day=day, new=after, old=before or "—")
+            parts.insert(0, Static(text, id="champion-change", classes="muted"))
+        return parts
