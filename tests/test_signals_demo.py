@@ -56,3 +56,5 @@ def test_falling_accounts_answer_fewer_surveys(book: Store) -> None:
     others = [s.answer for a, s in found.items() if a not in falling and s.answer]
     assert drops and others
     assert sum(r.value for r in drops) / len(drops) < sum(r.value for r in others) / len(others)
+    changes = [r.change for r in drops if r.change is not None]
+    assert changes and sum(changes) / len(changes) < 0  # down on the month before

@@ -9,8 +9,8 @@ inquiries and new users for every account, with the stories a CSM should spot:
 Communication signals (issue 16) for the Enterprise and Mid-Market accounts and some SMB ones: a
 survey in the first week of each month (sent, answered, NPS, CSAT), an event in its third week
 (invited, attended), feedback now and then. Accounts whose health fell answer fewer surveys and
-come to fewer events in the last two months. They come from a generator of their own too, so
-the usage numbers are the same with or without them.
+come to fewer events the last time (their rates drop month over month). They come from a
+generator of their own too, so the usage numbers are the same with or without them.
 
 Drawn from a generator of its own (seeded from the demo's seed), so the rest of the demo book is
 the same with or without it. Written like the activities: `insert_many` in chunks, journaled.
@@ -171,16 +171,19 @@ def _signals(rng: Random, account: _Account, rows: list[dict[str, Any]]) -> None
     attending = 0.15 + account.score / 300 + random() * 0.15
     promoters = account.score - 50 + rng.randint(-15, 15)  # the NPS around which it varies
     falling = account.change <= -DROP_POINTS
-    last = len(rows) - 1
+    mondays = [date.fromisoformat(row["period_start"]) for row in rows]
+    surveys = [i for i, monday in enumerate(mondays) if monday.day <= 7]
+    events = [i for i, monday in enumerate(mondays) if 15 <= monday.day <= 21]
+    # a falling account's latest survey and event: fewer answers, fewer people
+    late = {surveys[-1], events[-1]} if falling and surveys and events else set()
     for index, row in enumerate(rows):
-        monday = date.fromisoformat(row["period_start"])
-        late = falling and index > last - 9  # the last two months of a falling account
+        monday = mondays[index]
         size = max(3, round(row["active_users"] * 0.12))
         if monday.day <= 7:  # the monthly survey
             sent = size + rng.randint(0, 4)
-            share = answering * (0.55 if late else 1.0) * (0.8 + random() * 0.4)
+            share = answering * (0.5 if index in late else 1.0) * (0.8 + random() * 0.4)
             answered = min(sent, round(sent * share))
-            nps = promoters - (25 if late else 0) + rng.randint(-10, 10)
+            nps = promoters - (25 if index in late else 0) + rng.randint(-10, 10)
             row.update(
                 surveys_sent=sent,
                 surveys_answered=answered,
@@ -191,7 +194,7 @@ def _signals(rng: Random, account: _Account, rows: list[dict[str, Any]]) -> None
             )
         if 15 <= monday.day <= 21:  # the monthly webinar or user group
             invited = size + rng.randint(1, 6)
-            share = attending * (0.5 if late else 1.0) * (0.7 + random() * 0.6)
+            share = attending * (0.5 if index in late else 1.0) * (0.7 + random() * 0.6)
             row.update(events_invited=invited, events_attended=min(invited, round(invited * share)))
         if random() < 0.15:
             row["feedback_items"] = 1 + int(random() * 3)
