@@ -237,6 +237,8 @@ def sync_rows(book: Path) -> list[Row]:
             rows.append(("first sync (bench/sync_first.py)", "failed", "-", done.stderr[-60:]))
         else:
             for name, value in figures.items():
+                if isinstance(value, dict) and "median" in value:
+                    value = f"{value['median']:.2f} s (load {value.get('load', 0):.1f})"
                 rows.append((f"first sync: {name}", str(value), "-", "<= 6 s SQLite, 10 s PG"))
     return rows
 
