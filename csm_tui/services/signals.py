@@ -120,8 +120,9 @@ def rate_text(rate: Rate | None) -> str:
 
 
 def signals_text(store: Store, account_id: str, today: date) -> str:
-    """The Overview's line ("" when the account has no communication signals); a rate older
-    than last month names its month."""
+    """The Overview's line ("" when the account has no rate): short enough for the Health
+    panel at 80 columns, so the NPS is left to the Health screen's data; a rate older than last
+    month names its month."""
     signals = account_signals(store, account_id, today)
     if signals is None:
         return ""
@@ -136,11 +137,9 @@ def signals_text(store: Store, account_id: str, today: date) -> str:
 
     parts = []
     if signals.answer is not None:
-        parts.append(_("Answer rate {rate}").format(rate=rate_text(signals.answer)))
+        parts.append(_("Answered {rate}").format(rate=rate_text(signals.answer)))
         parts[-1] += when(signals.answer)
     if signals.attendance is not None:
-        parts.append(_("Attendance {rate}").format(rate=rate_text(signals.attendance)))
+        parts.append(_("Attended {rate}").format(rate=rate_text(signals.attendance)))
         parts[-1] += when(signals.attendance)
-    if signals.nps is not None:
-        parts.append(_("NPS {value}").format(value=formatting.signed(round(signals.nps))))
     return " · ".join(parts)

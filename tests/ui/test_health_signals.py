@@ -81,7 +81,7 @@ async def test_the_overview_says_the_rates_in_one_line(
         await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
         await pilot.pause()
         line = app.screen.query_one("#signals", Static)
-        assert str(line.content) == "Answer rate 30% ▼20 · Attendance 70% ▲30 · NPS -5"
+        assert str(line.content) == "Answered 30% ▼20 · Attended 70% ▲30"
         app.open_account("acct05")
         await settle(pilot, lambda: isinstance(app.screen, AccountScreen))
         await pilot.pause()
