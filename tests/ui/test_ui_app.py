@@ -142,10 +142,13 @@ async def test_language_switch_with_every_screen_open(
         for key in ["C", "E", "H", "W", "V"]:
             depth = len(app.screen_stack)
             await pilot.press(key)
-            for _ in range(40):
+            # the next key must reach the screen this one opened: under load a push can take
+            # seconds, and E on the account screen would open its edit form instead of Effort
+            for _ in range(400):
                 if len(app.screen_stack) > depth:
                     break
                 await pilot.pause(0.05)
+            assert len(app.screen_stack) > depth, key
         assert len(app.screen_stack) >= 7
         await pilot.press("f2")
         await pilot.pause(0.3)
