@@ -4,9 +4,12 @@
     .venv/bin/python bench/trends.py [--db PATH] [--runs 7] [--size 140x40]
 
 Prints median and p95 of (a) each query and the whole service call (12 months, my work and
-everyone's), and (b) the time from pressing 5 on the Effort screen to the first frame drawn
-after the rates were shown, driven headless like bench/effort.py. The machine may be shared:
-the load average is printed before and after.
+everyone's; the view's `month_figures` beside the plain per-month SQL it equals; with the CPU
+time of each call, all threads, which a busy machine inflates less than the wall time), and
+(b) the time from pressing 5 on the Effort screen to the first frame drawn after the rates
+were shown, driven headless like bench/effort.py. The machine may be shared: the load average
+is printed before and after. To compare with an older checkout, run its own bench/trends.py
+on a copy of the book in the same session (an older schema cannot open a migrated book).
 """
 
 from __future__ import annotations
@@ -58,21 +61,30 @@ def bench_queries(store: Store, runs: int) -> None:
         (bounds[0], bounds[-1]),
     )
     print(f"  {starts[0]} .. {starts[-1]}: {rows[0] if rows else 0:,} activities")
+
+    def view_path() -> object:  # as the service calls it: older months on a second connection
+        with store.reader() as helper:
+            return queries.month_figures(store, bounds, days, author, tracked, helper)
+
     parts: dict[str, Callable[[], object]] = {
-        "activities per month": partial(
+        "month figures (view)": view_path,
+        "  on one connection": partial(queries.month_figures, store, bounds, days, author, tracked),
+        "per month (plain SQL)": partial(
             queries.activities_per_month, store, bounds, author, tracked
         ),
-        "minutes per segment": partial(queries.segment_minutes, store, bounds, author),
+        "per segment (plain)": partial(queries.segment_minutes, store, bounds, author),
         "tasks by rule": partial(queries.task_states, store, days, author, "+00:00"),
         "whole call (mine)": partial(trends_report, store, SystemClock()),
         "whole call (everyone)": partial(trends_report, store, SystemClock(), mine_only=False),
     }
     for name, func in parts.items():
+        cpu = time.process_time()
         times = timed(func, runs)
+        cpu_ms = (time.process_time() - cpu) * 1000 / (runs + 1)  # every thread's
         verdict = ""
         if name.startswith("whole"):
             verdict = "  ok" if statistics.median(times) * 1000 <= TARGET_MS else "  OVER"
-        print(f"    {name:22} {figures(times)}{verdict}")
+        print(f"    {name:22} {figures(times)}, cpu {cpu_ms:5.0f} ms{verdict}")
 
 
 async def bench_view(

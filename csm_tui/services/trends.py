@@ -4,14 +4,14 @@ with each outcome and the minutes per account in each segment, each with its cha
 month before. Something a CSM can bring to a one-to-one.
 
 Months are calendar months in the user's local time; their bounds are turned into UTC for the
-activity queries (store/trends.py), one GROUP BY each. Every rate is kept as its two counts
-(`Point`), so nothing is rounded before it is shown.
+activity queries (store/trends.py: the whole UTC days from the per-day rollup and a month-first
+index, the hours a local midnight moves from the activities). Every rate is kept as its two
+counts (`Point`), so nothing is rounded before it is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -143,13 +143,12 @@ def trends_report(
     days = [day.isoformat() for day in starts]
     offset = utc_offset(zone, clock.now())
     tracked = tuple(o.value for o in OUTCOMES)
-    with store.reader() as other, ThreadPoolExecutor(1) as pool:
-        # the two range reads at once on two connections (SQLite lets go of the GIL)
-        by_segment_query = pool.submit(queries.segment_minutes, other or store, bounds, author)
-        per_month = queries.activities_per_month(store, bounds, author, tracked)
+    with store.reader() as other:
+        # the older half of the months on a second connection meanwhile (SQLite lets go of
+        # the GIL); the rest here
+        per_month, by_segment = queries.month_figures(store, bounds, days, author, tracked, other)
         accounts = queries.accounts_per_segment(store)
         tasks = queries.task_states(store, days, author, offset)
-        by_segment = by_segment_query.result()
 
     def zeros() -> list[int]:
         return [0] * months
