@@ -37,12 +37,14 @@ ROWS: list[tuple[str, str, str, dict[str, int]]] = [
     ("a4", "week", "2025-10-06", {"surveys_sent": 4, "surveys_answered": 4}),
     # a5: usage only
     ("a5", "week", "2026-11-16", {"logins": 40}),
+    # a6: August, the month before the last three: it only compares
+    ("a6", "week", "2026-08-03", {"surveys_sent": 4, "surveys_answered": 2}),
 ]  # fmt: skip
 
 
 @pytest.fixture
 def book(store: Store) -> Store:
-    for n in range(1, 6):
+    for n in range(1, 7):
         create_account(store, Account(id=f"a{n}", name=f"Account {n}"))
     rows: list[dict[str, Any]] = []
     for number, (account, period, start, values) in enumerate(ROWS):
@@ -73,6 +75,7 @@ def test_the_sql_of_each_rate_by_account_and_month(book: Store) -> None:
         ("a2", "2026-09-01"): (50.0, None, None),
         ("a3", "2026-10-01"): (25.0, None, None),
         ("a3", "2026-11-01"): (None, None, None),  # 0 sent: nothing to divide by
+        ("a6", "2026-08-01"): (50.0, None, None),
     }
     sums = next(m for m in signal_months(book, date(2026, 11, 1), date(2026, 12, 1)))
     assert (sums.sent, sums.answered, sums.invited, sums.attended) == (25, 12, 10, 8)
@@ -80,7 +83,7 @@ def test_the_sql_of_each_rate_by_account_and_month(book: Store) -> None:
 
 def test_the_latest_rate_and_its_change_on_the_month_before(book: Store) -> None:
     found = signals_by_account(book, TODAY)
-    assert set(found) == {"a1", "a2", "a3"}  # a4 is too old, a5 has usage only
+    assert set(found) == {"a1", "a2", "a3"}  # a4 and a6 are too old, a5 has usage only
     a1 = found["a1"]
     assert a1.answer == Rate(date(2026, 11, 1), 48.0, 18.0)
     assert a1.attendance == Rate(date(2026, 11, 1), 80.0, 40.0)

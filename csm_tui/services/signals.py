@@ -2,9 +2,10 @@
 answer rate (answered ÷ sent) and the event attendance rate (attended ÷ invited) month by month,
 each with its change against the month before, in percentage points.
 
-An account's rate is its latest month with something to divide by, within `MONTHS` months of
-today; the change compares it with the calendar month just before (None when that month has no
-rate: a gap is not a change). The sums and the division are SQL (store/metrics.py).
+An account's rate is its latest month with something to divide by among the last `MONTHS`
+(this month and the two before: an older rate says little about now); the change compares it
+with the calendar month just before (None when that month has no rate: a gap is not a change).
+The sums and the division are SQL (store/metrics.py), over four months of rows.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from csm_tui.i18n import _
 from csm_tui.store.connection import Store
 from csm_tui.store.metrics import SignalMonth, signal_months
 
-MONTHS = 12  # how far back an account's latest rate may be
+MONTHS = 3  # the months an account's latest rate may be from, this one included
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Rate:
 
 @dataclass(frozen=True)
 class AccountSignals:
-    """An account's latest answer and attendance rates (None: none within MONTHS months)."""
+    """An account's latest answer and attendance rates (None: none in the last MONTHS months)."""
 
     answer: Rate | None
     attendance: Rate | None
@@ -70,15 +71,17 @@ def monthly_signals(
 def signals_by_account(
     store: Store, today: date, account_id: str | None = None
 ) -> dict[str, AccountSignals]:
-    """Every account with a rate or an NPS in the last MONTHS months (one query)."""
+    """Every account with a rate or an NPS in the last MONTHS months (one query over the partial
+    index of the rows with signals)."""
     by_account: dict[str, dict[date, SignalMonth]] = {}
     for month in monthly_signals(store, today, account_id=account_id):
         by_account.setdefault(month.account_id, {})[month.month] = month
+    first = add_months(month_start(today), 1 - MONTHS)  # the month before it only compares
     found: dict[str, AccountSignals] = {}
     for key, months in by_account.items():
-        answer = _latest(months, "answer_rate")
-        attendance = _latest(months, "attendance_rate")
-        with_nps = [m for m in months.values() if m.nps is not None]
+        answer = _latest(months, "answer_rate", first)
+        attendance = _latest(months, "attendance_rate", first)
+        with_nps = [m for m in months.values() if m.nps is not None and m.month >= first]
         latest_nps = max(with_nps, key=lambda m: m.month, default=None)
         if answer is None and attendance is None and latest_nps is None:
             continue
@@ -91,9 +94,9 @@ def signals_by_account(
     return found
 
 
-def _latest(months: Mapping[date, SignalMonth], name: str) -> Rate | None:
+def _latest(months: Mapping[date, SignalMonth], name: str, first: date) -> Rate | None:
     dated = sorted((m.month, getattr(m, name)) for m in months.values())
-    with_rate = [(month, value) for month, value in dated if value is not None]
+    with_rate = [(month, value) for month, value in dated if value is not None and month >= first]
     if not with_rate:
         return None
     month, value = with_rate[-1]

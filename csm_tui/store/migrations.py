@@ -497,6 +497,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX activities_trends ON activities
         (substr(occurred_at, 1, 7), author_email, account_id, minutes, outcome, occurred_at);
     """,
+    # Communication rates by month (issue 16): only the rows that carry a signal, by day, with
+    # the counts the rates sum (store/metrics.py SIGNAL_MONTHS reads it as covering): the Health
+    # screen's months of a 5,000-account book without reading its usage rows.
+    """
+    CREATE INDEX usage_metrics_signals ON usage_metrics
+        (period_start, account_id, surveys_sent, surveys_answered, nps, feedback_items,
+         events_invited, events_attended)
+        WHERE surveys_sent IS NOT NULL OR surveys_answered IS NOT NULL OR nps IS NOT NULL
+            OR feedback_items IS NOT NULL OR events_invited IS NOT NULL
+            OR events_attended IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
