@@ -168,3 +168,29 @@ def test_the_renewal_playbooks_fire_again_for_the_new_date(
     code, _out, err = cli(capsys, book, "renewal", "record", "Acme", *argv)
     assert code == 0 and "Playbooks created" in err, err
     assert any("2027-03-15" in key for key in firings())
+
+
+def test_the_archived_list_shows_churned_and_archived_accounts_newest_first(
+    book: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csm_tui.services.archive import archived_accounts
+
+    assert cli(capsys, book, "account", "archive", "Acme")[0] == 0
+    monkeypatch.setattr(SystemClock, "today", lambda self: TODAY + timedelta(days=3))
+    code, _out, err = cli(capsys, book, "renewal", "record", "Initech", "--outcome", "churned")
+    assert code == 0, err
+    store = open_store(book)
+    try:
+        listed = [(a.name, a.archived_on, a.last_outcome) for a in archived_accounts(store)]
+    finally:
+        store.close()
+    assert listed == [
+        ("Initech", TODAY + timedelta(days=3), "churned"),
+        ("Acme", TODAY, None),
+    ]
+    assert cli(capsys, book, "account", "restore", "Acme")[0] == 0
+    store = open_store(book)
+    try:
+        assert [a.name for a in archived_accounts(store)] == ["Initech"]
+    finally:
+        store.close()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.clock import Clock
 from csm_tui.errors import FieldError, NotFoundError, ValidationError
@@ -20,6 +20,9 @@ from csm_tui.i18n import N_, _
 from csm_tui.models.account import Account
 from csm_tui.models.contact import Contact
 from csm_tui.store.connection import Store
+
+if TYPE_CHECKING:
+    from csm_tui.services.archive import ArchivedAccount
 
 # input key (the CLI's option, the form's field) -> the account's field
 ACCOUNT_INPUTS: dict[str, str] = {
@@ -241,6 +244,12 @@ class RecordsService:
         from csm_tui.services import archive
 
         return archive.restore(self.store, self.account(account_id))
+
+    def archived_accounts(self) -> list[ArchivedAccount]:
+        """The archived accounts, newest first (the Archived screen, where they come back)."""
+        from csm_tui.services import archive
+
+        return archive.archived_accounts(self.store)
 
     # -- contacts --------------------------------------------------------------------------
 

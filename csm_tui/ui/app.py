@@ -54,6 +54,7 @@ SCREENS: dict[str, tuple[str, str]] = {
     "health": ("csm_tui.ui.screens.health", "HealthScreen"),
     "week": ("csm_tui.ui.screens.week", "WeekScreen"),
     "meetings": ("csm_tui.ui.screens.meetings", "MeetingsScreen"),
+    "archived": ("csm_tui.ui.screens.archived", "ArchivedScreen"),
 }
 
 # Textual's own palette commands, so that babel sees them (get_system_commands translates them)

@@ -33,6 +33,17 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
         N_("Health down {points} or more in 30 days"),
     ),
     (N_("Clear filters"), "screen.clear", N_("Show every account")),
+    (
+        N_("Add an account"),
+        "screen.add_account",
+        N_("A new account in the book, with you as its owner"),
+    ),
+    (N_("Archive the account"), "screen.archive", N_("Hide it from the book and Today; u undoes")),
+    (
+        N_("Archived accounts"),
+        "app.show('archived')",
+        N_("The accounts archived or churned; Enter brings one back"),
+    ),
     (N_("Reload the book"), "screen.reload", N_("Show changes made outside the app (imports)")),
     (N_("Reverse sort order"), "screen.sort_reverse", N_("Flip ascending and descending")),
     (

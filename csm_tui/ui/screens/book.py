@@ -57,6 +57,9 @@ class BookScreen(DataScreen):
         Binding("a", "add_account", N_("Add"), id="book.add"),  # short: the footer keeps ? Help
         Binding("x", "archive", N_("Archive"), show=False, id="book.archive"),
         Binding("u", "undo_archive", N_("Undo archive"), show=False, id="book.undo"),
+        Binding(
+            "A", "app.show('archived')", N_("Archived accounts"), show=False, id="book.archived"
+        ),
         Binding("slash", "focus_filter", N_("Filter"), id="book.filter"),
         Binding("o", "quick('own')", N_("I own"), show=False, id="book.own"),
         Binding("c", "quick('cover')", N_("I cover"), show=False, id="book.cover"),

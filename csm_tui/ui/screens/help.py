@@ -27,6 +27,10 @@ NOTES: dict[str, tuple[str, ...]] = {
         ),
         N_("s sorts by the next column, S reverses; click a column title to sort by it."),
         N_("Enter opens the account; Escape goes back."),
+        N_(
+            "a adds an account; x archives the one under the cursor (u undoes); "
+            "A lists the archived ones, where Enter brings one back."
+        ),
     ),
     "TodayScreen": (
         N_("Tab moves between the priorities, your tasks and the accounts you cover."),
