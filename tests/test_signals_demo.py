@@ -52,8 +52,8 @@ def test_falling_accounts_answer_fewer_surveys(book: Store) -> None:
             "ORDER BY h.date DESC LIMIT 1) <= -10"
         )
     }
-    drops = [found[a].answer for a in falling if a in found and found[a].answer]
-    others = [s.answer for a, s in found.items() if a not in falling and s.answer]
+    drops = [r for a in falling if a in found and (r := found[a].answer) is not None]
+    others = [r for a, s in found.items() if a not in falling and (r := s.answer) is not None]
     assert drops and others
     assert sum(r.value for r in drops) / len(drops) < sum(r.value for r in others) / len(others)
     changes = [r.change for r in drops if r.change is not None]

@@ -29,12 +29,13 @@ from csm_tui.ui.textual_ext.key_bar import KeyBar
 from csm_tui.ui.textual_ext.line_table import Cell, LineColumn, LineTable
 from csm_tui.ui.textual_ext.title_bar import TitleBar
 from csm_tui.ui.widgets.effort_charts import LEVELS
+from csm_tui.ui.widgets.signals_line import rate_cell
 
 if TYPE_CHECKING:
     from csm_tui.services.health import HealthReport, HealthRow, Mover
     from csm_tui.services.segments import Segments
     from csm_tui.services.session import Session
-    from csm_tui.services.signals import AccountSignals, Rate
+    from csm_tui.services.signals import AccountSignals
 
 DROP = 5  # a change of this many points or more is coloured (the book's "dropping" filter)
 SORTS: tuple[tuple[str, str], ...] = (
@@ -90,17 +91,6 @@ class Lines(Sequence[tuple[Cell, ...]]):
             rate_cell(signals.attendance if signals else None),
             (trend(self.trends.get(row.id, [])), "dim"),
         )
-
-
-def rate_cell(rate: Rate | None) -> Cell:
-    """A communication rate with its change on the month before: `48% ▲18`, red from a drop
-    of DROP points (— without a rate)."""
-    from csm_tui.services.signals import rate_text
-
-    if rate is None:
-        return ("—", "dim")
-    change = round(rate.change) if rate.change is not None else 0
-    return (rate_text(rate), "bad" if change <= -DROP else "good" if change >= DROP else "")
 
 
 def change_cell(value: float | None) -> Cell:
