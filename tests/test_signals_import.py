@@ -133,3 +133,28 @@ def test_a_reimport_updates_in_place_and_checks_against_what_is_stored(
         "11 surveys answered but only 10 sent (with the count already stored for this period)"
     ]
     assert book.query_one("SELECT count(*) FROM usage_metrics")[0] == 1  # type: ignore[index]
+
+
+def test_the_cli_imports_signals_and_refuses_a_bad_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from csm_tui.store.connection import open_store
+    from tests.cli_run import run
+
+    db = tmp_path / "book.db"
+    with open_store(db) as store:
+        create_account(store, Account(id="a1", external_id="CRM-1", name="Acme Analytics"))
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "account,week,surveys_sent,surveys_answered,events_invited,events_attended\n"
+        "CRM-1,2026-10-05,10,4,5,2\n",
+        encoding="utf-8",
+    )
+    code, _out, err = run(["import", "metrics", str(good), "--db", str(db)], capsys)
+    assert code == 0 and "Imported 1 metric row for 1 account: 1 new" in err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account,week,events_invited,events_attended\nCRM-1,2026-10-12,2,3\n")
+    code, _out, err = run(["import", "metrics", str(bad), "--db", str(db)], capsys)
+    assert code == 1 and "line 2: 3 attended events but only 2 invited" in err
+    with open_store(db) as store:
+        assert signals(store) == {("a1", "2026-10-05"): (10, 4, None, None, None, 5, 2)}
