@@ -99,3 +99,19 @@ def test_health_signals_snapshot_80x24(
         await pilot.pause(0.1)
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_columns_give_way_trend_first_then_yoy_then_segment() -> None:
+    from csm_tui.ui.screens.health import HealthScreen
+    from csm_tui.ui.textual_ext.line_table import column_widths
+
+    columns = HealthScreen._columns(None)  # type: ignore[arg-type]  # it reads no state
+
+    def shown(width: int) -> list[str]:
+        return [c.title for c, w in zip(columns, column_widths(columns, width), strict=True) if w]
+
+    everything = ["Account", "Segment", "Health", "MoM", "YoY", "Answers", "Events"]
+    assert shown(120) == [*everything, "Last 12 months"]
+    assert shown(79) == everything
+    assert shown(70) == ["Account", "Segment", "Health", "MoM", "Answers", "Events"]
+    assert shown(60) == ["Account", "Health", "MoM", "Answers", "Events"]

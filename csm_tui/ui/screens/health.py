@@ -311,11 +311,12 @@ class HealthScreen(DataScreen):
     def _columns(self) -> list[LineColumn]:
         return [
             LineColumn(_("Account"), 0, min_width=20),
-            LineColumn(_("Segment"), 12),
+            LineColumn(_("Segment"), 12, give_way=1),
             LineColumn(_("Health"), 6, right=True),
             LineColumn(_("MoM"), 6, right=True),
             LineColumn(_("YoY"), 6, right=True, give_way=2),
-            # the communication signals (issue 16): the latest month's rate and its change
+            # the communication signals (issue 16): the latest month's rate and its change; when
+            # the table is narrow, the trend goes first, then YoY, then the segment
             LineColumn(_("Answers"), 9, right=True),
             LineColumn(_("Events"), 9, right=True),
             LineColumn(_("Last 12 months"), 14, give_way=3),
