@@ -155,7 +155,14 @@ Authed = Annotated[User, Depends(current_user)]
 Cursor = Annotated[int, Query(ge=0, le=MAX_SEQ)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)]
 FreshUntil = Annotated[int | None, Query(ge=0, le=MAX_SEQ)]
-Snapshot = Annotated[str | None, Query(min_length=1, max_length=1100)]
+Snapshot = Annotated[
+    str | None,
+    Query(
+        max_length=1100,
+        pattern=rf"^(0|[0-9]{{1,16}}/({'|'.join(ROW_MODELS)})/.+)$",
+        description="0 for a snapshot's first page, then the position the page before named",
+    ),
+]
 
 
 def create_app(

@@ -230,7 +230,7 @@ _SNAPSHOT_SQLITE = {
     for table, paths in _PATHS.items()
 }
 _SNAPSHOT_PG = Sql(f"SELECT f.seq, f.row_id, r.data {_SNAPSHOT_WHERE}")
-_POSITION = re.compile(r"^(\d{1,16})/([a-z_]{1,64})/(.{1,1000})$")
+_POSITION = re.compile(r"^([0-9]{1,16})/([a-z_]{1,64})/(.+)$")
 SNAPSHOT_START = "0"
 """The position of a snapshot's first page; the next ones are named by the server."""
 
