@@ -82,6 +82,10 @@ def effort_text(effort: Effort) -> str:
     return f"{duration(effort.minutes)}, {count}"
 
 
+# seconds on a period's effort before the Trends view's report is computed ahead of time
+PREFETCH_AFTER = 0.4
+
+
 class PeriodBar(Static):
     """The period keys (the chosen one lit), the period itself, and whose work is counted."""
 
@@ -277,10 +281,18 @@ class EffortScreen(DataScreen):
         self.show(report)
         self.query_one("#body").display = not self.trends
         self.loaded = True
+        if not self.trends:  # the Trends view (5) ready before it is asked for: once the
+            # user looks at this view (a 5 pressed at once computes it as it is asked)
+            self.set_timer(PREFETCH_AFTER, self._prefetch_trends)
+
+    def _prefetch_trends(self) -> None:
+        if self.is_attached and not self.trends:
+            self.query_one(TrendsView).prefetch(self.mine_only)
 
     def refresh_data(self) -> None:
         """After work was logged (the change signal), a language switch."""
         self.today = local_today(self.session.clock)
+        self.query_one(TrendsView).forget()
         if self.trends:
             self.query_one(TrendsView).load(self.mine_only)
         else:

@@ -153,13 +153,62 @@ class TrendsView(VerticalScroll):
         self.report: TrendsReport | None = None
         self.loaded = False
         self._asked: bool | None = None
+        # reports computed ahead (`prefetch`) while another view was shown, by mine_only, and
+        # the ones still being computed; `forget` drops them when the data changed
+        self._early: dict[bool, TrendsReport] = {}
+        self._ahead: set[bool] = set()
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Loading…"), style="italic"), id="trends-lines")
 
+    def prefetch(self, mine_only: bool) -> None:
+        """Compute the report now, in a thread, so that `5` shows it at once: twelve months
+        of a large book take a few hundred milliseconds, which the user would otherwise wait."""
+        if mine_only in self._early or mine_only in self._ahead:
+            return
+        self._ahead.add(mine_only)
+        generation = self._generation
+        self.run_worker(
+            lambda: self._fetch_ahead(mine_only, generation),
+            thread=True,
+            group="trends-ahead",
+            exit_on_error=False,
+        )
+
+    def _fetch_ahead(self, mine_only: bool, generation: int) -> None:
+        try:
+            report = self.fetch(mine_only)
+        except Exception:
+            self.app.call_from_thread(self._ahead.discard, mine_only)
+            raise
+        self.app.call_from_thread(self._keep, mine_only, generation, report)
+
+    def _keep(self, mine_only: bool, generation: int, report: TrendsReport) -> None:
+        self._ahead.discard(mine_only)
+        waiting = self._asked == mine_only and not self.loaded
+        if generation != self._generation:  # the data changed meanwhile: not this one
+            if waiting:
+                self.load(mine_only)
+            return
+        self._early[mine_only] = report
+        if waiting:
+            self._arrived(mine_only, report)
+
+    def forget(self) -> None:
+        """The data changed: what was computed ahead is out of date."""
+        self._generation += 1
+        self._early.clear()
+
     def load(self, mine_only: bool) -> None:
         self.loaded = False
         self._asked = mine_only
+        early = self._early.get(mine_only)
+        if early is not None:
+            self._arrived(mine_only, early)
+            return
+        if mine_only in self._ahead:
+            return  # being computed ahead of time: it is shown as it arrives (`_keep`)
         self.run_worker(
             lambda: self._fetch(mine_only),
             thread=True,
