@@ -45,7 +45,10 @@ def test_offline_work_reaches_the_covering_colleague_exactly_once(
 
     server.kill()  # offline from here
     logged = [log_activity(aoi, acme, 15 * (n + 1), AT + timedelta(hours=n)) for n in range(3)]
-    items = rows_of(aoi, "checklist_items", "WHERE account_id = ? ORDER BY position", (acme,))
+    # open items: those of the stages Acme was past when imported are done before csm-tui
+    items = rows_of(
+        aoi, "checklist_items", "WHERE account_id = ? AND done = 0 ORDER BY position", (acme,)
+    )
     for item in items[:2]:
         tick(aoi, item["id"], True, note="確認済み")
     note = write_note(
@@ -71,7 +74,7 @@ def test_offline_work_reaches_the_covering_colleague_exactly_once(
     assert {table: len(rows) for table, rows in gone.items() if rows} == {"checklist_items": 2}
     activities = rows_of(ken, "activities", "WHERE account_id = ?", (acme,))
     assert sorted(row["id"] for row in activities) == sorted(a.id for a in logged)
-    ticked = rows_of(ken, "checklist_items", "WHERE done = 1")
+    ticked = rows_of(ken, "checklist_items", "WHERE done = 1 AND done_at IS NOT NULL")
     assert {(row["id"], row["done_by"], row["done_note"]) for row in ticked} == {
         (item["id"], AOI, "確認済み") for item in items[:2]
     }
