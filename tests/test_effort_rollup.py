@@ -153,3 +153,57 @@ def test_mix_and_buckets_read_through_the_rollup_equal_the_raw_sums(tmp_path: Pa
                     (a, b),
                 )
                 assert raw_sum is not None and (count, minutes) == (raw_sum[0], raw_sum[1])
+
+
+def _triggers(store: Store) -> int:
+    row = store.query_one("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+    return int(row[0]) if row else 0
+
+
+def test_a_first_download_puts_the_triggers_aside_and_counts_once_at_its_end(
+    tmp_path: Path,
+) -> None:
+    """The rollup's triggers go with the dropped indexes (a pulled activity costs one INSERT,
+    not two writes); rows written meanwhile, pulled or saved, are all counted at the end."""
+    from csm_tui.store import bulk
+
+    path = tmp_path / "book.db"
+    rng = random.Random(5)
+    with open_store(path) as store:
+        columns = {row[1] for row in store.query("PRAGMA table_info(activities)")}
+        with store.transaction() as tx:
+            tx.insert("accounts", {"id": "a1", "name": "A", **STAMPS})
+            tx.insert(
+                "activities", {k: v for k, v in _activity(rng, 0, "a1").items() if k in columns}
+            )
+        with store.conn:  # the first page of a large download
+            bulk.drop_secondary_indexes(store.conn, frozenset({"activities"}))
+        assert _triggers(store) == 0
+        pulled = [
+            {k: v for k, v in _activity(rng, i, "a1").items() if k in columns} for i in range(1, 30)
+        ]
+        names = list(pulled[0])
+        with store.conn:
+            store.conn.executemany(
+                f"INSERT OR REPLACE INTO activities ({', '.join(names)}) "
+                f"VALUES ({', '.join('?' * len(names))})",
+                [list(row.values()) for row in pulled],
+            )
+        with store.transaction() as tx:  # the user saves meanwhile
+            tx.insert(
+                "activities", {k: v for k, v in _activity(rng, 40, None).items() if k in columns}
+            )
+    with open_store(path) as store:  # killed: the next open puts everything back
+        assert _triggers(store) == 3
+        _same(store)
+        with store.transaction() as tx:  # and the triggers follow writes again
+            tx.update("activities", "act3", {"minutes": 500})
+        _same(store)
+        with store.conn:  # a download that ends normally does the same on its last page
+            bulk.drop_secondary_indexes(store.conn, frozenset({"activities"}))
+        store.conn.execute("DELETE FROM activities WHERE id = 'act7'")
+        store.conn.commit()
+        with store.conn:
+            assert bulk.restore_indexes(store.conn)
+        assert _triggers(store) == 3
+        _same(store)

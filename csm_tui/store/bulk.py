@@ -10,6 +10,9 @@ the book is never left slow, and never without an index a migration expects.
 
 The indexes that queries name with `INDEXED BY` stay: the app (or another csm-tui process) reads
 the book while it downloads, and such a query fails outright when its index is missing.
+
+The Effort rollup's triggers (store.effort_rollup) go the same way: dropped with the indexes,
+and the last page counts the rollup once from the activities before putting them back.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+
+from csm_tui.store import effort_rollup
 
 NAMED_BY_QUERIES = frozenset(
     {
@@ -33,7 +38,8 @@ NAMED_BY_QUERIES = frozenset(
 """Indexes a query names with `INDEXED BY`: never dropped (a test checks the list is whole)."""
 
 DROPPED_KEY = "dropped_indexes"
-"""`sync_state` key: a JSON list of the `CREATE INDEX` statements of the indexes dropped."""
+"""`sync_state` key: a JSON list of the `CREATE INDEX` statements of the indexes dropped (and
+the rollup's `CREATE TRIGGER` statements)."""
 
 
 def sync_lock_path(path: Path) -> Path:
@@ -62,6 +68,8 @@ def drop_secondary_indexes(conn: sqlite3.Connection, tables: frozenset[str]) -> 
             continue
         kept.append(sql)
         conn.execute(f'DROP INDEX "{name}"')
+    if "activities" in tables:  # the Effort rollup is counted once at the end instead
+        kept.extend(effort_rollup.suspend_triggers(conn))
     conn.execute(
         "INSERT INTO sync_state (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -72,8 +80,12 @@ def drop_secondary_indexes(conn: sqlite3.Connection, tables: frozenset[str]) -> 
 def restore_indexes(conn: sqlite3.Connection) -> bool:
     """Inside a transaction: recreate the indexes a download dropped; True if there were any."""
     statements = dropped(conn)
+    triggers = [sql for sql in statements if effort_rollup.is_rollup_trigger(sql)]
     for sql in statements:
-        conn.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+        if sql not in triggers:
+            conn.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+    if triggers:
+        effort_rollup.resume_triggers(conn, triggers)
     conn.execute("DELETE FROM sync_state WHERE key = ?", (DROPPED_KEY,))
     return bool(statements)
 

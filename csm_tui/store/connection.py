@@ -15,8 +15,8 @@ from csm_tui.clock import Clock, SystemClock
 from csm_tui.errors import StoreError
 from csm_tui.i18n import _
 from csm_tui.store import soundness
-from csm_tui.store.bulk import restore_after_a_kill, sync_lock_path
-from csm_tui.store.effort_rollup import ensure_rollup
+from csm_tui.store.bulk import dropped, restore_after_a_kill, sync_lock_path
+from csm_tui.store.effort_rollup import ensure_rollup, is_rollup_trigger
 from csm_tui.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -351,7 +351,9 @@ def open_store(
                 restore_after_a_kill(conn, path)
             if version < SCHEMA_VERSION:
                 _migrate(conn, version)
-            ensure_rollup(conn)  # derived, like an index: made once per book
+            if not any(is_rollup_trigger(sql) for sql in dropped(conn)):
+                ensure_rollup(conn)  # derived, like an index: made once per book (a download
+                # that put its triggers aside counts it again at its end)
     except BaseException:
         conn.close()
         raise

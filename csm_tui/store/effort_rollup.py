@@ -38,6 +38,12 @@ _REMOVE = (
 )
 _WATCHED = "author_email, occurred_at, type, proactive, recurring, account_id, minutes"
 
+_FILL = f"""INSERT INTO effort_days ({KEY}, n, minutes)
+    SELECT author_email, substr(occurred_at, 1, 10), type, proactive, recurring,
+           account_id IS NULL, count(*), sum(minutes)
+    FROM activities GROUP BY 1, 2, 3, 4, 5, 6"""
+TRIGGERS = ("effort_days_insert", "effort_days_delete", "effort_days_update")
+
 SCHEMA = f"""
 CREATE TABLE effort_days (
     author_email TEXT NOT NULL,
@@ -50,10 +56,7 @@ CREATE TABLE effort_days (
     minutes INTEGER NOT NULL,
     PRIMARY KEY (day, author_email, type, proactive, recurring, many)
 ) WITHOUT ROWID;
-INSERT INTO effort_days ({KEY}, n, minutes)
-    SELECT author_email, substr(occurred_at, 1, 10), type, proactive, recurring,
-           account_id IS NULL, count(*), sum(minutes)
-    FROM activities GROUP BY 1, 2, 3, 4, 5, 6;
+{_FILL};
 CREATE TRIGGER effort_days_insert AFTER INSERT ON activities BEGIN {_ADD} END;
 CREATE TRIGGER effort_days_delete AFTER DELETE ON activities BEGIN {_REMOVE} END;
 CREATE TRIGGER effort_days_update AFTER UPDATE OF {_WATCHED} ON activities
@@ -99,3 +102,30 @@ def split(lo: str, hi: str) -> tuple[str, str] | None:
 def midnight(day: str) -> str:
     """A day's start as the activities store their times."""
     return f"{day}T00:00:00+00:00"
+
+
+def suspend_triggers(conn: sqlite3.Connection) -> list[str]:
+    """Inside a transaction: drop the rollup's triggers for a large first download (one small
+    UPSERT per pulled activity doubled the CPU of writing it), returning their statements for
+    `resume_triggers`. The table stays, so the Effort screen still opens meanwhile."""
+    found = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        f"AND name IN ({', '.join('?' * len(TRIGGERS))}) ORDER BY name",
+        TRIGGERS,
+    ).fetchall()
+    for name, _sql in found:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return [str(sql) for _name, sql in found]
+
+
+def resume_triggers(conn: sqlite3.Connection, statements: list[str]) -> None:
+    """Inside a transaction: count the rollup again from the activities (once, grouped), then
+    put its triggers back; what was written while they were off is counted with the rest."""
+    conn.execute("DELETE FROM effort_days")
+    conn.execute(_FILL)
+    for sql in statements:
+        conn.execute(sql.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1))
+
+
+def is_rollup_trigger(sql: str) -> bool:
+    return sql.lstrip().upper().startswith("CREATE TRIGGER") and "effort_days" in sql
