@@ -120,7 +120,7 @@ def with_stored(values: Mapping[str, int], stored: Mapping[str, Any]) -> str | N
 
 
 def _count(name: str, text: str, values: dict[str, int], errors: list[str]) -> None:
-    if text.startswith(("-", "−")) and _COUNT.match(text[1:]):
+    if text.startswith(("-", "\u2212")) and _COUNT.match(text[1:]):
         errors.append(
             _("{column} {value} is negative; a count is 0 or more").format(column=name, value=text)
         )
@@ -140,7 +140,7 @@ def _count(name: str, text: str, values: dict[str, int], errors: list[str]) -> N
 
 
 def _nps(text: str, values: dict[str, int], errors: list[str]) -> None:
-    text = text.replace("−", "-")
+    text = text.replace("\u2212", "-")
     if not _SIGNED.match(text):
         errors.append(_('nps "{value}" is not a whole number from -100 to 100').format(value=text))
         return
