@@ -16,14 +16,11 @@ import argparse
 import json
 import os
 import re
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,112 +31,13 @@ TARGETS = {"sqlite": 6.0, "postgresql": 10.0}  # seconds (issue 17)
 
 
 def load(database: str, demo: Path) -> None:
-    """Run inside the checkout under test: fill its server database from the demo book and
-    print the user's token."""
-    from sqlalchemy import insert
+    """Run inside the checkout under test: fill its server database from the demo book (as
+    bench/sync.py does, its function run against that checkout's csm_tui) and print the user's
+    token."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from sync import load_server
 
-    from csm_tui.server.db import init_database, open_engine, writing
-    from csm_tui.server.records import next_seqs
-    from csm_tui.server.schema import access, feed, records, users
-    from csm_tui.server.users import add_user
-    from csm_tui.sync.rows import ROW_MODELS
-
-    book = sqlite3.connect(demo)
-    book.row_factory = sqlite3.Row
-    me_email, me_name = (
-        book.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()[0]
-        for key in ("me.email", "me.name")
-    )
-    engine = open_engine(database)
-    init_database(engine)
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    token = add_user(engine, me_email, me_name, admin=False, now=now)
-    owned = {
-        r[0]
-        for r in book.execute("SELECT account_id FROM owners WHERE user_email = ?", (me_email,))
-    }
-    extra_owners = [
-        {
-            "id": uuid.uuid4().hex,
-            "account_id": account_id,
-            "user_email": me_email,
-            "role": "secondary",
-            "coverage_from": None,
-            "coverage_to": None,
-            "coverage_reason": "",
-            "created_at": now,
-        }
-        for (account_id,) in book.execute("SELECT id FROM accounts")
-        if account_id not in owned
-    ]
-    tables = {r[0] for r in book.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    with writing(engine) as conn:
-        me_id = conn.execute(users.select().where(users.c.email == me_email)).first().id  # type: ignore[union-attr]
-        for table, model in ROW_MODELS.items():
-            if table == "users" or table not in tables:
-                continue
-            fields = model.model_fields  # a column the book lacks gets the model's default
-            present = {r[1] for r in book.execute(f"PRAGMA table_info({table})")}
-            rows = [
-                {
-                    name: (row[name] if name in present else info.default)
-                    for name, info in fields.items()
-                }
-                for row in book.execute(f"SELECT * FROM {table}")
-            ]
-            if table == "owners":
-                rows += extra_owners
-            if table == "handoff_reads":
-                rows = [row for row in rows if row["reader_email"] == me_email]
-            for start in range(0, len(rows), 20_000):
-                chunk = rows[start : start + 20_000]
-                first = next_seqs(conn, len(chunk))
-                entries = [
-                    {
-                        "table_name": table,
-                        "id": row["id"],
-                        "account_id": row["id"] if table == "accounts" else row["account_id"],
-                        "data": json.dumps(row, ensure_ascii=False, sort_keys=True),
-                        "version": 1,
-                        "seq": first + index,
-                        "deleted": False,
-                        "ukey": None,
-                        "created_by": None,
-                        "updated_by": None,
-                    }
-                    for index, row in enumerate(chunk)
-                ]
-                conn.execute(insert(records), entries)
-                conn.execute(
-                    insert(feed),
-                    [
-                        {
-                            "user_id": me_id,
-                            "table_name": table,
-                            "row_id": e["id"],
-                            "account_id": e["account_id"],
-                            "seq": e["seq"],
-                            "deleted": False,
-                        }
-                        for e in entries
-                    ],
-                )
-            if table == "owners":
-                conn.execute(
-                    insert(access),
-                    [
-                        {
-                            "account_id": r["account_id"],
-                            "user_email": r["user_email"],
-                            "role": r["role"],
-                        }
-                        for r in rows
-                    ],
-                )
-    if engine.dialect.name == "postgresql":  # as autovacuum would, before anyone reads them
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE records, feed, access")
-    engine.dispose()
+    token, _loaded = load_server(database, demo)
     print(token)
 
 
