@@ -20,26 +20,25 @@ nothing is imported. A row for an (account, period, start) already stored update
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from csm_tui.errors import ValidationError
+from csm_tui.i18n import _, ngettext
 from csm_tui.models._base import new_id
-from csm_tui.models.metrics import MEASURES, USAGE, Period
+from csm_tui.models.metrics import MEASURES, USAGE
 from csm_tui.services.csv_columns import normalize_header
 from csm_tui.services.csv_import import RowProblem, open_csv
+from csm_tui.services.metrics_rows import ACCOUNT_COLUMNS, MetricRow, check_row
 from csm_tui.services.signals_import import ALIASES as SIGNAL_ALIASES
 from csm_tui.services.signals_import import READ as SIGNAL_COLUMNS
-from csm_tui.services.signals_import import read_signals, with_stored
+from csm_tui.services.signals_import import with_stored
 from csm_tui.store.connection import Store
 from csm_tui.store.journal import insert_many
 from csm_tui.store.metrics import AccountKeys, account_keys, stored_rows
 
-ACCOUNT_COLUMNS = ("external_id", "account", "name")  # the order a row is matched in
 ALIASES: dict[str, tuple[str, ...]] = {
     "account": ("account", "account_id", "アカウント", "顧客"),
     "external_id": ("external_id", "record id", "crm id", "外部ID"),
@@ -70,31 +69,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     **SIGNAL_ALIASES,
 }
 _FIELD = {normalize_header(alias): name for name, aliases in ALIASES.items() for alias in aliases}
-_PERIODS = {
-    "week": Period.WEEK,
-    "weekly": Period.WEEK,
-    "週": Period.WEEK,
-    "週次": Period.WEEK,
-    "day": Period.DAY,
-    "daily": Period.DAY,
-    "日": Period.DAY,
-    "日次": Period.DAY,
-}
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
-_COUNT = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
-MAX_COUNT = 1_000_000_000
-
-
-@dataclass(frozen=True)
-class MetricRow:
-    """A checked row: the account as named in the file, and the values it gives."""
-
-    line: int
-    account: tuple[str, str]  # (column, text)
-    period: Period
-    start: date
-    values: dict[str, int]  # only the measures with a value in this row
 
 
 @dataclass(frozen=True)
@@ -129,20 +103,48 @@ class MetricsSummary:
         if self.blocked:
             lines = len({problem.line for problem in self.problems})
             total = self.new + self.updated + self.unchanged + lines
-            verb = "is" if lines == 1 else "are"
-            would = "would be" if self.dry_run else "was"
-            return f"Nothing {would} imported: {lines} of {total} rows {verb} invalid."
+            if self.dry_run:
+                text = ngettext(
+                    "Nothing would be imported: {n} of {total} rows is invalid.",
+                    "Nothing would be imported: {n} of {total} rows are invalid.",
+                    lines,
+                )
+            else:
+                text = ngettext(
+                    "Nothing was imported: {n} of {total} rows is invalid.",
+                    "Nothing was imported: {n} of {total} rows are invalid.",
+                    lines,
+                )
+            return text.format(n=lines, total=total)
         rows = self.new + self.updated + self.unchanged
         if not rows:
-            return "The file has no rows of metrics; nothing to import."
-        counts = (
-            f"{rows} metric {'row' if rows == 1 else 'rows'} for {self.accounts} "
-            f"{'account' if self.accounts == 1 else 'accounts'}: {self.new} new, "
-            f"{self.updated} updated, {self.unchanged} unchanged"
+            return _("The file has no rows of metrics; nothing to import.")
+        if self.dry_run:
+            counts = ngettext(
+                "Dry run, nothing written: would import {n} metric row for {accounts}: {new} "
+                "new, {updated} updated, {unchanged} unchanged",
+                "Dry run, nothing written: would import {n} metric rows for {accounts}: {new} "
+                "new, {updated} updated, {unchanged} unchanged",
+                rows,
+            )
+        else:
+            counts = ngettext(
+                "Imported {n} metric row for {accounts}: {new} new, {updated} updated, "
+                "{unchanged} unchanged",
+                "Imported {n} metric rows for {accounts}: {new} new, {updated} updated, "
+                "{unchanged} unchanged",
+                rows,
+            )
+        text = counts.format(
+            n=rows,
+            accounts=ngettext("{n} account", "{n} accounts", self.accounts).format(n=self.accounts),
+            new=self.new,
+            updated=self.updated,
+            unchanged=self.unchanged,
         )
-        span = f", {self.first} to {self.last}" if self.first and self.last else ""
-        prefix = "Dry run, nothing written: would import" if self.dry_run else "Imported"
-        return f"{prefix} {counts}{span}."
+        if self.first and self.last:
+            text += _(", {first} to {last}").format(first=self.first, last=self.last)
+        return _("{summary}.").format(summary=text)  # the sentence's end, 。 in Japanese
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -162,7 +164,9 @@ def parse_metrics_csv(path: Path | str, *, large: bool = False) -> MetricsFile:
             return _parse(path, reader, offset)
         except csv.Error as exc:
             raise ValidationError(
-                f"{path} is not valid CSV near line {reader.line_num + offset}: {exc}."
+                _("{path} is not valid CSV near line {line}: {error}.").format(
+                    path=path, line=reader.line_num + offset, error=exc
+                )
             ) from None
 
 
@@ -186,22 +190,30 @@ def _parse(path: Path, reader: Any, offset: int) -> MetricsFile:
     header = next(reader, None)
     if header is None or not any(cell.strip() for cell in header):
         raise ValidationError(
-            f"{path} is empty; it needs a header line like account,week,logins,active_users."
+            _(
+                "{path} is empty; it needs a header line like account,week,logins,active_users."
+            ).format(path=path)
         )
     columns, unknown = _header(header)
     if not any(name in columns for name in ACCOUNT_COLUMNS):
         raise ValidationError(
-            f"{path} has no account column; name the account in a column called account "
-            "(id, external id or name), external_id or name."
+            _(
+                "{path} has no account column; name the account in a column called account "
+                "(id, external id or name), external_id or name."
+            ).format(path=path)
         )
     if "period_start" not in columns:
         raise ValidationError(
-            f"{path} has no period_start column (or week, date); it says which week or day "
-            "each row is for."
+            _(
+                "{path} has no period_start column (or week, date); it says which week or day "
+                "each row is for."
+            ).format(path=path)
         )
     if not any(name in columns for name in (*USAGE, *SIGNAL_COLUMNS)):
         raise ValidationError(
-            f"{path} has no metrics; add at least one of the columns {', '.join(MEASURES)}."
+            _("{path} has no metrics; add at least one of the columns {columns}.").format(
+                path=path, columns=", ".join(MEASURES)
+            )
         )
     rows: list[MetricRow] = []
     problems: list[RowProblem] = []
@@ -210,88 +222,11 @@ def _parse(path: Path, reader: Any, offset: int) -> MetricsFile:
         line, previous = previous + 1 + offset, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
-        row, errors = _row(line, cells, columns, len(header))
+        row, errors = check_row(line, cells, columns, len(header))
         problems.extend(RowProblem(line, error) for error in errors)
         if row is not None:
             rows.append(row)
     return MetricsFile(rows, problems, unknown)
-
-
-def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
-    index = columns.get(name)
-    if index is None or index >= len(cells):
-        return ""
-    return unicodedata.normalize("NFKC", cells[index]).strip()
-
-
-def _row(
-    line: int, cells: list[str], columns: dict[str, int], width: int
-) -> tuple[MetricRow | None, list[str]]:
-    errors: list[str] = []
-    account = next(
-        ((name, text) for name in ACCOUNT_COLUMNS if (text := _cell(cells, columns, name))), None
-    )
-    if account is None:
-        errors.append("the account is missing")
-    raw_period = _cell(cells, columns, "period")
-    period = _PERIODS.get(raw_period.casefold() or "week")
-    if period is None:
-        errors.append(f'period "{raw_period}" is not week or day')
-    start = _start(_cell(cells, columns, "period_start"), period or Period.WEEK, errors)
-    values: dict[str, int] = {}
-    for name in USAGE:
-        text = _cell(cells, columns, name)
-        if not text:
-            continue
-        if not _COUNT.match(text):
-            errors.append(f'{name} "{text}" is not a whole number of 0 or more')
-            continue
-        value = int(text.replace(",", ""))
-        if value > MAX_COUNT:
-            errors.append(f"{name} {value:,} is too large")
-            continue
-        values[name] = value
-    values.update(read_signals(lambda name: _cell(cells, columns, name), errors))
-    if any(cell.strip() for cell in cells[width:]):
-        errors.append(f"has {len(cells)} values but the header has {width} columns")
-    if errors or account is None or period is None or start is None:
-        return None, errors
-    return MetricRow(line, account, period, start, values), []
-
-
-def _start(text: str, period: Period, errors: list[str]) -> date | None:
-    if not text:
-        errors.append("period_start is missing")
-        return None
-    week = _ISO_WEEK.match(text)
-    if week:
-        if period is not Period.WEEK:
-            errors.append(f'period_start "{text}" is a week but the period is day')
-            return None
-        try:
-            return date.fromisocalendar(int(week[1]), int(week[2]), 1)
-        except ValueError:
-            errors.append(f'period_start "{text}" is not a real week')
-            return None
-    match = _DATE.match(text)
-    if match is None:
-        errors.append(
-            f'period_start "{text}" is not a date like 2026-11-23 or a week like 2026-W48'
-        )
-        return None
-    try:
-        day = date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        errors.append(f'period_start "{text}" is not a real date')
-        return None
-    if period is Period.WEEK and day.weekday() != 0:
-        monday = day - timedelta(days=day.weekday())
-        errors.append(
-            f"period_start {day} is a {day.strftime('%A')}; a week starts on a Monday "
-            f"({monday} or {monday + timedelta(days=7)})"
-        )
-        return None
-    return day
 
 
 # -- importing -------------------------------------------------------------------------------------
@@ -301,7 +236,8 @@ def _resolve(keys: AccountKeys, column: str, text: str) -> tuple[str | None, str
     """(account id, None) or (None, why not)."""
     if column == "external_id":
         found = keys.by_external_id.get(text)
-        return (found, None) if found else (None, f'no account has the external_id "{text}"')
+        why = _('no account has the external_id "{value}"').format(value=text)
+        return (found, None) if found else (None, why)
     if column == "account":
         if text in keys.ids:
             return text, None
@@ -311,9 +247,12 @@ def _resolve(keys: AccountKeys, column: str, text: str) -> tuple[str | None, str
     if len(named) == 1:
         return named[0], None
     if named:
-        return None, f'{len(named)} accounts are named "{text}"; use the external_id instead'
-    what = "id, external_id or name" if column == "account" else "name"
-    return None, f'no account has the {what} "{text}"'
+        return None, _('{n} accounts are named "{value}"; use the external_id instead').format(
+            n=len(named), value=text
+        )
+    if column == "account":
+        return None, _('no account has the id, external_id or name "{value}"').format(value=text)
+    return None, _('no account has the name "{value}"').format(value=text)
 
 
 def import_metrics(store: Store, parsed: MetricsFile, *, dry_run: bool = False) -> MetricsSummary:
@@ -326,29 +265,30 @@ def import_metrics(store: Store, parsed: MetricsFile, *, dry_run: bool = False) 
     for row in parsed.rows:
         account_id, why = _resolve(keys, *row.account)
         if account_id is None:
-            problems.append(RowProblem(row.line, why or "unknown account"))
+            problems.append(RowProblem(row.line, why or _("unknown account")))
             continue
         if row.start > today:
-            problems.append(RowProblem(row.line, f"period_start {row.start} is in the future"))
+            future = _("period_start {day} is in the future").format(day=row.start)
+            problems.append(RowProblem(row.line, future))
             continue
         key = (account_id, row.period.value, row.start)
         if key in seen:
-            problems.append(
-                RowProblem(
-                    row.line,
-                    f"the same account and {row.period.value} as line {seen[key]} ({row.start})",
-                )
+            same = (
+                _("the same account and week as line {line} ({day})")
+                if row.period.value == "week"
+                else _("the same account and day as line {line} ({day})")
             )
+            problems.append(RowProblem(row.line, same.format(line=seen[key], day=row.start)))
             continue
         seen[key] = row.line
         ready.append((row, account_id))
     new, changed, unchanged = _plan(store, ready, problems)
-    starts = [row.start for row, _ in ready]
+    starts = [row.start for row, _account in ready]
     summary = MetricsSummary(
         new=len(new),
         updated=len(changed),
         unchanged=unchanged,
-        accounts=len({account_id for _, account_id in ready}),
+        accounts=len({account_id for _row, account_id in ready}),
         first=min(starts, default=None),
         last=max(starts, default=None),
         problems=sorted(problems, key=lambda problem: problem.line),
@@ -368,8 +308,8 @@ def _plan(
     """New rows (complete dicts), changes to stored rows (only the differing measures), and how
     many rows change nothing; a change that would contradict a stored count goes to `problems`."""
     stored: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
-    for period in {row.period.value for row, _ in ready}:
-        starts = {row.start.isoformat() for row, _ in ready if row.period.value == period}
+    for period in {row.period.value for row, _account in ready}:
+        starts = {row.start.isoformat() for row, _account in ready if row.period.value == period}
         stored[period] = stored_rows(store, period, starts)
     new: list[dict[str, Any]] = []
     changed: list[tuple[str, dict[str, int]]] = []
