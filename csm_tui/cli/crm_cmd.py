@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from csm_tui.cli.options import db_option, open_for_command
+from csm_tui.cli.options import db_option, open_for_command, salesforce_oauth_options
 from csm_tui.cli.terminal import echo
 from csm_tui.errors import CsmError
 from csm_tui.i18n import _
@@ -124,21 +124,7 @@ def read_login(vendor: str, client_id: str | None, grant: str) -> tuple[str | OA
     help="Salesforce: the AccountTeamMember role whose members are secondary owners "
     '(overrides [crm.salesforce] team_role in config.toml; "" for none).',
 )
-@click.option(
-    "--client-id",
-    "client_id",
-    default=None,
-    metavar="ID",
-    help="Salesforce: the connected app's consumer key; the credential is then a refresh "
-    "token (CSM_TUI_CRM_TOKEN) and its client secret (CSM_TUI_CRM_CLIENT_SECRET).",
-)
-@click.option(
-    "--grant",
-    type=click.Choice(["refresh-token", "client-credentials"]),
-    default="refresh-token",
-    show_default=True,
-    help="With --client-id: a refresh token, or the Client Credentials Flow (secret only).",
-)
+@salesforce_oauth_options
 @db_option
 @click.pass_context
 def connect(

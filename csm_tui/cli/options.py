@@ -102,3 +102,22 @@ def lang_option(what: str) -> Callable[[F], F]:
         default=None,
         help=f"Language of the {what} (default: the app's).",
     )
+
+
+def salesforce_oauth_options(func: F) -> F:
+    """`--client-id` and `--grant` of `crm connect` and `server crm connect` (Salesforce OAuth)."""
+    func = click.option(
+        "--grant",
+        type=click.Choice(["refresh-token", "client-credentials"]),
+        default="refresh-token",
+        show_default=True,
+        help="With --client-id: a refresh token, or the Client Credentials Flow (secret only).",
+    )(func)
+    return click.option(
+        "--client-id",
+        "client_id",
+        default=None,
+        metavar="ID",
+        help="Salesforce: the connected app's consumer key; the credential is then a refresh "
+        "token (CSM_TUI_CRM_TOKEN) and its client secret (CSM_TUI_CRM_CLIENT_SECRET).",
+    )(func)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from csm_tui.cli.options import salesforce_oauth_options
 from csm_tui.cli.server_cmd import _engine, database_option
 from csm_tui.cli.terminal import echo
 from csm_tui.errors import CsmError
@@ -118,21 +119,7 @@ def server_crm_group() -> None:
     metavar="ROLE",
     help="Salesforce: the AccountTeamMember role whose members are secondary owners.",
 )
-@click.option(
-    "--client-id",
-    "client_id",
-    default=None,
-    metavar="ID",
-    help="Salesforce: the connected app's consumer key; the credential is then a refresh "
-    "token (CSM_TUI_CRM_TOKEN) and its client secret (CSM_TUI_CRM_CLIENT_SECRET).",
-)
-@click.option(
-    "--grant",
-    type=click.Choice(["refresh-token", "client-credentials"]),
-    default="refresh-token",
-    show_default=True,
-    help="With --client-id: a refresh token, or the Client Credentials Flow (secret only).",
-)
+@salesforce_oauth_options
 @database_option
 def connect(
     vendor: str,
