@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from conftest import NOW, AppFactory, settle
 from test_trends_view import add_months_of_work
+from textual.pilot import Pilot
 
 from csm_tui.models.activity import ActivityType
 from csm_tui.services.activities import log_activity
 from csm_tui.store.connection import Store
+from csm_tui.ui.app import CsmApp
 from csm_tui.ui.screens import effort
 from csm_tui.ui.screens.effort import EffortScreen
 from csm_tui.ui.widgets.trends_view import TrendsView
@@ -20,6 +22,16 @@ def shown(view: TrendsView) -> bool:
     return view.loaded
 
 
+async def open_effort(app: CsmApp, pilot: Pilot[None]) -> EffortScreen:
+    """From the book, E, until the period's report is drawn."""
+    await settle(pilot, lambda: bool(app.screen.query("AccountTable")))
+    await pilot.press("E")
+    await settle(pilot, lambda: isinstance(app.screen, EffortScreen) and app.screen.loaded)
+    screen = app.screen
+    assert isinstance(screen, EffortScreen)
+    return screen
+
+
 async def test_the_report_made_ahead_is_shown_and_dropped_when_data_changes(
     book_store: Store, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -27,11 +39,7 @@ async def test_the_report_made_ahead_is_shown_and_dropped_when_data_changes(
     add_months_of_work(book_store)
     app = make_app(book_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: bool(app.screen.query("AccountTable")))
-        await pilot.press("E")
-        await settle(pilot, lambda: isinstance(app.screen, EffortScreen) and app.screen.loaded)
-        screen = app.screen
-        assert isinstance(screen, EffortScreen)
+        screen = await open_effort(app, pilot)
         view = screen.query_one(TrendsView)
         fetched: list[bool] = []
         fetch = view.fetch
@@ -67,11 +75,7 @@ async def test_a_5_while_the_report_is_being_made_waits_for_it(
     add_months_of_work(book_store)
     app = make_app(book_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: bool(app.screen.query("AccountTable")))
-        await pilot.press("E")
-        await settle(pilot, lambda: isinstance(app.screen, EffortScreen) and app.screen.loaded)
-        screen = app.screen
-        assert isinstance(screen, EffortScreen)
+        screen = await open_effort(app, pilot)
         view = screen.query_one(TrendsView)
         view.forget()
         view._ahead.add(True)  # as if a report were being made ahead right now
@@ -90,10 +94,7 @@ async def test_a_moment_on_a_period_makes_the_report_ahead(
     add_months_of_work(book_store)
     app = make_app(book_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: bool(app.screen.query("AccountTable")))
-        await pilot.press("E")
-        await settle(pilot, lambda: isinstance(app.screen, EffortScreen) and app.screen.loaded)
-        view = app.screen.query_one(TrendsView)
+        view = (await open_effort(app, pilot)).query_one(TrendsView)
         await settle(pilot, lambda: True in view._early)
         await pilot.press("5")
         await pilot.pause()
